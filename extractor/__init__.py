@@ -1,0 +1,85 @@
+"""extractor: typed, grounded records (actors, claims, meetings) from news articles.
+
+    from extractor import extract_article
+    article = extract_article(text)          # embedded local model, no API key
+
+The one-call functions wrap a shared `Extractor`; build your own to choose the
+backend (OpenAI, any OpenAI-compatible `base_url`, a GGUF), prompt and cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import (
+    ConfigError,
+    ExtractionError,
+    ExtractorError,
+    InputError,
+    ModelUnavailableError,
+    TransportError,
+    TruncatedOutputError,
+    ValidationFailedError,
+)
+from .extract import Extractor
+from .inputs import html_to_text
+from .models import Actor, Article, Claim, Document, ExtractionMeta, Meeting, Rejected, Usage
+from .settings import Settings
+
+__all__ = [
+    "Actor",
+    "Article",
+    "Claim",
+    "ConfigError",
+    "Document",
+    "ExtractionError",
+    "ExtractionMeta",
+    "Extractor",
+    "ExtractorError",
+    "InputError",
+    "Meeting",
+    "ModelUnavailableError",
+    "Rejected",
+    "Settings",
+    "TransportError",
+    "TruncatedOutputError",
+    "Usage",
+    "ValidationFailedError",
+    "aextract_article",
+    "aextract_articles",
+    "extract_article",
+    "extract_articles",
+    "html_to_text",
+]
+
+_default: dict[tuple[tuple[str, Any], ...], Extractor] = {}
+
+
+def _extractor(**options: Any) -> Extractor:
+    """One Extractor per distinct option set, reused across calls (server, cache)."""
+    key = tuple(sorted((k, v) for k, v in options.items() if v is not None))
+    if key not in _default:
+        _default[key] = Extractor(**dict(key))
+    return _default[key]
+
+
+def extract_articles(text: str | bytes, *, published: str | None = None, **options: Any
+                     ) -> list[Article]:
+    """Every article in `text`, main first; options are `Settings` fields (model, base_url…)."""
+    return _extractor(**options).extract_articles(text, published=published)
+
+
+def extract_article(text: str | bytes, *, published: str | None = None, **options: Any
+                    ) -> Article:
+    """The main article of `text` as a validated, grounded `Article`."""
+    return _extractor(**options).extract_article(text, published=published)
+
+
+async def aextract_articles(text: str | bytes, *, published: str | None = None, **options: Any
+                            ) -> list[Article]:
+    return await _extractor(**options).aextract_articles(text, published=published)
+
+
+async def aextract_article(text: str | bytes, *, published: str | None = None, **options: Any
+                           ) -> Article:
+    return await _extractor(**options).aextract_article(text, published=published)

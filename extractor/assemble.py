@@ -1,0 +1,282 @@
+"""Drafts → records: grounding, id mapping, date resolution, de-duplication.
+
+Pure code over Pydantic models. Each draft item either becomes a grounded record
+(with offsets and an alignment status) or lands in `Article.rejected` with the
+reason; a repair (a name re-spelled as the text writes it, an unknown affiliation
+cleared) is written in the record's `note`. Nothing vanishes silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .dates import find_published, resolve_date
+from .grounding import Match, find_all, locate
+from .models import (
+    Actor,
+    ActorDraft,
+    Article,
+    ArticleDraft,
+    Claim,
+    ClaimDraft,
+    Meeting,
+    MeetingDraft,
+    Rejected,
+)
+from .normalize import normalize
+from .segment import Segment, Sentence
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SCRIPTS = {
+    "ru": re.compile(r"[\u0400-\u04FF]"),
+    "he": re.compile(r"[\u0590-\u05FF]"),
+    "zh": re.compile(r"[\u4E00-\u9FFF]"),
+}
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code from the script; Latin script defaults to English."""
+    sample = text[:5000]
+    counts = {"ar": len(_ARABIC.findall(sample)), "en": len(_LATIN.findall(sample))}
+    counts.update({code: len(rx.findall(sample)) for code, rx in _SCRIPTS.items()})
+    best = max(counts, key=lambda code: counts[code])
+    return best if counts[best] else "und"
+
+
+def title_of(text: str, segment: Segment) -> str | None:
+    """The segment's first line, when it is short enough to be a headline."""
+    for line in text[segment.start : segment.end].splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= 200 else None
+    return None
+
+
+class _Builder:
+    def __init__(self, text: str, segment: Segment, sentences: Sequence[Sentence]) -> None:
+        self.text = text
+        self.segment = segment
+        self.sentences = sentences
+        self.actors: list[Actor] = []
+        self.by_name: dict[str, str] = {}
+        self.rejected: list[Rejected] = []
+        self.claims: dict[int, Claim] = {}
+        self.meetings: list[Meeting] = []
+
+    def locate(self, needle: str | None) -> Match | None:
+        if not needle:
+            return None
+        return locate(needle, self.text, self.segment.start, self.segment.end)
+
+    def verbatim(self, match: Match) -> str:
+        return self.text[match.start : match.end]
+
+    # -- actors
+    def add_actors(self, drafts: list[ActorDraft]) -> dict[str, str]:
+        """Ground each draft actor; return draft id → final id for this draft."""
+        mapping: dict[str, str] = {}
+        for draft in drafts:
+            names = [draft.name, *draft.aliases]
+            found = [(n, self.locate(n)) for n in names]
+            grounded = [(n, m) for n, m in found if m is not None]
+            if not grounded:
+                self.rejected.append(Rejected(
+                    kind="actor", reason="name not found in the text", item=draft.model_dump()))
+                continue
+            (name, match), *others = grounded
+            key = normalize(self.verbatim(match))
+            if key in self.by_name:  # the same actor seen in another chunk
+                mapping[draft.id] = self.by_name[key]
+                continue
+            notes = []
+            if name != draft.name:
+                notes.append(f"model name {draft.name!r} not in the text; used alias")
+            if match.alignment != "exact":
+                notes.append(f"model wrote {name!r}; name taken as written in the text")
+            missing = [n for n, m in found if m is None and n != draft.name]
+            if missing:
+                notes.append(f"aliases not in the text dropped: {missing}")
+            final_id = self._unique_id(draft.id)
+            aliases = []
+            for _, m in others:
+                alias = self.verbatim(m)
+                if normalize(alias) != key and alias not in aliases:
+                    aliases.append(alias)
+            actor = Actor(
+                id=final_id,
+                name=self.verbatim(match),
+                name_en=draft.name_en or draft.name,
+                kind=draft.kind,
+                role=draft.role,
+                affiliation=draft.affiliation,  # mapped once all actors are known
+                anonymous=draft.anonymous,
+                aliases=aliases,
+                alignment=match.alignment,  # type: ignore[arg-type]
+                note="; ".join(notes) or None,
+            )
+            self.actors.append(actor)
+            self.by_name[key] = final_id
+            mapping[draft.id] = final_id
+        return mapping
+
+    def _unique_id(self, wanted: str) -> str:
+        taken = {a.id for a in self.actors}
+        base = re.sub(r"[^\w-]+", "-", wanted.strip().lower()).strip("-") or "actor"
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def finish_actors(self, affiliations: dict[str, str | None]) -> None:
+        known = {a.id for a in self.actors}
+        for actor in self.actors:
+            target = affiliations.get(actor.id)
+            if target is not None and target not in known:
+                actor.note = _join(actor.note, f"affiliation {target!r} is not an actor; cleared")
+                target = None
+            actor.affiliation = target if target != actor.id else None
+            spans: set[tuple[int, int]] = set()
+            for form in [actor.name, *actor.aliases]:
+                spans.update(find_all(form, self.text, self.segment.start, self.segment.end))
+            actor.mentions = sorted(spans)
+
+    # -- claims and meetings
+    def sentence(self, number: int) -> Sentence | None:
+        index = number - 1
+        return self.sentences[index] if 0 <= index < len(self.sentences) else None
+
+    def add_claim(self, draft: ClaimDraft, ids: dict[str, str]) -> None:
+        speakers = _dedupe(ids[s] for s in draft.speakers if s in ids)
+        sent = self.sentence(draft.sentence)
+        if sent is None or not speakers:
+            why = "sentence number out of range" if sent is None else "no speaker is a known actor"
+            self.rejected.append(Rejected(kind="claim", reason=why, item=draft.model_dump()))
+            return
+        if draft.sentence in self.claims:  # one claim per sentence of reported speech
+            claim = self.claims[draft.sentence]
+            claim.speakers = _dedupe([*claim.speakers, *speakers])
+            return
+        self.claims[draft.sentence] = Claim(
+            speakers=speakers,
+            statement=draft.statement.strip() or sent.text,
+            evidence=sent.text,
+            quote=draft.quote,
+            span=(sent.start, sent.end),
+            alignment="exact",
+        )
+
+    def add_meeting(self, draft: MeetingDraft, ids: dict[str, str], published: str | None) -> None:
+        participants = _dedupe(ids[p] for p in draft.participants if p in ids)
+        mediators = [m for m in _dedupe(ids[x] for x in draft.mediators if x in ids)
+                     if m not in participants]
+        sent = self.sentence(draft.sentence)
+        if sent is None or len(participants) < 2:
+            why = ("sentence number out of range" if sent is None
+                   else "fewer than two participants are known actors")
+            self.rejected.append(Rejected(kind="meeting", reason=why, item=draft.model_dump()))
+            return
+        notes: list[str] = []
+        date_text = self._grounded_field(draft.date_text, "date_text", notes)
+        location = self._grounded_field(draft.location, "location", notes)
+        fmt = draft.format
+        if mediators and fmt == "unknown":
+            fmt = "indirect"
+        for existing in self.meetings:  # the same meeting mentioned twice is one record
+            if set(existing.participants) == set(participants) and existing.status == draft.status:
+                existing.mediators = _dedupe([*existing.mediators, *mediators])
+                existing.date_text = existing.date_text or date_text
+                existing.location = existing.location or location
+                existing.topic = existing.topic or draft.topic
+                if existing.date is None:
+                    existing.date = resolve_date(existing.date_text, published, existing.status)
+                return
+        self.meetings.append(Meeting(
+            participants=participants,
+            mediators=mediators,
+            status=draft.status,
+            format=fmt,
+            date=resolve_date(date_text, published, draft.status),
+            date_text=date_text,
+            location=location,
+            topic=draft.topic,
+            evidence=sent.text,
+            span=(sent.start, sent.end),
+            alignment="exact",
+            note="; ".join(notes) or None,
+        ))
+
+    def _grounded_field(self, value: str | None, label: str, notes: list[str]) -> str | None:
+        if not value:
+            return None
+        match = self.locate(value)
+        if match is None:
+            notes.append(f"{label} {value!r} not in the text; dropped")
+            return None
+        return self.verbatim(match)
+
+
+def _dedupe(items: object) -> list[str]:
+    seen: list[str] = []
+    for item in items:  # type: ignore[attr-defined]
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _join(a: str | None, b: str) -> str:
+    return f"{a}; {b}" if a else b
+
+
+def assemble(
+    text: str,
+    segment: Segment,
+    sentences: Sequence[Sentence],
+    drafts: Sequence[ArticleDraft],
+    *,
+    published: str | None = None,
+) -> Article:
+    """One article from the drafts of its chunks, every item grounded or rejected."""
+    builder = _Builder(text, segment, sentences)
+    header = text[segment.start : min(segment.end, segment.start + 600)]
+    published = published or find_published(header)
+    affiliations: dict[str, str | None] = {}
+    outlet = dateline = None
+    notes = list(segment.notes)
+    for draft in drafts:
+        ids = builder.add_actors(draft.actors)
+        for actor in draft.actors:
+            if actor.id in ids and ids[actor.id] not in affiliations:
+                target = actor.affiliation
+                affiliations[ids[actor.id]] = ids.get(target, target) if target else None
+        for claim in draft.claims:
+            builder.add_claim(claim, ids)
+        for meeting in draft.meetings:
+            builder.add_meeting(meeting, ids, published)
+        outlet = outlet or _ground_meta(builder, draft.outlet, "outlet", notes)
+        dateline = dateline or _ground_meta(builder, draft.dateline, "dateline", notes)
+    builder.finish_actors(affiliations)
+    return Article(
+        title=title_of(text, segment),
+        published=published,
+        outlet=outlet,
+        dateline=dateline,
+        language=detect_language(text[segment.start : segment.end]),
+        actors=builder.actors,
+        claims=[builder.claims[k] for k in sorted(builder.claims)],
+        meetings=builder.meetings,
+        span=(segment.start, segment.end),
+        rejected=builder.rejected,
+        notes=notes,
+    )
+
+
+def _ground_meta(builder: _Builder, value: str | None, label: str, notes: list[str]) -> str | None:
+    if not value:
+        return None
+    match = builder.locate(value)
+    if match is None:
+        notes.append(f"{label} {value!r} not in the text; dropped")
+        return None
+    return builder.verbatim(match)

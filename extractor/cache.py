@@ -1,0 +1,61 @@
+"""A disk cache of raw completions, keyed by everything that shapes the answer.
+
+Stored values are JSON text (never pickles): the raw completion and its usage, so a
+cached answer is re-validated and re-grounded by the current code on every read.
+Only validated outputs are stored; failures and truncations never are. A corrupted
+entry is dropped and recomputed. diskcache (SQLite) makes one directory safe to
+share between processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+CACHE_FORMAT = 1
+
+
+def cache_key(**parts: Any) -> str:
+    """SHA-256 of canonical JSON (sorted keys) of every input that shapes the output."""
+    canonical = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class CompletionCache:
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._cache = diskcache.Cache(str(self.directory), size_limit=2**32)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        try:
+            value = self._cache.get(key)
+        except Exception:  # noqa: BLE001  (an unreadable row is a miss, then dropped)
+            self.drop(key)
+            return None
+        if value is None:
+            return None
+        try:
+            entry = json.loads(value)
+            if entry.get("format") != CACHE_FORMAT or not isinstance(entry.get("raw"), str):
+                raise ValueError("unexpected cache entry shape")
+        except (TypeError, ValueError):
+            self.drop(key)
+            return None
+        return entry
+
+    def put(self, key: str, raw: str, usage: dict[str, int], **meta: Any) -> None:
+        entry = {"format": CACHE_FORMAT, "raw": raw, "usage": usage, **meta}
+        self._cache.set(key, json.dumps(entry, ensure_ascii=False))
+
+    def drop(self, key: str) -> None:
+        try:
+            self._cache.delete(key)
+        except Exception:  # noqa: BLE001
+            pass
+
+    def close(self) -> None:
+        self._cache.close()

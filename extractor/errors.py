@@ -1,0 +1,81 @@
+"""The error tree. Every failure a caller can see is one of these.
+
+    ExtractorError
+    ├── InputError            bad input, raised before any LLM call
+    ├── ConfigError           bad settings (unknown prompt, missing file)
+    ├── ModelUnavailableError the embedded model or a server cannot be reached/started
+    └── ExtractionError       the LLM could not produce a valid record
+        ├── TransportError    429/5xx/timeouts/connection, after all retries
+        ├── TruncatedOutputError  output hit max_tokens, also after the one larger retry
+        └── ValidationFailedError output never validated, after all re-asks
+
+Errors carry what a caller needs to act: attempts, last errors, usage, raw output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ExtractorError(Exception):
+    """Base of every error this library raises on purpose."""
+
+
+class InputError(ExtractorError):
+    """The input cannot be extracted from; no LLM call was made.
+
+    `reason` is a short machine-readable tag (empty, binary, encoding, too_long, html).
+    """
+
+    def __init__(self, message: str, *, reason: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.offset = offset
+
+
+class ConfigError(ExtractorError):
+    """A setting is wrong (unknown prompt name, missing GGUF, bad URL)."""
+
+
+class ModelUnavailableError(ExtractorError):
+    """The model cannot be served or reached at all."""
+
+
+class ExtractionError(ExtractorError):
+    """The LLM did not yield a valid record; carries the evidence of each attempt."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: int = 0,
+        errors: list[str] | None = None,
+        usage: dict[str, int] | None = None,
+        last_output: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.errors = errors or []
+        self.usage = usage or {"prompt_tokens": 0, "completion_tokens": 0}
+        self.last_output = last_output
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": type(self).__name__,
+            "message": str(self),
+            "attempts": self.attempts,
+            "errors": self.errors,
+            "usage": self.usage,
+        }
+
+
+class TransportError(ExtractionError):
+    """The backend kept failing (rate limits, 5xx, timeouts, refused connections)."""
+
+
+class TruncatedOutputError(ExtractionError):
+    """The model ran out of output tokens, even after one retry with a larger budget."""
+
+
+class ValidationFailedError(ExtractionError):
+    """The model's output never passed validation, after all re-asks."""

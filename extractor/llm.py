@@ -1,0 +1,249 @@
+"""The one module that talks to LLM SDKs: Instructor over the openai client.
+
+One call here is one attempt: a request, transport retries around it, and the
+Instructor parse. Validation re-asks and truncation handling live one level up
+(`extract.py`), so the three retry layers never multiply each other:
+
+* transport (429/5xx/timeouts/refused connections): tenacity, exponential backoff
+  with jitter, honoring Retry-After; the openai SDK's own retries are off;
+* validation: the caller re-asks with the latest errors only;
+* truncation: reported as `finish_reason == "length"`, never retried blindly.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import instructor
+import openai
+from instructor.core import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from .errors import TransportError
+from .models import Usage
+
+MODES = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+    "tools": instructor.Mode.TOOLS,
+    "md_json": instructor.Mode.MD_JSON,
+}
+
+
+@dataclass
+class Attempt:
+    """What one attempt produced: a parsed model, or the raw text and why it failed."""
+
+    parsed: BaseModel | None
+    raw: str | None
+    usage: Usage
+    finish_reason: str | None
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    transport_retries: int = 0
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIConnectionError | openai.APITimeoutError):
+        return True  # APITimeoutError is a subclass, listed for clarity
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code == 429 or exc.status_code >= 500
+    return False
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class _Wait:
+    """Exponential backoff with jitter, unless the server said how long to wait."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self.backoff = wait_exponential_jitter(initial=initial, max=maximum)
+        self.maximum = maximum
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        hinted = _retry_after(exc) if exc else None
+        if hinted is not None:
+            return min(hinted, self.maximum)
+        return float(self.backoff(state))
+
+
+def _usage_of(completion: Any) -> Usage:
+    usage = getattr(completion, "usage", None)
+    if usage is None:
+        return Usage()
+    return Usage(
+        prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+        completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+    )
+
+
+def _raw_of(completion: Any) -> tuple[str | None, str | None]:
+    try:
+        choice = completion.choices[0]
+    except (AttributeError, IndexError, TypeError):
+        return None, None
+    message = choice.message
+    content = getattr(message, "content", None)
+    if not content and getattr(message, "tool_calls", None):
+        content = message.tool_calls[0].function.arguments
+    return content, choice.finish_reason
+
+
+def _validation_messages(exc: BaseException) -> list[str]:
+    """Short, model-actionable messages; never the API's own error text."""
+    if isinstance(exc, ValidationError):
+        out = []
+        for err in exc.errors()[:12]:
+            loc = ".".join(str(p) for p in err.get("loc", ()))
+            msg = str(err.get("msg", "")).removeprefix("Value error, ")
+            out.append(f"{loc}: {msg}" if loc else msg)
+        return out
+    return [str(exc)[:500]]
+
+
+def compact_grammar(response_model: type[BaseModel]) -> dict[str, Any]:
+    """Request fields that make a llama.cpp server emit JSON without whitespace.
+
+    The schema's constraints stay; llguidance's `x-guidance` switch drops the
+    indentation a small model otherwise spends a third of its output tokens on.
+    Only for llama.cpp servers (the embedded model): it replaces response_format.
+    """
+    schema = response_model.model_json_schema()
+    schema["x-guidance"] = {
+        "whitespace_flexible": False, "item_separator": ",", "key_separator": ":",
+    }
+    return {
+        "grammar": "%llguidance {}\nstart: %json " + json.dumps(schema, ensure_ascii=False),
+        "response_format": {"type": "text"},
+    }
+
+
+class LLM:
+    """An OpenAI-compatible endpoint seen through Instructor."""
+
+    def __init__(
+        self,
+        *,
+        model: str,
+        base_url: str | None,
+        api_key: str | None,
+        mode: str = "json_schema",
+        timeout: float = 600.0,
+        transport_attempts: int = 6,
+        backoff_initial: float = 1.0,
+        backoff_max: float = 60.0,
+        transport_deadline: float = 900.0,
+        http_client: Any = None,
+        compact_json: bool = False,
+    ) -> None:
+        self.model = model
+        self.compact_json = compact_json
+        self.base_url = base_url
+        self.mode = mode
+        self.transport_attempts = transport_attempts
+        self.backoff_initial = backoff_initial
+        self.backoff_max = backoff_max
+        self.transport_deadline = transport_deadline
+        raw = openai.OpenAI(
+            base_url=base_url,
+            api_key=api_key or "not-needed",
+            max_retries=0,  # tenacity owns transport retries
+            timeout=timeout,
+            http_client=http_client,
+        )
+        self.client = instructor.from_openai(raw, mode=MODES[mode])
+
+    def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[BaseModel],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        extra_body: dict[str, Any] | None = None,
+    ) -> Attempt:
+        """One attempt. Transport faults are retried here; everything else is returned."""
+        if self.compact_json:
+            extra_body = {**(extra_body or {}), **compact_grammar(response_model)}
+        started = time.monotonic()
+        retries = 0
+        usage = Usage()
+        retrying = Retrying(
+            retry=retry_if_exception(_is_transient),
+            wait=_Wait(self.backoff_initial, self.backoff_max),
+            stop=stop_after_attempt(self.transport_attempts)
+            | stop_after_delay(self.transport_deadline),
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    if attempt.retry_state.attempt_number > 1:
+                        retries += 1
+                    try:
+                        parsed, completion = self.client.chat.completions.create_with_completion(
+                            model=self.model,
+                            messages=[dict(m) for m in messages],  # never mutate the caller's
+                            response_model=response_model,
+                            max_retries=0,
+                            max_tokens=max_tokens,
+                            temperature=temperature,
+                            extra_body=extra_body,
+                        )
+                    except InstructorRetryException as exc:
+                        cause = exc.__cause__
+                        if cause is not None and _is_transient(cause):
+                            raise cause from None
+                        if isinstance(cause, openai.APIError):
+                            raise cause from None
+                        usage.add(_usage_of(exc.last_completion))
+                        raw, finish = _raw_of(exc.last_completion)
+                        errors = _validation_messages(cause or exc)
+                        return Attempt(
+                            None, raw, usage, finish, errors, time.monotonic() - started, retries
+                        )
+        except IncompleteOutputException as exc:
+            usage.add(_usage_of(exc.last_completion))
+            raw, _ = _raw_of(exc.last_completion)
+            return Attempt(
+                None, raw, usage, "length", ["output truncated"],
+                time.monotonic() - started, retries,
+            )
+        except openai.APIError as exc:
+            status = getattr(exc, "status_code", None)
+            kind = f"HTTP {status}" if status else type(exc).__name__
+            raise TransportError(
+                f"backend failed after {retries + 1} tries ({kind})",
+                attempts=retries + 1,
+                errors=[kind],
+                usage=usage.model_dump(),
+            ) from exc
+        usage.add(_usage_of(completion))
+        raw, finish = _raw_of(completion)
+        return Attempt(parsed, raw, usage, finish, [], time.monotonic() - started, retries)

@@ -1,0 +1,65 @@
+"""Text normalization from RECORDS.md §3, shared by grounding and scoring.
+
+One function does the folding so that the scorer and the grounder can never
+disagree about what "the same text" means. `normalize_with_map` also returns,
+for every normalized character, the offset of the input character it came
+from: grounding searches the normalized text and reports original offsets.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_DIACRITICS = {chr(c) for c in range(0x064B, 0x0653)} | {"\u0670"}
+_TATWEEL = "\u0640"
+_LETTER_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended (Persian) digits
+    }
+)
+
+
+def _fold_char(ch: str) -> str:
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).casefold():
+        if c in _DIACRITICS or c == _TATWEEL:
+            continue
+        out.append(c.translate(_LETTER_FOLD))
+    return "".join(out)
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalize `text`; return it with a map from each output char to its input offset.
+
+    Whitespace runs collapse to one space and the result is stripped, so the map
+    is what lets a match in normalized text be reported as an input span.
+    """
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        folded = _fold_char(ch)
+        for c in folded:
+            if c.isspace():
+                if not chars or chars[-1] == " ":
+                    continue
+                c = " "
+            chars.append(c)
+            index.append(i)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        index.pop()
+    return "".join(chars), index
+
+
+def normalize(text: str) -> str:
+    """The spec's normalization: NFKC, casefold, whitespace, Arabic letter folding."""
+    return normalize_with_map(text)[0]

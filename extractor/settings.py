@@ -1,0 +1,84 @@
+"""Settings with one precedence: explicit argument > environment > default.
+
+Frozen, so an `Extractor` cannot change under a running batch. The API key is read
+from the environment (or passed in) and never written anywhere: it is excluded
+from `repr`, from cache keys and from every result.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .prompts import DEFAULT_PROMPT
+from .runtime import cache_dir
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+_ENV = {
+    "model": "EXTRACTOR_MODEL",
+    "base_url": "EXTRACTOR_BASE_URL",
+    "mode": "EXTRACTOR_MODE",
+    "prompt": "EXTRACTOR_PROMPT",
+    "cache_dir": "EXTRACTOR_CACHE_DIR",
+    "gguf": "EXTRACTOR_GGUF",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: str = "json_schema"
+    prompt: str = DEFAULT_PROMPT
+    max_reasks: int = 2
+    max_tokens: int = 1536
+    temperature: float = 0.0
+    timeout: float = 900.0
+    transport_attempts: int = 6
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    gguf: Path | None = None
+    n_ctx: int = 8192
+    max_chars: int = 200_000
+    chunk_chars: int = 5000
+    repeat_penalty: float | None = None
+    compact_json: bool | None = None  # llama.cpp-only grammar; None = on for the embedded model
+
+    @classmethod
+    def resolve(cls, **explicit: object) -> Settings:
+        """Build settings from explicit values (None = unset), then env, then defaults."""
+        values: dict[str, object] = {}
+        names = {f.name for f in fields(cls)}
+        unknown = set(explicit) - names
+        if unknown:
+            raise TypeError(f"unknown settings: {sorted(unknown)}")
+        for name in names:
+            value = explicit.get(name)
+            if value is None and name in _ENV:
+                value = os.environ.get(_ENV[name]) or None
+            if value is not None:
+                values[name] = value
+        if "api_key" not in values:
+            key = os.environ.get("EXTRACTOR_API_KEY") or os.environ.get("OPENAI_API_KEY")
+            if key:
+                values["api_key"] = key
+        if "base_url" not in values and os.environ.get("OPENAI_BASE_URL"):
+            values["base_url"] = os.environ["OPENAI_BASE_URL"]
+        for path_field in ("cache_dir", "gguf"):
+            if path_field in values:
+                values[path_field] = Path(str(values[path_field])).expanduser()
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def embedded(self) -> bool:
+        """No server and no key: use the embedded local model (or a given GGUF)."""
+        return self.base_url is None and (self.api_key is None or self.gguf is not None)
+
+    def cache_path(self) -> Path:
+        return self.cache_dir or cache_dir() / "completions"
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
