@@ -140,7 +140,12 @@ class _Builder:
             spans: set[tuple[int, int]] = set()
             for form in [actor.name, *actor.aliases]:
                 spans.update(find_all(form, self.text, self.segment.start, self.segment.end))
-            actor.mentions = sorted(spans)
+            # An alias inside an occurrence of the full name ("الحداد" in "سامر الحداد")
+            # is the same mention, not a second one.
+            actor.mentions = sorted(
+                (s, e) for s, e in spans
+                if not any(o != (s, e) and o[0] <= s and e <= o[1] for o in spans)
+            )
 
     # -- claims and meetings
     def sentence(self, number: int) -> Sentence | None:
@@ -189,6 +194,8 @@ class _Builder:
                 existing.date_text = existing.date_text or date_text
                 existing.location = existing.location or location
                 existing.topic = existing.topic or draft.topic
+                if notes:
+                    existing.note = _join(existing.note, "; ".join(notes))
                 if existing.date is None:
                     existing.date = resolve_date(existing.date_text, published, existing.status)
                 return

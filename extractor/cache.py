@@ -40,7 +40,8 @@ class CompletionCache:
             return None
         try:
             entry = json.loads(value)
-            if entry.get("format") != CACHE_FORMAT or not isinstance(entry.get("raw"), str):
+            if (not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT
+                    or not isinstance(entry.get("raw"), str)):
                 raise ValueError("unexpected cache entry shape")
         except (TypeError, ValueError):
             self.drop(key)

@@ -93,7 +93,10 @@ def find_published(header: str) -> str | None:
         candidate = line
         hinted = _PUBLISHED_HINT.search(line)
         if hinted and ":" in line:
-            candidate = line.split(":", 1)[1] if hinted.end() <= line.index(":") + 1 else line
+            label = line[: line.index(":")]
+            # Split off a "Published:" label, never the colon of a time ("05:00:35").
+            if hinted.end() <= len(label) + 1 and not any(ch.isdigit() for ch in label):
+                candidate = line.split(":", 1)[1]
         if not (hinted or _looks_like_date_line(line)):
             continue
         if not _YEAR.search(candidate):

@@ -141,6 +141,26 @@ def _score_subset(run_dir: Path, gold: dict[str, dict], corpus_dirs: list[Path]
     return scores
 
 
+def numbers_only(scores: dict[str, Any]) -> dict[str, Any]:
+    """Scores without the per-document record listings, which quote article text.
+
+    This is what gets committed (baselines): counts and rates, never corpus text.
+    """
+    out = {k: v for k, v in scores.items() if k != "per_document"}
+    out["per_document"] = {}
+    for doc_id, doc in scores.get("per_document", {}).items():
+        slim: dict[str, Any] = {}
+        for key, value in doc.items():
+            if key == "articles":
+                continue
+            if isinstance(value, dict) and key in TYPES:
+                value = {k: v for k, v in value.items()
+                         if k not in ("matched", "missed", "spurious")}
+            slim[key] = value
+        out["per_document"][doc_id] = slim
+    return json.loads(json.dumps(out))
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))

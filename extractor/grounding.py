@@ -69,6 +69,10 @@ def locate(needle: str, text: str, lo: int = 0, hi: int | None = None) -> Match 
     found = fuzz.partial_ratio_alignment(target, window, score_cutoff=FUZZY_MIN)
     if found is None or found.dest_end <= found.dest_start:
         return None
+    # A window shorter than the needle makes rapidfuzz align the window inside the
+    # needle ("Doha ta" scores 100 for "Doha talks"): score the whole needle instead.
+    if fuzz.ratio(target, window[found.dest_start : found.dest_end]) < FUZZY_MIN:
+        return None
     start, end = _to_original(index, text, n_lo + found.dest_start, n_lo + found.dest_end)
     return Match(start, end, "fuzzy")
 

@@ -12,6 +12,7 @@ Instructor parse. Validation re-asks and truncation handling live one level up
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import json
 import time
@@ -74,8 +75,14 @@ def _retry_after(exc: BaseException) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:  # an HTTP date; anything unreadable means "no hint", never a crash
         parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:  # "-0000" gives a naive datetime; HTTP dates are GMT
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return max(0.0, parsed.timestamp() - time.time())
 
 
 class _Wait:

@@ -307,7 +307,7 @@ class ArticleDraft(BaseModel):
 
 
 class ActorsDraft(BaseModel):
-    """Step one of the two-step strategy: who is in the article."""
+    """Step one of the two-step strategy: who is in the article (12 at most per chunk)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -318,7 +318,7 @@ class ActorsDraft(BaseModel):
 
     outlet: OptText = Field(None, description="publisher named in the text")
     dateline: OptText = Field(None, description="dateline place as written")
-    actors: list[ActorDraft] = Field(default_factory=list, max_length=16)
+    actors: list[ActorDraft] = Field(default_factory=list, max_length=12)
 
     @model_validator(mode="after")
     def _check_against_article(self) -> ActorsDraft:

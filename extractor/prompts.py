@@ -20,7 +20,7 @@ from string import Template
 
 from .errors import ConfigError
 
-DEFAULT_PROMPT = "v3"
+DEFAULT_PROMPT = "v4"
 STRATEGIES = ("single", "two-step")
 STEP1_KEYS = ("outlet", "dateline", "actors")
 STEP2_KEYS = ("claims", "meetings")
@@ -50,6 +50,7 @@ def actor_listing(actors: list[tuple[str, str]]) -> str:
 class Prompt:
     name: str
     strategy: str
+    constrain: bool
     system: str
     user: Template
     step2: Template | None
@@ -82,6 +83,9 @@ def load_prompt(name: str = DEFAULT_PROMPT, root: Path | None = None) -> Prompt:
     strategy = config.get("strategy", "single")
     if strategy not in STRATEGIES:
         raise ConfigError(f"prompt {name!r}: unknown strategy {strategy!r}")
+    for required in ("system.txt", "user.txt"):
+        if not (folder / required).is_file():
+            raise ConfigError(f"prompt {name!r}: {required} is missing in {folder}")
     system = (folder / "system.txt").read_text(encoding="utf-8").strip()
     user_src = (folder / "user.txt").read_text(encoding="utf-8").strip()
     if "$article" not in user_src:
@@ -112,4 +116,6 @@ def load_prompt(name: str = DEFAULT_PROMPT, root: Path | None = None) -> Prompt:
     for path in sorted(folder.iterdir()):
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return Prompt(name, strategy, system, user, step2, tuple(examples), digest.hexdigest()[:16])
+    constrain = bool(config.get("constrain", False))
+    return Prompt(name, strategy, constrain, system, user, step2, tuple(examples),
+                  digest.hexdigest()[:16])

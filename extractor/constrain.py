@@ -1,0 +1,77 @@
+"""Constrained decoding: let a small model only write what can be grounded.
+
+For the two-step strategy with `"constrain": true` in the prompt's `prompt.json`:
+step one's actor names and aliases must be one of the text's own word n-grams
+(an enum in the JSON schema, which llama.cpp/llguidance turns into a grammar), and
+step two's speakers, participants and mediators must be one of step one's grounded
+actor ids. Hallucinated names and dangling ids become impossible instead of
+rejected after the fact. Servers that ignore schema enums still get validated.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field, create_model
+
+from .models import ActorDraft, ActorsDraft, ClaimDraft, EventsDraft, MeetingDraft
+
+_WORD = re.compile(r"\S+")
+_EDGE = "\"'“”‘’«»()[]{}<>،,.;:!?؟؛…-–—|/\\*"
+MAX_WORDS = 6
+MAX_CANDIDATES = 6000
+
+
+def name_candidates(sentences: list[str], max_words: int = MAX_WORDS) -> list[str]:
+    """Every run of 1..max_words words in the sentences, trimmed of edge punctuation."""
+    seen: dict[str, None] = {}
+    for sentence in sentences:
+        words = _WORD.findall(sentence)
+        for i in range(len(words)):
+            for n in range(1, max_words + 1):
+                if i + n > len(words):
+                    break
+                phrase = " ".join(words[i : i + n]).strip(_EDGE + " ")
+                if phrase and len(phrase) <= 80 and any(ch.isalpha() for ch in phrase):
+                    seen.setdefault(phrase, None)
+                if len(seen) >= MAX_CANDIDATES:
+                    return list(seen)
+    return list(seen)
+
+
+def actors_model(candidates: list[str]) -> type[BaseModel]:
+    """ActorsDraft whose names and aliases can only be phrases of the text."""
+    if not candidates:
+        return ActorsDraft
+    phrase = Literal[tuple(candidates)]  # type: ignore[valid-type]
+    actor = create_model(
+        "ActorDraft", __base__=ActorDraft,
+        name=(phrase, Field(description="name copied exactly from the text")),
+        aliases=(list[phrase], Field(default_factory=list, max_length=3)),
+    )
+    return create_model(
+        "ActorsDraft", __base__=ActorsDraft,
+        actors=(list[actor], Field(default_factory=list, max_length=12)),  # type: ignore[valid-type]
+    )
+
+
+def events_model(actor_ids: list[str]) -> type[BaseModel]:
+    """EventsDraft whose speakers and participants can only be the given actor ids."""
+    if not actor_ids:
+        return EventsDraft
+    ids = Literal[tuple(actor_ids)]  # type: ignore[valid-type]
+    claim = create_model(
+        "ClaimDraft", __base__=ClaimDraft,
+        speakers=(list[ids], Field(min_length=1, max_length=3, description="actor ids")),
+    )
+    meeting = create_model(
+        "MeetingDraft", __base__=MeetingDraft,
+        participants=(list[ids], Field(min_length=2, max_length=6, description="actor ids")),
+        mediators=(list[ids], Field(default_factory=list, max_length=3)),
+    )
+    return create_model(
+        "EventsDraft", __base__=EventsDraft,
+        claims=(list[claim], Field(default_factory=list, max_length=14)),  # type: ignore[valid-type]
+        meetings=(list[meeting], Field(default_factory=list, max_length=6)),  # type: ignore[valid-type]
+    )

@@ -1,0 +1,223 @@
+"""A real OpenAI-compatible HTTP server for tests, answering from a script of behaviours.
+
+    with FakeServer() as server:
+        server.push(Status(429), Reply(completion('{"name": "x"}')))
+        llm = LLM(model="m", base_url=server.base_url, api_key=None)
+        ...
+        assert len(server.requests) == 2
+
+Loopback only (127.0.0.1, port 0), one daemon thread per connection, shut down at
+exit. Every request to POST /v1/chat/completions takes the next behaviour from the
+queue; when the queue is empty, `server.default` answers (a behaviour, or a callable
+taking the parsed request body and returning one). Behaviours:
+
+* `Status(code, headers=None, body=None)`: an HTTP error (429 with or without a
+  Retry-After header, 500/502/503, 400/401, ...) with an OpenAI-style error body;
+* `Reply(payload, delay=0.0)`: 200 with a JSON payload (see `completion`), after a delay;
+* `Hang(seconds)`: read the request, then say nothing for `seconds` (≤ 3) and close,
+  so a client with a shorter timeout gets a read timeout;
+* `Close()`: drop the connection without any response.
+
+`refused_url()` gives a base URL where nothing listens (connection refused).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+MAX_SLEEP = 3.0  # no behaviour may keep a test waiting longer than this
+
+
+@dataclass(frozen=True)
+class Status:
+    code: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    payload: dict[str, Any]
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Hang:
+    seconds: float = 2.0
+
+
+@dataclass(frozen=True)
+class Close:
+    pass
+
+
+Behaviour = Status | Reply | Hang | Close
+Default = Behaviour | Callable[[dict[str, Any]], Behaviour]
+
+_counter = 0
+_counter_lock = threading.Lock()
+
+
+def completion(content: str, finish_reason: str = "stop", prompt_tokens: int = 10,
+               completion_tokens: int = 5, model: str = "m") -> dict[str, Any]:
+    """An OpenAI `chat.completion` object whose single choice says `content`."""
+    global _counter
+    with _counter_lock:
+        _counter += 1
+        n = _counter
+    return {
+        "id": f"chatcmpl-fake-{n}",
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": model,
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": content},
+            "finish_reason": finish_reason,
+            "logprobs": None,
+        }],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def free_port() -> int:
+    """A loopback port that nothing listens on (bound, then closed)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def refused_url() -> str:
+    return f"http://127.0.0.1:{free_port()}/v1"
+
+
+def _error_body(code: int) -> dict[str, Any]:
+    return {"error": {"message": f"fake server says {code}", "type": "fake_error",
+                      "param": None, "code": str(code)}}
+
+
+class FakeServer:
+    """Context manager: a scripted chat-completions server on 127.0.0.1."""
+
+    def __init__(self, default: Default | None = None) -> None:
+        self.default: Default = default or Status(500, body=_error_body(500))
+        self.requests: list[dict[str, Any]] = []
+        self._queue: deque[Behaviour] = deque()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.base_url = ""
+
+    # -- scripting
+    def push(self, *behaviours: Behaviour) -> FakeServer:
+        with self._lock:
+            self._queue.extend(behaviours)
+        return self
+
+    def reply(self, content: str, finish_reason: str = "stop", **usage: int) -> FakeServer:
+        return self.push(Reply(completion(content, finish_reason, **usage)))
+
+    def reset(self) -> None:
+        """Forget the script and the requests seen so far."""
+        with self._lock:
+            self._queue.clear()
+            self.requests.clear()
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._queue)
+
+    def _next(self, body: dict[str, Any]) -> Behaviour:
+        with self._lock:
+            self.requests.append(body)
+            if self._queue:
+                return self._queue.popleft()
+            default = self.default
+        return default(body) if callable(default) else default
+
+    # -- lifecycle
+    def __enter__(self) -> FakeServer:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass  # keep test output clean
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                if self.path.rstrip("/") != "/v1/chat/completions":
+                    self._send(404, _error_body(404))
+                    return
+                try:
+                    body = json.loads(raw or b"{}")
+                except json.JSONDecodeError:
+                    body = {"_unparsable": raw.decode("utf-8", "replace")}
+                behaviour = server._next(body)
+                if isinstance(behaviour, Close):
+                    self._drop()
+                elif isinstance(behaviour, Hang):
+                    server._stopping.wait(min(behaviour.seconds, MAX_SLEEP))
+                    self._drop()
+                elif isinstance(behaviour, Status):
+                    self._send(behaviour.code, behaviour.body or _error_body(behaviour.code),
+                               behaviour.headers)
+                else:
+                    if behaviour.delay:
+                        server._stopping.wait(min(behaviour.delay, MAX_SLEEP))
+                    self._send(200, behaviour.payload)
+
+            def _send(self, code: int, payload: dict[str, Any],
+                      headers: dict[str, str] | None = None) -> None:
+                data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+                try:
+                    self.send_response(code)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in (headers or {}).items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                except OSError:
+                    self.close_connection = True  # the client went away (it timed out)
+
+            def _drop(self) -> None:
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        httpd.daemon_threads = True
+        self._httpd = httpd
+        host, port = httpd.server_address[:2]
+        self.base_url = f"http://{host}:{port}/v1"
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fake-openai", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
