@@ -9,6 +9,7 @@ share between processes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -53,10 +54,8 @@ class CompletionCache:
         self._cache.set(key, json.dumps(entry, ensure_ascii=False))
 
     def drop(self, key: str) -> None:
-        try:
+        with contextlib.suppress(Exception):  # a row that cannot be deleted is left to expire
             self._cache.delete(key)
-        except Exception:  # noqa: BLE001
-            pass
 
     def close(self) -> None:
         self._cache.close()

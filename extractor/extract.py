@@ -72,7 +72,8 @@ class Extractor:
         self._llm: LLM | None = None
         self._endpoint: str | None = None
         self._lock = threading.Lock()
-        self.cache = CompletionCache(self.settings.cache_path()) if self.settings.use_cache else None
+        self.cache = (CompletionCache(self.settings.cache_path())
+                      if self.settings.use_cache else None)
 
     # ------------------------------------------------------------------ backend
     def _backend(self) -> tuple[LLM, str]:
@@ -239,7 +240,8 @@ class Extractor:
                     return _ChunkResult(draft, Usage(), 0, 0, True, 0.0, [])
                 self.cache.drop(key)  # unreadable under the current schema: recompute
         llm, _ = self._backend()
-        extra = {"repeat_penalty": decoding["repeat_penalty"]} if "repeat_penalty" in decoding else None
+        extra = ({"repeat_penalty": decoding["repeat_penalty"]}
+                 if "repeat_penalty" in decoding else None)
         usage, attempts, llm_s = Usage(), 0, 0.0
         max_tokens = s.max_tokens
         reasks, bumped = 0, False

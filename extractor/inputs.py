@@ -16,7 +16,9 @@ from pathlib import Path
 from .errors import InputError
 
 DEFAULT_MAX_CHARS = 200_000
-_HTML_HINT = re.compile(r"<\s*(?:html|body|div|p|article|head|script|span|br)\b[^>]*>", re.IGNORECASE)
+_HTML_HINT = re.compile(
+    r"<\s*(?:html|body|div|p|article|head|script|span|br)\b[^>]*>", re.IGNORECASE
+)
 
 
 def decode(data: bytes, name: str = "<input>") -> str:

@@ -374,7 +374,8 @@ def draft_problems(draft: ArticleDraft, ctx: DraftContext, *, check_names: bool 
     find = ctx.find_name if check_names else None
     for actor in draft.actors:
         if check_names and actor.affiliation is not None and actor.affiliation not in known:
-            problems.append(f"actor {actor.id} affiliation '{actor.affiliation}' is not an actor id")
+            problems.append(
+                f"actor {actor.id} affiliation '{actor.affiliation}' is not an actor id")
         if callable(find) and not find(actor.name):
             problems.append(f"actor {actor.id} name '{actor.name}' is not in the text")
     lo, hi = ctx.first, ctx.first + len(ctx.sentences) - 1

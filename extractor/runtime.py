@@ -69,9 +69,9 @@ def embedded_gguf() -> Path:
     """
     target = cache_dir() / "models" / f"{EMBEDDED_MODEL_NAME}.gguf"
     marker = target.with_suffix(".verified")
-    if target.is_file() and marker.is_file() and marker.read_text().strip() == EMBEDDED_SHA256:
-        if target.stat().st_size == EMBEDDED_SIZE:
-            return target
+    if (target.is_file() and marker.is_file() and marker.read_text().strip() == EMBEDDED_SHA256
+            and target.stat().st_size == EMBEDDED_SIZE):
+        return target
     target.parent.mkdir(parents=True, exist_ok=True)
     parts = _part_paths()
     tmp = target.with_suffix(f".tmp{os.getpid()}")

@@ -207,7 +207,7 @@ def assign(sim: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
     rows, cols = linear_sum_assignment(admissible, maximize=True)
     return [
         (int(r), int(c), float(sim[r, c]))
-        for r, c in zip(rows, cols)
+        for r, c in zip(rows, cols, strict=True)
         if sim[r, c] >= threshold
     ]
 
@@ -331,7 +331,8 @@ class _ArticlePair:
         )
         self.out.tally("actors.kind", p.get("kind") == g.get("kind"))
         self.out.tally("actors.role", text_agrees(p.get("role"), g.get("role")))
-        self.out.tally("actors.affiliation", self._map(p.get("affiliation")) == g.get("affiliation"))
+        self.out.tally("actors.affiliation",
+                       self._map(p.get("affiliation")) == g.get("affiliation"))
         self.out.tally(
             "actors.anonymous", bool(p.get("anonymous", False)) == bool(g.get("anonymous", False))
         )
@@ -457,7 +458,7 @@ def pair_articles(matrix: np.ndarray) -> list[tuple[int, int]]:
     rows_idx, cols_idx = np.indices(matrix.shape)
     weights = matrix.astype(np.int64) * big - np.abs(rows_idx - cols_idx)
     rows, cols = linear_sum_assignment(weights, maximize=True)
-    return sorted((int(r), int(c)) for r, c in zip(rows, cols))
+    return sorted((int(r), int(c)) for r, c in zip(rows, cols, strict=True))
 
 
 def _count_records(article: dict) -> dict[str, int]:
@@ -646,7 +647,8 @@ def aggregate(docs: list[dict]) -> dict[str, Any]:
     out["articles"] = {k: sum(d["articles"].get(k, 0) for d in docs)
                        for k in ("gold", "predicted", "paired")}
     out["articles"].update({f"{f}_acc": acc(f"articles.{f}") for f in ARTICLE_FIELDS})
-    ground = Tally(sum(d["grounding"]["hits"] for d in docs), sum(d["grounding"]["n"] for d in docs))
+    ground = Tally(sum(d["grounding"]["hits"] for d in docs),
+                   sum(d["grounding"]["n"] for d in docs))
     out["grounding_rate"] = ground.mean()
     out["invalid_rate"] = sum(d["invalid"] for d in docs) / len(docs) if docs else None
     out["n_documents"] = len(docs)

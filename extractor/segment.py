@@ -187,7 +187,9 @@ def chunk_sentences(sentences: list[Sentence], max_chars: int, overlap: int = 2)
     start = 0
     while start < len(sentences):
         size, end = 0, start
-        while end < len(sentences) and (end == start or size + len(sentences[end].text) <= max_chars):
+        while end < len(sentences) and (
+            end == start or size + len(sentences[end].text) <= max_chars
+        ):
             size += len(sentences[end].text) + 1
             end += 1
         chunks.append(range(start, end))

@@ -191,7 +191,8 @@ def test_arabic_verbatim_is_exact(tmp_path: Path) -> None:
     art["meetings"][0].update(evidence="التقى أحمد بقادة حماس في الدوحة", location="الدوحة",
                               date_text=None)
     problems = check(tmp_path, gold, text)
-    assert problems == ["tiny.json: articles[0].actors[0]: name 'احمد' not found verbatim in the text"]
+    assert problems == [
+        "tiny.json: articles[0].actors[0]: name 'احمد' not found verbatim in the text"]
 
 
 def test_load_gold_dir(tmp_path: Path) -> None:

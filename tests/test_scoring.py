@@ -279,7 +279,8 @@ def test_subset_names_prefer_the_closer_gold_actor() -> None:
 # --------------------------------------------------------------------------- claims
 
 
-CLAIM_TEXT = "The minister said on Monday that the talks with Hamas would resume in Cairo next week."
+CLAIM_TEXT = ("The minister said on Monday that the talks with Hamas would resume "
+              "in Cairo next week.")
 GOLD_EV = "the talks with Hamas would resume in Cairo next week"  # [33, 85), 52 chars
 
 
