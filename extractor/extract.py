@@ -94,7 +94,7 @@ class Extractor:
                     timeout=s.timeout,
                     transport_attempts=s.transport_attempts,
                     http_client=self._http_client,
-                    compact_json=s.compact_json if s.compact_json is not None else s.embedded,
+                    compact_json=self._grammar_backend(),
                 )
             assert self._endpoint is not None
             return self._llm, self._endpoint
@@ -191,7 +191,9 @@ class Extractor:
 
     def _two_step(self, messages: list[dict[str, str]], ctx: DraftContext) -> _ChunkResult:
         """Actors first; then claims and meetings, citing only grounded actor ids."""
-        constrain = self.prompt.constrain
+        # Enum grammars only where the server compiles them (llama.cpp); elsewhere the
+        # same prompt runs unconstrained and is validated on the client as always.
+        constrain = self.prompt.constrain and self._grammar_backend()
         one = self._call(messages, actors_model(name_candidates(ctx.sentences))
                          if constrain else ActorsDraft, ctx)
         found = ctx.find_name
@@ -296,6 +298,10 @@ class Extractor:
             self.cache.put(key, last.raw, usage.model_dump(), salvaged=True)  # type: ignore[union-attr]
         note = f"kept after {reasks} re-asks with problems: " + "; ".join(errors[:5])
         return _ChunkResult(draft, usage, attempts, attempts, False, llm_s, [note])
+
+    def _grammar_backend(self) -> bool:
+        s = self.settings
+        return s.compact_json if s.compact_json is not None else s.embedded
 
     def _identity(self) -> tuple[str, str]:
         """(model, endpoint) for cache keys, known without starting a server."""
