@@ -87,7 +87,7 @@ class _Builder:
                 continue
             (name, match), *others = grounded
             key = normalize(self.verbatim(match))
-            if key in self.by_name:  # the same actor seen in another chunk
+            if key in self.by_name:  # the same actor seen in another chunk (by name or alias)
                 mapping[draft.id] = self.by_name[key]
                 continue
             notes = []
@@ -118,6 +118,10 @@ class _Builder:
             )
             self.actors.append(actor)
             self.by_name[key] = final_id
+            # A chunk that only writes "Varga" names the "Elena Varga" (alias "Varga")
+            # of an earlier chunk: an alias leads to its actor, never to a second one.
+            for alias in aliases:
+                self.by_name.setdefault(normalize(alias), final_id)
             mapping[draft.id] = final_id
         return mapping
 
@@ -183,8 +187,8 @@ class _Builder:
             self.rejected.append(Rejected(kind="meeting", reason=why, item=draft.model_dump()))
             return
         notes: list[str] = []
-        date_text = self._grounded_field(draft.date_text, "date_text", notes)
-        location = self._grounded_field(draft.location, "location", notes)
+        date_text = self.grounded_field(draft.date_text, "date_text", notes)
+        location = self.grounded_field(draft.location, "location", notes)
         fmt = draft.format
         if mediators and fmt == "unknown":
             fmt = "indirect"
@@ -214,7 +218,8 @@ class _Builder:
             note="; ".join(notes) or None,
         ))
 
-    def _grounded_field(self, value: str | None, label: str, notes: list[str]) -> str | None:
+    def grounded_field(self, value: str | None, label: str, notes: list[str]) -> str | None:
+        """The value as the text writes it, or None (with a note) if the text lacks it."""
         if not value:
             return None
         match = self.locate(value)
@@ -261,8 +266,8 @@ def assemble(
             builder.add_claim(claim, ids)
         for meeting in draft.meetings:
             builder.add_meeting(meeting, ids, published)
-        outlet = outlet or _ground_meta(builder, draft.outlet, "outlet", notes)
-        dateline = dateline or _ground_meta(builder, draft.dateline, "dateline", notes)
+        outlet = outlet or builder.grounded_field(draft.outlet, "outlet", notes)
+        dateline = dateline or builder.grounded_field(draft.dateline, "dateline", notes)
     builder.finish_actors(affiliations)
     return Article(
         title=title_of(text, segment),
@@ -277,13 +282,3 @@ def assemble(
         rejected=builder.rejected,
         notes=notes,
     )
-
-
-def _ground_meta(builder: _Builder, value: str | None, label: str, notes: list[str]) -> str | None:
-    if not value:
-        return None
-    match = builder.locate(value)
-    if match is None:
-        notes.append(f"{label} {value!r} not in the text; dropped")
-        return None
-    return builder.verbatim(match)

@@ -16,19 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from .batch import BatchItem, latest_records, run_batch
-from .gold import load_gold_dir
+from .gold import find_text, load_gold_dir
 from .report import render_html
 from .scoring import bootstrap_diff, score_corpus
 
 TYPES = ("actors", "claims", "meetings")
-
-
-def find_text(text_file: str, corpus_dirs: list[Path]) -> Path | None:
-    for directory in corpus_dirs:
-        candidate = Path(directory) / text_file
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def gold_items(gold: dict[str, dict], corpus_dirs: list[Path]) -> list[BatchItem]:

@@ -147,7 +147,7 @@ class Extractor:
             usage.add(r.usage)
         llm = self._llm
         return ExtractionMeta(
-            model=llm.model if llm else (self.settings.model or "unknown"),
+            model=llm.model if llm else self._identity()[0],
             base_url=self._endpoint or self._identity()[1],
             mode=self.settings.mode,
             prompt=self.prompt.name,

@@ -199,7 +199,8 @@ def _check_article(c: _Checker, article: Any, where: str) -> None:
     _check_list(c, article, "meetings", where, _check_meeting, known)
 
 
-def _find_text(text_file: str, corpus_dirs: list[Path]) -> Path | None:
+def find_text(text_file: str, corpus_dirs: list[Path]) -> Path | None:
+    """The first corpus folder that holds `text_file`."""
     for d in corpus_dirs:
         candidate = Path(d) / text_file
         if candidate.is_file():
@@ -212,7 +213,7 @@ def _check_text(c: _Checker, doc: dict, corpus_dirs: list[Path]) -> None:
     text_file = doc.get("text_file")
     if not isinstance(text_file, str) or not text_file:
         return
-    path = _find_text(text_file, corpus_dirs)
+    path = find_text(text_file, corpus_dirs)
     if path is None:
         dirs = ", ".join(str(d) for d in corpus_dirs)
         c.problem("", f"text_file {text_file!r} not found in {dirs}")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -295,15 +295,7 @@ class ArticleDraft(BaseModel):
 
     @model_validator(mode="after")
     def _check_against_article(self) -> ArticleDraft:
-        """Turn every reference or grounding problem into one precise re-ask message."""
-        ctx = draft_context.get()
-        if ctx is None:
-            return self
-        problems = draft_problems(self, ctx)
-        ctx.problems = problems
-        if problems and ctx.strict:
-            raise ValueError("; ".join(problems[:12]))
-        return self
+        return _check(self, self)
 
 
 class ActorsDraft(BaseModel):
@@ -322,16 +314,8 @@ class ActorsDraft(BaseModel):
 
     @model_validator(mode="after")
     def _check_against_article(self) -> ActorsDraft:
-        ctx = draft_context.get()
-        if ctx is None:
-            return self
-        full = ArticleDraft.model_construct(outlet=None, dateline=None, actors=self.actors,
-                                            claims=[], meetings=[])
-        problems = draft_problems(full, ctx)
-        ctx.problems = problems
-        if problems and ctx.strict:
-            raise ValueError("; ".join(problems[:12]))
-        return self
+        return _check(self, ArticleDraft.model_construct(
+            outlet=None, dateline=None, actors=self.actors, claims=[], meetings=[]))
 
 
 class EventsDraft(BaseModel):
@@ -350,16 +334,21 @@ class EventsDraft(BaseModel):
     @model_validator(mode="after")
     def _check_against_article(self) -> EventsDraft:
         ctx = draft_context.get()
-        if ctx is None:
-            return self
-        full = ArticleDraft.model_construct(outlet=None, dateline=None,
-                                            actors=list(ctx.actors), claims=self.claims,
-                                            meetings=self.meetings)
-        problems = draft_problems(full, ctx, check_names=False)
-        ctx.problems = problems
-        if problems and ctx.strict:
-            raise ValueError("; ".join(problems[:12]))
-        return self
+        return _check(self, ArticleDraft.model_construct(
+            outlet=None, dateline=None, actors=list(ctx.actors) if ctx else [],
+            claims=self.claims, meetings=self.meetings), check_names=False)
+
+
+def _check(draft: BaseModel, full: ArticleDraft, *, check_names: bool = True) -> Any:
+    """Turn every reference or grounding problem into one precise re-ask message."""
+    ctx = draft_context.get()
+    if ctx is None:
+        return draft
+    problems = draft_problems(full, ctx, check_names=check_names)
+    ctx.problems = problems
+    if problems and ctx.strict:
+        raise ValueError("; ".join(problems[:12]))
+    return draft
 
 
 def draft_problems(draft: ArticleDraft, ctx: DraftContext, *, check_names: bool = True

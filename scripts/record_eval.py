@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.batch import JsonlWriter, latest_records  # noqa: E402
-from extractor.evals import find_text, numbers_only, prediction_doc  # noqa: E402
+from extractor.evals import find_text, numbers_only, prediction_doc, score_run  # noqa: E402
 from extractor.extract import Extractor  # noqa: E402
 from extractor.gold import load_gold_dir  # noqa: E402
 from extractor.replay import cassette  # noqa: E402
@@ -88,6 +88,8 @@ def main() -> None:
                         "live_seconds_per_document": seconds,
                         "live_seconds_total": round(sum(v or 0 for v in seconds.values()), 1),
                         "usage": _usage(records)}
+    (run_dir / "meta.json").write_text(json.dumps(baseline["meta"], indent=1) + "\n")
+    score_run(run_dir, ROOT / "evals" / "gold", CORPUS)  # scores.json + report.html
     out = ROOT / "evals" / "baselines" / f"{tag}-embedded.json"
     if not args.only:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,10 @@ taking the parsed request body and returning one). Behaviours:
 * `Close()`: drop the connection without any response.
 
 `refused_url()` gives a base URL where nothing listens (connection refused).
+
+`server.stop()` kills the server in the middle of a test, as a crashed backend
+would: it stops listening (new connections are refused) and closes every open
+connection, so a client's kept-alive connection cannot keep getting answers.
 """
 
 from __future__ import annotations
@@ -118,6 +122,7 @@ class FakeServer:
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
         self.base_url = ""
 
     # -- scripting
@@ -158,7 +163,23 @@ class FakeServer:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass  # keep test output clean
 
+            def setup(self) -> None:
+                super().setup()
+                with server._lock:
+                    server._connections.add(self.connection)
+
+            def finish(self) -> None:
+                with server._lock:
+                    server._connections.discard(self.connection)
+                try:
+                    super().finish()
+                except OSError:
+                    pass  # the connection was closed by stop()
+
             def do_POST(self) -> None:  # noqa: N802
+                if server._stopping.is_set():  # stopped: answer nothing, like a dead server
+                    self._drop()
+                    return
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 if self.path.rstrip("/") != "/v1/chat/completions":
@@ -213,6 +234,20 @@ class FakeServer:
                                         name="fake-openai", daemon=True)
         self._thread.start()
         return self
+
+    def stop(self) -> None:
+        """Die now: refuse new connections and cut the open ones (idempotent)."""
+        self._stopping.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        with self._lock:
+            connections = list(self._connections)
+        for conn in connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def __exit__(self, *exc: object) -> None:
         self._stopping.set()

@@ -9,6 +9,7 @@ What the server received (`server.requests`) is the evidence for what the librar
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import diskcache
@@ -23,6 +24,7 @@ from extractor.errors import (
 )
 from extractor.extract import Extractor
 from extractor.prompts import prompts_dir
+from extractor.segment import chunk_sentences, split_articles, split_sentences
 
 ARTICLE = (
     "Ministers agree to resume fisheries talks\n"
@@ -496,3 +498,182 @@ def test_ordinary_news_about_ignoring_rules_is_not_quarantined(server):
     article = make(server).extract_article(text)
     assert [a.id for a in article.actors] == ["haddad", "borg"]
     assert len(article.claims) == 1 and article.rejected == [] and article.notes == []
+
+
+# ------------------------------------------------------------------ long articles: chunks
+
+
+LONG_ARTICLE = (
+    "Silvar river talks resume after a year of drought\n"
+    "MERIDA HARBOUR (Basin Post) -- Water minister Elena Varga arrived on Monday for a new "
+    "round of talks on the Silvar river. "
+    "The talks are chaired by Tomas Lindqvist, a retired judge who has mediated the dispute "
+    "since 2019. "
+    "Varga said her government would not accept any cut to the summer allocation.\n"
+    "Farmers downstream have lost two harvests in a row, according to the Silvar Basin "
+    "Commission. "
+    "The commission estimates that the river carried a third less water than usual last year.\n"
+    "Amara Okafor, who leads the upstream delegation, told reporters that the dams were "
+    "already releasing more water. "
+    "Okafor said the upstream side had kept every promise made in the previous round. "
+    "Lindqvist met Varga and Okafor separately on Monday evening, his office said. "
+    "The two delegations have not sat at the same table since March.\n"
+    "Varga said a shared monitoring station could end the quarrel over the numbers. "
+    "The idea was first proposed by the Silvar Basin Commission four years ago. "
+    "Lindqvist said both sides now accepted the commission's data as a starting point. "
+    "Paolo Greco, an engineer who designed the monitoring network, said it could be running "
+    "within six months.\n"
+    "Critics in the upstream parliament accuse Okafor of giving away too much. "
+    "Okafor rejected the criticism in a radio interview on Tuesday. "
+    "She said the upstream towns would also benefit from a stable agreement.\n"
+    "Elena Varga and Amara Okafor met face to face on Wednesday for the first time this year. "
+    "The meeting lasted three hours and ended without a joint statement. "
+    "Varga said afterwards that the gap between the two sides had narrowed. "
+    "Okafor was more cautious and said only that the talks had been useful.\n"
+    "Lindqvist is expected to present a draft agreement before the end of the month. "
+    "The draft would set minimum flows for each season and a fund for affected farmers. "
+    "The Silvar Basin Commission said it was ready to run the fund if both governments agree. "
+    "Tomas Lindqvist said he hoped to sign the agreement in Merida Harbour in the autumn.\n"
+    "Varga said her cabinet would review the draft as soon as it arrives. "
+    "Okafor said the upstream parliament would have to approve any deal. "
+    "Water levels in the Silvar are expected to fall again this summer. "
+    "Lindqvist warned that another dry year would make a compromise harder.\n"
+    "Varga and Okafor are due to meet again next week. "
+    "Okafor said the next round would focus on the fund.\n"
+)
+# (id, full name, short form, kind): the actors a fake model can see in a chunk
+ROSTER = [
+    ("varga", "Elena Varga", "Varga", "person"),
+    ("lindqvist", "Tomas Lindqvist", "Lindqvist", "person"),
+    ("okafor", "Amara Okafor", "Okafor", "person"),
+    ("commission", "Silvar Basin Commission", None, "organization"),
+    ("greco", "Paolo Greco", "Greco", "person"),
+]
+_NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
+
+
+def numbered(content: str) -> list[tuple[int, str]]:
+    """The numbered sentences of a prompt: [(number, text), ...]."""
+    return [(int(n), s) for n, s in _NUMBERED.findall(content)]
+
+
+def _named(sentence: str, roster: list[tuple[str, str, str | None, str]]) -> list[str]:
+    """Roster ids named in a sentence, in the order they are first named."""
+    found = []
+    for aid, full, short, _ in roster:
+        positions = [sentence.find(form) for form in (full, short) if form and form in sentence]
+        if positions:
+            found.append((min(positions), aid))
+    return [aid for _, aid in sorted(found)]
+
+
+def _chunk_model(roster, said=(" said", " told "), met=(" met ", " meet ")):
+    """A fake model that reads the chunk it is sent, as a good small model would.
+
+    Step one: every roster actor named in the chunk, under the name the chunk writes
+    (the full name where it appears, else the short form: a model copies names from
+    the text). Step two: a claim for each sentence that reports speech by a named
+    actor, and a meeting for each sentence where two named actors meet.
+    """
+    def answer(body: dict) -> Reply:
+        last = body["messages"][-1]["content"]
+        if "Task 2" not in last:
+            chunk = numbered(last)
+            text = "\n".join(s for _, s in chunk)
+            actors = []
+            for aid, full, short, kind in roster:
+                if full in text:
+                    actors.append(actor(aid, full, kind, aliases=[short] if short else []))
+                elif short and short in text:
+                    actors.append(actor(aid, short, kind, name_en=full))
+            return Reply(completion(compact({"outlet": None, "dateline": None,
+                                             "actors": actors})))
+        chunk = numbered(body["messages"][-3]["content"])
+        listed = {line.split(" = ")[0] for line in last.splitlines() if " = " in line}
+        known = [r for r in roster if r[0] in listed]
+        claims, meetings = [], []
+        for n, sentence in chunk:
+            who = _named(sentence, known)
+            if who and any(w in sentence for w in said):
+                claims.append({"speakers": who[:1], "statement": sentence[:200],
+                               "sentence": n, "quote": "indirect"})
+            if len(who) >= 2 and any(w in sentence for w in met):
+                meetings.append({"participants": who, "mediators": [],
+                                 "status": "held" if " met " in sentence else "planned",
+                                 "format": "direct", "date_text": None, "location": None,
+                                 "topic": None, "sentence": n})
+        return Reply(completion(compact({"claims": claims, "meetings": meetings})))
+    return answer
+
+
+def _chunks_of(text: str, chunk_chars: int):
+    (segment,) = split_articles(text)
+    sentences = split_sentences(text, segment)
+    return sentences, chunk_sentences(sentences, chunk_chars)
+
+
+def _expected_mentions(text: str, full: str, short: str | None) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(full), text)]
+    if short:
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(short), text)
+                  if not any(s <= m.start() and m.end() <= e for s, e in spans)]
+    return sorted(spans)
+
+
+def test_long_article_is_extracted_in_chunks_and_merged_into_one_article(server):
+    """~30 sentences, chunk_chars=600: several chunks, each asked with global sentence
+    numbers; the merged article has each actor once (also where a chunk only writes the
+    short form of a name), with mentions over the whole input, and each claim once, with
+    spans into the whole input."""
+    text = LONG_ARTICLE
+    sentences, windows = _chunks_of(text, 600)
+    assert len(sentences) >= 30 and len(windows) >= 3
+    server.default = _chunk_model(ROSTER)
+    article = make(server, chunk_chars=600).extract_article(text)
+
+    # one step-one and one step-two request per chunk, in chunk order
+    step1s = [r for r in server.requests if not is_step2(r)]
+    assert len(step1s) == len(windows)
+    assert len(server.requests) == 2 * len(windows)  # no re-asks: every answer was valid
+    for body, window in zip(step1s, windows, strict=True):
+        sent = numbered(body["messages"][-1]["content"])
+        # numbers are global: chunk k starts at its first sentence's number, not at [1]
+        assert [n for n, _ in sent] == [i + 1 for i in window]
+        assert [s for _, s in sent] == [sentences[i].text for i in window]
+    assert all(numbered(b["messages"][-1]["content"])[0][0] > 1 for b in step1s[1:])
+    assert all(is_step2(server.requests[k]) for k in range(1, len(server.requests), 2))
+
+    # each actor once, with one id, whatever chunk named it and however
+    assert [a.id for a in article.actors] == ["varga", "lindqvist", "commission", "okafor",
+                                              "greco"]  # in order of first mention
+    by_id = {a.id: a for a in article.actors}
+    for aid, full, short, _ in ROSTER:
+        person = by_id[aid]
+        assert person.name == full and person.aliases == ([short] if short else [])
+        assert person.mentions == _expected_mentions(text, full, short), aid
+    last_chunk_start = sentences[windows[-1].start].start
+    assert any(s >= last_chunk_start for s, _ in by_id["varga"].mentions)  # late mentions too
+
+    # each reported-speech sentence is one claim, even where two chunks both cited it
+    number_at = {x.start: n for n, x in enumerate(sentences, 1)}
+    said = [n for n, x in enumerate(sentences, 1)
+            if _named(x.text, ROSTER) and (" said" in x.text or " told " in x.text)]
+    chunks_with = {n: sum(n - 1 in w for w in windows) for n in said}
+    assert any(count > 1 for count in chunks_with.values()), "no claim in an overlap"
+    assert [number_at[c.span[0]] for c in article.claims] == said
+    bounds = [(sentences[w.start].start, sentences[w.stop - 1].end) for w in windows]
+    for claim in article.claims:
+        start, end = claim.span
+        assert text[start:end] == claim.evidence  # offsets into the whole input
+        assert any(lo <= start and end <= hi for lo, hi in bounds)
+        assert claim.speakers == _named(claim.evidence, ROSTER)[:1]
+    # meetings: one per (participants, status), evidence in the whole input
+    assert [(m.participants, m.status, number_at[m.span[0]]) for m in article.meetings] == [
+        (["lindqvist", "varga", "okafor"], "held", 9), (["varga", "okafor"], "held", 18),
+        (["varga", "okafor"], "planned", 30)]
+    for meeting in article.meetings:
+        assert text[meeting.span[0]:meeting.span[1]] == meeting.evidence
+
+    assert article.rejected == [] and article.notes == []
+    assert article.meta.chunks == len(windows)
+    assert article.meta.llm_calls == 2 * len(windows)
