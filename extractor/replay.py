@@ -56,9 +56,19 @@ def body_digest(body: bytes | str | None) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
+def _is_digest(body: object) -> bool:
+    if isinstance(body, bytes):
+        return body.startswith(b"sha256:")
+    return isinstance(body, str) and body.startswith("sha256:")
+
+
 def redact_request(request: Any) -> Any:
-    """Keep method, path and a body digest; drop every header (auth, SDK, OS, retries)."""
-    if not str(getattr(request, "body", "") or "").startswith("sha256:"):
+    """Keep method, path and a body digest; drop every header (auth, SDK, OS, retries).
+
+    Idempotent: vcrpy applies it to live requests and again to the ones it loads from
+    a cassette, so a body that is already a digest (str or bytes) is left as it is.
+    """
+    if not _is_digest(request.body):
         request.body = body_digest(request.body)
     request.headers = {}
     return request

@@ -45,3 +45,17 @@ def test_no_cassette_contains_a_corpus_sentence() -> None:
         text = normalize(path.read_text(encoding="utf-8"))
         leaked = [p for p in probes if len(p) == 60 and p in text]
         assert not leaked, f"{path.name} contains corpus text: {leaked[:2]}"
+
+
+def test_redaction_is_idempotent_for_str_and_bytes_digests() -> None:
+    """vcrpy filters live requests and loaded ones: a digest must never be re-hashed."""
+    from types import SimpleNamespace
+
+    from extractor.replay import body_digest, redact_request
+
+    request = SimpleNamespace(body=b'{"messages": []}', headers={"authorization": "Bearer x"})
+    once = redact_request(request).body
+    assert once == body_digest(b'{"messages": []}') and request.headers == {}
+    for form in (once, once.encode() if isinstance(once, str) else once):
+        again = redact_request(SimpleNamespace(body=form, headers={})).body
+        assert (again.decode() if isinstance(again, bytes) else again) == once

@@ -567,7 +567,11 @@ def _named(sentence: str, roster: list[tuple[str, str, str | None, str]]) -> lis
     return [aid for _, aid in sorted(found)]
 
 
-def _chunk_model(roster, said=(" said", " told "), met=(" met ", " meet ")):
+SAID_EN = (" said", " told ")
+MET_EN = {" met ": "held", " meet ": "planned"}
+
+
+def _chunk_model(roster, said=SAID_EN, met=MET_EN):
     """A fake model that reads the chunk it is sent, as a good small model would.
 
     Step one: every roster actor named in the chunk, under the name the chunk writes
@@ -597,9 +601,9 @@ def _chunk_model(roster, said=(" said", " told "), met=(" met ", " meet ")):
             if who and any(w in sentence for w in said):
                 claims.append({"speakers": who[:1], "statement": sentence[:200],
                                "sentence": n, "quote": "indirect"})
-            if len(who) >= 2 and any(w in sentence for w in met):
-                meetings.append({"participants": who, "mediators": [],
-                                 "status": "held" if " met " in sentence else "planned",
+            status = next((v for k, v in met.items() if k in sentence), None)
+            if len(who) >= 2 and status:
+                meetings.append({"participants": who, "mediators": [], "status": status,
                                  "format": "direct", "date_text": None, "location": None,
                                  "topic": None, "sentence": n})
         return Reply(completion(compact({"claims": claims, "meetings": meetings})))
@@ -620,60 +624,109 @@ def _expected_mentions(text: str, full: str, short: str | None) -> list[tuple[in
     return sorted(spans)
 
 
-def test_long_article_is_extracted_in_chunks_and_merged_into_one_article(server):
-    """~30 sentences, chunk_chars=600: several chunks, each asked with global sentence
-    numbers; the merged article has each actor once (also where a chunk only writes the
-    short form of a name), with mentions over the whole input, and each claim once, with
-    spans into the whole input."""
-    text = LONG_ARTICLE
-    sentences, windows = _chunks_of(text, 600)
-    assert len(sentences) >= 30 and len(windows) >= 3
-    server.default = _chunk_model(ROSTER)
-    article = make(server, chunk_chars=600).extract_article(text)
+def _extract_in_chunks(server, text, roster, chunk_chars, said=SAID_EN, met=MET_EN):
+    """Extract `text` in chunks against `_chunk_model` and check what holds for any
+    language: per-chunk requests with global numbers, one actor per roster entry with
+    mentions over the whole input, one claim per reported-speech sentence."""
+    sentences, windows = _chunks_of(text, chunk_chars)
+    assert len(windows) >= 3
+    server.default = _chunk_model(roster, said, met)
+    article = make(server, chunk_chars=chunk_chars).extract_article(text)
 
     # one step-one and one step-two request per chunk, in chunk order
     step1s = [r for r in server.requests if not is_step2(r)]
     assert len(step1s) == len(windows)
     assert len(server.requests) == 2 * len(windows)  # no re-asks: every answer was valid
+    assert all(is_step2(server.requests[k]) for k in range(1, len(server.requests), 2))
     for body, window in zip(step1s, windows, strict=True):
         sent = numbered(body["messages"][-1]["content"])
         # numbers are global: chunk k starts at its first sentence's number, not at [1]
         assert [n for n, _ in sent] == [i + 1 for i in window]
         assert [s for _, s in sent] == [sentences[i].text for i in window]
     assert all(numbered(b["messages"][-1]["content"])[0][0] > 1 for b in step1s[1:])
-    assert all(is_step2(server.requests[k]) for k in range(1, len(server.requests), 2))
 
     # each actor once, with one id, whatever chunk named it and however
-    assert [a.id for a in article.actors] == ["varga", "lindqvist", "commission", "okafor",
-                                              "greco"]  # in order of first mention
+    assert sorted(a.id for a in article.actors) == sorted(aid for aid, *_ in roster)
     by_id = {a.id: a for a in article.actors}
-    for aid, full, short, _ in ROSTER:
+    for aid, full, short, _ in roster:
         person = by_id[aid]
         assert person.name == full and person.aliases == ([short] if short else [])
         assert person.mentions == _expected_mentions(text, full, short), aid
-    last_chunk_start = sentences[windows[-1].start].start
-    assert any(s >= last_chunk_start for s, _ in by_id["varga"].mentions)  # late mentions too
 
     # each reported-speech sentence is one claim, even where two chunks both cited it
     number_at = {x.start: n for n, x in enumerate(sentences, 1)}
-    said = [n for n, x in enumerate(sentences, 1)
-            if _named(x.text, ROSTER) and (" said" in x.text or " told " in x.text)]
-    chunks_with = {n: sum(n - 1 in w for w in windows) for n in said}
-    assert any(count > 1 for count in chunks_with.values()), "no claim in an overlap"
-    assert [number_at[c.span[0]] for c in article.claims] == said
+    said_in = [n for n, x in enumerate(sentences, 1)
+               if _named(x.text, roster) and any(w in x.text for w in said)]
+    assert any(sum(n - 1 in w for w in windows) > 1 for n in said_in), "no claim in an overlap"
+    assert [number_at[c.span[0]] for c in article.claims] == said_in
     bounds = [(sentences[w.start].start, sentences[w.stop - 1].end) for w in windows]
     for claim in article.claims:
         start, end = claim.span
         assert text[start:end] == claim.evidence  # offsets into the whole input
-        assert any(lo <= start and end <= hi for lo, hi in bounds)
-        assert claim.speakers == _named(claim.evidence, ROSTER)[:1]
-    # meetings: one per (participants, status), evidence in the whole input
-    assert [(m.participants, m.status, number_at[m.span[0]]) for m in article.meetings] == [
-        (["lindqvist", "varga", "okafor"], "held", 9), (["varga", "okafor"], "held", 18),
-        (["varga", "okafor"], "planned", 30)]
+        assert any(lo <= start and end <= hi for lo, hi in bounds)  # inside a chunk
+        assert claim.speakers == _named(claim.evidence, roster)[:1]
     for meeting in article.meetings:
         assert text[meeting.span[0]:meeting.span[1]] == meeting.evidence
 
     assert article.rejected == [] and article.notes == []
     assert article.meta.chunks == len(windows)
     assert article.meta.llm_calls == 2 * len(windows)
+    return article, sentences, windows
+
+
+def test_long_article_is_extracted_in_chunks_and_merged_into_one_article(server):
+    """~30 sentences, chunk_chars=600: several chunks, each asked with global sentence
+    numbers; the merged article has each actor once (also where a chunk only writes the
+    short form of a name), with mentions over the whole input, and each claim once, with
+    spans into the whole input."""
+    article, sentences, windows = _extract_in_chunks(server, LONG_ARTICLE, ROSTER, 600)
+    assert len(sentences) >= 30 and len(windows) >= 5
+    assert [a.id for a in article.actors] == ["varga", "lindqvist", "commission", "okafor",
+                                              "greco"]  # in order of first mention
+    varga = article.actors[0]
+    assert any(s >= sentences[windows[-1].start].start for s, _ in varga.mentions)  # late ones
+    assert len(varga.mentions) == LONG_ARTICLE.count("Varga") == 8
+    number_at = {x.start: n for n, x in enumerate(sentences, 1)}
+    assert [(m.participants, m.status, number_at[m.span[0]]) for m in article.meetings] == [
+        (["lindqvist", "varga", "okafor"], "held", 9), (["varga", "okafor"], "held", 18),
+        (["varga", "okafor"], "planned", 30)]
+    assert len(article.claims) == 14
+
+
+AR_LONG_ARTICLE = (
+    "استئناف محادثات نهر الوادي بعد عام من الجفاف\n"
+    "عمان (وكالة النهر) -- وصل وزير المياه أحمد السالم صباح الاثنين لجولة جديدة من المحادثات "
+    "حول نهر الوادي. "
+    "وتترأس المحادثات القاضية ليلى النجار التي تتوسط في النزاع منذ سنوات. "
+    "وقال السالم إن حكومته لن تقبل أي خفض لحصة الصيف.\n"
+    "وخسر المزارعون موسمين متتاليين بحسب مجلس التعاون المائي. "
+    "ويقدر المجلس أن النهر حمل ثلث كمية المياه المعتادة. "
+    "وقالت النجار إن الطرفين قبلا بيانات المجلس نقطة انطلاق.\n"
+    "والتقى السالم والنجار مساء الاثنين في مقر المجلس. "
+    "ولم يجلس الوفدان إلى طاولة واحدة منذ آذار. "
+    "وأضاف السالم أن محطة رصد مشتركة قد تنهي الخلاف على الأرقام.\n"
+    "واقترح مجلس التعاون المائي هذه الفكرة قبل أربع سنوات. "
+    "وقالت ليلى النجار إنها تأمل في توقيع الاتفاق في الخريف. "
+    "ومن المتوقع أن تنخفض مستويات المياه مجددا هذا الصيف.\n"
+    "وقال أحمد السالم إن حكومته ستدرس المسودة فور وصولها. "
+    "وحذرت النجار من أن عاما جافا آخر سيجعل التسوية أصعب. "
+    "وقال السالم إن الجولة المقبلة ستركز على صندوق المزارعين.\n"
+)
+AR_ROSTER = [
+    ("salem", "أحمد السالم", "السالم", "person"),
+    ("najjar", "ليلى النجار", "النجار", "person"),
+    ("council", "مجلس التعاون المائي", None, "organization"),
+]
+
+
+def test_long_arabic_article_is_chunked_and_merged_the_same_way(server):
+    article, sentences, windows = _extract_in_chunks(
+        server, AR_LONG_ARTICLE, AR_ROSTER, 300, said=("قال", "أضاف"), met={"التقى": "held"})
+    assert article.language == "ar"
+    assert [a.id for a in article.actors] == ["salem", "najjar", "council"]
+    salem = article.actors[0]
+    assert len(salem.mentions) == AR_LONG_ARTICLE.count("السالم") == 6
+    assert [c.speakers for c in article.claims] == [
+        ["salem"], ["najjar"], ["salem"], ["najjar"], ["salem"], ["salem"]]
+    (meeting,) = article.meetings
+    assert meeting.participants == ["salem", "najjar"] and meeting.status == "held"
