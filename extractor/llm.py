@@ -89,7 +89,7 @@ class _Wait:
     """Exponential backoff with jitter, unless the server said how long to wait."""
 
     def __init__(self, initial: float, maximum: float) -> None:
-        self.backoff = wait_exponential_jitter(initial=initial, max=maximum)
+        self.backoff = wait_exponential_jitter(multiplier=initial, max=maximum, jitter=initial)
         self.maximum = maximum
 
     def __call__(self, state: RetryCallState) -> float:
