@@ -110,6 +110,11 @@ def replay(args: argparse.Namespace) -> None:
     ex = Extractor(**options)
     gold = load_gold_dir(ROOT / "evals" / "gold")
     pairs = []
+    live = latest_records(ROOT / "evals" / "runs" / f"record-{tag}" / "predictions.jsonl")
+    replay_dir = ROOT / "evals" / "runs" / f"replay-{tag}"
+    replay_dir.mkdir(parents=True, exist_ok=True)
+    (replay_dir / "predictions.jsonl").unlink(missing_ok=True)
+    writer = JsonlWriter(replay_dir / "predictions.jsonl")
     started = time.monotonic()
     for doc_id, g in sorted(gold.items()):
         path = find_text(g["text_file"], CORPUS)
@@ -125,7 +130,12 @@ def replay(args: argparse.Namespace) -> None:
                             "articles": [a.model_dump(mode="json") for a in arts]}
                 except Exception:  # noqa: BLE001
                     pred = None
+        # Same shape as a live run (live seconds kept), so runs compare side by side.
+        writer.append({"id": doc_id, "ok": pred is not None,
+                       "articles": pred["articles"] if pred else None,
+                       "seconds": (live.get(doc_id) or {}).get("seconds")})
         pairs.append((g, pred, data.decode("utf-8")))
+    writer.close()
     baseline = numbers_only(score_corpus(pairs))
     baseline["meta"] = {**old_meta, "replay_seconds_total": round(time.monotonic() - started, 1)}
     out.write_text(json.dumps(baseline, ensure_ascii=False, indent=1) + "\n")
