@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -363,6 +364,8 @@ def _f(value: Any, sign: bool = False) -> str:
 
 
 def main() -> None:
+    # Instructor logs every failed validation at ERROR; the CLI reports outcomes itself.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     try:
         app()
     except ExtractionError as exc:  # pragma: no cover - commands catch their own

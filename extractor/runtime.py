@@ -148,6 +148,9 @@ def start_server(
         params.cpuparams.n_threads = threads or max(1, os.cpu_count() or 1)
         params.cpuparams_batch.n_threads = params.cpuparams.n_threads
         params.warmup = False
+        # llama.cpp logs every slot and timing line at its default verbosity (3);
+        # EXTRACTOR_LLAMA_VERBOSITY=3 brings them back for debugging.
+        params.verbosity = int(os.environ.get("EXTRACTOR_LLAMA_VERBOSITY", "0"))
         server = xllamacpp.Server(params)
         local = LocalServer(
             gguf=path,
