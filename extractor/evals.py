@@ -42,9 +42,13 @@ def prediction_doc(record: dict[str, Any], gold_doc: dict[str, Any]) -> dict[str
             "language": gold_doc.get("language"), "articles": record["articles"]}
 
 
-def score_run(run_dir: Path, gold_dir: Path, corpus_dirs: list[Path]) -> dict[str, Any]:
-    """Score a run folder's predictions against the gold set; write scores and report."""
+def score_run(run_dir: Path, gold_dir: Path, corpus_dirs: list[Path],
+              only: list[str] | None = None) -> dict[str, Any]:
+    """Score a run folder's predictions against the gold set (or the `only` documents);
+    write scores and report."""
     gold = load_gold_dir(gold_dir)
+    if only:
+        gold = {k: v for k, v in gold.items() if k in set(only)}
     records = latest_records(run_dir / "predictions.jsonl")
     pairs, texts, preds = [], {}, {}
     for doc_id, gold_doc in sorted(gold.items()):
@@ -116,21 +120,7 @@ def run_eval(
             "failures": summary.failures, "usage": usage, "llm_s": round(llm_s, 2),
             "python": platform.python_version()}
     (run_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
-    return score_run(run_dir, gold_dir, corpus_dirs) if not only else _score_subset(
-        run_dir, gold, corpus_dirs)
-
-
-def _score_subset(run_dir: Path, gold: dict[str, dict], corpus_dirs: list[Path]
-                  ) -> dict[str, Any]:
-    records = latest_records(run_dir / "predictions.jsonl")
-    pairs = []
-    for doc_id, gold_doc in sorted(gold.items()):
-        path = find_text(gold_doc["text_file"], corpus_dirs)
-        text = path.read_text(encoding="utf-8") if path else ""
-        pairs.append((gold_doc, prediction_doc(records.get(doc_id, {}), gold_doc), text))
-    scores = score_corpus(pairs)
-    (run_dir / "scores.json").write_text(json.dumps(scores, ensure_ascii=False, indent=1))
-    return scores
+    return score_run(run_dir, gold_dir, corpus_dirs, only)
 
 
 def numbers_only(scores: dict[str, Any]) -> dict[str, Any]:
