@@ -52,34 +52,39 @@ __all__ = [
     "html_to_text",
 ]
 
-_default: dict[tuple[tuple[str, Any], ...], Extractor] = {}
+
+def _extractor(options: dict[str, Any]) -> Extractor:
+    """A fresh Extractor per call, as `httpx.get` makes a fresh Client: no global state.
+
+    The expensive parts are shared anyway: the embedded model server is started
+    once per process, and the disk cache lives on disk.
+    """
+    return Extractor(**{k: v for k, v in options.items() if v is not None})
 
 
-def _extractor(**options: Any) -> Extractor:
-    """One Extractor per distinct option set, reused across calls (server, cache)."""
-    key = tuple(sorted((k, v) for k, v in options.items() if v is not None))
-    if key not in _default:
-        _default[key] = Extractor(**dict(key))
-    return _default[key]
-
-
-def extract_articles(text: str | bytes, *, published: str | None = None, **options: Any
-                     ) -> list[Article]:
+def extract_articles(
+    text: str | bytes, *, published: str | None = None, **options: Any
+) -> list[Article]:
     """Every article in `text`, main first; options are `Settings` fields (model, base_url…)."""
-    return _extractor(**options).extract_articles(text, published=published)
+    with _extractor(options) as ex:
+        return ex.extract_articles(text, published=published)
 
 
-def extract_article(text: str | bytes, *, published: str | None = None, **options: Any
-                    ) -> Article:
-    """The main article of `text` as a validated, grounded `Article`."""
-    return _extractor(**options).extract_article(text, published=published)
+def extract_article(text: str | bytes, *, published: str | None = None, **options: Any) -> Article:
+    """The main article of `text` as a validated, grounded `Article` (appended items skipped)."""
+    with _extractor(options) as ex:
+        return ex.extract_article(text, published=published)
 
 
-async def aextract_articles(text: str | bytes, *, published: str | None = None, **options: Any
-                            ) -> list[Article]:
-    return await _extractor(**options).aextract_articles(text, published=published)
+async def aextract_articles(
+    text: str | bytes, *, published: str | None = None, **options: Any
+) -> list[Article]:
+    with _extractor(options) as ex:
+        return await ex.aextract_articles(text, published=published)
 
 
-async def aextract_article(text: str | bytes, *, published: str | None = None, **options: Any
-                           ) -> Article:
-    return await _extractor(**options).aextract_article(text, published=published)
+async def aextract_article(
+    text: str | bytes, *, published: str | None = None, **options: Any
+) -> Article:
+    with _extractor(options) as ex:
+        return await ex.aextract_article(text, published=published)

@@ -9,21 +9,12 @@ cleared) is written in the record's `note`. Nothing vanishes silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from .dates import find_published, resolve_date
-from .grounding import Match, find_all, locate
-from .models import (
-    Actor,
-    ActorDraft,
-    Article,
-    ArticleDraft,
-    Claim,
-    ClaimDraft,
-    Meeting,
-    MeetingDraft,
-    Rejected,
-)
+from .drafts import ActorDraft, ChunkDraft, ClaimDraft, MeetingDraft
+from .grounding import Match, TextIndex
+from .models import Actor, Article, Claim, Meeting, Rejected
 from .normalize import normalize
 from .segment import Segment, Sentence
 
@@ -55,8 +46,9 @@ def title_of(text: str, segment: Segment) -> str | None:
 
 
 class _Builder:
-    def __init__(self, text: str, segment: Segment, sentences: Sequence[Sentence]) -> None:
-        self.text = text
+    def __init__(self, index: TextIndex, segment: Segment, sentences: Sequence[Sentence]) -> None:
+        self.index = index
+        self.text = index.text
         self.segment = segment
         self.sentences = sentences
         self.actors: list[Actor] = []
@@ -68,13 +60,13 @@ class _Builder:
     def locate(self, needle: str | None) -> Match | None:
         if not needle:
             return None
-        return locate(needle, self.text, self.segment.start, self.segment.end)
+        return self.index.find(needle, self.segment.start, self.segment.end)
 
     def verbatim(self, match: Match) -> str:
         return self.text[match.start : match.end]
 
     # -- actors
-    def add_actors(self, drafts: list[ActorDraft]) -> dict[str, str]:
+    def add_actors(self, drafts: Sequence[ActorDraft]) -> dict[str, str]:
         """Ground each draft actor; return draft id → final id for this draft."""
         mapping: dict[str, str] = {}
         for draft in drafts:
@@ -82,8 +74,11 @@ class _Builder:
             found = [(n, self.locate(n)) for n in names]
             grounded = [(n, m) for n, m in found if m is not None]
             if not grounded:
-                self.rejected.append(Rejected(
-                    kind="actor", reason="name not found in the text", item=draft.model_dump()))
+                self.rejected.append(
+                    Rejected(
+                        kind="actor", reason="name not found in the text", item=draft.model_dump()
+                    )
+                )
                 continue
             (name, match), *others = grounded
             key = normalize(self.verbatim(match))
@@ -113,7 +108,7 @@ class _Builder:
                 affiliation=draft.affiliation,  # mapped once all actors are known
                 anonymous=draft.anonymous,
                 aliases=aliases,
-                alignment=match.alignment,  # type: ignore[arg-type]
+                alignment=match.alignment,
                 note="; ".join(notes) or None,
             )
             self.actors.append(actor)
@@ -143,11 +138,12 @@ class _Builder:
             actor.affiliation = target if target != actor.id else None
             spans: set[tuple[int, int]] = set()
             for form in [actor.name, *actor.aliases]:
-                spans.update(find_all(form, self.text, self.segment.start, self.segment.end))
+                spans.update(self.index.find_all(form, self.segment.start, self.segment.end))
             # An alias inside an occurrence of the full name ("الحداد" in "سامر الحداد")
             # is the same mention, not a second one.
             actor.mentions = sorted(
-                (s, e) for s, e in spans
+                (s, e)
+                for s, e in spans
                 if not any(o != (s, e) and o[0] <= s and e <= o[1] for o in spans)
             )
 
@@ -178,12 +174,16 @@ class _Builder:
 
     def add_meeting(self, draft: MeetingDraft, ids: dict[str, str], published: str | None) -> None:
         participants = _dedupe(ids[p] for p in draft.participants if p in ids)
-        mediators = [m for m in _dedupe(ids[x] for x in draft.mediators if x in ids)
-                     if m not in participants]
+        mediators = [
+            m for m in _dedupe(ids[x] for x in draft.mediators if x in ids) if m not in participants
+        ]
         sent = self.sentence(draft.sentence)
         if sent is None or len(participants) < 2:
-            why = ("sentence number out of range" if sent is None
-                   else "fewer than two participants are known actors")
+            why = (
+                "sentence number out of range"
+                if sent is None
+                else "fewer than two participants are known actors"
+            )
             self.rejected.append(Rejected(kind="meeting", reason=why, item=draft.model_dump()))
             return
         notes: list[str] = []
@@ -203,20 +203,22 @@ class _Builder:
                 if existing.date is None:
                     existing.date = resolve_date(existing.date_text, published, existing.status)
                 return
-        self.meetings.append(Meeting(
-            participants=participants,
-            mediators=mediators,
-            status=draft.status,
-            format=fmt,
-            date=resolve_date(date_text, published, draft.status),
-            date_text=date_text,
-            location=location,
-            topic=draft.topic,
-            evidence=sent.text,
-            span=(sent.start, sent.end),
-            alignment="exact",
-            note="; ".join(notes) or None,
-        ))
+        self.meetings.append(
+            Meeting(
+                participants=participants,
+                mediators=mediators,
+                status=draft.status,
+                format=fmt,
+                date=resolve_date(date_text, published, draft.status),
+                date_text=date_text,
+                location=location,
+                topic=draft.topic,
+                evidence=sent.text,
+                span=(sent.start, sent.end),
+                alignment="exact",
+                note="; ".join(notes) or None,
+            )
+        )
 
     def grounded_field(self, value: str | None, label: str, notes: list[str]) -> str | None:
         """The value as the text writes it, or None (with a note) if the text lacks it."""
@@ -229,9 +231,9 @@ class _Builder:
         return self.verbatim(match)
 
 
-def _dedupe(items: object) -> list[str]:
+def _dedupe(items: Iterable[str]) -> list[str]:
     seen: list[str] = []
-    for item in items:  # type: ignore[attr-defined]
+    for item in items:
         if item not in seen:
             seen.append(item)
     return seen
@@ -242,15 +244,16 @@ def _join(a: str | None, b: str) -> str:
 
 
 def assemble(
-    text: str,
+    index: TextIndex,
     segment: Segment,
     sentences: Sequence[Sentence],
-    drafts: Sequence[ArticleDraft],
+    drafts: Sequence[ChunkDraft],
     *,
     published: str | None = None,
 ) -> Article:
     """One article from the drafts of its chunks, every item grounded or rejected."""
-    builder = _Builder(text, segment, sentences)
+    text = index.text
+    builder = _Builder(index, segment, sentences)
     header = text[segment.start : min(segment.end, segment.start + 600)]
     published = published or find_published(header)
     affiliations: dict[str, str | None] = {}
@@ -305,8 +308,11 @@ def quarantine_injection(article: Article, sentences: list[Sentence]) -> None:
     an actor go to `rejected` (or lose that reference, with a note): nothing vanishes.
     """
     lo, hi = article.span or (0, 0)
-    bad = [(n, s) for n, s in enumerate(sentences, 1)
-           if lo <= s.start < hi and _INJECTION.search(s.text)]
+    bad = [
+        (n, s)
+        for n, s in enumerate(sentences, 1)
+        if lo <= s.start < hi and _INJECTION.search(s.text)
+    ]
     if not bad:
         return
 
@@ -316,22 +322,25 @@ def quarantine_injection(article: Article, sentences: list[Sentence]) -> None:
     why = "possible prompt injection: rests only on text that gives the model instructions"
     rejected = [a.id for a in article.actors if a.mentions and all(map(inside, a.mentions))]
     for actor in [a for a in article.actors if a.id in rejected]:
-        article.rejected.append(Rejected(kind="actor", reason=why,
-                                         item=actor.model_dump(mode="json")))
+        article.rejected.append(
+            Rejected(kind="actor", reason=why, item=actor.model_dump(mode="json"))
+        )
     article.actors = [a for a in article.actors if a.id not in rejected]
     for actor in article.actors:
         if actor.affiliation in rejected:
             actor.affiliation = None
-            actor.note = "; ".join(filter(None, [actor.note, "affiliation was a rejected actor; "
-                                                 "cleared"]))
+            actor.note = "; ".join(
+                filter(None, [actor.note, "affiliation was a rejected actor; cleared"])
+            )
     claims = []
     for claim in article.claims:
         speakers = [x for x in claim.speakers if x not in rejected]
         gone = [x for x in claim.speakers if x in rejected]
         if inside(claim.span) or not speakers:
             reason = why if inside(claim.span) else f"every speaker was rejected: {gone}"
-            article.rejected.append(Rejected(kind="claim", reason=reason,
-                                             item=claim.model_dump(mode="json")))
+            article.rejected.append(
+                Rejected(kind="claim", reason=reason, item=claim.model_dump(mode="json"))
+            )
             continue
         if gone:
             claim.note = "; ".join(filter(None, [claim.note, f"rejected actors removed: {gone}"]))
@@ -344,17 +353,24 @@ def quarantine_injection(article: Article, sentences: list[Sentence]) -> None:
         mediators = [x for x in meeting.mediators if x not in rejected]
         gone = [x for x in meeting.participants + meeting.mediators if x in rejected]
         if inside(meeting.span) or len(participants) < 2:
-            reason = (why if inside(meeting.span)
-                      else f"fewer than two participants once {gone} were rejected")
-            article.rejected.append(Rejected(kind="meeting", reason=reason,
-                                             item=meeting.model_dump(mode="json")))
+            reason = (
+                why
+                if inside(meeting.span)
+                else f"fewer than two participants once {gone} were rejected"
+            )
+            article.rejected.append(
+                Rejected(kind="meeting", reason=reason, item=meeting.model_dump(mode="json"))
+            )
             continue
         if gone:
-            meeting.note = "; ".join(filter(None, [meeting.note,
-                                                   f"rejected actors removed: {gone}"]))
+            meeting.note = "; ".join(
+                filter(None, [meeting.note, f"rejected actors removed: {gone}"])
+            )
         meeting.participants, meeting.mediators = participants, mediators
         meetings.append(meeting)
     article.meetings = meetings
     for n, sent in bad:
-        article.notes.append(f"sentence {n} addresses the model, treated as data only "
-                             f"(possible prompt injection): {sent.text[:120]}")
+        article.notes.append(
+            f"sentence {n} addresses the model, treated as data only "
+            f"(possible prompt injection): {sent.text[:120]}"
+        )

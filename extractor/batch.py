@@ -16,12 +16,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ExtractorError
-from .inputs import decode, html_to_text, looks_like_html
+from .inputs import read_input
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,6 @@ class JsonlWriter:
         os.close(self._fd)
 
 
-def load_input(path: Path) -> str:
-    """A file's text; HTML pages are reduced to their visible text."""
-    text = decode(path.read_bytes(), str(path))
-    return html_to_text(text) if looks_like_html(text) else text
-
-
 def run_batch(
     extract: Callable[[str], list[Any]],
     items: Iterable[BatchItem],
@@ -98,18 +93,17 @@ def run_batch(
     *,
     concurrency: int = 1,
     on_progress: Callable[[BatchItem, dict[str, Any]], None] | None = None,
+    around: Callable[[BatchItem], AbstractContextManager[object]] | None = None,
 ) -> BatchSummary:
     """Extract every item not already done into `out_path` (JSONL), resumably.
 
     `extract` maps a text to a list of pydantic articles. Errors raised by it are
-    recorded, never raised: one bad item never stops a batch.
+    recorded, never raised: one bad item never stops a batch. `around` opens a
+    context for each item's extraction (the eval harness records or replays one
+    cassette per document that way).
     """
     items = list(items)
-    done = {
-        (r.get("id"), r.get("sha256"))
-        for r in read_records(out_path)
-        if r.get("ok")
-    }
+    done = {(r.get("id"), r.get("sha256")) for r in read_records(out_path) if r.get("ok")}
     summary = BatchSummary(total=len(items))
     started = time.monotonic()
     todo: list[tuple[BatchItem, str]] = []
@@ -125,11 +119,15 @@ def run_batch(
         t0 = time.monotonic()
         record: dict[str, Any] = {"id": item.id, "file": str(item.path), "sha256": digest}
         try:
-            articles = extract(load_input(item.path))
+            with around(item) if around else nullcontext():
+                articles = extract(read_input(item.path)[0])
             record.update(ok=True, articles=[a.model_dump(mode="json") for a in articles])
         except ExtractorError as exc:
-            error = exc.to_dict() if hasattr(exc, "to_dict") else {
-                "type": type(exc).__name__, "message": str(exc)}
+            error = (
+                exc.to_dict()
+                if hasattr(exc, "to_dict")
+                else {"type": type(exc).__name__, "message": str(exc)}
+            )
             record.update(ok=False, error=error)
         except Exception as exc:  # noqa: BLE001  (recorded with its type, batch goes on)
             record.update(ok=False, error={"type": type(exc).__name__, "message": str(exc)})

@@ -1,8 +1,10 @@
 """A disk cache of raw completions, keyed by everything that shapes the answer.
 
-Stored values are JSON text (never pickles): the raw completion and its usage, so a
-cached answer is re-validated and re-grounded by the current code on every read.
-Only validated outputs are stored; failures and truncations never are. A corrupted
+Stored values are JSON text (never pickles): the raw completion, its usage and the
+notes of the run that stored it ("kept after 2 re-asks with problems: …"), so a
+cached answer is re-validated and re-grounded by the current code on every read
+and says what the live run said. Only parsed outputs are stored; failures and
+truncations never are. A corrupted
 entry is dropped and recomputed. diskcache (SQLite) makes one directory safe to
 share between processes.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +29,18 @@ def cache_key(**parts: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class CachedCompletion:
+    raw: str
+    notes: list[str]
+
+
 class CompletionCache:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._cache = diskcache.Cache(str(self.directory), size_limit=2**32)
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def get(self, key: str) -> CachedCompletion | None:
         try:
             value = self._cache.get(key)
         except Exception:  # noqa: BLE001  (an unreadable row is a miss, then dropped)
@@ -41,16 +50,24 @@ class CompletionCache:
             return None
         try:
             entry = json.loads(value)
-            if (not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT
-                    or not isinstance(entry.get("raw"), str)):
+            notes = entry.get("notes", []) if isinstance(entry, dict) else None
+            if (
+                not isinstance(entry, dict)
+                or entry.get("format") != CACHE_FORMAT
+                or not isinstance(entry.get("raw"), str)
+                or not isinstance(notes, list)
+                or not all(isinstance(n, str) for n in notes)
+            ):
                 raise ValueError("unexpected cache entry shape")
         except (TypeError, ValueError):
             self.drop(key)
             return None
-        return entry
+        return CachedCompletion(raw=entry["raw"], notes=list(notes))
 
-    def put(self, key: str, raw: str, usage: dict[str, int], **meta: Any) -> None:
-        entry = {"format": CACHE_FORMAT, "raw": raw, "usage": usage, **meta}
+    def put(
+        self, key: str, raw: str, usage: dict[str, int], notes: list[str] | None = None
+    ) -> None:
+        entry = {"format": CACHE_FORMAT, "raw": raw, "usage": usage, "notes": notes or []}
         self._cache.set(key, json.dumps(entry, ensure_ascii=False))
 
     def drop(self, key: str) -> None:

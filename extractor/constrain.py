@@ -1,21 +1,34 @@
 """Constrained decoding: let a small model only write what can be grounded.
 
-For the two-step strategy with `"constrain": true` in the prompt's `prompt.json`:
-step one's actor names and aliases must be one of the text's own word n-grams
-(an enum in the JSON schema, which llama.cpp/llguidance turns into a grammar), and
-step two's speakers, participants and mediators must be one of step one's grounded
-actor ids. Hallucinated names and dangling ids become impossible instead of
+On backends that compile JSON schemas into grammars (llama.cpp: the embedded
+model), with the `constrain` setting on (its default there): step one's actor
+names and aliases must be one of the text's own word n-grams (an enum in the JSON
+schema, which llama.cpp/llguidance turns into a grammar), and step two's
+speakers, participants and mediators must be one of step one's grounded actor ids. Hallucinated names and dangling ids become impossible instead of
 rejected after the fact. Servers that ignore schema enums still get validated.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import Field, create_model
 
-from .models import ActorDraft, ActorsDraft, ClaimDraft, EventsDraft, MeetingDraft
+from .drafts import (
+    MAX_ACTORS,
+    MAX_ALIASES,
+    MAX_CLAIMS,
+    MAX_MEDIATORS,
+    MAX_MEETINGS,
+    MAX_PARTICIPANTS,
+    MAX_SPEAKERS,
+    ActorDraft,
+    ActorsDraft,
+    ClaimDraft,
+    EventsDraft,
+    MeetingDraft,
+)
 
 _WORD = re.compile(r"\S+")
 _EDGE = "\"'“”‘’«»()[]{}<>،,.;:!?؟؛…-–—|/\\*"
@@ -40,38 +53,47 @@ def name_candidates(sentences: list[str], max_words: int = MAX_WORDS) -> list[st
     return list(seen)
 
 
-def actors_model(candidates: list[str]) -> type[BaseModel]:
+def actors_model(candidates: list[str]) -> type[ActorsDraft]:
     """ActorsDraft whose names and aliases can only be phrases of the text."""
     if not candidates:
         return ActorsDraft
-    phrase = Literal[tuple(candidates)]  # type: ignore[valid-type]
-    actor = create_model(
-        "ActorDraft", __base__=ActorDraft,
+    # A type built at run time from the text: `Any` to the type checker.
+    phrase: Any = Literal[tuple(candidates)]
+    actor: Any = create_model(
+        "ActorDraft",
+        __base__=ActorDraft,
         name=(phrase, Field(description="name copied exactly from the text")),
-        aliases=(list[phrase], Field(default_factory=list, max_length=3)),
+        aliases=(list[phrase], Field(default_factory=list, max_length=MAX_ALIASES)),
     )
     return create_model(
-        "ActorsDraft", __base__=ActorsDraft,
-        actors=(list[actor], Field(default_factory=list, max_length=12)),  # type: ignore[valid-type]
+        "ActorsDraft",
+        __base__=ActorsDraft,
+        actors=(list[actor], Field(default_factory=list, max_length=MAX_ACTORS)),
     )
 
 
-def events_model(actor_ids: list[str]) -> type[BaseModel]:
+def events_model(actor_ids: list[str]) -> type[EventsDraft]:
     """EventsDraft whose speakers and participants can only be the given actor ids."""
     if not actor_ids:
         return EventsDraft
-    ids = Literal[tuple(actor_ids)]  # type: ignore[valid-type]
-    claim = create_model(
-        "ClaimDraft", __base__=ClaimDraft,
-        speakers=(list[ids], Field(min_length=1, max_length=3, description="actor ids")),
+    ids: Any = Literal[tuple(actor_ids)]
+    claim: Any = create_model(
+        "ClaimDraft",
+        __base__=ClaimDraft,
+        speakers=(list[ids], Field(min_length=1, max_length=MAX_SPEAKERS, description="actor ids")),
     )
-    meeting = create_model(
-        "MeetingDraft", __base__=MeetingDraft,
-        participants=(list[ids], Field(min_length=2, max_length=6, description="actor ids")),
-        mediators=(list[ids], Field(default_factory=list, max_length=3)),
+    meeting: Any = create_model(
+        "MeetingDraft",
+        __base__=MeetingDraft,
+        participants=(
+            list[ids],
+            Field(min_length=2, max_length=MAX_PARTICIPANTS, description="actor ids"),
+        ),
+        mediators=(list[ids], Field(default_factory=list, max_length=MAX_MEDIATORS)),
     )
     return create_model(
-        "EventsDraft", __base__=EventsDraft,
-        claims=(list[claim], Field(default_factory=list, max_length=14)),  # type: ignore[valid-type]
-        meetings=(list[meeting], Field(default_factory=list, max_length=6)),  # type: ignore[valid-type]
+        "EventsDraft",
+        __base__=EventsDraft,
+        claims=(list[claim], Field(default_factory=list, max_length=MAX_CLAIMS)),
+        meetings=(list[meeting], Field(default_factory=list, max_length=MAX_MEETINGS)),
     )

@@ -70,7 +70,17 @@ class ExtractionError(ExtractorError):
 
 
 class TransportError(ExtractionError):
-    """The backend kept failing (rate limits, 5xx, timeouts, refused connections)."""
+    """The backend kept failing (rate limits, 5xx, timeouts, refused connections).
+
+    `status_code` is the last HTTP status, or None when no response came back.
+    """
+
+    def __init__(self, message: str, *, status_code: int | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.status_code = status_code
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "status_code": self.status_code}
 
 
 class TruncatedOutputError(ExtractionError):

@@ -3,7 +3,8 @@
 `Extractor` holds configuration (backend, model, prompt, cache) for repeated use;
 `extract_article` / `extract_articles` in `__init__` are one-call wrappers over it.
 This module owns the validation re-ask loop and the truncation policy; transport
-retries belong to `llm.py`, grounding to `assemble.py`.
+retries belong to `llm.py`, grounding to `assemble.py`, what a problem is to
+`drafts.py`. Each LLM call's result is typed by the draft it parsed into.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import re
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import jiter
 from pydantic import BaseModel, ValidationError
@@ -23,65 +26,114 @@ from pydantic import BaseModel, ValidationError
 from .assemble import assemble, quarantine_injection
 from .cache import CompletionCache, cache_key
 from .constrain import actors_model, events_model, name_candidates
-from .errors import ExtractionError, TruncatedOutputError, ValidationFailedError
-from .grounding import locate
-from .inputs import check_text
-from .llm import LLM, Attempt
-from .models import (
+from .drafts import (
+    LIST_LIMITS,
     ActorsDraft,
-    Article,
-    ArticleDraft,
-    DraftContext,
+    Chunk,
+    ChunkDraft,
     EventsDraft,
-    ExtractionMeta,
-    Usage,
-    draft_context,
+    actor_problems,
+    event_problems,
+    grounded_actors,
+    item_key,
 )
-from .normalize import normalize
-from .prompts import load_prompt
+from .errors import (
+    ExtractionError,
+    InputError,
+    TruncatedOutputError,
+    ValidationFailedError,
+)
+from .grounding import TextIndex
+from .inputs import check_text
+from .models import Article, ExtractionMeta, Usage, is_date
+from .prompts import Message, load_prompt
 from .runtime import EMBEDDED_SHA256, start_server
 from .segment import Sentence, chunk_sentences, number_sentences, split_articles, split_sentences
 from .settings import DEFAULT_OPENAI_MODEL, Settings
 
-SCHEMA_HASH = hashlib.sha256(json.dumps(
-    [m.model_json_schema() for m in (ArticleDraft, ActorsDraft, EventsDraft)], sort_keys=True,
-).encode()).hexdigest()[:16]
+if TYPE_CHECKING:
+    from .llm import LLM
+
+D = TypeVar("D", bound=BaseModel)
 
 
-@dataclass
-class _ChunkResult:
-    draft: BaseModel
+@cache
+def schema_hash() -> str:
+    """Hash of the draft schemas: part of every result's provenance."""
+    schemas = [m.model_json_schema() for m in (ActorsDraft, EventsDraft)]
+    return hashlib.sha256(json.dumps(schemas, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallResult(Generic[D]):
+    """One structured call's outcome, however it was reached (cache, re-asks, salvage)."""
+
+    draft: D
+    usage: Usage = field(default_factory=Usage)
+    attempts: int = 0
+    cache_hit: bool = False
+    llm_s: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChunkResult:
+    """Both steps of one chunk: the merged draft and what it cost."""
+
+    draft: ChunkDraft
     usage: Usage
     attempts: int
-    llm_calls: int
     cache_hit: bool
     llm_s: float
     notes: list[str]
 
 
 class Extractor:
-    """Reusable extraction configuration: backend, model, prompt version and cache."""
+    """Reusable extraction configuration: backend, model, prompt version and cache.
 
-    def __init__(self, settings: Settings | None = None, *, http_client: Any = None,
-                 **overrides: Any) -> None:
-        self.settings = settings or Settings.resolve(**overrides)
-        if settings is not None and overrides:
-            self.settings = settings.with_(**overrides)
+    Bad settings raise `ConfigError` here, at construction, never at the first call.
+    Use it as a context manager (or call `close`) to release the cache.
+    """
+
+    def __init__(
+        self, settings: Settings | None = None, *, http_client: Any = None, **overrides: Any
+    ) -> None:
+        if settings is None:
+            self.settings = Settings.resolve(**overrides)
+        else:
+            self.settings = settings.with_(**overrides) if overrides else settings
         self.prompt = load_prompt(self.settings.prompt)
         self._http_client = http_client
         self._llm: LLM | None = None
-        self._endpoint: str | None = None
         self._lock = threading.Lock()
-        self.cache = (CompletionCache(self.settings.cache_path())
-                      if self.settings.use_cache else None)
+        self.cache = (
+            CompletionCache(self.settings.cache_path()) if self.settings.use_cache else None
+        )
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
 
     # ------------------------------------------------------------------ backend
-    def _backend(self) -> tuple[LLM, str]:
-        """Create the client on first use (starting the embedded server if needed)."""
+    def backend(self) -> LLM:
+        """The client, created on first use (starting the embedded server if needed)."""
+        from .llm import LLM  # noqa: PLC0415  (openai and instructor load on first use)
+
         with self._lock:
             if self._llm is None:
                 s = self.settings
-                model, self._endpoint = self._identity()
+                model, _ = self.identity()
                 base_url = s.base_url
                 if s.embedded:
                     server = start_server(s.gguf, n_ctx=s.n_ctx)
@@ -94,68 +146,88 @@ class Extractor:
                     timeout=s.timeout,
                     transport_attempts=s.transport_attempts,
                     http_client=self._http_client,
-                    compact_json=self._grammar_backend(),
+                    compact_json=s.grammar_backend,
                 )
-            assert self._endpoint is not None
-            return self._llm, self._endpoint
+            return self._llm
 
-    def model_name(self) -> str:
-        return self._backend()[0].model
+    def identity(self) -> tuple[str, str]:
+        """(model, endpoint) for cache keys and run names, known without starting a server."""
+        s = self.settings
+        if s.embedded:
+            if s.gguf is None:
+                return "embedded", f"embedded:{EMBEDDED_SHA256[:16]}"
+            size = s.gguf.stat().st_size if s.gguf.exists() else 0
+            return s.gguf.name, f"gguf:{s.gguf.name}:{size}"
+        model = s.model or (DEFAULT_OPENAI_MODEL if s.base_url is None else "default")
+        return model, s.base_url or "https://api.openai.com/v1"
 
     # ------------------------------------------------------------------ public
-    def extract_articles(self, text: str | bytes, *, published: str | None = None) -> list[Article]:
-        """All articles of the input, main first; bad input raises before any LLM call."""
+    def extract_articles(
+        self, text: str | bytes, *, published: str | None = None, main_only: bool = False
+    ) -> list[Article]:
+        """Articles of the input, main first; bad input raises before any LLM call.
+
+        `main_only` extracts the main article alone: appended items cost no call.
+        """
         s = self.settings
         text = check_text(text, max_chars=s.max_chars, chunking=True)
-        if published is not None:
-            _check_day(published)
-        started = time.monotonic()
+        if published is not None and not (isinstance(published, str) and is_date(published)):
+            raise InputError(
+                f"published must be a real date as YYYY-MM-DD, got {published!r}",
+                reason="published",
+            )
+        index = TextIndex(text)
+        segments = split_articles(text)
         articles = []
-        for segment in split_articles(text):
+        for segment in segments[:1] if main_only else segments:
+            started = time.monotonic()
             sentences = split_sentences(text, segment)
             if not sentences:
                 continue
-            results = [self._extract_chunk(text, sentences, window)
-                       for window in chunk_sentences(sentences, s.chunk_chars)]
-            article = assemble(text, segment, sentences,
-                               [r.draft for r in results],  # type: ignore[misc]
-                               published=published)
+            results = [
+                self._extract_chunk(index, sentences, window)
+                for window in chunk_sentences(sentences, s.chunk_chars)
+            ]
+            article = assemble(
+                index, segment, sentences, [r.draft for r in results], published=published
+            )
             quarantine_injection(article, sentences)
             for r in results:
                 article.notes.extend(r.notes)
             article.meta = self._meta(results, time.monotonic() - started)
             articles.append(article)
-            started = time.monotonic()
         return articles
 
     def extract_article(self, text: str | bytes, *, published: str | None = None) -> Article:
-        """The main article of the input (appended "read also" items are left out)."""
-        return self.extract_articles(text, published=published)[0]
+        """The main article of the input (appended "read also" items are not extracted)."""
+        articles = self.extract_articles(text, published=published, main_only=True)
+        if not articles:
+            raise InputError("the input has no sentence to extract from", reason="empty")
+        return articles[0]
 
-    async def aextract_articles(self, text: str | bytes, *, published: str | None = None
-                                ) -> list[Article]:
-        return await asyncio.to_thread(self.extract_articles, text, published=published)
+    async def aextract_articles(
+        self, text: str | bytes, *, published: str | None = None, main_only: bool = False
+    ) -> list[Article]:
+        return await asyncio.to_thread(
+            self.extract_articles, text, published=published, main_only=main_only
+        )
 
-    async def aextract_article(self, text: str | bytes, *, published: str | None = None
-                               ) -> Article:
+    async def aextract_article(self, text: str | bytes, *, published: str | None = None) -> Article:
         return await asyncio.to_thread(self.extract_article, text, published=published)
 
     # ------------------------------------------------------------------ internals
-    def _meta(self, results: list[_ChunkResult], latency: float) -> ExtractionMeta:
-        usage = Usage()
-        for r in results:
-            usage.add(r.usage)
-        llm = self._llm
+    def _meta(self, results: list[ChunkResult], latency: float) -> ExtractionMeta:
+        model, endpoint = self.identity()
         return ExtractionMeta(
-            model=llm.model if llm else self._identity()[0],
-            base_url=self._endpoint or self._identity()[1],
+            model=self._llm.model if self._llm else model,
+            base_url=endpoint,
             mode=self.settings.mode,
             prompt=self.prompt.name,
             prompt_hash=self.prompt.hash,
-            schema_hash=SCHEMA_HASH,
-            usage=usage,
+            schema_hash=schema_hash(),
+            usage=sum((r.usage for r in results), Usage()),
             attempts=sum(r.attempts for r in results),
-            llm_calls=sum(r.llm_calls for r in results),
+            llm_calls=sum(r.attempts for r in results),
             cache_hits=sum(r.cache_hit for r in results),
             latency_s=round(latency, 3),
             llm_s=round(sum(r.llm_s for r in results), 3),
@@ -169,157 +241,171 @@ class Extractor:
             out["repeat_penalty"] = s.repeat_penalty
         return out
 
-    def _extract_chunk(self, text: str, sentences: list[Sentence], window: range) -> _ChunkResult:
-        chunk = [sentences[i] for i in window]
-        first = window.start + 1  # sentence numbers stay global across chunks
-        messages = self.prompt.messages(number_sentences(chunk, first))
-        lo, hi = chunk[0].start, chunk[-1].end
-        ctx = DraftContext(
-            sentences=[c.text for c in chunk], text=text, first=first,
-            find_name=lambda name: locate(name, text, lo, hi) is not None,
-        )
-        token = draft_context.set(ctx)
-        try:
-            if self.prompt.strategy == "single":
-                result = self._call(messages, ArticleDraft, ctx)
-            else:
-                result = self._two_step(messages, ctx)
-        finally:
-            draft_context.reset(token)
-        result.notes.extend(sorted(set(ctx.repairs)))
-        return result
+    def _extract_chunk(
+        self, index: TextIndex, sentences: list[Sentence], window: range
+    ) -> ChunkResult:
+        """Actors first; then claims and meetings, citing only grounded actor ids.
 
-    def _two_step(self, messages: list[dict[str, str]], ctx: DraftContext) -> _ChunkResult:
-        """Actors first; then claims and meetings, citing only grounded actor ids."""
-        # Enum grammars only where the server compiles them (llama.cpp); elsewhere the
-        # same prompt runs unconstrained and is validated on the client as always.
-        constrain = self.prompt.constrain and self._grammar_backend()
-        one = self._call(messages, actors_model(name_candidates(ctx.sentences))
-                         if constrain else ActorsDraft, ctx)
-        found = ctx.find_name
-        grounded, seen = [], set()
-        for actor in one.draft.actors:  # type: ignore[attr-defined]
-            if actor.id in seen or not any(callable(found) and found(n)
-                                           for n in [actor.name, *actor.aliases]):
-                continue
-            seen.add(actor.id)
-            grounded.append(actor)
-        ctx.actors = grounded
-        said = json.dumps(one.draft.model_dump(mode="json"), ensure_ascii=False,
-                          separators=(",", ":"))
+        Enum grammars only where the server compiles them (llama.cpp); elsewhere the
+        same prompt runs unconstrained and is validated on the client as always.
+        """
+        chunk = Chunk(index=index, sentences=[sentences[i] for i in window], first=window.start + 1)
+        messages = self.prompt.messages(number_sentences(list(chunk.sentences), chunk.first))
+        constrain = self.settings.constrained
+        names = name_candidates([c.text for c in chunk.sentences]) if constrain else []
+        one = self._call(
+            messages,
+            actors_model(names) if constrain else ActorsDraft,
+            lambda draft: actor_problems(draft, chunk),
+        )
+        grounded = grounded_actors(one.draft, chunk)
+        ids = [a.id for a in grounded]
+        said = json.dumps(
+            one.draft.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")
+        )
         second = self.prompt.step2_messages(messages, said, [(a.id, a.name) for a in grounded])
         try:
-            two = self._call(second, events_model([a.id for a in grounded])
-                             if constrain else EventsDraft, ctx)
+            two = self._call(
+                second,
+                events_model(ids) if constrain else EventsDraft,
+                lambda draft: event_problems(draft, ids, chunk),
+            )
         except ExtractionError as exc:  # step one's tokens were spent too: report them
-            exc.usage = _sum_usage(one.usage, Usage(**exc.usage)).model_dump()
+            exc.usage = (one.usage + Usage(**exc.usage)).model_dump()
             raise
-        draft = ArticleDraft.model_construct(
-            outlet=one.draft.outlet, dateline=one.draft.dateline,  # type: ignore[attr-defined]
-            actors=one.draft.actors, claims=two.draft.claims,  # type: ignore[attr-defined]
-            meetings=two.draft.meetings,  # type: ignore[attr-defined]
+        return ChunkResult(
+            draft=ChunkDraft(
+                outlet=one.draft.outlet,
+                dateline=one.draft.dateline,
+                actors=one.draft.actors,
+                claims=two.draft.claims,
+                meetings=two.draft.meetings,
+            ),
+            usage=one.usage + two.usage,
+            attempts=one.attempts + two.attempts,
+            cache_hit=one.cache_hit and two.cache_hit,
+            llm_s=one.llm_s + two.llm_s,
+            notes=one.notes + two.notes,
         )
-        return _ChunkResult(draft, _sum_usage(one.usage, two.usage), one.attempts + two.attempts,
-                            one.llm_calls + two.llm_calls, one.cache_hit and two.cache_hit,
-                            one.llm_s + two.llm_s, one.notes + two.notes)
 
-    def _call(self, messages: list[dict[str, str]], model: type[BaseModel], ctx: DraftContext
-              ) -> _ChunkResult:
+    def _call(
+        self, messages: list[Message], model: type[D], problems: Callable[[D], list[str]]
+    ) -> CallResult[D]:
         """One structured call: cache, then attempts with re-asks and the truncation policy."""
         s = self.settings
         decoding = self._decoding()
         key = None
         if self.cache is not None:
-            model_id, endpoint = self._identity()
+            model_id, endpoint = self.identity()
             key = cache_key(
-                model=model_id, endpoint=endpoint, mode=s.mode, prompt=self.prompt.hash,
-                schema=_schema_hash(model), decoding=decoding, messages=messages,
+                model=model_id,
+                endpoint=endpoint,
+                mode=s.mode,
+                prompt=self.prompt.hash,
+                schema=_schema_hash(model),
+                decoding=decoding,
+                messages=messages,
             )
-            entry = self.cache.get(key)
-            if entry is not None:
-                draft = _lenient(entry["raw"], ctx, model)
+            hit = self.cache.get(key)
+            if hit is not None:
+                draft = _parse(hit.raw, model)
                 if draft is not None:
-                    return _ChunkResult(draft, Usage(), 0, 0, True, 0.0, [])
+                    return CallResult(
+                        draft=draft, cache_hit=True, notes=[*hit.notes, *_repairs(draft)]
+                    )
                 self.cache.drop(key)  # unreadable under the current schema: recompute
-        llm, _ = self._backend()
-        extra = ({"repeat_penalty": decoding["repeat_penalty"]}
-                 if "repeat_penalty" in decoding else None)
+        llm = self.backend()
+        extra = (
+            {"repeat_penalty": decoding["repeat_penalty"]} if "repeat_penalty" in decoding else None
+        )
         usage, attempts, llm_s = Usage(), 0, 0.0
         max_tokens = s.max_tokens
         reasks, bumped = 0, False
-        follow_up: list[dict[str, str]] = []
-        errors: list[str] = []
-        last: Attempt | None = None
+        follow_up: list[Message] = []
         while True:
             attempts += 1
-            last = llm.complete(messages + follow_up, model, max_tokens=max_tokens,
-                                temperature=s.temperature, extra_body=extra)
-            usage.add(last.usage)
+            last = llm.complete(
+                messages + follow_up,
+                model,
+                max_tokens=max_tokens,
+                temperature=s.temperature,
+                extra_body=extra,
+            )
+            usage += last.usage
             llm_s += last.seconds
             if last.parsed is not None:
-                if key is not None and last.raw:
-                    self.cache.put(key, last.raw, usage.model_dump())  # type: ignore[union-attr]
-                return _ChunkResult(last.parsed, usage, attempts, attempts, False, llm_s, [])
-            errors = last.errors
-            if last.finish_reason == "length":
+                errors = problems(last.parsed)
+                kept = errors and reasks >= s.max_reasks
+                if not errors or kept:
+                    # Item problems that survive the re-asks are handled by assembly:
+                    # grounded items are kept, the rest go to `rejected`.
+                    notes = (
+                        [f"kept after {reasks} re-asks with problems: " + "; ".join(errors[:12])]
+                        if errors
+                        else []
+                    )
+                    if key is not None and self.cache is not None and last.raw:
+                        self.cache.put(key, last.raw, usage.model_dump(), notes=notes)
+                    return CallResult(
+                        draft=last.parsed,
+                        usage=usage,
+                        attempts=attempts,
+                        llm_s=llm_s,
+                        notes=[*notes, *_repairs(last.parsed)],
+                    )
+            elif last.finish_reason == "length":
                 # Not retried blindly: finished items are kept (a small model that hits
                 # the budget is usually looping), and only an output with nothing usable
                 # earns one retry with a doubled budget.
-                salvaged = _salvage_truncated(last.raw or "", ctx, model)
+                salvaged = _salvage_truncated(last.raw or "", model)
                 if salvaged is not None and (_has_items(salvaged[0]) or bumped):
-                    note = (f"output cut at {max_tokens} tokens"
-                            + (" (the model repeated itself)" if salvaged[1] else "")
-                            + "; items after the cut are lost")
-                    return _ChunkResult(salvaged[0], usage, attempts, attempts, False,
-                                        llm_s, [note])
+                    note = (
+                        f"output cut at {max_tokens} tokens"
+                        + (" (the model repeated itself)" if salvaged[1] else "")
+                        + "; items after the cut are lost"
+                    )
+                    return CallResult(
+                        draft=salvaged[0],
+                        usage=usage,
+                        attempts=attempts,
+                        llm_s=llm_s,
+                        notes=[note, *_repairs(salvaged[0])],
+                    )
                 if bumped:
                     raise TruncatedOutputError(
                         f"model output hit max_tokens={max_tokens} twice",
-                        attempts=attempts, errors=errors, usage=usage.model_dump(),
-                        last_output=last.raw)
+                        attempts=attempts,
+                        errors=last.errors,
+                        usage=usage.model_dump(),
+                        last_output=last.raw,
+                    )
                 bumped, max_tokens = True, max_tokens * 2
                 continue
-            if reasks >= s.max_reasks:
-                break
+            else:
+                errors = last.errors
+                if reasks >= s.max_reasks:
+                    raise ValidationFailedError(
+                        f"model output failed validation after {attempts} attempts: "
+                        + "; ".join(errors[:3]),
+                        attempts=attempts,
+                        errors=errors,
+                        usage=usage.model_dump(),
+                        last_output=last.raw,
+                    )
             reasks += 1
             follow_up = [
                 {"role": "assistant", "content": last.raw or ""},
-                {"role": "user", "content": "Your JSON has these problems:\n- "
-                 + "\n- ".join(errors) + "\nReturn the whole corrected JSON object."},
+                {
+                    "role": "user",
+                    "content": "Your JSON has these problems:\n- "
+                    + "\n- ".join(errors)
+                    + "\nReturn the whole corrected JSON object.",
+                },
             ]
-        draft = _lenient(last.raw or "", ctx, model) if last else None
-        if draft is None:
-            raise ValidationFailedError(
-                f"model output failed validation after {attempts} attempts: "
-                + "; ".join(errors[:3]),
-                attempts=attempts, errors=errors, usage=usage.model_dump(),
-                last_output=last.raw if last else None)
-        if key is not None and last and last.raw:
-            self.cache.put(key, last.raw, usage.model_dump(), salvaged=True)  # type: ignore[union-attr]
-        note = f"kept after {reasks} re-asks with problems: " + "; ".join(errors[:5])
-        return _ChunkResult(draft, usage, attempts, attempts, False, llm_s, [note])
-
-    def _grammar_backend(self) -> bool:
-        s = self.settings
-        return s.compact_json if s.compact_json is not None else s.embedded
-
-    def _identity(self) -> tuple[str, str]:
-        """(model, endpoint) for cache keys, known without starting a server."""
-        s = self.settings
-        if s.embedded:
-            if s.gguf is None:
-                return "embedded", f"embedded:{EMBEDDED_SHA256[:16]}"
-            size = s.gguf.stat().st_size if s.gguf.exists() else 0
-            return s.gguf.name, f"gguf:{s.gguf.name}:{size}"
-        model = s.model or (DEFAULT_OPENAI_MODEL if s.base_url is None else "default")
-        return model, s.base_url or "https://api.openai.com/v1"
 
 
-def _sum_usage(a: Usage, b: Usage) -> Usage:
-    total = Usage()
-    total.add(a)
-    total.add(b)
-    return total
+def _repairs(draft: BaseModel) -> list[str]:
+    return list(getattr(draft, "repairs", []))
 
 
 def _schema_hash(model: type[BaseModel]) -> str:
@@ -327,22 +413,14 @@ def _schema_hash(model: type[BaseModel]) -> str:
     return hashlib.sha256(schema.encode()).hexdigest()[:16]
 
 
-def _lenient(raw: str, ctx: DraftContext, model: type[BaseModel]) -> BaseModel | None:
-    """Parse without the grounding checks: item problems are handled by assembly."""
-    ctx.strict = False
+def _parse(raw: str, model: type[D]) -> D | None:
     try:
         return model.model_validate_json(raw)
     except ValidationError:
         return None
-    finally:
-        ctx.strict = True
 
 
-_LIST_LIMITS = {"actors": 12, "claims": 14, "meetings": 6}
-
-
-def _salvage_truncated(raw: str, ctx: DraftContext, model: type[BaseModel]
-                       ) -> tuple[BaseModel, bool] | None:
+def _salvage_truncated(raw: str, model: type[D]) -> tuple[D, bool] | None:
     """Parse the finished part of a cut-off JSON output; report whether it looped."""
     try:
         data = jiter.from_json(raw.encode(), partial_mode="trailing-strings")
@@ -351,58 +429,33 @@ def _salvage_truncated(raw: str, ctx: DraftContext, model: type[BaseModel]
     if not isinstance(data, dict):
         return None
     looped = False
-    for field, limit in _LIST_LIMITS.items():
-        items = data.get(field)
+    for name, limit in LIST_LIMITS.items():
+        items = data.get(name)
         if not isinstance(items, list):
             continue
         seen, kept = set(), []
-        complete = items[:-1] if field == _last_list(raw) else items  # last may be cut
+        complete = items[:-1] if name == _last_list(raw) else items  # last may be cut
         for item in complete:
-            marker = _item_key(field, item)
+            marker = item_key(name, item)
             if marker in seen:
                 looped = True
                 continue
             seen.add(marker)
             kept.append(item)
-        data[field] = kept[:limit]
+        data[name] = kept[:limit]
     data = {k: v for k, v in data.items() if k in model.model_fields}
-    ctx.strict = False
     try:
         return model.model_validate(data), looped
     except ValidationError:
         return None
-    finally:
-        ctx.strict = True
 
 
 def _has_items(draft: BaseModel) -> bool:
-    return any(getattr(draft, f, None) for f in _LIST_LIMITS)
-
-
-def _item_key(field: str, item: object) -> str:
-    """What makes two items the same for loop detection (not only byte-identical)."""
-    if isinstance(item, dict):
-        if field == "actors":
-            return "a:" + normalize(str(item.get("name", "")))
-        if field == "claims":
-            return f"c:{item.get('sentence')}:{sorted(map(str, item.get('speakers') or []))}"
-        if field == "meetings":
-            return f"m:{item.get('sentence')}:{sorted(map(str, item.get('participants') or []))}"
-    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+    return any(getattr(draft, name, None) for name in LIST_LIMITS)
 
 
 def _last_list(raw: str) -> str | None:
     """Which list the output was inside when it was cut."""
-    positions = {f: raw.rfind(f'"{f}"') for f in _LIST_LIMITS}
-    best = max(positions, key=lambda f: positions[f])
+    positions = {name: raw.rfind(f'"{name}"') for name in LIST_LIMITS}
+    best = max(positions, key=lambda name: positions[name])
     return best if positions[best] >= 0 else None
-
-
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _check_day(value: str) -> None:
-    from .errors import InputError
-
-    if not _DAY.match(value):
-        raise InputError(f"published must be YYYY-MM-DD, got {value!r}", reason="published")

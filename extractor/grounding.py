@@ -1,21 +1,22 @@
-"""Find what the model wrote in the input: exact, then normalized, then fuzzy.
+"""The one text finder: where a string occurs in the input, exactly, normalized or fuzzily.
 
-Grounding is code, not trust. Every name and evidence is located in the input and
-reported with its offsets and how it was found (`alignment`), so a user can tell a
-verbatim match from a repaired one, and anything not found is rejected, not kept.
-Normalized search runs on the RECORDS.md §3 folding (hamza forms, diacritics,
-tatweel, ta marbuta, Arabic-Indic digits) with an index map back to input offsets;
-Arabic clitics (و ف ب ل ال) fused to a word are covered because the search is a
-substring search.
+Grounding is code, not trust, and the scorer must agree with the grounder about
+what "the same text" is, so both use `TextIndex`. It folds the input once
+(RECORDS.md §3 normalization: hamza forms, diacritics, tatweel, ta marbuta,
+Arabic-Indic digits) with an index map back to input offsets, and reports every
+match as input offsets plus how it was found (`alignment`): a user can tell a
+verbatim match from a repaired one. Arabic clitics (و ف ب ل ال) fused to a word
+are covered because the search is a substring search.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from .models import Alignment
 from .normalize import normalize, normalize_with_map
 
 FUZZY_MIN = 88.0
@@ -25,76 +26,78 @@ FUZZY_MIN = 88.0
 class Match:
     start: int
     end: int
-    alignment: str  # "exact" | "normalized" | "fuzzy"
+    alignment: Alignment
 
 
-@lru_cache(maxsize=64)
-def _normalized(text: str) -> tuple[str, tuple[int, ...]]:
-    folded, index = normalize_with_map(text)
-    return folded, tuple(index)
+class TextIndex:
+    """An input text and its normalized form, built once per text."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        folded, index = normalize_with_map(text)
+        self.folded = folded
+        self.index = index
 
-def _to_original(index: tuple[int, ...], text: str, lo: int, hi: int) -> tuple[int, int]:
-    start = index[lo]
-    end = index[hi - 1] + 1
-    # Extend over diacritics/tatweel that folding dropped at the end of the match.
-    while end < len(text) and normalize(text[end]) == "" and not text[end].isspace():
-        end += 1
-    return start, end
+    def find(
+        self, needle: str, lo: int = 0, hi: int | None = None, *, fuzzy: bool = True
+    ) -> Match | None:
+        """Where `needle` (stripped) occurs in text[lo:hi]: exact, then normalized, then fuzzy."""
+        hi = len(self.text) if hi is None else hi
+        needle = needle.strip()
+        if not needle:
+            return None
+        pos = self.text.find(needle, lo, hi)
+        if pos >= 0:
+            return Match(pos, pos + len(needle), "exact")
+        target = normalize(needle)
+        if not target:
+            return None
+        n_lo, n_hi = self._window(lo, hi)
+        pos = self.folded.find(target, n_lo, n_hi)
+        if pos >= 0:
+            start, end = self._to_original(pos, pos + len(target))
+            return Match(start, end, "normalized")
+        if not fuzzy or len(target) < 4:
+            return None
+        window = self.folded[n_lo:n_hi]
+        found = fuzz.partial_ratio_alignment(target, window, score_cutoff=FUZZY_MIN)
+        if found is None or found.dest_end <= found.dest_start:
+            return None
+        # A window shorter than the needle makes rapidfuzz align the window inside the
+        # needle ("Doha ta" scores 100 for "Doha talks"): score the whole needle instead.
+        if fuzz.ratio(target, window[found.dest_start : found.dest_end]) < FUZZY_MIN:
+            return None
+        start, end = self._to_original(n_lo + found.dest_start, n_lo + found.dest_end)
+        return Match(start, end, "fuzzy")
 
+    def contains(self, needle: str) -> bool:
+        """Verbatim or normalized containment anywhere: the grounding-rate test."""
+        return self.find(needle, fuzzy=False) is not None
 
-def locate(needle: str, text: str, lo: int = 0, hi: int | None = None) -> Match | None:
-    """Where `needle` occurs in text[lo:hi], as input offsets; None if nowhere close."""
-    hi = len(text) if hi is None else hi
-    needle = needle.strip()
-    if not needle:
-        return None
-    pos = text.find(needle, lo, hi)
-    if pos >= 0:
-        return Match(pos, pos + len(needle), "exact")
-    folded, index = _normalized(text)
-    target = normalize(needle)
-    if not target:
-        return None
-    # Restrict the normalized search to the window [lo, hi) of the input.
-    n_lo = _first_at_or_after(index, lo)
-    n_hi = _first_at_or_after(index, hi)
-    pos = folded.find(target, n_lo, n_hi)
-    if pos >= 0:
-        start, end = _to_original(index, text, pos, pos + len(target))
-        return Match(start, end, "normalized")
-    if len(target) < 4:
-        return None
-    window = folded[n_lo:n_hi]
-    found = fuzz.partial_ratio_alignment(target, window, score_cutoff=FUZZY_MIN)
-    if found is None or found.dest_end <= found.dest_start:
-        return None
-    # A window shorter than the needle makes rapidfuzz align the window inside the
-    # needle ("Doha ta" scores 100 for "Doha talks"): score the whole needle instead.
-    if fuzz.ratio(target, window[found.dest_start : found.dest_end]) < FUZZY_MIN:
-        return None
-    start, end = _to_original(index, text, n_lo + found.dest_start, n_lo + found.dest_end)
-    return Match(start, end, "fuzzy")
+    def find_all(self, needle: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+        """Every normalized occurrence of `needle` in text[lo:hi] (for actor mentions)."""
+        hi = len(self.text) if hi is None else hi
+        target = normalize(needle)
+        if not target:
+            return []
+        n_lo, n_hi = self._window(lo, hi)
+        spans = []
+        pos = self.folded.find(target, n_lo, n_hi)
+        while pos >= 0:
+            spans.append(self._to_original(pos, pos + len(target)))
+            pos = self.folded.find(target, pos + len(target), n_hi)
+        return spans
 
+    def _window(self, lo: int, hi: int) -> tuple[int, int]:
+        """The normalized-text range that covers the input range [lo, hi)."""
+        return bisect_left(self.index, lo), bisect_left(self.index, hi)
 
-def _first_at_or_after(index: tuple[int, ...], offset: int) -> int:
-    from bisect import bisect_left
-
-    return bisect_left(index, offset)
-
-
-def find_all(needle: str, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
-    """Every normalized occurrence of `needle` in text[lo:hi] (for actor mentions)."""
-    hi = len(text) if hi is None else hi
-    target = normalize(needle)
-    if not target:
-        return []
-    folded, index = _normalized(text)
-    n_lo = _first_at_or_after(index, lo)
-    n_hi = _first_at_or_after(index, hi)
-    spans = []
-    pos = folded.find(target, n_lo, n_hi)
-    while pos >= 0:
-        spans.append(_to_original(index, text, pos, pos + len(target)))
-        pos = folded.find(target, pos + len(target), n_hi)
-    return spans
+    def _to_original(self, lo: int, hi: int) -> tuple[int, int]:
+        start = self.index[lo]
+        end = self.index[hi - 1] + 1
+        # Extend over diacritics/tatweel that folding dropped at the end of the match.
+        while (
+            end < len(self.text) and not self.text[end].isspace() and not normalize(self.text[end])
+        ):
+            end += 1
+        return start, end

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -36,10 +37,22 @@ def decode(data: bytes, name: str = "<input>") -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_text_file(path: Path) -> str:
-    if not path.is_file():
-        raise InputError(f"{path}: no such file", reason="missing")
-    return decode(path.read_bytes(), str(path))
+def read_input(source: str | Path) -> tuple[str, bool]:
+    """The text of a file, or of standard input for "-", and whether it was HTML.
+
+    The one reader of the CLI and of batches: HTML pages are reduced to their
+    visible text, and spans then refer to that text.
+    """
+    if str(source) == "-":
+        text = decode(sys.stdin.buffer.read(), "<stdin>")
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"{source}: no such file", reason="missing")
+        text = decode(path.read_bytes(), str(source))
+    if looks_like_html(text):
+        return html_to_text(text), True
+    return text, False
 
 
 def looks_like_html(text: str) -> bool:

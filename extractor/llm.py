@@ -17,7 +17,7 @@ import email.utils
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import instructor
 import openai
@@ -42,12 +42,14 @@ MODES = {
     "md_json": instructor.Mode.MD_JSON,
 }
 
+D = TypeVar("D", bound=BaseModel)
 
-@dataclass
-class Attempt:
-    """What one attempt produced: a parsed model, or the raw text and why it failed."""
 
-    parsed: BaseModel | None
+@dataclass(frozen=True, kw_only=True)
+class Attempt(Generic[D]):
+    """What one attempt produced: a parsed draft, or the raw text and why it failed."""
+
+    parsed: D | None
     raw: str | None
     usage: Usage
     finish_reason: str | None
@@ -93,7 +95,7 @@ class _Wait:
         self.maximum = maximum
 
     def __call__(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
+        exc = state.outcome.exception() if state.outcome and state.outcome.failed else None
         hinted = _retry_after(exc) if exc else None
         if hinted is not None:
             return min(hinted, self.maximum)
@@ -143,7 +145,9 @@ def compact_grammar(response_model: type[BaseModel]) -> dict[str, Any]:
     """
     schema = response_model.model_json_schema()
     schema["x-guidance"] = {
-        "whitespace_flexible": False, "item_separator": ",", "key_separator": ":",
+        "whitespace_flexible": False,
+        "item_separator": ",",
+        "key_separator": ":",
     }
     return {
         "grammar": "%llguidance {}\nstart: %json " + json.dumps(schema, ensure_ascii=False),
@@ -189,12 +193,12 @@ class LLM:
     def complete(
         self,
         messages: list[dict[str, str]],
-        response_model: type[BaseModel],
+        response_model: type[D],
         *,
         max_tokens: int,
         temperature: float = 0.0,
         extra_body: dict[str, Any] | None = None,
-    ) -> Attempt:
+    ) -> Attempt[D]:
         """One attempt. Transport faults are retried here; everything else is returned."""
         if self.compact_json:
             extra_body = {**(extra_body or {}), **compact_grammar(response_model)}
@@ -216,7 +220,8 @@ class LLM:
                     try:
                         parsed, completion = self.client.chat.completions.create_with_completion(
                             model=self.model,
-                            messages=[dict(m) for m in messages],  # never mutate the caller's
+                            # never mutate the caller's messages
+                            messages=cast(Any, [dict(m) for m in messages]),
                             response_model=response_model,
                             max_retries=0,
                             max_tokens=max_tokens,
@@ -229,18 +234,28 @@ class LLM:
                             raise cause from None
                         if isinstance(cause, openai.APIError):
                             raise cause from None
-                        usage.add(_usage_of(exc.last_completion))
+                        usage += _usage_of(exc.last_completion)
                         raw, finish = _raw_of(exc.last_completion)
-                        errors = _validation_messages(cause or exc)
                         return Attempt(
-                            None, raw, usage, finish, errors, time.monotonic() - started, retries
+                            parsed=None,
+                            raw=raw,
+                            usage=usage,
+                            finish_reason=finish,
+                            errors=_validation_messages(cause or exc),
+                            seconds=time.monotonic() - started,
+                            transport_retries=retries,
                         )
         except IncompleteOutputException as exc:
-            usage.add(_usage_of(exc.last_completion))
+            usage += _usage_of(exc.last_completion)
             raw, _ = _raw_of(exc.last_completion)
             return Attempt(
-                None, raw, usage, "length", ["output truncated"],
-                time.monotonic() - started, retries,
+                parsed=None,
+                raw=raw,
+                usage=usage,
+                finish_reason="length",
+                errors=["output truncated"],
+                seconds=time.monotonic() - started,
+                transport_retries=retries,
             )
         except openai.APIError as exc:
             status = getattr(exc, "status_code", None)
@@ -250,7 +265,15 @@ class LLM:
                 attempts=retries + 1,
                 errors=[kind],
                 usage=usage.model_dump(),
+                status_code=status if isinstance(status, int) else None,
             ) from exc
-        usage.add(_usage_of(completion))
+        usage += _usage_of(completion)
         raw, finish = _raw_of(completion)
-        return Attempt(parsed, raw, usage, finish, [], time.monotonic() - started, retries)
+        return Attempt(
+            parsed=parsed,
+            raw=raw,
+            usage=usage,
+            finish_reason=finish,
+            seconds=time.monotonic() - started,
+            transport_retries=retries,
+        )

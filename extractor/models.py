@@ -1,31 +1,24 @@
-"""Pydantic models: the single source of truth for the LLM schema, the output and gold.
+"""The record contract of RECORDS.md §1, written once: output, gold and prediction files.
 
-Two layers, both here so they cannot drift apart:
-
-* `Article`, `Actor`, `Claim`, `Meeting` are the records of RECORDS.md §1, field for
-  field, plus what code adds (spans, mentions, alignment status, rejected items,
-  run metadata). Gold files validate against the same models.
-* `*Draft` models are what the LLM fills. They hold only what a model must decide;
-  everything code can compute (spans, dates, title, language) is left out, because
-  every output token costs ~0.1 s on a CPU. Evidence is a sentence number, so a
-  claim is grounded by construction. The draft validators check references and
-  grounding against the article being extracted (held in a ContextVar, never
-  passed through Instructor's templating `context=`) so that a failure becomes a
-  precise re-ask message.
+`Article`, `Actor`, `Claim` and `Meeting` are the records field for field, plus what
+code adds (spans, mentions, alignment status, rejected items, run metadata).
+`Document` is the shape of a gold file and of a prediction file, so the labeler's
+records, the extractor's output and the scorer's input are checked by one set of
+validators: enums, the date shape (with a calendar check) and id references are
+defined here and nowhere else. What the LLM fills lives in `drafts.py`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -34,28 +27,48 @@ ActorKind = Literal["person", "organization", "country", "media", "group"]
 QuoteKind = Literal["direct", "indirect"]
 MeetingStatus = Literal["held", "ongoing", "planned", "cancelled"]
 MeetingFormat = Literal["direct", "indirect", "unknown"]
-Alignment = Literal["exact", "normalized", "fuzzy", "sentence", "none"]
+Alignment = Literal["exact", "normalized", "fuzzy"]
+RecordKind = Literal["actor", "claim", "meeting"]
 
 Span = tuple[int, int]
-DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-ActorId = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
-# ---------------------------------------------------------------- output records
+def is_date(value: str, *, month_ok: bool = False) -> bool:
+    """YYYY-MM-DD (or YYYY-MM when `month_ok`) naming a real calendar day or month.
+
+    ASCII digits only and the whole string: "2023-02-30", "2023-10-09\\n" and
+    Arabic-Indic digits are as wrong as "9 Oct".
+    """
+    if not value.isascii():
+        return False
+    if _DAY.fullmatch(value):
+        fmt = "%Y-%m-%d"
+    elif month_ok and _MONTH.fullmatch(value):
+        fmt = "%Y-%m"
+    else:
+        return False
+    try:
+        dt.datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True
 
 
 class Actor(BaseModel):
     """A person, organization, country, media outlet or group in the article."""
 
-    id: str
-    name: str
-    name_en: str
+    id: NonEmpty
+    name: NonEmpty
+    name_en: NonEmpty
     kind: ActorKind
     role: str | None = None
     affiliation: str | None = None
-    anonymous: bool = False
-    aliases: list[str] = Field(default_factory=list)
+    anonymous: StrictBool = False
+    aliases: list[NonEmpty] = Field(default_factory=list)
     mentions: list[Span] = Field(default_factory=list)
     alignment: Alignment = "exact"
     note: str | None = None
@@ -65,8 +78,8 @@ class Claim(BaseModel):
     """A statement attributed to a source other than the outlet's narration."""
 
     speakers: list[str] = Field(min_length=1)
-    statement: str
-    evidence: str
+    statement: NonEmpty
+    evidence: NonEmpty
     quote: QuoteKind
     span: Span | None = None
     alignment: Alignment = "exact"
@@ -84,22 +97,24 @@ class Meeting(BaseModel):
     date_text: str | None = None
     location: str | None = None
     topic: str | None = None
-    evidence: str
+    evidence: NonEmpty
     span: Span | None = None
     alignment: Alignment = "exact"
     note: str | None = None
 
     @model_validator(mode="after")
-    def _date_shape(self) -> Meeting:
-        if self.date is not None and not DATE_RE.match(self.date):
-            raise ValueError(f"meeting date {self.date!r} is not YYYY-MM-DD or YYYY-MM")
+    def _shape(self) -> Meeting:
+        if self.date is not None and not is_date(self.date, month_ok=True):
+            raise ValueError(f"meeting date {self.date!r} is not a real YYYY-MM-DD or YYYY-MM")
+        if len(set(self.participants)) < 2:
+            raise ValueError("a meeting needs two different participants")
         return self
 
 
 class Rejected(BaseModel):
     """An item the model produced that could not be grounded or repaired: kept, not dropped."""
 
-    kind: Literal["actor", "claim", "meeting"]
+    kind: RecordKind
     reason: str
     item: dict[str, object]
 
@@ -108,9 +123,11 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
-    def add(self, other: Usage) -> None:
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
 
 
 class ExtractionMeta(BaseModel):
@@ -140,7 +157,7 @@ class Article(BaseModel):
     published: str | None = None
     outlet: str | None = None
     dateline: str | None = None
-    language: str = "und"
+    language: NonEmpty = "und"
     actors: list[Actor] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     meetings: list[Meeting] = Field(default_factory=list)
@@ -151,15 +168,19 @@ class Article(BaseModel):
 
     @model_validator(mode="after")
     def _references(self) -> Article:
-        if self.published is not None and not DAY_RE.match(self.published):
-            raise ValueError(f"published {self.published!r} is not YYYY-MM-DD")
+        if self.published is not None and not is_date(self.published):
+            raise ValueError(f"published {self.published!r} is not a real YYYY-MM-DD")
         ids = [a.id for a in self.actors]
         if len(ids) != len(set(ids)):
             raise ValueError("actor ids are not unique")
         known = set(ids)
         for actor in self.actors:
-            if actor.affiliation is not None and actor.affiliation not in known:
-                raise ValueError(f"actor {actor.id!r} affiliation {actor.affiliation!r} unknown")
+            if actor.affiliation is not None and (
+                actor.affiliation not in known or actor.affiliation == actor.id
+            ):
+                raise ValueError(
+                    f"actor {actor.id!r} affiliation {actor.affiliation!r} is not another actor"
+                )
         for claim in self.claims:
             missing = set(claim.speakers) - known
             if missing:
@@ -172,214 +193,10 @@ class Article(BaseModel):
 
 
 class Document(BaseModel):
-    """An input text and its articles: the shape of gold and prediction files."""
+    """An input text and its articles: the shape of gold files and of prediction files."""
 
-    id: str
+    id: NonEmpty
     text_file: str | None = None
     sha256: str | None = None
     language: str | None = None
     articles: list[Article] = Field(default_factory=list)
-
-
-# ---------------------------------------------------------------- what the LLM fills
-
-
-@dataclass
-class DraftContext:
-    """The article a draft is validated against; set per call through `draft_context`."""
-
-    sentences: list[str]
-    text: str
-    first: int = 1
-    strict: bool = True
-    find_name: object = None  # callable(str) -> bool, supplied by grounding
-    actors: list[ActorDraft] = field(default_factory=list)  # step one's, for step two
-    repairs: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
-draft_context: ContextVar[DraftContext | None] = ContextVar("draft_context", default=None)
-
-ShortText = Annotated[str, StringConstraints(max_length=120)]
-
-
-def _drop_repeats(data: object) -> object:
-    """Drop exact repeats from the lists of a draft: a small model's loop, not information.
-
-    The count is written to the draft context, so the result says that it happened.
-    """
-    if not isinstance(data, dict):
-        return data
-    ctx = draft_context.get()
-    for key in ("actors", "claims", "meetings"):
-        items = data.get(key)
-        if not isinstance(items, list):
-            continue
-        seen: set[str] = set()
-        kept = []
-        for item in items:
-            marker = repr(sorted(item.items())) if isinstance(item, dict) else repr(item)
-            if marker not in seen:
-                seen.add(marker)
-                kept.append(item)
-        if len(kept) < len(items):
-            if ctx is not None:
-                ctx.repairs.append(f"dropped {len(items) - len(kept)} repeated {key}")
-            data = {**data, key: kept}
-    return data
-
-
-def _none_words(value: object) -> object:
-    """Small models write the string "null" where they mean null."""
-    if isinstance(value, str) and value.strip().lower() in {"", "null", "none", "n/a", "unknown"}:
-        return None
-    return value
-
-
-OptText = Annotated[ShortText | None, BeforeValidator(_none_words)]
-OptId = Annotated[ActorId | None, BeforeValidator(_none_words)]
-
-
-class ActorDraft(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: ActorId = Field(description="short lowercase id")
-    name: ShortText = Field(description="name copied exactly from the text")
-    name_en: ShortText = Field(description="English name, or a short description if unnamed")
-    kind: ActorKind
-    role: OptText = Field(None, description="title or position as written")
-    affiliation: OptId = Field(None, description="id of the actor's country or organization")
-    anonymous: bool = False
-    aliases: list[ShortText] = Field(default_factory=list, max_length=3)
-
-
-class ClaimDraft(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    speakers: list[ActorId] = Field(min_length=1, max_length=3, description="actor ids")
-    statement: Annotated[str, StringConstraints(max_length=240)] = Field(
-        description="what is asserted, short, in the article's language"
-    )
-    sentence: int = Field(description="number of the sentence that states it")
-    quote: QuoteKind
-
-
-class MeetingDraft(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    participants: list[ActorId] = Field(min_length=2, max_length=6, description="actor ids")
-    mediators: list[ActorId] = Field(default_factory=list, max_length=3)
-    status: MeetingStatus
-    format: MeetingFormat = "unknown"
-    date_text: OptText = Field(None, description="date expression as written")
-    location: OptText = None
-    topic: OptText = None
-    sentence: int = Field(description="number of the sentence that states it")
-
-
-class ArticleDraft(BaseModel):
-    """What the model extracts from one numbered article (or chunk of one)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _repeats(cls, data: object) -> object:
-        return _drop_repeats(data)
-
-    outlet: OptText = Field(None, description="publisher named in the text")
-    dateline: OptText = Field(None, description="dateline place as written")
-    actors: list[ActorDraft] = Field(default_factory=list, max_length=16)
-    claims: list[ClaimDraft] = Field(default_factory=list, max_length=14)
-    meetings: list[MeetingDraft] = Field(default_factory=list, max_length=6)
-
-    @model_validator(mode="after")
-    def _check_against_article(self) -> ArticleDraft:
-        return _check(self, self)
-
-
-class ActorsDraft(BaseModel):
-    """Step one of the two-step strategy: who is in the article (12 at most per chunk)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _repeats(cls, data: object) -> object:
-        return _drop_repeats(data)
-
-    outlet: OptText = Field(None, description="publisher named in the text")
-    dateline: OptText = Field(None, description="dateline place as written")
-    actors: list[ActorDraft] = Field(default_factory=list, max_length=12)
-
-    @model_validator(mode="after")
-    def _check_against_article(self) -> ActorsDraft:
-        return _check(self, ArticleDraft.model_construct(
-            outlet=None, dateline=None, actors=self.actors, claims=[], meetings=[]))
-
-
-class EventsDraft(BaseModel):
-    """Step two: claims and meetings, citing the actor ids of step one."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _repeats(cls, data: object) -> object:
-        return _drop_repeats(data)
-
-    claims: list[ClaimDraft] = Field(default_factory=list, max_length=14)
-    meetings: list[MeetingDraft] = Field(default_factory=list, max_length=6)
-
-    @model_validator(mode="after")
-    def _check_against_article(self) -> EventsDraft:
-        ctx = draft_context.get()
-        return _check(self, ArticleDraft.model_construct(
-            outlet=None, dateline=None, actors=list(ctx.actors) if ctx else [],
-            claims=self.claims, meetings=self.meetings), check_names=False)
-
-
-def _check(draft: BaseModel, full: ArticleDraft, *, check_names: bool = True) -> Any:
-    """Turn every reference or grounding problem into one precise re-ask message."""
-    ctx = draft_context.get()
-    if ctx is None:
-        return draft
-    problems = draft_problems(full, ctx, check_names=check_names)
-    ctx.problems = problems
-    if problems and ctx.strict:
-        raise ValueError("; ".join(problems[:12]))
-    return draft
-
-
-def draft_problems(draft: ArticleDraft, ctx: DraftContext, *, check_names: bool = True
-                   ) -> list[str]:
-    """List what is wrong with a draft, phrased as instructions the model can act on."""
-    problems: list[str] = []
-    ids = [a.id for a in draft.actors]
-    known = set(ids)
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        problems.append(f"actor ids must be unique: {dupes}")
-    find = ctx.find_name if check_names else None
-    for actor in draft.actors:
-        if check_names and actor.affiliation is not None and actor.affiliation not in known:
-            problems.append(
-                f"actor {actor.id} affiliation '{actor.affiliation}' is not an actor id")
-        if callable(find) and not find(actor.name):
-            problems.append(f"actor {actor.id} name '{actor.name}' is not in the text")
-    lo, hi = ctx.first, ctx.first + len(ctx.sentences) - 1
-    for i, claim in enumerate(draft.claims, 1):
-        unknown = [s for s in claim.speakers if s not in known]
-        if unknown:
-            problems.append(f"claim {i} speakers {unknown} are not actor ids")
-        if not lo <= claim.sentence <= hi:
-            problems.append(f"claim {i} sentence {claim.sentence} is not between {lo} and {hi}")
-    for i, meeting in enumerate(draft.meetings, 1):
-        unknown = [p for p in meeting.participants + meeting.mediators if p not in known]
-        if unknown:
-            problems.append(f"meeting {i} actors {unknown} are not actor ids")
-        if len(set(meeting.participants)) < 2:
-            problems.append(f"meeting {i} needs two different participants")
-        if not lo <= meeting.sentence <= hi:
-            problems.append(f"meeting {i} sentence {meeting.sentence} is not between {lo} and {hi}")
-    return problems

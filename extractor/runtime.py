@@ -9,6 +9,7 @@ the process and stopped at exit.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import importlib.resources
 import os
@@ -17,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError, ModelUnavailableError
 
@@ -69,8 +71,12 @@ def embedded_gguf() -> Path:
     """
     target = cache_dir() / "models" / f"{EMBEDDED_MODEL_NAME}.gguf"
     marker = target.with_suffix(".verified")
-    if (target.is_file() and marker.is_file() and marker.read_text().strip() == EMBEDDED_SHA256
-            and target.stat().st_size == EMBEDDED_SIZE):
+    if (
+        target.is_file()
+        and marker.is_file()
+        and marker.read_text().strip() == EMBEDDED_SHA256
+        and target.stat().st_size == EMBEDDED_SIZE
+    ):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     parts = _part_paths()
@@ -79,7 +85,7 @@ def embedded_gguf() -> Path:
     with tmp.open("wb") as out:
         for part in parts:
             with part.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
+                for block in iter(functools.partial(fh.read, 1 << 22), b""):
                     digest.update(block)
                     out.write(block)
     size = tmp.stat().st_size
@@ -106,7 +112,7 @@ class LocalServer:
 
     gguf: Path
     port: int
-    handle: object
+    handle: Any
     model_name: str
 
     @property
@@ -114,7 +120,7 @@ class LocalServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
 
-_servers: dict[str, LocalServer] = {}
+_servers: dict[str, LocalServer] = {}  # filled by start_server only, never at import
 _lock = threading.Lock()
 
 
@@ -159,6 +165,8 @@ def start_server(
             model_name=EMBEDDED_MODEL_NAME if gguf is None else path.stem,
         )
         _wait_ready(local, startup_timeout)
+        if not _servers:  # the first server of this process: stop them all at exit
+            atexit.register(stop_servers)
         _servers[key] = local
         return local
 
@@ -182,6 +190,3 @@ def stop_servers() -> None:
     """Drop every server this process started (the C++ side stops on release)."""
     with _lock:
         _servers.clear()
-
-
-atexit.register(stop_servers)

@@ -24,9 +24,7 @@ _MARKER = re.compile(
 # Sentence ends: Latin and Arabic full stops, question/exclamation marks, and the
 # Arabic semicolon; a run of closing quotes/brackets stays with its sentence.
 _SENT_END = re.compile(r"(?<=[.!?؟؛…])[\"'”’»)\]]*\s+|\n+")
-_SENT_END_WRAPPED = regex.compile(
-    r"(?<=[.!?؟؛…])[\"'”’»)\]]*\s+|\n\s*\n\s*|(?<=\n)(?=[ \t]+\S)"
-)
+_SENT_END_WRAPPED = regex.compile(r"(?<=[.!?؟؛…])[\"'”’»)\]]*\s+|\n\s*\n\s*|(?<=\n)(?=[ \t]+\S)")
 _MIN_BODY_WORDS = 25
 
 
@@ -74,7 +72,9 @@ def split_articles(text: str) -> list[Segment]:
     for k, idx in enumerate(markers):
         block = lines[idx : bounds[k + 1]]
         marker_start, marker_end = block[0]
-        inline = text[marker_start:marker_end][_MARKER.match(text[marker_start:marker_end]).end() :]
+        line = text[marker_start:marker_end]
+        found = _MARKER.match(line)
+        inline = line[found.end() :] if found else ""
         body = [(s, e) for s, e in block[1:] if text[s:e].strip()]
         heads = 0
         while heads < len(body) and _is_headline(text[body[heads][0] : body[heads][1]]):

@@ -11,10 +11,12 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .prompts import DEFAULT_PROMPT
+from .errors import ConfigError
+from .prompts import DEFAULT_PROMPT, check_prompt_name
 from .runtime import cache_dir
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+MODES = ("json_schema", "json", "tools", "md_json")  # Instructor modes, by name
 
 _ENV = {
     "model": "EXTRACTOR_MODEL",
@@ -46,6 +48,28 @@ class Settings:
     chunk_chars: int = 5000
     repeat_penalty: float | None = None
     compact_json: bool | None = None  # llama.cpp-only grammar; None = on for the embedded model
+    constrain: bool | None = None  # enum-constrained names/ids; None = on where compact_json is
+
+    def __post_init__(self) -> None:
+        """Reject a bad setting when it is made, not at the first LLM call."""
+        if self.mode not in MODES:
+            raise ConfigError(f"unknown mode {self.mode!r}; known modes: {list(MODES)}")
+        check_prompt_name(self.prompt)
+        for name in (
+            "max_reasks",
+            "max_tokens",
+            "transport_attempts",
+            "n_ctx",
+            "max_chars",
+            "chunk_chars",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ConfigError(f"{name} must be an integer, got {value!r}")
+            if value < (0 if name == "max_reasks" else 1):
+                raise ConfigError(f"{name} must be at least {0 if name == 'max_reasks' else 1}")
+        if self.timeout <= 0:
+            raise ConfigError(f"timeout must be positive, got {self.timeout!r}")
 
     @classmethod
     def resolve(cls, **explicit: object) -> Settings:
@@ -76,6 +100,17 @@ class Settings:
     def embedded(self) -> bool:
         """No server and no key: use the embedded local model (or a given GGUF)."""
         return self.base_url is None and (self.api_key is None or self.gguf is not None)
+
+    @property
+    def grammar_backend(self) -> bool:
+        """Whether the server compiles JSON schemas into grammars (llama.cpp)."""
+        return self.compact_json if self.compact_json is not None else self.embedded
+
+    @property
+    def constrained(self) -> bool:
+        """Whether names and ids are enum-constrained (only where a grammar enforces it)."""
+        wanted = self.constrain if self.constrain is not None else True
+        return wanted and self.grammar_backend
 
     def cache_path(self) -> Path:
         return self.cache_dir or cache_dir() / "completions"

@@ -69,8 +69,13 @@ _counter = 0
 _counter_lock = threading.Lock()
 
 
-def completion(content: str, finish_reason: str = "stop", prompt_tokens: int = 10,
-               completion_tokens: int = 5, model: str = "m") -> dict[str, Any]:
+def completion(
+    content: str,
+    finish_reason: str = "stop",
+    prompt_tokens: int = 10,
+    completion_tokens: int = 5,
+    model: str = "m",
+) -> dict[str, Any]:
     """An OpenAI `chat.completion` object whose single choice says `content`."""
     global _counter
     with _counter_lock:
@@ -81,12 +86,14 @@ def completion(content: str, finish_reason: str = "stop", prompt_tokens: int = 1
         "object": "chat.completion",
         "created": 1_700_000_000,
         "model": model,
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": content},
-            "finish_reason": finish_reason,
-            "logprobs": None,
-        }],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": finish_reason,
+                "logprobs": None,
+            }
+        ],
         "usage": {
             "prompt_tokens": prompt_tokens,
             "completion_tokens": completion_tokens,
@@ -107,8 +114,14 @@ def refused_url() -> str:
 
 
 def _error_body(code: int) -> dict[str, Any]:
-    return {"error": {"message": f"fake server says {code}", "type": "fake_error",
-                      "param": None, "code": str(code)}}
+    return {
+        "error": {
+            "message": f"fake server says {code}",
+            "type": "fake_error",
+            "param": None,
+            "code": str(code),
+        }
+    }
 
 
 class FakeServer:
@@ -196,15 +209,19 @@ class FakeServer:
                     server._stopping.wait(min(behaviour.seconds, MAX_SLEEP))
                     self._drop()
                 elif isinstance(behaviour, Status):
-                    self._send(behaviour.code, behaviour.body or _error_body(behaviour.code),
-                               behaviour.headers)
+                    self._send(
+                        behaviour.code,
+                        behaviour.body or _error_body(behaviour.code),
+                        behaviour.headers,
+                    )
                 else:
                     if behaviour.delay:
                         server._stopping.wait(min(behaviour.delay, MAX_SLEEP))
                     self._send(200, behaviour.payload)
 
-            def _send(self, code: int, payload: dict[str, Any],
-                      headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+            ) -> None:
                 data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
                 try:
                     self.send_response(code)
@@ -230,8 +247,12 @@ class FakeServer:
         self._httpd = httpd
         host, port = httpd.server_address[:2]
         self.base_url = f"http://{host}:{port}/v1"
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-openai", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-openai",
+            daemon=True,
+        )
         self._thread.start()
         return self
 

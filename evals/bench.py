@@ -1,0 +1,79 @@
+"""Benchmark the seed extraction on the embedded model, side by side in one run.
+
+    extractor eval bench [--max-reasks 0] [--skip-assembly]
+
+Measures, in one process and one sitting (these machines are noisy, so read the
+ratios): model assembly + verification (into a temporary EXTRACTOR_HOME), server
+load, a cold extraction (fresh server, empty cache), a warm extraction (same server,
+prefix cache warm, disk cache off), and a disk-cache hit.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from extractor import Article, Extractor, runtime
+
+SEED = Path(__file__).resolve().parent.parent / "examples" / "seed-cnn-qatar-hamas.txt"
+
+
+def bench_seed(options: dict[str, Any], *, assembly: bool = True) -> dict[str, Any]:
+    """The report: seconds per stage, tokens per run, and the ratios between them."""
+    text = SEED.read_text(encoding="utf-8")
+    report: dict[str, Any] = {"options": options}
+    if assembly:
+        old = os.environ.get("EXTRACTOR_HOME")
+        with tempfile.TemporaryDirectory() as home:
+            os.environ["EXTRACTOR_HOME"] = home
+            try:
+                t0 = time.monotonic()
+                runtime.embedded_gguf()
+                report["assembly_and_verify_s"] = round(time.monotonic() - t0, 2)
+            finally:
+                if old is None:
+                    os.environ.pop("EXTRACTOR_HOME", None)
+                else:
+                    os.environ["EXTRACTOR_HOME"] = old
+    t0 = time.monotonic()
+    runtime.start_server()
+    report["server_load_s"] = round(time.monotonic() - t0, 2)
+    runs: dict[str, dict[str, float]] = {}
+    for label in ("cold", "warm"):
+        with Extractor(use_cache=False, **options) as ex:
+            t0 = time.monotonic()
+            articles = ex.extract_articles(text)
+            runs[label] = _measure(articles, time.monotonic() - t0)
+    with tempfile.TemporaryDirectory() as cache, Extractor(cache_dir=Path(cache), **options) as ex:
+        ex.extract_articles(text)  # fill the disk cache
+        t0 = time.monotonic()
+        articles = ex.extract_articles(text)
+        runs["cache_hit"] = _measure(articles, time.monotonic() - t0)
+    report["runs"] = runs
+    cold, warm, hit = runs["cold"], runs["warm"], runs["cache_hit"]
+    report["ratios"] = {
+        "cold_total_over_warm": round(
+            (cold["wall_s"] + report["server_load_s"] + report.get("assembly_and_verify_s", 0))
+            / warm["wall_s"],
+            2,
+        ),
+        "warm_over_cache_hit": round(warm["wall_s"] / max(hit["wall_s"], 1e-6), 1),
+        "share_outside_llm_warm": round(1 - warm["llm_s"] / warm["wall_s"], 4),
+    }
+    return report
+
+
+def _measure(articles: list[Article], wall: float) -> dict[str, float]:
+    metas = [a.meta for a in articles if a.meta is not None]
+    return {
+        "wall_s": round(wall, 3),
+        "llm_s": round(sum(m.llm_s for m in metas), 3),
+        "prompt_tokens": sum(m.usage.prompt_tokens for m in metas),
+        "completion_tokens": sum(m.usage.completion_tokens for m in metas),
+        "llm_calls": sum(m.llm_calls for m in metas),
+        "cache_hits": sum(m.cache_hits for m in metas),
+        "articles": len(articles),
+    }

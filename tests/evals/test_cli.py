@@ -1,0 +1,183 @@
+"""`extractor eval …`: JSON scoring, CI gating, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from evals.cli import app
+
+runner = CliRunner()
+
+TEXT = "Talks in Oslo\nThe minister said that Norway and Chile will meet in Oslo.\n"
+
+
+def gold_doc(evidence: str) -> dict:
+    return {
+        "id": "doc",
+        "text_file": "doc.txt",
+        "language": "en",
+        "articles": [
+            {
+                "title": "Talks in Oslo",
+                "published": None,
+                "outlet": None,
+                "dateline": None,
+                "language": "en",
+                "actors": [
+                    {
+                        "id": "minister",
+                        "name": "The minister",
+                        "name_en": "minister",
+                        "kind": "person",
+                        "role": None,
+                        "affiliation": None,
+                        "anonymous": True,
+                        "aliases": [],
+                    },
+                    {
+                        "id": "norway",
+                        "name": "Norway",
+                        "name_en": "Norway",
+                        "kind": "country",
+                        "role": None,
+                        "affiliation": None,
+                        "anonymous": False,
+                        "aliases": [],
+                    },
+                    {
+                        "id": "chile",
+                        "name": "Chile",
+                        "name_en": "Chile",
+                        "kind": "country",
+                        "role": None,
+                        "affiliation": None,
+                        "anonymous": False,
+                        "aliases": [],
+                    },
+                ],
+                "claims": [
+                    {
+                        "speakers": ["minister"],
+                        "statement": "Norway and Chile will meet",
+                        "evidence": evidence,
+                        "quote": "indirect",
+                    }
+                ],
+                "meetings": [
+                    {
+                        "participants": ["norway", "chile"],
+                        "mediators": [],
+                        "status": "planned",
+                        "format": "direct",
+                        "date": None,
+                        "date_text": None,
+                        "location": "Oslo",
+                        "topic": None,
+                        "evidence": "Norway and Chile will meet in Oslo",
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_eval_score_json_on_a_crafted_case(tmp_path: Path) -> None:
+    gold_dir, pred_dir, corpus = tmp_path / "gold", tmp_path / "pred", tmp_path / "corpus"
+    for d in (gold_dir, pred_dir, corpus):
+        d.mkdir()
+    (corpus / "doc.txt").write_text(TEXT)
+    (gold_dir / "doc.json").write_text(
+        json.dumps(gold_doc("The minister said that Norway and Chile will meet in Oslo."))
+    )
+    pred = gold_doc("The minister said that Norway and Chile will meet in Oslo.")
+    pred["articles"][0]["meetings"] = []  # one false negative
+    (pred_dir / "doc.json").write_text(json.dumps(pred))
+    result = runner.invoke(
+        app, ["score", str(gold_dir), str(pred_dir), "--corpus", str(corpus), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["actors"]["f1"] == 1.0
+    assert scores["claims"]["f1"] == 1.0 and scores["claims"]["attributed_f1"] == 1.0
+    assert scores["meetings"]["recall"] == 0.0 and scores["meetings"]["f1"] == 0.0
+    assert abs(scores["headline_f1"] - 2 / 3) < 1e-9
+    assert set(scores["by_language"]) == {"en"}
+
+
+def _per_doc(tp: int, ids: range = range(8)) -> dict[str, Any]:
+    """Per-document counts as `scores.json` stores them: tp of 5 in each record type."""
+    block = {"tp": tp, "fp": 5 - tp, "fn": 5 - tp}
+    return {
+        f"d{i}": {
+            "language": "en",
+            "invalid": False,
+            "headline_f1": tp / 5,
+            "actors": dict(block),
+            "claims": {**block, "attributed_tp": tp},
+            "meetings": dict(block),
+            "tallies": {},
+            "grounding": {"hits": 1, "n": 1},
+        }
+        for i in ids
+    }
+
+
+def _scores(path: Path, tp: int, ids: range = range(8)) -> Path:
+    path.write_text(json.dumps({"headline_f1": tp / 5, "per_document": _per_doc(tp, ids)}))
+    return path
+
+
+def test_eval_compare_exits_non_zero_on_a_clear_regression(tmp_path: Path) -> None:
+    a, b = _scores(tmp_path / "a.json", 4), _scores(tmp_path / "b.json", 2)
+    worse = runner.invoke(app, ["compare", str(a), str(b), "--resamples", "500"])
+    assert worse.exit_code == 1, worse.output
+    better = runner.invoke(app, ["compare", str(b), str(a), "--resamples", "500"])
+    assert better.exit_code == 0, better.output
+
+
+def test_compare_uses_the_shared_documents_only_and_says_so(tmp_path: Path) -> None:
+    a = _scores(tmp_path / "a.json", 4, range(0, 8))
+    b = _scores(tmp_path / "b.json", 4, range(4, 12))
+    result = runner.invoke(app, ["compare", str(a), str(b), "--resamples", "200", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output.splitlines()[-1])
+    assert out["documents"]["shared"] == 4
+    assert out["documents"]["only_a"] == ["d0", "d1", "d2", "d3"]
+    headline = out["deltas"]["headline_f1"]
+    assert headline["a"] == headline["b"] == pytest.approx(0.8) and headline["delta"] == 0.0
+    plain = runner.invoke(app, ["compare", str(a), str(b), "--resamples", "200"])
+    assert "4 shared documents only" in plain.output
+
+
+def test_compare_errors_are_not_regressions(tmp_path: Path) -> None:
+    a = _scores(tmp_path / "a.json", 4, range(0, 4))
+    b = _scores(tmp_path / "b.json", 4, range(4, 8))
+    disjoint = runner.invoke(app, ["compare", str(a), str(b)])
+    assert disjoint.exit_code == 2 and "share no documents" in disjoint.output
+    missing = runner.invoke(app, ["compare", str(tmp_path / "nope"), str(b)])
+    assert missing.exit_code == 2 and "not a scores file" in missing.output
+    assert "Traceback" not in missing.output
+
+
+def test_score_refuses_an_empty_prediction_folder(tmp_path: Path) -> None:
+    gold_dir, pred_dir = tmp_path / "gold", tmp_path / "pred"
+    gold_dir.mkdir()
+    pred_dir.mkdir()
+    (gold_dir / "doc.json").write_text(json.dumps(gold_doc("x")))
+    result = runner.invoke(app, ["score", str(gold_dir), str(pred_dir)])
+    assert result.exit_code == 2 and "no prediction files" in result.output
+
+
+def test_score_refuses_a_missing_text(tmp_path: Path) -> None:
+    gold_dir, pred_dir = tmp_path / "gold", tmp_path / "pred"
+    gold_dir.mkdir()
+    pred_dir.mkdir()
+    (gold_dir / "doc.json").write_text(json.dumps(gold_doc("x")))
+    (pred_dir / "doc.json").write_text(json.dumps(gold_doc("x")))
+    result = runner.invoke(app, ["score", str(gold_dir), str(pred_dir), "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "not found" in result.output

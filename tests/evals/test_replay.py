@@ -1,0 +1,47 @@
+"""The recorded dev-set eval replays offline and reproduces its recorded scores exactly.
+
+`extractor eval record` ran the default prompt on the embedded model over every gold
+document, recording one cassette per document (request digests, sealed responses)
+and the scores in `evals/baselines/`. Here the same harness path as `extractor eval
+replay` runs the pipeline against those cassettes instead of the model: any change
+in prompts, parsing, grounding, dates or scoring that moves a number fails this
+test, until the baseline is re-recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from paths import GOLD_DIR, ROOT
+
+from evals.cli import replay_extractor
+from evals.runner import CASSETTES_DIR, cassettes, numbers_only, run_eval
+
+PROMPT, MAX_REASKS = "v4", 0  # the recorded run's settings (tag v4-r0)
+TAG = f"{PROMPT}-r{MAX_REASKS}"
+BASELINE = ROOT / "evals" / "baselines" / f"{TAG}-embedded.json"
+
+
+@pytest.mark.skipif(not BASELINE.is_file(), reason="no recorded baseline yet")
+def test_recorded_eval_reproduces_the_recorded_scores(
+    corpus_dirs: list[Path], tmp_path: Path
+) -> None:
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    with replay_extractor(PROMPT, MAX_REASKS, None) as ex:
+        scores = run_eval(
+            ex.extract_articles,
+            gold_dir=GOLD_DIR,
+            corpus_dirs=corpus_dirs,
+            run_dir=tmp_path / "replay",
+            meta={},
+            around=cassettes(CASSETTES_DIR / f"eval-{TAG}", "none"),
+        )
+    replayed = numbers_only(scores)
+    recorded = {k: v for k, v in baseline.items() if k != "meta"}
+    assert replayed["headline_f1"] == recorded["headline_f1"]
+    for kind in ("actors", "claims", "meetings"):
+        assert replayed[kind] == recorded[kind], kind
+    assert replayed["per_document"] == recorded["per_document"]
+    assert replayed == recorded

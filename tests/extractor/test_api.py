@@ -1,0 +1,138 @@
+"""Specification of the public surface: `__all__` is deliberate and the error tree is as drawn."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+import extractor
+from extractor import errors
+
+# The documented public names (README "Python" section and extractor/__init__.py).
+DOCUMENTED = sorted(
+    [
+        "Actor",
+        "Article",
+        "Claim",
+        "ConfigError",
+        "Document",
+        "ExtractionError",
+        "ExtractionMeta",
+        "Extractor",
+        "ExtractorError",
+        "InputError",
+        "Meeting",
+        "ModelUnavailableError",
+        "Rejected",
+        "Settings",
+        "TransportError",
+        "TruncatedOutputError",
+        "Usage",
+        "ValidationFailedError",
+        "aextract_article",
+        "aextract_articles",
+        "extract_article",
+        "extract_articles",
+        "html_to_text",
+    ]
+)
+
+# The tree drawn in the extractor/errors.py docstring: child -> parent.
+TREE = {
+    "InputError": "ExtractorError",
+    "ConfigError": "ExtractorError",
+    "ModelUnavailableError": "ExtractorError",
+    "ExtractionError": "ExtractorError",
+    "TransportError": "ExtractionError",
+    "TruncatedOutputError": "ExtractionError",
+    "ValidationFailedError": "ExtractionError",
+}
+
+
+def test_all_is_exactly_the_documented_list() -> None:
+    assert sorted(extractor.__all__) == DOCUMENTED
+
+
+def test_all_is_kept_sorted_and_without_duplicates() -> None:
+    assert extractor.__all__ == sorted(set(extractor.__all__))
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_every_public_name_is_importable(name: str) -> None:
+    module = importlib.import_module("extractor")
+    assert getattr(module, name) is not None
+    namespace: dict[str, object] = {}
+    exec(f"from extractor import {name}", namespace)
+    assert namespace[name] is getattr(extractor, name)
+
+
+def test_star_import_gives_exactly_the_public_names() -> None:
+    namespace: dict[str, object] = {}
+    exec("from extractor import *", namespace)
+    assert sorted(k for k in namespace if k != "__builtins__") == DOCUMENTED
+
+
+def test_async_twins_are_coroutine_functions() -> None:
+    assert inspect.iscoroutinefunction(extractor.aextract_article)
+    assert inspect.iscoroutinefunction(extractor.aextract_articles)
+    assert not inspect.iscoroutinefunction(extractor.extract_article)
+
+
+@pytest.mark.parametrize(("child", "parent"), sorted(TREE.items()))
+def test_error_tree_is_as_drawn(child: str, parent: str) -> None:
+    cls = getattr(errors, child)
+    assert cls.__bases__ == (getattr(errors, parent),)
+    assert issubclass(cls, extractor.ExtractorError)
+    assert getattr(extractor, child) is cls
+
+
+def test_error_tree_is_complete() -> None:
+    defined = {
+        name
+        for name, obj in vars(errors).items()
+        if inspect.isclass(obj) and issubclass(obj, Exception) and obj.__module__ == errors.__name__
+    }
+    assert defined == set(TREE) | {"ExtractorError"}
+    assert errors.ExtractorError.__bases__ == (Exception,)
+
+
+def test_every_error_is_public() -> None:
+    for name in [*TREE, "ExtractorError"]:
+        assert name in extractor.__all__
+
+
+def test_the_docstring_draws_every_error() -> None:
+    doc = errors.__doc__ or ""
+    for name in [*TREE, "ExtractorError"]:
+        assert name in doc
+
+
+def test_input_error_carries_reason_and_offset() -> None:
+    err = extractor.InputError("bad byte", reason="encoding", offset=7)
+    assert (err.reason, err.offset, str(err)) == ("encoding", 7, "bad byte")
+
+
+def test_extraction_errors_carry_attempts_errors_usage_and_last_output() -> None:
+    err = extractor.ValidationFailedError(
+        "no valid record",
+        attempts=3,
+        errors=["e1", "e2"],
+        usage={"prompt_tokens": 5, "completion_tokens": 2},
+        last_output="{",
+    )
+    assert err.attempts == 3 and err.errors == ["e1", "e2"] and err.last_output == "{"
+    assert err.to_dict() == {
+        "type": "ValidationFailedError",
+        "message": "no valid record",
+        "attempts": 3,
+        "errors": ["e1", "e2"],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 2},
+    }
+
+
+def test_extraction_error_defaults() -> None:
+    err = extractor.TransportError("down")
+    assert err.attempts == 0 and err.errors == [] and err.last_output is None
+    assert err.usage == {"prompt_tokens": 0, "completion_tokens": 0}

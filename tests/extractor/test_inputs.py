@@ -1,0 +1,157 @@
+"""Specification of input checks: bad input is refused before any LLM call, with a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import ExtractorError, InputError
+from extractor.inputs import check_text, decode, html_to_text, looks_like_html, read_input
+
+ARTICLE = "قال الوزير إن المحادثات ستستأنف غدا في الدوحة.\nThe envoy said talks would resume."
+
+
+def _reason(text: object, **options: object) -> str:
+    with pytest.raises(InputError) as info:
+        check_text(text, **options)  # type: ignore[arg-type]
+    assert isinstance(info.value, ExtractorError)
+    return info.value.reason
+
+
+class TestCheckText:
+    def test_ordinary_text_passes_unchanged(self) -> None:
+        assert check_text(ARTICLE) == ARTICLE
+
+    def test_empty(self) -> None:
+        assert _reason("") == "empty"
+
+    @pytest.mark.parametrize("text", [" ", "\n\n", " \t\r\n ", "\u00a0\u2003"])
+    def test_whitespace_only(self, text: str) -> None:
+        assert _reason(text) == "empty"
+
+    def test_nul_byte_is_binary(self) -> None:
+        assert _reason("some text\x00more text") == "binary"
+
+    def test_many_control_characters_are_binary(self) -> None:
+        assert _reason("ab\x01\x02\x03cd" * 20) == "binary"
+
+    def test_ordinary_control_whitespace_is_fine(self) -> None:
+        text = "line one\r\nline two\tcolumn\fpage"
+        assert check_text(text) == text
+
+    def test_html_markup(self) -> None:
+        markup = "<html><body><p>The envoy said talks would resume.</p></body></html>"
+        assert _reason(markup) == "html"
+
+    def test_html_error_names_the_fix(self) -> None:
+        with pytest.raises(InputError, match="html_to_text"):
+            check_text("<div><p>Text</p></div>")
+
+    def test_one_stray_tag_in_prose_is_not_html(self) -> None:
+        text = "The minister wrote <p> in his note, oddly."
+        assert check_text(text) == text
+
+    def test_too_long_with_chunking_off(self) -> None:
+        assert _reason("a" * 101, max_chars=100, chunking=False) == "too_long"
+
+    def test_long_text_is_allowed_when_chunking(self) -> None:
+        text = "a" * 101
+        assert check_text(text, max_chars=100, chunking=True) == text
+
+    def test_at_the_limit_is_allowed_with_chunking_off(self) -> None:
+        text = "a" * 100
+        assert check_text(text, max_chars=100, chunking=False) == text
+
+    def test_over_ten_times_the_limit_is_refused_even_when_chunking(self) -> None:
+        assert _reason("a" * 1001, max_chars=100, chunking=True) == "too_long"
+
+    def test_not_text(self) -> None:
+        assert _reason(12345) == "type"
+        assert _reason(None) == "type"
+
+    def test_bytes_are_decoded(self) -> None:
+        assert check_text(ARTICLE.encode("utf-8")) == ARTICLE
+
+    def test_invalid_utf8_bytes(self) -> None:
+        assert _reason(b"valid start \xff then junk") == "encoding"
+
+
+class TestDecode:
+    def test_invalid_utf8_names_the_byte_offset(self) -> None:
+        data = "قطر".encode() + b" ok \xc3("
+        offset = len("قطر".encode()) + 4
+        with pytest.raises(InputError) as info:
+            decode(data, "story.txt")
+        err = info.value
+        assert err.reason == "encoding"
+        assert err.offset == offset
+        assert f"byte {offset}" in str(err)
+        assert "story.txt" in str(err)
+        assert "0xc3" in str(err)
+
+    def test_bom_is_stripped(self) -> None:
+        assert decode("\ufeffقال الوزير".encode()) == "قال الوزير"
+
+    def test_only_a_leading_bom_is_stripped(self) -> None:
+        assert decode("a\ufeffb".encode()) == "a\ufeffb"
+
+    def test_nul_byte_is_binary(self) -> None:
+        with pytest.raises(InputError) as info:
+            decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+        assert info.value.reason == "binary"
+
+    def test_valid_utf8_round_trips(self) -> None:
+        assert decode(ARTICLE.encode("utf-8")) == ARTICLE
+
+
+class TestReadInput:
+    def test_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(InputError) as info:
+            read_input(tmp_path / "nope.txt")
+        assert info.value.reason == "missing"
+
+    def test_reads_and_strips_bom(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.txt"
+        path.write_bytes("\ufeffhello".encode())
+        assert read_input(path) == ("hello", False)
+
+    def test_html_is_reduced_to_its_text_and_says_so(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.html"
+        path.write_text("<html><body><p>Talks resume.</p><p>Next week.</p></body></html>")
+        assert read_input(path) == ("Talks resume.\nNext week.", True)
+
+    def test_dash_reads_standard_input(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import io
+        import sys
+
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"from stdin")))
+        assert read_input("-") == ("from stdin", False)
+
+
+class TestHtmlToText:
+    MARKUP = (
+        "<html><head><title>Page</title><style>p { color: red }</style>"
+        "<script>var secret = 1;</script></head><body>"
+        "<nav>Home | News</nav>"
+        "<article><h1>Talks resume</h1>"
+        "<p>The envoy said talks would   resume &amp; continue.</p>"
+        "<p>قال الوزير إن الوفد وصل.</p>"
+        "<script>track('x')</script></article>"
+        "<footer>Copyright</footer></body></html>"
+    )
+
+    def test_keeps_paragraph_text_one_block_per_line(self) -> None:
+        assert html_to_text(self.MARKUP) == (
+            "Talks resume\nThe envoy said talks would resume & continue.\nقال الوزير إن الوفد وصل."
+        )
+
+    def test_drops_script_and_style(self) -> None:
+        text = html_to_text(self.MARKUP)
+        assert "secret" not in text and "track" not in text and "color" not in text
+
+    def test_output_passes_the_input_check(self) -> None:
+        assert looks_like_html(self.MARKUP)
+        text = html_to_text(self.MARKUP)
+        assert not looks_like_html(text)
+        assert check_text(text) == text

@@ -1,0 +1,269 @@
+"""Specification of article and sentence segmentation (offsets always into the whole input)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from extractor.segment import (
+    Segment,
+    Sentence,
+    chunk_sentences,
+    split_articles,
+    split_sentences,
+)
+
+from paths import ROOT
+
+SEED_CANDIDATES = [
+    ROOT / "examples" / "seed-cnn-qatar-hamas.txt",
+    ROOT.parent / "shared" / "examples" / "seed-cnn-qatar-hamas.txt",
+]
+
+
+@pytest.fixture
+def seed() -> str:
+    for path in SEED_CANDIDATES:
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    pytest.skip(f"the seed article is in none of {[str(p) for p in SEED_CANDIDATES]}")
+
+
+def _whole(text: str) -> Segment:
+    return Segment(0, len(text))
+
+
+def _texts(text: str, segment: Segment | None = None) -> list[str]:
+    return [s.text for s in split_sentences(text, segment or _whole(text))]
+
+
+# A body paragraph long enough (>= 25 words) to count as an article of its own.
+EN_BODY = (
+    "The city council said on Monday that the new ferry port would open next spring "
+    "after three years of delay, and that fares would stay at the current level for "
+    "residents of the two islands it serves."
+)
+
+
+class TestSplitArticles:
+    def test_text_without_markers_is_one_article(self) -> None:
+        text = "Headline\nThe minister said the talks went well.\n"
+        assert split_articles(text) == [Segment(0, len(text))]
+
+    def test_seed_has_two_articles(self, seed: str) -> None:
+        segments = split_articles(seed)
+        assert len(segments) == 2
+
+    def test_seed_main_article_ends_before_the_read_also_marker(self, seed: str) -> None:
+        main = split_articles(seed)[0]
+        marker = seed.index("إقرأ أيضاً")
+        assert main.start == 0
+        assert main.end <= marker
+        assert seed[main.start : main.end].rstrip().endswith("CNN Arabic")
+        assert "إقرأ أيضاً" not in seed[main.start : main.end]
+
+    def test_seed_second_article_starts_at_its_headline(self, seed: str) -> None:
+        second = split_articles(seed)[1]
+        headline = "الخارجية الإيرانية: المباحثات مع واشنطن غير مباشرة"
+        assert second.start == seed.index(headline)
+        assert second.end == len(seed.rstrip())
+
+    def test_seed_main_article_does_not_leak_the_appended_story(self, seed: str) -> None:
+        main = split_articles(seed)[0]
+        assert "عراقتشي" not in seed[main.start : main.end]
+
+    def test_teaser_block_of_headlines_is_excluded_and_noted(self) -> None:
+        text = (
+            "Ferry port to open next spring\n"
+            "The mayor said the port was ready. Engineers agreed.\n"
+            "Read also:\n"
+            "Bridge repairs finish early\n"
+            "Council votes on new budget\n"
+            "Schools reopen after storm\n"
+            f"{EN_BODY}\n"
+        )
+        segments = split_articles(text)
+        assert len(segments) == 1
+        (main,) = segments
+        assert len(main.excluded) == 1
+        lo, hi = main.excluded[0]
+        assert text[lo:hi] == (
+            "Read also:\nBridge repairs finish early\nCouncil votes on new budget\n"
+            "Schools reopen after storm"
+        )
+        assert len(main.notes) == 1
+        assert "teaser" in main.notes[0]
+        assert "Bridge repairs finish early" in main.notes[0]
+        sentences = _texts(text, main)
+        assert not any("Bridge repairs" in s or "Read also" in s for s in sentences)
+        assert sentences[-1].startswith("The city council said")
+
+    def test_inline_arabic_read_also_line_is_excluded_with_a_note(self) -> None:
+        text = (
+            "الوزير يبحث مع نظيره ملف المياه\n"
+            "قال الوزير إن المحادثات ستستأنف غدا.\n"
+            "اقرأ أيضا| الوزير يزور العاصمة الأسبوع المقبل\n"
+            "وأضاف الوزير أن الوفد سيصل صباحا.\n"
+        )
+        segments = split_articles(text)
+        assert len(segments) == 1
+        (main,) = segments
+        teaser = "اقرأ أيضا| الوزير يزور العاصمة الأسبوع المقبل"
+        assert [text[s:e] for s, e in main.excluded] == [teaser]
+        assert len(main.notes) == 1 and teaser in main.notes[0]
+        assert _texts(text, main) == [
+            "الوزير يبحث مع نظيره ملف المياه",
+            "قال الوزير إن المحادثات ستستأنف غدا.",
+            "وأضاف الوزير أن الوفد سيصل صباحا.",
+        ]
+
+    def test_related_marker_with_headline_and_body_starts_a_second_article(self) -> None:
+        text = (
+            "Mayor says bridge is safe\n"
+            "The mayor said the bridge was safe. Engineers agreed.\n"
+            "Related:\n"
+            "Ferry port to open next spring\n"
+            f"{EN_BODY}\n"
+        )
+        main, second = split_articles(text)
+        assert text[main.start : main.end] == (
+            "Mayor says bridge is safe\nThe mayor said the bridge was safe. Engineers agreed."
+        )
+        assert second.start == text.index("Ferry port to open next spring")
+        assert text[second.start : second.end].endswith("the two islands it serves.")
+        assert main.excluded == [] and second.excluded == []
+
+    def test_segments_are_in_reading_order_and_do_not_overlap(self, seed: str) -> None:
+        segments = split_articles(seed)
+        for a, b in zip(segments, segments[1:]):
+            assert a.start < a.end <= b.start < b.end
+
+
+class TestSplitSentences:
+    def test_offsets_slice_the_input(self, seed: str) -> None:
+        for segment in split_articles(seed):
+            sentences = split_sentences(seed, segment)
+            assert sentences
+            for s in sentences:
+                assert seed[s.start : s.end] == s.text
+                assert segment.start <= s.start < s.end <= segment.end
+
+    def test_arabic_question_mark_ends_a_sentence(self) -> None:
+        text = "هل ستنجح المفاوضات؟ قال الوزير إنها ستنجح."
+        assert _texts(text) == ["هل ستنجح المفاوضات؟", "قال الوزير إنها ستنجح."]
+
+    def test_arabic_semicolon_ends_a_sentence(self) -> None:
+        text = "قال الوزير إن الوفد وصل؛ وأضاف أن المحادثات تبدأ غدا."
+        assert _texts(text) == ["قال الوزير إن الوفد وصل؛", "وأضاف أن المحادثات تبدأ غدا."]
+
+    def test_latin_full_stop_question_and_exclamation_end_sentences(self) -> None:
+        text = "Talks began. Will they last? Nobody knows!"
+        assert _texts(text) == ["Talks began.", "Will they last?", "Nobody knows!"]
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="known bug: the closing-quote run after a full stop is part of the separator "
+        "match, so the sentence loses its closing quote ('ready.\" Then' -> 'ready.'). "
+        "Not fixed here: sentence text feeds the cassette request digests, so the fix "
+        "needs a re-record (see the report).",
+    )
+    def test_closing_quote_stays_with_its_sentence(self) -> None:
+        text = 'He said: "We are ready." Then he left.'
+        assert _texts(text) == ['He said: "We are ready."', "Then he left."]
+
+    def test_abbreviations_do_not_end_a_sentence(self) -> None:
+        text = "The U.S. envoy met Mr. Smith in Doha. He left on Friday."
+        assert _texts(text) == ["The U.S. envoy met Mr. Smith in Doha.", "He left on Friday."]
+
+    def test_newline_ends_a_sentence_in_ordinary_text(self) -> None:
+        text = "Ferry port to open next spring\nThe mayor said so"
+        assert _texts(text) == ["Ferry port to open next spring", "The mayor said so"]
+
+    def test_hard_wrapped_lines_join_within_a_sentence(self) -> None:
+        paragraphs = [
+            "The harbour authority said on Tuesday that the new container terminal would "
+            "open in the spring, two years later than first planned, because of delays "
+            "in dredging the channel.",
+            "Officials from the shipping ministry met port managers for three hours. They "
+            "agreed to share the cost of the extra work and to review the schedule every "
+            "month until the opening.",
+            "A spokesman for the dock workers said members would accept the new shift "
+            "pattern if the overtime rate stayed the same as it was under the old contract.",
+        ]
+        lines: list[str] = []
+        for paragraph in paragraphs:
+            wrapped = textwrap.wrap(paragraph, 65)
+            lines += ["    " + wrapped[0], *wrapped[1:]]
+        text = "\n".join(lines) + "\n"
+        assert all(len(line) <= 69 for line in lines)
+        sentences = split_sentences(text, _whole(text))
+        joined = [" ".join(s.text.split()) for s in sentences]
+        assert joined == [
+            paragraphs[0],
+            "Officials from the shipping ministry met port managers for three hours.",
+            "They agreed to share the cost of the extra work and to review the schedule "
+            "every month until the opening.",
+            paragraphs[2],
+        ]
+        for s in sentences:
+            assert text[s.start : s.end] == s.text
+
+    def test_excluded_ranges_are_left_out(self) -> None:
+        text = "One sentence here. Skip this part. Last sentence."
+        lo = text.index("Skip")
+        hi = text.index("Last")
+        segment = Segment(0, len(text), excluded=[(lo, hi)])
+        assert _texts(text, segment) == ["One sentence here.", "Last sentence."]
+
+    def test_only_the_segment_is_split(self) -> None:
+        text = "Before. Inside one. Inside two. After."
+        lo, hi = text.index("Inside one"), text.index(" After")
+        sentences = split_sentences(text, Segment(lo, hi))
+        assert [s.text for s in sentences] == ["Inside one.", "Inside two."]
+        assert sentences[0].start == lo
+
+
+def _sentences(lengths: list[int]) -> list[Sentence]:
+    out, pos = [], 0
+    for n in lengths:
+        out.append(Sentence(pos, pos + n, "x" * n))
+        pos += n + 1
+    return out
+
+
+class TestChunkSentences:
+    def test_no_sentences_no_chunks(self) -> None:
+        assert chunk_sentences([], max_chars=100) == []
+
+    def test_short_article_is_one_chunk(self) -> None:
+        sentences = _sentences([10, 10, 10])
+        assert chunk_sentences(sentences, max_chars=1000) == [range(0, 3)]
+
+    @pytest.mark.parametrize("overlap", [0, 1, 2])
+    def test_windows_cover_every_sentence_in_order(self, overlap: int) -> None:
+        sentences = _sentences([30, 45, 20, 60, 25, 40, 35, 50, 10, 70, 15])
+        chunks = chunk_sentences(sentences, max_chars=120, overlap=overlap)
+        assert len(chunks) > 1
+        assert chunks[0].start == 0 and chunks[-1].stop == len(sentences)
+        covered = set().union(*(set(c) for c in chunks))
+        assert covered == set(range(len(sentences)))
+        for a, b in zip(chunks, chunks[1:]):
+            assert b.start > a.start  # progress, never a loop
+            assert a.stop - b.start == min(overlap, len(a) - 1)
+
+    def test_each_window_fits_in_max_chars(self) -> None:
+        sentences = _sentences([30, 45, 20, 60, 25, 40, 35, 50, 10, 70, 15])
+        for chunk in chunk_sentences(sentences, max_chars=120, overlap=2):
+            assert sum(len(sentences[i].text) for i in chunk) <= 120
+
+    def test_a_sentence_longer_than_max_chars_gets_a_window_of_its_own(self) -> None:
+        sentences = _sentences([20, 500, 20])
+        chunks = chunk_sentences(sentences, max_chars=100, overlap=1)
+        assert range(1, 2) in chunks
+        covered = set().union(*(set(c) for c in chunks))
+        assert covered == {0, 1, 2}
+        for chunk in chunks:
+            if len(chunk) > 1:
+                assert sum(len(sentences[i].text) for i in chunk) <= 100
