@@ -44,8 +44,12 @@ def prediction(record: dict[str, Any] | None, gold: Document) -> Document | None
     """A batch record as a prediction `Document`; None when extraction failed or it is invalid."""
     if not record or not record.get("ok"):
         return None
-    data = {"id": gold.id, "text_file": gold.text_file, "language": gold.language,
-            "articles": record.get("articles") or []}
+    data = {
+        "id": gold.id,
+        "text_file": gold.text_file,
+        "language": gold.language,
+        "articles": record.get("articles") or [],
+    }
     return parse_document(data)
 
 

@@ -4,8 +4,9 @@ On backends that compile JSON schemas into grammars (llama.cpp: the embedded
 model), with the `constrain` setting on (its default there): step one's actor
 names and aliases must be one of the text's own word n-grams (an enum in the JSON
 schema, which llama.cpp/llguidance turns into a grammar), and step two's
-speakers, participants and mediators must be one of step one's grounded actor ids. Hallucinated names and dangling ids become impossible instead of
-rejected after the fact. Servers that ignore schema enums still get validated.
+speakers, participants and mediators must be one of step one's grounded actor
+ids. Hallucinated names and dangling ids become impossible instead of rejected
+after the fact. Servers that ignore schema enums still get validated.
 """
 
 from __future__ import annotations

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from extractor.normalize import normalize
-from evals.replay import SEAL_PREFIX, seal, seal_key, unseal
-
 from paths import ROOT
+
+from evals.replay import SEAL_PREFIX, seal, seal_key, unseal
+from extractor.normalize import normalize
 
 CASSETTES = sorted((ROOT / "cassettes").rglob("*.yaml"))
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev"

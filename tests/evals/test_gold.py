@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import ROOT as REPO
 
 from evals.gold import check_gold, load_gold_dir
-
-from paths import ROOT as REPO
 
 GOLD_DIR = REPO / "evals" / "gold"
 SHARED = REPO.parent / "shared"

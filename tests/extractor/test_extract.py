@@ -1,7 +1,7 @@
 """Specification of `Extractor` (re-asks, truncation, cache, input checks) against a real server.
 
 The backend is tests/fakeserver.py on loopback, scripted per request; the article is
-written for these tests (not from the corpus). Prompt v3 is two-step: the first
+written for these tests (not from the corpus). Prompt v4 is two-step: the first
 request asks for {"outlet","dateline","actors"}, the second for {"claims","meetings"}.
 What the server received (`server.requests`) is the evidence for what the library did.
 """
@@ -407,6 +407,38 @@ def test_cache_hit_makes_no_request_and_returns_the_same_article(server, tmp_pat
     assert again.meta.cache_hits == 1 and again.meta.llm_calls == 0  # one chunk, both steps
     assert again.meta.usage.prompt_tokens == 0
     assert again.meta.base_url == first.meta.base_url == server.base_url
+
+
+def test_a_cache_hit_says_what_the_run_that_stored_it_said(server, tmp_path):
+    bad = step1(HADDAD, BORG, MERKEL)
+    server.reply(bad).reply(bad).reply(bad).reply(STEP2)
+    first = make(server, use_cache=True, cache_dir=tmp_path).extract_article(ARTICLE)
+    kept = [n for n in first.notes if n.startswith("kept after 2 re-asks")]
+    assert kept, first.notes
+
+    again = make(server, use_cache=True, cache_dir=tmp_path).extract_article(ARTICLE)
+    assert len(server.requests) == 4 and again.meta.cache_hits == 1
+    assert again.notes == first.notes  # the note did not vanish with the cache hit
+    assert without_meta(again) == without_meta(first)
+
+
+def test_repeated_items_are_dropped_and_the_result_says_so(server):
+    server.reply(step1(HADDAD, BORG, BORG, EU)).reply(STEP2)
+    article = make(server).extract_article(ARTICLE)
+    assert [a.id for a in article.actors] == ["haddad", "borg", "eu"]
+    assert "dropped 1 repeated actors" in article.notes
+
+
+def test_extract_article_extracts_the_main_article_only(server):
+    text = (
+        ARTICLE
+        + "\nRead also\nPort strike ends\n"
+        + " ".join(["The dock workers returned to work on Monday after a week."] * 4)
+    )
+    server.reply(STEP1).reply(STEP2)
+    article = make(server).extract_article(text)
+    assert len(server.requests) == 2  # the appended item cost no call
+    assert article.title == "Ministers agree to resume fisheries talks"
 
 
 def test_cache_misses_for_another_model(server, tmp_path):

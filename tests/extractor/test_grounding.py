@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.grounding import Match, TextIndex
+from extractor.normalize import normalize
 
 
 def locate(needle: str, text: str, lo: int = 0, hi: int | None = None) -> Match | None:
@@ -14,8 +15,6 @@ def locate(needle: str, text: str, lo: int = 0, hi: int | None = None) -> Match 
 def find_all(needle: str, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
     return TextIndex(text).find_all(needle, lo, hi)
 
-
-from extractor.normalize import normalize
 
 AR = (
     "قال وزير الخارجية أنتوني بلينكن إن المحادثات في الدوحة مستمرة، "

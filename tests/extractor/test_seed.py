@@ -7,15 +7,12 @@ runs everywhere, including without ../shared.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from extractor import Article, Extractor
-from evals.replay import cassette
-from extractor.runtime import EMBEDDED_MODEL_NAME
-
 from paths import ROOT
+
+from evals.replay import cassette
+from extractor import Article, Extractor
+from extractor.runtime import EMBEDDED_MODEL_NAME
 
 SEED = ROOT / "examples" / "seed-cnn-qatar-hamas.txt"
 CASSETTE = ROOT / "cassettes" / "eval-v4-r0" / "seed-cnn-qatar-hamas.yaml"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
+from paths import ROOT
 
 from extractor.segment import (
     Segment,
@@ -14,8 +14,6 @@ from extractor.segment import (
     split_articles,
     split_sentences,
 )
-
-from paths import ROOT
 
 SEED_CANDIDATES = [
     ROOT / "examples" / "seed-cnn-qatar-hamas.txt",

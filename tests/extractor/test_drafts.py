@@ -1,0 +1,78 @@
+"""Specification of drafts: shapes validate without context; problems are a pure function."""
+
+from __future__ import annotations
+
+from extractor.drafts import (
+    ActorsDraft,
+    Chunk,
+    EventsDraft,
+    actor_problems,
+    event_problems,
+    grounded_actors,
+)
+from extractor.grounding import TextIndex
+from extractor.segment import split_articles, split_sentences
+
+TEXT = "Borg meets Haddad\nJoseph Borg said the talks went well.\nHaddad met Borg in Valletta.\n"
+
+
+def _chunk() -> Chunk:
+    sentences = split_sentences(TEXT, split_articles(TEXT)[0])
+    return Chunk(index=TextIndex(TEXT), sentences=sentences, first=1)
+
+
+def _actors(*actors: dict[str, object]) -> ActorsDraft:
+    return ActorsDraft.model_validate({"actors": list(actors)})
+
+
+BORG = {"id": "borg", "name": "Joseph Borg", "name_en": "Joseph Borg", "kind": "person"}
+HADDAD = {"id": "haddad", "name": "Haddad", "name_en": "Haddad", "kind": "person"}
+
+
+def test_a_clean_step_one_has_no_problems() -> None:
+    assert actor_problems(_actors(BORG, HADDAD), _chunk()) == []
+
+
+def test_step_one_problems_are_instructions_the_model_can_act_on() -> None:
+    ghost = {**HADDAD, "id": "merkel", "name": "Angela Merkel", "affiliation": "cdu"}
+    problems = actor_problems(_actors(BORG, BORG | {"name": "Borg"}, ghost), _chunk())
+    assert problems == [
+        "actor ids must be unique: ['borg']",
+        "actor merkel affiliation 'cdu' is not an actor id",
+        "actor merkel name 'Angela Merkel' is not in the text",
+    ]
+
+
+def test_step_two_problems_check_ids_and_sentence_numbers() -> None:
+    events = EventsDraft.model_validate(
+        {
+            "claims": [{"speakers": ["x"], "statement": "s", "sentence": 9, "quote": "direct"}],
+            "meetings": [{"participants": ["borg", "borg"], "status": "held", "sentence": 3}],
+        }
+    )
+    assert event_problems(events, ["borg", "haddad"], _chunk()) == [
+        "claim 1 speakers ['x'] are not actor ids",
+        "claim 1 sentence 9 is not between 1 and 3",
+        "meeting 1 needs two different participants",
+    ]
+
+
+def test_only_grounded_actors_go_on_to_step_two() -> None:
+    ghost = {**HADDAD, "id": "ghost", "name": "Nobody Here"}
+    assert [a.id for a in grounded_actors(_actors(BORG, ghost, HADDAD), _chunk())] == [
+        "borg",
+        "haddad",
+    ]
+
+
+def test_repeats_are_dropped_while_parsing_and_reported() -> None:
+    draft = _actors(BORG, BORG, HADDAD)
+    assert [a.id for a in draft.actors] == ["borg", "haddad"]
+    assert draft.repairs == ["dropped 1 repeated actors"]
+    assert _actors(BORG).repairs == []
+
+
+def test_validation_needs_no_context_and_leaves_none_behind() -> None:
+    """The same raw answer parses the same way twice: no hidden state between parses."""
+    raw = _actors(BORG, HADDAD).model_dump_json()
+    assert ActorsDraft.model_validate_json(raw) == ActorsDraft.model_validate_json(raw)

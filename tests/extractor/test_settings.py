@@ -1,0 +1,57 @@
+"""Specification of settings: one precedence, and a bad setting fails when it is made."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import Extractor
+from extractor.errors import ConfigError
+from extractor.settings import MODES, Settings
+
+
+def test_explicit_beats_environment_beats_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.resolve().model is None
+    monkeypatch.setenv("EXTRACTOR_MODEL", "from-env")
+    assert Settings.resolve().model == "from-env"
+    assert Settings.resolve(model="explicit").model == "explicit"
+
+
+def test_an_unknown_mode_is_a_config_error_at_construction() -> None:
+    with pytest.raises(ConfigError, match="unknown mode 'bogus'"):
+        Extractor(mode="bogus", base_url="http://127.0.0.1:9/v1")
+    with pytest.raises(ConfigError, match="json_schema"):
+        Settings(mode="bogus")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_documented_mode_is_accepted(mode: str) -> None:
+    assert Settings(mode=mode).mode == mode
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("max_reasks", -1),
+        ("max_tokens", 0),
+        ("chunk_chars", 0),
+        ("timeout", 0.0),
+        ("transport_attempts", 0),
+        ("max_reasks", "2"),
+    ],
+)
+def test_out_of_range_numbers_are_config_errors(field: str, value: object) -> None:
+    with pytest.raises(ConfigError, match=field):
+        Settings(**{field: value})  # type: ignore[arg-type]
+
+
+def test_constrained_decoding_is_a_setting_on_grammar_backends_only() -> None:
+    embedded = Settings()
+    assert embedded.grammar_backend and embedded.constrained
+    assert not Settings(constrain=False).constrained
+    remote = Settings(base_url="http://127.0.0.1:9/v1")
+    assert not remote.grammar_backend and not remote.constrained
+    assert Settings(base_url="http://127.0.0.1:9/v1", compact_json=True).constrained
+
+
+def test_the_api_key_is_not_in_repr() -> None:
+    assert "sk-secret" not in repr(Settings(api_key="sk-secret"))
