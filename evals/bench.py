@@ -77,3 +77,30 @@ def _measure(articles: list[Article], wall: float) -> dict[str, float]:
         "cache_hits": sum(m.cache_hits for m in metas),
         "articles": len(articles),
     }
+
+
+def import_times(roots: list[Path], runs: int = 9) -> dict[str, Any]:
+    """Median seconds of `import extractor` in fresh interpreters, one per source root.
+
+    The roots alternate run by run, so a noisy machine slows them alike; the ratio
+    of each root to the first is what to read.
+    """
+    import statistics
+    import subprocess
+    import sys
+
+    code = "import time; t = time.perf_counter(); import extractor; print(time.perf_counter() - t)"
+    seconds: dict[str, list[float]] = {str(r): [] for r in roots}
+    for _ in range(runs):
+        for root in roots:
+            out = subprocess.run(
+                [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+            )
+            seconds[str(root)].append(float(out.stdout.strip()))
+    medians = {k: statistics.median(v) for k, v in seconds.items()}
+    first = medians[str(roots[0])]
+    return {
+        "runs": runs,
+        "median_s": {k: round(v, 4) for k, v in medians.items()},
+        "ratio_to_first": {k: round(v / first, 3) for k, v in medians.items()},
+    }

@@ -427,6 +427,23 @@ def bench(
     sys.stdout.write(json.dumps(report, indent=1) + "\n")
 
 
+@app.command("bench-import")
+def bench_import(
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Other source trees (e.g. a worktree of an older commit) to time side by side."
+        ),
+    ] = None,
+    runs: Annotated[int, typer.Option(help="Fresh interpreters per tree.")] = 9,
+) -> None:
+    """Median time of `import extractor` here and in other trees, alternated, as ratios."""
+    from .bench import import_times  # noqa: PLC0415
+    from .runner import ROOT  # noqa: PLC0415
+
+    sys.stdout.write(json.dumps(import_times([ROOT, *(against or [])], runs), indent=1) + "\n")
+
+
 def _f(value: Any, sign: bool = False) -> str:
     if value is None:
         return "–"

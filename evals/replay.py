@@ -143,23 +143,3 @@ def cassette(path: Path, source_text: bytes, record_mode: str = "none") -> Itera
     recorder = make_vcr(seal_key(source_text), record_mode)
     with recorder.use_cassette(str(path), allow_playback_repeats=False) as cass:
         yield cass
-
-
-def cassette_summary(path: Path) -> dict[str, Any]:
-    """Interaction count and whether every body is sealed/redacted (for the safety test)."""
-    import yaml  # noqa: PLC0415
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    interactions = data.get("interactions", [])
-    return {
-        "interactions": len(interactions),
-        "requests_redacted": all(
-            str(i["request"].get("body", "")).startswith("sha256:")
-            and not i["request"].get("headers")
-            for i in interactions
-        ),
-        "responses_sealed": all(
-            str(i["response"]["body"].get("string", "")).startswith(SEAL_PREFIX)
-            for i in interactions
-        ),
-    }
