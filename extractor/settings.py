@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError
 from .prompts import DEFAULT_PROMPT, check_prompt_name
@@ -74,7 +75,7 @@ class Settings:
     @classmethod
     def resolve(cls, **explicit: object) -> Settings:
         """Build settings from explicit values (None = unset), then env, then defaults."""
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         names = {f.name for f in fields(cls)}
         unknown = set(explicit) - names
         if unknown:
@@ -94,7 +95,7 @@ class Settings:
         for path_field in ("cache_dir", "gguf"):
             if path_field in values:
                 values[path_field] = Path(str(values[path_field])).expanduser()
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
     @property
     def embedded(self) -> bool:
@@ -115,5 +116,5 @@ class Settings:
     def cache_path(self) -> Path:
         return self.cache_dir or cache_dir() / "completions"
 
-    def with_(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
