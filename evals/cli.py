@@ -25,6 +25,7 @@ from extractor.cli import (
     Model,
     NoCache,
     PromptOpt,
+    StrategyOpt,
     err,
     fail,
     make_extractor,
@@ -65,6 +66,7 @@ def _meta(ex: Extractor, name: str) -> dict[str, Any]:
     s = ex.settings
     return {
         "run": name,
+        "strategy": s.strategy,
         "prompt": ex.prompt.name,
         "prompt_hash": ex.prompt.hash,
         "model": model,
@@ -138,17 +140,22 @@ def run(
     no_cache: NoCache = False,
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
+    strategy: StrategyOpt = None,
 ) -> None:
     """Extract every gold document (resuming), score, and save the run with a report."""
     try:
-        ex = make_extractor(model, base_url, prompt, gguf, no_cache, max_reasks, constrain)
+        ex = make_extractor(
+            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
+        )
     except ExtractorError as exc:
         fail(exc)
     model_id, _ = ex.identity()
     _run(
         ex,
         name,
-        f"{ex.prompt.name}-{model_id}".replace("/", "_"),
+        ("rules" if ex.settings.strategy == "rules" else f"{ex.prompt.name}-{model_id}").replace(
+            "/", "_"
+        ),
         gold=gold,
         corpus=corpus,
         runs=runs,

@@ -121,12 +121,7 @@ class _Builder:
         return mapping
 
     def _unique_id(self, wanted: str) -> str:
-        taken = {a.id for a in self.actors}
-        base = re.sub(r"[^\w-]+", "-", wanted.strip().lower()).strip("-") or "actor"
-        candidate, n = base, 2
-        while candidate in taken:
-            candidate, n = f"{base}-{n}", n + 1
-        return candidate
+        return unique_id(wanted, {a.id for a in self.actors})
 
     def finish_actors(self, affiliations: dict[str, str | None]) -> None:
         known = {a.id for a in self.actors}
@@ -136,15 +131,8 @@ class _Builder:
                 actor.note = _join(actor.note, f"affiliation {target!r} is not an actor; cleared")
                 target = None
             actor.affiliation = target if target != actor.id else None
-            spans: set[tuple[int, int]] = set()
-            for form in [actor.name, *actor.aliases]:
-                spans.update(self.index.find_all(form, self.segment.start, self.segment.end))
-            # An alias inside an occurrence of the full name ("الحداد" in "سامر الحداد")
-            # is the same mention, not a second one.
-            actor.mentions = sorted(
-                (s, e)
-                for s, e in spans
-                if not any(o != (s, e) and o[0] <= s and e <= o[1] for o in spans)
+            actor.mentions = mentions(
+                self.index, [actor.name, *actor.aliases], self.segment.start, self.segment.end
             )
 
     # -- claims and meetings
@@ -229,6 +217,35 @@ class _Builder:
             notes.append(f"{label} {value!r} not in the text; dropped")
             return None
         return self.verbatim(match)
+
+
+def unique_id(wanted: str, taken: set[str]) -> str:
+    """A slug of `wanted` that is not in `taken` ("borg", then "borg-2")."""
+    base = re.sub(r"[^\w-]+", "-", wanted.strip().lower()).strip("-")[:40] or "actor"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def mentions(index: TextIndex, forms: Sequence[str], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Every occurrence of an actor's forms in text[lo:hi], in order.
+
+    An alias inside an occurrence of the full name ("الحداد" in "سامر الحداد") is the
+    same mention, not a second one. One sweep over spans sorted by start (longest
+    first), so a name repeated ten thousand times costs n log n, not n².
+    """
+    spans: set[tuple[int, int]] = set()
+    for form in forms:
+        spans.update(index.find_all(form, lo, hi))
+    kept: list[tuple[int, int]] = []
+    reach = -1
+    for s, e in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if e <= reach:
+            continue  # inside an earlier, longer mention
+        kept.append((s, e))
+        reach = e
+    return kept
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:

@@ -55,6 +55,10 @@ Constrain = Annotated[
         help="Enum-constrained names and ids (default: on where the server compiles grammars).",
     ),
 ]
+StrategyOpt = Annotated[
+    str | None,
+    typer.Option("--strategy", help="two-step (LLM, the default) or rules (cues only, no model)."),
+]
 
 
 def exit_code(exc: ExtractorError) -> int:
@@ -79,6 +83,7 @@ def make_extractor(
     no_cache: bool,
     max_reasks: int | None = None,
     constrain: bool | None = None,
+    strategy: str | None = None,
 ) -> Extractor:
     """The Extractor that the shared backend options describe (None = not given)."""
     from .extract import Extractor  # noqa: PLC0415  (keeps --help fast)
@@ -90,6 +95,7 @@ def make_extractor(
         "gguf": gguf,
         "max_reasks": max_reasks,
         "constrain": constrain,
+        "strategy": strategy,
     }
     if no_cache:
         options["use_cache"] = False
@@ -118,11 +124,14 @@ def extract(
     no_cache: NoCache = False,
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
+    strategy: StrategyOpt = None,
 ) -> None:
     """Extract the articles of one text (all of them, main first; --main: the main one)."""
     try:
         text = _read_input(source)
-        extractor = make_extractor(model, base_url, prompt, gguf, no_cache, max_reasks, constrain)
+        extractor = make_extractor(
+            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
+        )
         from .inputs import check_text  # noqa: PLC0415
 
         check_text(text, max_chars=extractor.settings.max_chars)
@@ -222,6 +231,7 @@ def extract_many(
     no_cache: NoCache = False,
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
+    strategy: StrategyOpt = None,
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
     from .batch import BatchItem, run_batch  # noqa: PLC0415
@@ -230,7 +240,9 @@ def extract_many(
     if not paths:
         fail(InputError("no input files matched", reason="missing"))
     try:
-        extractor = make_extractor(model, base_url, prompt, gguf, no_cache, max_reasks, constrain)
+        extractor = make_extractor(
+            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
+        )
     except ExtractorError as exc:
         fail(exc)
     items = [BatchItem(id=str(p), path=p) for p in paths]

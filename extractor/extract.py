@@ -45,8 +45,10 @@ from .errors import (
 )
 from .grounding import TextIndex
 from .inputs import check_text
+from .lexicon import lexicons_hash
 from .models import Article, ExtractionMeta, Usage, is_date
 from .prompts import Message, load_prompt
+from .rules import rules_article
 from .runtime import EMBEDDED_SHA256, start_server
 from .segment import Sentence, chunk_sentences, number_sentences, split_articles, split_sentences
 from .settings import DEFAULT_OPENAI_MODEL, Settings
@@ -153,6 +155,8 @@ class Extractor:
     def identity(self) -> tuple[str, str]:
         """(model, endpoint) for cache keys and run names, known without starting a server."""
         s = self.settings
+        if s.strategy == "rules":
+            return "rules", f"rules:{lexicons_hash()}"
         if s.embedded:
             if s.gguf is None:
                 return "embedded", f"embedded:{EMBEDDED_SHA256[:16]}"
@@ -183,6 +187,11 @@ class Extractor:
             started = time.monotonic()
             sentences = split_sentences(text, segment)
             if not sentences:
+                continue
+            if s.strategy == "rules":
+                article = rules_article(index, segment, sentences, published=published)
+                article.meta = self._meta([], time.monotonic() - started)
+                articles.append(article)
                 continue
             results = [
                 self._extract_chunk(index, sentences, window)
@@ -218,20 +227,23 @@ class Extractor:
     # ------------------------------------------------------------------ internals
     def _meta(self, results: list[ChunkResult], latency: float) -> ExtractionMeta:
         model, endpoint = self.identity()
+        rules = self.settings.strategy == "rules"
         return ExtractionMeta(
             model=self._llm.model if self._llm else model,
             base_url=endpoint,
-            mode=self.settings.mode,
-            prompt=self.prompt.name,
-            prompt_hash=self.prompt.hash,
+            mode="none" if rules else self.settings.mode,
+            prompt="none" if rules else self.prompt.name,
+            prompt_hash="none" if rules else self.prompt.hash,
             schema_hash=schema_hash(),
+            strategy=self.settings.strategy,
+            lexicon_hash=lexicons_hash() if rules else None,
             usage=sum((r.usage for r in results), Usage()),
             attempts=sum(r.attempts for r in results),
             llm_calls=sum(r.attempts for r in results),
             cache_hits=sum(r.cache_hit for r in results),
             latency_s=round(latency, 3),
             llm_s=round(sum(r.llm_s for r in results), 3),
-            chunks=len(results),
+            chunks=max(1, len(results)),
         )
 
     def _decoding(self) -> dict[str, Any]:

@@ -139,6 +139,8 @@ class ExtractionMeta(BaseModel):
     prompt: str
     prompt_hash: str
     schema_hash: str
+    strategy: str = "two-step"
+    lexicon_hash: str | None = None
     usage: Usage = Field(default_factory=Usage)
     attempts: int = 0
     llm_calls: int = 0

@@ -18,6 +18,8 @@ from .runtime import cache_dir
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 MODES = ("json_schema", "json", "tools", "md_json")  # Instructor modes, by name
+# "two-step": the LLM pipeline (prompt `v4` by default); "rules": cues only, no model.
+STRATEGIES = ("two-step", "rules")
 
 _ENV = {
     "model": "EXTRACTOR_MODEL",
@@ -26,12 +28,14 @@ _ENV = {
     "prompt": "EXTRACTOR_PROMPT",
     "cache_dir": "EXTRACTOR_CACHE_DIR",
     "gguf": "EXTRACTOR_GGUF",
+    "strategy": "EXTRACTOR_STRATEGY",
 }
 
 
 @dataclass(frozen=True)
 class Settings:
     model: str | None = None
+    strategy: str = "two-step"
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: str = "json_schema"
@@ -53,6 +57,10 @@ class Settings:
 
     def __post_init__(self) -> None:
         """Reject a bad setting when it is made, not at the first LLM call."""
+        if self.strategy not in STRATEGIES:
+            raise ConfigError(
+                f"unknown strategy {self.strategy!r}; known strategies: {list(STRATEGIES)}"
+            )
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}; known modes: {list(MODES)}")
         check_prompt_name(self.prompt)

@@ -1,0 +1,410 @@
+"""The cue stage: which sentences report speech, who speaks, and what kind of quote — code only.
+
+Per sentence, from the lexicon of its language: a reporting verb (قال، أضاف، أكد /
+said, told, added …) or an attribution phrase (بحسب، نقلاً عن / according to …), or
+quotation marks that continue a speaker's quote; the candidate speaker phrase from
+the syntax around the cue (Arabic verb–subject order up to إن/أن/«:»; English
+"X said", "said X", "X told Y", "according to X"); `quote` direct when most of the
+sentence stands inside quotation marks (RECORDS.md §2). A verb with no subject of
+its own ("وأضاف أن", "he added") is `implicit`: the previous speaker's. Relayed
+speech ("نقلت رويترز عن مصادر", "X told Reuters") names the relay too.
+
+Nothing here calls a model; a model strategy can take these candidates and decide
+only what needs reading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon
+from .models import QuoteKind, Span
+from .normalize import normalize
+
+_EDGE = "\"'“”‘’«»„‹›()[]{}<>،,.;:!?؟؛…-–—|/\\*"
+_CLAUSE_END = (",", "،", ";", "؛", ":", "—", "–", "(", ")")
+_TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "prof", "president", "minister"}
+_MIN_QUOTED_WORDS = 3
+_IMPLICIT_REACH = 8  # sentences back to the speaker an implicit subject continues
+_PRONOUN_OBJECTS = frozenset(
+    normalize(w) for w in ("فيه", "فيها", "له", "لها", "لهم", "لنا", "لي", "عنه", "عنها")
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int  # of the word without edge punctuation, in input offsets
+    end: int
+    word: str  # normalized
+    before: str  # punctuation stuck to its left ("«", '"')
+    after: str  # punctuation stuck to its right (",", '."', ":")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker phrase as the text writes it (span), or the previous speaker (implicit)."""
+
+    span: Span | None
+    implicit: bool = False
+
+
+@dataclass(frozen=True)
+class SpeechCue:
+    """One sentence of reported speech: its cue, speakers (original first, then relay), quote."""
+
+    sentence: int  # index into the article's sentences
+    cue: Span | None  # the cue word(s); None for a quote that continues
+    speakers: tuple[Speaker, ...]
+    quote: QuoteKind
+
+
+def tokens(text: str, start: int, end: int) -> list[Token]:
+    """Words of text[start:end] with their edge punctuation split off."""
+    out = []
+    for m in re.finditer(r"\S+", text[start:end]):
+        raw = m.group()
+        core = raw.strip(_EDGE)
+        if not core:
+            continue
+        lead = raw.index(core)
+        s = start + m.start() + lead
+        out.append(Token(s, s + len(core), normalize(core), raw[:lead], raw[lead + len(core) :]))
+    return out
+
+
+def quoted_share(text: str, depth: int = 0) -> tuple[float, int]:
+    """Share of `text`'s visible characters inside quotation marks, and the depth at its end.
+
+    `depth` > 0 means a quotation opened in an earlier sentence is still open.
+    """
+    inside = count = 0
+    i = 0
+    while i < len(text):
+        mark = "''" if text.startswith("''", i) else text[i]
+        if mark in ('"', "''"):  # the same mark opens and closes
+            depth = 0 if depth else 1
+        elif mark in ("«", "‹", "„", "“"):
+            depth += 1
+        elif mark in ("»", "›", "”"):
+            depth = max(0, depth - 1)
+        elif not mark.isspace():
+            count += 1
+            inside += depth > 0
+        i += len(mark)
+    return (inside / count if count else 0.0), depth
+
+
+def quoted_words(text: str) -> int:
+    """Words inside quotation marks in `text` (a scare-quoted word is not a quotation)."""
+    best = 0
+    for m in re.finditer(r"[«“\"„‹]([^«»“”\"„‹›]{1,400})[»”\"“›]|''(.{1,400}?)''", text):
+        inner = m.group(1) or m.group(2) or ""
+        best = max(best, len(inner.split()))
+    return best
+
+
+def _is_verb(word: str, lex: Lexicon, verbs: frozenset[str]) -> bool:
+    """`word` is one of `verbs`, possibly with the clitics و/ف and the future س (Arabic)."""
+    if word in verbs:
+        return True
+    if lex.language != "ar":
+        return False
+    for prefix in ("و", "ف"):
+        if word.startswith(prefix) and word[1:] in verbs:
+            return True
+    rest = word[1:] if word[:1] in ("و", "ف") else word
+    return rest.startswith("س") and rest[1:] in verbs
+
+
+class _Sentence:
+    def __init__(self, text: str, start: int, end: int, lex: Lexicon) -> None:
+        self.text, self.lex = text, lex
+        self.toks = tokens(text, start, end)
+        self.start, self.end = start, end
+
+    def phrase_after(self, i: int, max_words: int = 7) -> tuple[Span | None, int]:
+        """The speaker phrase right after token i (Arabic order, 'said X', 'according to X')."""
+        lex, toks = self.lex, self.toks
+        j = i + 1
+        if j < len(toks) and _is_verb(toks[j].word, lex, lex.reporting_verbs):
+            j += 1  # "بحسب ما أكد مصدر": the phrase's own verb is not the speaker
+        while j < len(toks) and toks[j].word in _PRONOUN_OBJECTS:
+            j += 1  # "نقلت فيه «رويترز»": a pronoun object before the subject
+        first = j
+        while j < len(toks) and j - first < max_words:
+            t = toks[j]
+            if t.word in lex.complementizers or t.word in lex.pronoun_subjects and j == first:
+                break
+            if j > first and _starts_quote(t) and not _wrapped(t):
+                break
+            if t.word in lex.speaker_stops:
+                if t.word == normalize("في") and j > first and j + 1 < len(toks):
+                    nxt = toks[j + 1].word
+                    if nxt not in lex.statement_nouns and nxt not in lex.speaker_stops:
+                        j += 1
+                        continue
+                break
+            if lex.language == "ar" and j > first and _relay(t, lex):
+                break
+            if (
+                lex.language == "ar"
+                and j > first
+                and t.word[:1] == "و"
+                and (t.word[1:] in lex.source_nouns)
+            ):
+                break  # "مسؤول أمريكي وشخص آخر": a second speaker starts
+            if _is_verb(t.word, lex, lex.reporting_verbs) and j > first:
+                break
+            j += 1
+            if _ends_clause(t):
+                break
+        if j == first:
+            return None, j
+        return (toks[first].start, toks[j - 1].end), j
+
+    def phrase_before(self, i: int, max_words: int = 6) -> Span | None:
+        """The noun phrase right before token i ('X said'), skipping auxiliaries."""
+        lex, toks = self.lex, self.toks
+        j = i - 1
+        while j >= 0 and toks[j].word in lex.verb_adverbs and not _ends_clause(toks[j]):
+            j -= 1
+        last = j
+        while j >= 0 and last - j < max_words:
+            t = toks[j]
+            if _ends_clause(t) or t.after.endswith(tuple(CLOSE_QUOTES)):
+                break
+            if t.word in lex.speaker_stops or t.word in lex.complementizers:
+                break
+            if _is_verb(t.word, lex, lex.reporting_verbs):
+                break
+            j -= 1
+            if t.before and any(q in t.before for q in OPEN_QUOTES):
+                break
+        if j == last:
+            return None
+        return toks[j + 1].start, toks[last].end
+
+    def pronoun(self, span: Span | None) -> bool:
+        if span is None:
+            return False
+        words = normalize(self.text[span[0] : span[1]]).split()
+        return len(words) == 1 and words[0] in self.lex.pronoun_subjects
+
+
+def _starts_quote(t: Token) -> bool:
+    return any(q in t.before for q in OPEN_QUOTES)
+
+
+def _wrapped(t: Token) -> bool:
+    """A name inside quotation marks («رويترز»), not the start of a quotation."""
+    return _starts_quote(t) and any(q in t.after for q in CLOSE_QUOTES)
+
+
+def _ends_clause(t: Token) -> bool:
+    return any(p in t.after for p in _CLAUSE_END)
+
+
+def _relay(t: Token, lex: Lexicon) -> bool:
+    raw = t.before + t.word
+    return any(raw.startswith(p) for p in lex.relay_prefixes) or (
+        t.word.startswith("ل") and t.before.startswith("«")
+    )
+
+
+def _match_phrase(toks: Sequence[Token], i: int, phrase: tuple[str, ...], lex: Lexicon) -> bool:
+    if i + len(phrase) > len(toks):
+        return False
+    for k, word in enumerate(phrase):
+        have = toks[i + k].word
+        if have == word:
+            continue
+        if k == 0 and lex.language == "ar" and have[:1] in ("و", "ف") and have[1:] == word:
+            continue
+        # "وفقا لـ" written "وفقا للبيان": the preposition fused with the next word
+        if k == len(phrase) - 1 and word in ("ل", "لـ") and have.startswith("ل"):
+            continue
+        return False
+    return True
+
+
+def sentence_cue(
+    text: str, start: int, end: int, lex: Lexicon, index: int, depth: int = 0
+) -> SpeechCue | None:
+    """The reporting cue of one sentence, if it reports speech."""
+    s = _Sentence(text, start, end, lex)
+    folded = normalize(text[start:end])
+    if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", folded) for c in lex.not_claim_cues):
+        return None
+    found = _find_cue(s)
+    if found is None:
+        return None
+    cue, speakers = found
+    return SpeechCue(index, cue, speakers, _quote_kind(text, start, end, depth, cue, speakers))
+
+
+def _quote_kind(
+    text: str, start: int, end: int, depth: int, cue: Span | None, speakers: tuple[Speaker, ...]
+) -> QuoteKind:
+    """Direct when most of the statement (the sentence less its attribution) is quoted."""
+    marks = [s.span for s in speakers if s.span is not None] + ([cue] if cue else [])
+    piece = text[start:end]
+    if marks:
+        lo = min(m[0] for m in marks) - start
+        hi = max(m[1] for m in marks) - start
+        rest = piece[:lo] + " " + piece[hi:]
+        if len(rest.split()) >= _MIN_QUOTED_WORDS:
+            piece = rest
+    share, _ = quoted_share(piece, depth)
+    return "direct" if share >= 0.5 else "indirect"
+
+
+def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
+    """(cue span, speakers) of the first reporting cue of a sentence that has a speaker."""
+    lex = s.lex
+    toks = s.toks
+    for i, t in enumerate(toks):
+        for phrase in lex.attribution_phrases:
+            if _match_phrase(toks, i, phrase, lex):
+                k = i + len(phrase) - 1
+                fused = toks[k].word != phrase[-1]  # "وفقا لمسؤول": ل fused to the speaker
+                after, j = s.phrase_after(k - 1 if fused else k, max_words=8)
+                if after is not None and fused:
+                    after = (after[0] + 1, after[1])
+                if after is not None and not s.pronoun(after):
+                    cue = (t.start, toks[k].start + 1 if fused else toks[k].end)
+                    speakers = [Speaker(after)]
+                    if lex.language == "ar" and j < len(toks) and toks[j].word[:1] == "و":
+                        second, _ = s.phrase_after(j - 1, max_words=6)
+                        if second is not None:  # "وشخص آخر مطلع"
+                            speakers.append(Speaker((second[0] + 1, second[1])))
+                    return cue, tuple(speakers)
+        if not _is_verb(t.word, lex, lex.reporting_verbs):
+            continue
+        if i and toks[i - 1].word in lex.relative_pronouns and not _ends_clause(toks[i - 1]):
+            continue  # "الاتفاق الذي أعلن عنه", "the deal that was announced": not a source
+        found = _arabic_speakers(s, i) if lex.language == "ar" else _english_speakers(s, i)
+        if found:
+            return (t.start, t.end), found
+    for t in toks:
+        if _is_verb(t.word, lex, lex.continuation_verbs):  # "مضيفاً:", "saying, ..."
+            return (t.start, t.end), (Speaker(None, implicit=True),)
+    colon = _colon_speaker(s)
+    if colon is not None:
+        return None, colon
+    return None
+
+
+def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
+    """Verb–subject order: the phrase after the verb, up to إن/أن/«:» or a stop word."""
+    phrase, j = s.phrase_after(i)
+    if phrase is None:
+        # Subject first ("مصادر قريبة من طهران أوضحت أن"): only for a verb without و/ف,
+        # which would start a new clause whose subject is the previous speaker.
+        before = s.phrase_before(i) if s.toks[i].word[:1] not in ("و", "ف") else None
+        if before is not None:
+            return (Speaker(before),)
+        return (Speaker(None, implicit=True),)
+    speakers = [Speaker(phrase)]
+    toks = s.toks
+    # relayed speech: "نقلت رويترز عن مصادر" -> the original speaker first, then the relay
+    if (
+        j < len(toks)
+        and toks[j].word == normalize("عن")
+        and toks[i].word.lstrip("وف").startswith(normalize("نقل"))
+    ):
+        original, _ = s.phrase_after(j)
+        if original is not None:
+            speakers.insert(0, Speaker(original))
+    return tuple(speakers)
+
+
+def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
+    """'X said', 'said X', 'X told Y' (Y a medium: a relay too)."""
+    before = s.phrase_before(i)
+    toks = s.toks
+    if before is not None and not s.pronoun(before):
+        speakers = [Speaker(before)]
+        if toks[i].word in ("told", "tells", "tell") and i + 1 < len(toks):
+            obj, _ = s.phrase_after(i, max_words=4)
+            if obj is not None and _is_media(s.text[obj[0] : obj[1]], s.lex):
+                speakers.append(Speaker(obj))
+        return tuple(speakers)
+    if before is not None:  # "he said"
+        return (Speaker(None, implicit=True),)
+    after, _ = s.phrase_after(i, max_words=6)
+    if after is not None and not s.pronoun(after) and toks[i].word not in ("told", "tells"):
+        return (Speaker(after),)
+    if after is not None and s.pronoun(after):
+        return (Speaker(None, implicit=True),)
+    return ()
+
+
+def _colon_speaker(s: _Sentence) -> tuple[Speaker, ...] | None:
+    """ "مصادر لـCNN: …" / "Officials: …": a short source phrase, then a colon."""
+    for k, t in enumerate(s.toks[:6]):
+        if ":" in t.after:
+            head = s.toks[: k + 1]
+            if any(x.word in s.lex.source_nouns for x in head):
+                end = k
+                for m, x in enumerate(head):
+                    if m and _relay(x, s.lex):
+                        end = m - 1
+                        break
+                return (Speaker((head[0].start, head[end].end)),)
+            return None
+    return None
+
+
+def _is_media(phrase: str, lex: Lexicon) -> bool:
+    words = normalize(phrase).split()
+    return any(w in lex.media_nouns for w in words) or normalize(phrase) in lex.media_nouns
+
+
+def speech_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -> list[SpeechCue]:
+    """Every sentence of reported speech, in order, quote continuations included.
+
+    A sentence with no cue of its own is still a claim when it continues an open
+    quotation, or is itself mostly a quotation right after a claim: one claim per
+    sentence of a quotation (RECORDS.md §2), spoken by the previous speaker.
+    """
+    out: list[SpeechCue] = []
+    depth = 0
+    previous_end = 0
+    for n, (start, end) in enumerate(sentences):
+        piece = text[start:end]
+        if "\n" in text[previous_end:start] and not piece.lstrip().startswith(OPEN_QUOTES):
+            depth = 0  # a quotation goes on past a paragraph only if the next one reopens it
+        previous_end = end
+        continues = depth > 0
+        share, depth = quoted_share(piece, depth)
+        cue = sentence_cue(text, start, end, lex, n, 1 if continues else 0)
+        if (
+            cue is not None
+            and cue.speakers[0].implicit
+            and not (out and out[-1].sentence >= n - _IMPLICIT_REACH)
+        ):
+            cue = None  # "وأضاف", "he added" with no speaker nearby: nobody to name
+        if cue is not None:
+            out.append(cue)
+        elif (
+            out
+            and len(piece.split()) >= _MIN_QUOTED_WORDS
+            and (
+                continues
+                or (
+                    share >= 0.5
+                    and quoted_words(piece) >= _MIN_QUOTED_WORDS
+                    and out[-1].sentence >= n - 2
+                )
+            )
+        ):
+            out.append(SpeechCue(n, None, (Speaker(None, implicit=True),), "direct"))
+        if depth > 1:
+            depth = 1  # unbalanced marks: one open quotation at most
+    return out
+
+
+def is_title_word(word: str) -> bool:
+    return word.lower().rstrip(".") in _TITLES

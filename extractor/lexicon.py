@@ -1,0 +1,139 @@
+"""Lexicons are files: `lexicons/<language>.json`, general linguistic resources, hashed.
+
+Reporting verbs, attribution phrases, source nouns, quotation marks, meeting
+triggers and status markers for one language. Like prompts, a lexicon is data
+versioned with the code and hashed into every result and cache key, so a change to
+a word list can never be served an old answer. Words are compared after the
+RECORDS.md §3 normalization; Arabic clitics are added by the cue stage, not listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .normalize import normalize
+
+LANGUAGES = ("ar", "en")
+# Quotation marks of both scripts; '' is the double quote of some English wire copy.
+OPEN_QUOTES = ("«", "“", '"', "„", "''", "‹")
+CLOSE_QUOTES = ("»", "”", '"', "“", "''", "›")
+
+
+def lexicons_dir() -> Path:
+    """$EXTRACTOR_LEXICONS, else the `lexicons/` folder shipped with the package."""
+    env = os.environ.get("EXTRACTOR_LEXICONS")
+    if env:
+        return Path(env)
+    packaged = Path(__file__).resolve().parent / "lexicons"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "lexicons"
+
+
+def _words(values: object, name: str, language: str) -> frozenset[str]:
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise ConfigError(f"lexicon {language!r}: {name} must be a list of non-empty strings")
+    return frozenset(normalize(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's cue words, normalized; `phrases` keep their word order."""
+
+    language: str
+    hash: str
+    reporting_verbs: frozenset[str]
+    continuation_verbs: frozenset[str]
+    attribution_phrases: tuple[tuple[str, ...], ...]
+    complementizers: frozenset[str]
+    speaker_stops: frozenset[str]
+    source_nouns: frozenset[str]
+    group_nouns: frozenset[str]
+    media_nouns: frozenset[str]
+    organization_nouns: frozenset[str]
+    pronoun_subjects: frozenset[str]
+    not_claim_cues: tuple[str, ...]
+    meeting_triggers: frozenset[str]
+    planned_markers: tuple[str, ...]
+    cancelled_markers: tuple[str, ...]
+    ongoing_markers: tuple[str, ...]
+    indirect_markers: tuple[str, ...]
+    direct_markers: tuple[str, ...]
+    mediator_markers: tuple[str, ...]
+    not_meeting: tuple[str, ...]
+    statement_nouns: frozenset[str] = frozenset()
+    relay_prefixes: tuple[str, ...] = ()
+    verb_adverbs: frozenset[str] = frozenset()
+    future_prefixes: tuple[str, ...] = ()
+    relative_pronouns: frozenset[str] = frozenset()
+
+
+_SETS = (
+    "reporting_verbs",
+    "continuation_verbs",
+    "complementizers",
+    "speaker_stops",
+    "source_nouns",
+    "group_nouns",
+    "media_nouns",
+    "organization_nouns",
+    "pronoun_subjects",
+    "meeting_triggers",
+)
+_OPTIONAL_SETS = ("statement_nouns", "verb_adverbs", "relative_pronouns")
+_PHRASES = (
+    "not_claim_cues",
+    "planned_markers",
+    "cancelled_markers",
+    "ongoing_markers",
+    "indirect_markers",
+    "direct_markers",
+    "mediator_markers",
+    "not_meeting",
+)
+_OPTIONAL_PHRASES = ("relay_prefixes", "future_prefixes")
+
+
+@cache
+def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
+    """The lexicon of `language` ("ar" or "en"); ConfigError names what is wrong."""
+    if language not in LANGUAGES:
+        raise ConfigError(f"no lexicon for language {language!r}; known: {list(LANGUAGES)}")
+    path = (root or lexicons_dir()) / f"{language}.json"
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"lexicon {path} cannot be read: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"lexicon {path} must be a JSON object")
+    values: dict[str, Any] = {}
+    for name in _SETS + _OPTIONAL_SETS:
+        if name in data or name in _SETS:
+            values[name] = _words(data.get(name), name, language)
+    for name in _PHRASES + _OPTIONAL_PHRASES:
+        if name in data or name in _PHRASES:
+            values[name] = tuple(
+                sorted(_words(data.get(name), name, language), key=len, reverse=True)
+            )
+    phrases = _words(data.get("attribution_phrases"), "attribution_phrases", language)
+    values["attribution_phrases"] = tuple(
+        sorted((tuple(p.split()) for p in phrases), key=len, reverse=True)
+    )
+    digest = hashlib.sha256(path.name.encode() + b"\0" + raw).hexdigest()[:16]
+    return Lexicon(language=language, hash=digest, **values)
+
+
+def lexicons_hash() -> str:
+    """One hash over every shipped lexicon: what results and cache keys record."""
+    digest = hashlib.sha256()
+    for language in LANGUAGES:
+        digest.update(load_lexicon(language).hash.encode())
+    return digest.hexdigest()[:16]

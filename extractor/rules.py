@@ -1,0 +1,218 @@
+"""The rules-only strategy: cues in, records out, no model — milliseconds per article.
+
+The floor every model strategy must beat, and the fallback a user can choose when no
+model is available. Claims come from the cue stage (`cues.py`): one claim per
+sentence of reported speech, the sentence as evidence, `statement` = the evidence
+(no model writes a paraphrase here). Speakers become actors: unnamed sources
+("مصدر مطلع", "a senior US official") are `anonymous`; a short definite form ("المصدر",
+"the official", "Mr. Hof") is the same actor as the latest one it can refer to; an
+implicit subject ("وأضاف", "he added") is the previous speaker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .assemble import detect_language, mentions, title_of, unique_id
+from .cues import SpeechCue, speech_cues
+from .dates import find_published
+from .grounding import TextIndex
+from .lexicon import Lexicon, load_lexicon
+from .models import Actor, ActorKind, Article, Claim, Span
+from .normalize import normalize
+from .segment import Segment, Sentence
+
+_TITLES = {"mr", "mrs", "ms", "dr", "sir", "gen", "sen", "rep", "gov", "prof"}
+_DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "another",
+    "one",
+    "two",
+    "three",
+    "several",
+    "some",
+    "many",
+    "other",
+}
+
+
+@dataclass
+class _Entry:
+    actor: Actor
+    forms: set[str] = field(default_factory=set)  # normalized name and aliases
+
+
+class ActorBook:
+    """The actors of one article, built from speaker phrases, with simple coreference."""
+
+    def __init__(self, text: str, lex: Lexicon) -> None:
+        self.text, self.lex = text, lex
+        self.entries: list[_Entry] = []
+
+    def resolve(self, span: Span) -> str:
+        """The id of the actor the phrase at `span` names, creating it if it is new."""
+        start, end = _unwrap(self.text, span)
+        surface = self.text[start:end]
+        key = normalize(surface)
+        for entry in reversed(self.entries):
+            if key in entry.forms:
+                return entry.actor.id
+        target = self._refers_to(key)
+        if target is not None:
+            target.forms.add(key)
+            if surface not in target.actor.aliases and surface != target.actor.name:
+                target.actor.aliases.append(surface)
+            return target.actor.id
+        actor = Actor(
+            id=unique_id(surface, {e.actor.id for e in self.entries}),
+            name=surface,
+            name_en=surface,
+            kind=self._kind(key),
+            anonymous=self._anonymous(surface, key),
+        )
+        self.entries.append(_Entry(actor, {key}))
+        return actor.id
+
+    def _refers_to(self, key: str) -> _Entry | None:
+        """The latest actor a short definite phrase refers to ("المصدر", "the official", "Hof")."""
+        words = key.split()
+        if not words:
+            return None
+        if self.lex.language == "ar":
+            head = words[0]
+            if len(words) <= 2 and head.startswith("ال") and len(head) > 3:
+                bare = head[2:]
+                for entry in reversed(self.entries):
+                    names = " ".join(entry.forms).split()
+                    if (
+                        bare in names
+                        or head in names
+                        or (bare in self.lex.source_nouns and entry.actor.anonymous)
+                    ):
+                        return entry
+            return None
+        content = [w for w in words if w not in _DETERMINERS and w.rstrip(".") not in _TITLES]
+        if not content or len(content) > 2:
+            return None
+        last = content[-1]
+        definite = words[0] in ("the", "this", "that")
+        for entry in reversed(self.entries):
+            for form in entry.forms:
+                tail = form.split()[-1] if form.split() else ""
+                if last == tail and (definite or len(content) == 1 or words[0] in _TITLES):
+                    return entry
+        return None
+
+    def _kind(self, key: str) -> ActorKind:
+        words = key.split()
+        lex = self.lex
+        if any(w in lex.media_nouns for w in words) or key in lex.media_nouns:
+            return "media"
+        if (
+            any(
+                w in lex.organization_nouns or w.removeprefix("ال") in lex.organization_nouns
+                for w in words
+            )
+            or key in lex.organization_nouns
+        ):
+            return "organization"
+        if any(w in lex.group_nouns for w in words[:2]):
+            return "group"
+        return "person"
+
+    def _anonymous(self, surface: str, key: str) -> bool:
+        words = key.split()
+        lex = self.lex
+        sourced = any(
+            w in lex.source_nouns or w.removeprefix("ال") in lex.source_nouns for w in words
+        )
+        if lex.language == "en":
+            named = any(w[:1].isupper() for w in surface.split()[1:]) or (
+                surface[:1].isupper()
+                and words[0] not in _DETERMINERS
+                and words[0] not in lex.source_nouns
+            )
+            return sourced and not named
+        return sourced
+
+    def actors(self) -> list[Actor]:
+        return [e.actor for e in self.entries]
+
+
+def _unwrap(text: str, span: Span) -> Span:
+    """A name as written, without quotation marks around it («رويترز» → رويترز)."""
+    start, end = span
+    while start < end and text[start] in "«“\"'„‹":
+        start += 1
+    while end > start and text[end - 1] in "»”\"'›":
+        end -= 1
+    return start, end
+
+
+def rules_article(
+    index: TextIndex,
+    segment: Segment,
+    sentences: Sequence[Sentence],
+    *,
+    published: str | None = None,
+) -> Article:
+    """One article from its sentences by rules alone: actors and claims, every one grounded."""
+    text = index.text
+    language = detect_language(text[segment.start : segment.end])
+    header = text[segment.start : min(segment.end, segment.start + 600)]
+    article = Article(
+        title=title_of(text, segment),
+        published=published or find_published(header),
+        language=language,
+        span=(segment.start, segment.end),
+        notes=[*segment.notes, "rules strategy: no model; statements are the evidence sentences"],
+    )
+    if language not in ("ar", "en"):
+        article.notes.append(f"no cue lexicon for language {language!r}: nothing extracted")
+        return article
+    lex = load_lexicon(language)
+    book = ActorBook(text, lex)
+    cues = speech_cues(text, [(s.start, s.end) for s in sentences], lex)
+    article.claims = _claims(cues, sentences, book)
+    article.actors = book.actors()
+    for actor in article.actors:
+        actor.mentions = mentions(index, [actor.name, *actor.aliases], segment.start, segment.end)
+    return article
+
+
+def _claims(
+    cues: Sequence[SpeechCue], sentences: Sequence[Sentence], book: ActorBook
+) -> list[Claim]:
+    claims: list[Claim] = []
+    previous: list[str] = []
+    for cue in cues:
+        speakers: list[str] = []
+        for speaker in cue.speakers:
+            if speaker.implicit or speaker.span is None:
+                speakers += [p for p in previous if p not in speakers]
+            else:
+                actor_id = book.resolve(speaker.span)
+                if actor_id not in speakers:
+                    speakers.append(actor_id)
+        if not speakers:
+            continue  # reported speech whose speaker the text does not let us name
+        sent = sentences[cue.sentence]
+        claims.append(
+            Claim(
+                speakers=speakers,
+                statement=sent.text,
+                evidence=sent.text,
+                quote=cue.quote,
+                span=(sent.start, sent.end),
+                alignment="exact",
+            )
+        )
+        previous = speakers
+    return claims

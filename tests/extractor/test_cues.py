@@ -1,0 +1,104 @@
+"""Specification of the cue stage: reported speech, its speaker phrase and its quote kind.
+
+Sentences are written for these tests, in the shapes news uses; none is from the corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.cues import quoted_share, sentence_cue, speech_cues
+from extractor.lexicon import load_lexicon
+
+AR = load_lexicon("ar")
+EN = load_lexicon("en")
+
+
+def speakers(text: str, lang: str = "en") -> list[str] | None:
+    cue = sentence_cue(text, 0, len(text), EN if lang == "en" else AR, 0)
+    if cue is None:
+        return None
+    return [text[s.span[0] : s.span[1]] if s.span else "<implicit>" for s in cue.speakers]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A senior US official said on Monday that the talks were moving fast.",
+            ["A senior US official"],
+        ),
+        (
+            "The harbour envoy Lena Brandt said the talks would resume.",
+            ["The harbour envoy Lena Brandt"],
+        ),
+        (
+            '"We are close to a deal," said Maria Ortiz, a negotiator for the union.',
+            ["Maria Ortiz"],
+        ),
+        ("Ortiz has repeatedly warned that the deal could collapse.", ["Ortiz"]),
+        (
+            "The strike will end, according to two people familiar with the talks.",
+            ["two people familiar"],
+        ),
+        ("Brandt told Reuters that the port would reopen.", ["Brandt", "Reuters"]),
+        ("He added that the port would reopen.", ["<implicit>"]),
+        ("The port reopened on Monday after a week.", None),
+        ("It is said that the port will reopen.", None),
+        ("The deal that was announced on Monday ends the strike.", None),
+    ],
+)
+def test_english_speakers(text: str, expected: list[str] | None) -> None:
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وقال وزير الخارجية سامر الحداد إن المحادثات ستبدأ الأحد.", ["وزير الخارجية سامر الحداد"]),
+        ("وقال المصدر لـ«الشرق» إن الوفد وصل.", ["المصدر"]),
+        ("وأضاف أن الوفد سيعود إلى العاصمة غدا.", ["<implicit>"]),
+        ("ستبدأ المحادثات الأحد، بحسب ما أكد مصدر مطلع في الوزارة.", ["مصدر مطلع في الوزارة"]),
+        ("ستبدأ المحادثات الأحد، وفقا لمسؤول كبير وشخص آخر مطلع.", ["مسؤول كبير", "شخص آخر مطلع"]),
+        ("ونقلت «رويترز» عن مصادر مطلعة قولها إن الوفد وصل.", ["مصادر مطلعة", "رويترز"]),
+        ("مصادر قريبة من الوفد أوضحت أن المحادثات ستبدأ.", ["مصادر قريبة من الوفد"]),
+        ("مصادر للوكالة: المحادثات ستبدأ الأحد", ["مصادر"]),
+        ("وصل الوفد إلى العاصمة مساء الأحد.", None),
+        ("يقال إن الوفد وصل.", None),
+        ("وناقش الاتفاق الذي أعلن عنه الأحد.", None),
+    ],
+)
+def test_arabic_speakers(text: str, expected: list[str] | None) -> None:
+    assert speakers(text, "ar") == expected
+
+
+def test_quote_kind_follows_the_share_inside_quotation_marks() -> None:
+    direct = 'Ortiz said: "We are close to a deal and we will sign it this week."'
+    indirect = 'Ortiz said the deal was "close" and would be signed this week.'
+    assert sentence_cue(direct, 0, len(direct), EN, 0).quote == "direct"
+    assert sentence_cue(indirect, 0, len(indirect), EN, 0).quote == "indirect"
+    assert quoted_share("«كل الكلام هنا»")[0] == 1.0
+    assert quoted_share("no quotes")[0] == 0.0
+
+
+def _cues(text: str, lex=EN) -> list[tuple[int, str]]:
+    sentences, pos = [], 0
+    for part in text.split("|"):
+        sentences.append((pos, pos + len(part)))
+        pos += len(part) + 1  # the "|" becomes a space
+    return [
+        (c.sentence, "implicit" if c.speakers[0].implicit else "named")
+        for c in speech_cues(text.replace("|", " "), sentences, lex)
+    ]
+
+
+def test_a_quotation_of_several_sentences_is_one_claim_per_sentence() -> None:
+    text = (
+        'Ortiz said: "We are close to a deal. |We will sign it this week. |Nobody wants a '
+        'strike." |The port reopened.'
+    )
+    assert _cues(text) == [(0, "named"), (1, "implicit"), (2, "implicit")]
+
+
+def test_an_implicit_subject_needs_a_speaker_nearby() -> None:
+    assert _cues("He added that the port would reopen.") == []

@@ -1,0 +1,88 @@
+"""Specification of the rules-only strategy: cues in, grounded records out, no model call."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor import Extractor
+from extractor.cli import app
+from extractor.lexicon import lexicons_hash
+
+AR_TEXT = (
+    "وزير الخارجية يلتقي وفد حركة النور في الدوحة\n"
+    "قال مصدر مطلع في الوزارة إن المحادثات ستبدأ الأحد.\n"
+    "وأضاف المصدر أن الوفد سيعود إلى العاصمة غدا.\n"
+    "وقال وزير الخارجية سامر الحداد إن «الأجواء إيجابية جدا».\n"
+)
+EN_TEXT = (
+    "Port talks to resume\n"
+    "A senior harbour official said on Monday that the talks would resume.\n"
+    "The official added that both sides wanted a deal.\n"
+    '"We are close," said Lena Brandt, the envoy.\n'
+    "Brandt said the union had agreed to meet.\n"
+)
+
+
+def rules() -> Extractor:
+    # a base URL nobody listens on: the rules strategy must never call it
+    return Extractor(strategy="rules", base_url="http://127.0.0.1:9/v1", use_cache=False)
+
+
+def test_arabic_sources_are_actors_and_speak_their_claims() -> None:
+    article = rules().extract_article(AR_TEXT)
+    names = {a.id: a for a in article.actors}
+    speakers = [[names[s].name for s in c.speakers] for c in article.claims]
+    assert speakers == [
+        ["مصدر مطلع في الوزارة"],
+        ["مصدر مطلع في الوزارة"],
+        ["وزير الخارجية سامر الحداد"],
+    ]
+    source = next(a for a in article.actors if a.name == "مصدر مطلع في الوزارة")
+    assert source.anonymous and "المصدر" in source.aliases  # "the source" is the same one
+    assert [c.quote for c in article.claims] == ["indirect", "indirect", "direct"]
+    for claim in article.claims:
+        assert AR_TEXT[claim.span[0] : claim.span[1]] == claim.evidence
+
+
+def test_english_speakers_corefer_and_the_meta_says_no_model_ran() -> None:
+    article = rules().extract_article(EN_TEXT)
+    by_id = {a.id: a for a in article.actors}
+    assert [[by_id[s].name for s in c.speakers] for c in article.claims] == [
+        ["A senior harbour official"],
+        ["A senior harbour official"],
+        ["Lena Brandt"],
+        ["Lena Brandt"],
+    ]
+    official = next(a for a in article.actors if a.name == "A senior harbour official")
+    assert official.anonymous and not by_id[article.claims[2].speakers[0]].anonymous
+    assert article.meta is not None
+    assert article.meta.strategy == "rules" and article.meta.llm_calls == 0
+    assert article.meta.lexicon_hash == lexicons_hash()
+    assert article.meta.usage.completion_tokens == 0
+
+
+def test_narration_and_headlines_are_not_claims() -> None:
+    text = "Port reopens\nThe port reopened on Monday after a week of strikes.\n"
+    assert rules().extract_article(text).claims == []
+
+
+def test_the_cli_runs_the_rules_strategy_without_a_model(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(EN_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["extract", str(path), "--strategy", "rules", "--json", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    (article,) = json.loads(result.output)
+    assert len(article["claims"]) == 4 and article["meta"]["strategy"] == "rules"
+
+
+def test_an_unknown_strategy_is_a_config_error() -> None:
+    from extractor.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown strategy"):
+        Extractor(strategy="magic")
