@@ -131,9 +131,42 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     return Lexicon(language=language, hash=digest, **values)
 
 
+@dataclass(frozen=True)
+class Place:
+    """A country or bloc: its English name and the forms one language writes it in."""
+
+    name_en: str
+    forms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    language: str
+    hash: str
+    places: tuple[Place, ...]
+
+
+@cache
+def load_gazetteer(language: str, root: Path | None = None) -> Gazetteer:
+    """Countries and blocs as `language` writes them (`lexicons/countries.json`)."""
+    path = (root or lexicons_dir()) / "countries.json"
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw)
+        places = tuple(
+            Place(str(c["name_en"]), tuple(str(f) for f in c.get(language, [])))
+            for c in data["countries"]
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"gazetteer {path} cannot be read: {exc}") from exc
+    digest = hashlib.sha256(path.name.encode() + b"\0" + raw).hexdigest()[:16]
+    return Gazetteer(language, digest, places)
+
+
 def lexicons_hash() -> str:
-    """One hash over every shipped lexicon: what results and cache keys record."""
+    """One hash over every shipped lexicon and gazetteer: what results and cache keys record."""
     digest = hashlib.sha256()
     for language in LANGUAGES:
         digest.update(load_lexicon(language).hash.encode())
+    digest.update(load_gazetteer("en").hash.encode())
     return digest.hexdigest()[:16]

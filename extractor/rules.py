@@ -11,17 +11,22 @@ implicit subject ("وأضاف", "he added") is the previous speaker.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .assemble import detect_language, mentions, title_of, unique_id
-from .cues import SpeechCue, speech_cues
+from .cues import SpeechCue, speech_cues, tokens
 from .dates import find_published
 from .grounding import TextIndex
-from .lexicon import Lexicon, load_lexicon
-from .models import Actor, ActorKind, Article, Claim, Span
+from .lexicon import Gazetteer, Lexicon, Place, load_gazetteer, load_lexicon
+from .meetings import meeting_cue
+from .models import Actor, ActorKind, Article, Claim, Meeting, Span
 from .normalize import normalize
 from .segment import Segment, Sentence
+
+_BLOCS = {"European Union", "United Nations", "NATO", "Arab League"}
+_AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
 
 _TITLES = {"mr", "mrs", "ms", "dr", "sir", "gen", "sen", "rep", "gov", "prof"}
 _DETERMINERS = {
@@ -52,9 +57,30 @@ class _Entry:
 class ActorBook:
     """The actors of one article, built from speaker phrases, with simple coreference."""
 
-    def __init__(self, text: str, lex: Lexicon) -> None:
+    def __init__(self, text: str, lex: Lexicon, places: dict[str, Place] | None = None) -> None:
         self.text, self.lex = text, lex
         self.entries: list[_Entry] = []
+        self.places = places or {}  # normalized form -> place
+        self.by_place: dict[str, _Entry] = {}
+
+    def place(self, place: Place, span: Span) -> str:
+        """The actor of a country or bloc, written at `span`, created on first mention."""
+        surface = self.text[span[0] : span[1]]
+        entry = self.by_place.get(place.name_en)
+        if entry is None:
+            actor = Actor(
+                id=unique_id(place.name_en, {e.actor.id for e in self.entries}),
+                name=surface,
+                name_en=place.name_en,
+                kind="organization" if place.name_en in _BLOCS else "country",
+            )
+            entry = _Entry(actor, {normalize(surface)})
+            self.entries.append(entry)
+            self.by_place[place.name_en] = entry
+        elif normalize(surface) not in entry.forms:
+            entry.forms.add(normalize(surface))
+            entry.actor.aliases.append(surface)
+        return entry.actor.id
 
     def resolve(self, span: Span) -> str:
         """The id of the actor the phrase at `span` names, creating it if it is new."""
@@ -64,6 +90,8 @@ class ActorBook:
         for entry in reversed(self.entries):
             if key in entry.forms:
                 return entry.actor.id
+        if key in self.places:  # "قطر قالت", "Washington said": the country speaks
+            return self.place(self.places[key], (start, end))
         target = self._refers_to(key)
         if target is not None:
             target.forms.add(key)
@@ -178,13 +206,112 @@ def rules_article(
         article.notes.append(f"no cue lexicon for language {language!r}: nothing extracted")
         return article
     lex = load_lexicon(language)
-    book = ActorBook(text, lex)
+    gazetteer = load_gazetteer(language)
+    places = {normalize(f): p for p in gazetteer.places for f in p.forms}
+    book = ActorBook(text, lex, places)
     cues = speech_cues(text, [(s.start, s.end) for s in sentences], lex)
     article.claims = _claims(cues, sentences, book)
+    found = place_mentions(text, segment, gazetteer)
+    for span, place in found:
+        book.place(place, span)
     article.actors = book.actors()
+    place_ids = {e.actor.id: name for name, e in book.by_place.items()}
     for actor in article.actors:
-        actor.mentions = mentions(index, [actor.name, *actor.aliases], segment.start, segment.end)
+        if actor.id in place_ids:  # word-bounded and case-kept, not every folded substring
+            actor.mentions = [span for span, p in found if p.name_en == place_ids[actor.id]]
+        else:
+            forms = [actor.name, *actor.aliases]
+            actor.mentions = mentions(index, forms, segment.start, segment.end)
+    article.meetings = _meetings(text, sentences, lex, {a.id: a.mentions for a in article.actors})
     return article
+
+
+def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tuple[Span, Place]]:
+    """Every word-bounded mention of a country or bloc in the segment, in reading order.
+
+    English forms match case-sensitively ("US", never "us"); Arabic forms match whole
+    words after normalization, with the clitics و ب ل ف ك fused in front ("وقطر",
+    "للسعودية").
+    """
+    out: list[tuple[Span, Place]] = []
+    chunk = text[segment.start : segment.end]
+    if gazetteer.language == "en":
+        for place in gazetteer.places:
+            for form in place.forms:
+                for m in re.finditer(rf"(?<![\w.]){re.escape(form)}(?![\w])", chunk):
+                    out.append(((segment.start + m.start(), segment.start + m.end()), place))
+    else:
+        toks = tokens(text, segment.start, segment.end)
+        forms = [(normalize(f).split(), p) for p in gazetteer.places for f in p.forms]
+        forms.sort(key=lambda fp: len(fp[0]), reverse=True)
+        taken: set[int] = set()
+        for i in range(len(toks)):
+            if i in taken:
+                continue
+            for words, place in forms:
+                n = len(words)
+                window = [t.word for t in toks[i : i + n]]
+                if len(window) < n or window[1:] != words[1:]:
+                    continue
+                head = window[0]
+                variants = {c + words[0] for c in _AR_CLITICS}
+                if words[0].startswith("ال"):
+                    variants |= {c + "ل" + words[0][1:] for c in ("", "و", "ف")}  # للسعودية
+                if head in variants:
+                    start = toks[i].start + (len(head) - len(words[0]) if head != words[0] else 0)
+                    out.append(((start, toks[i + n - 1].end), place))
+                    taken.update(range(i, i + n))
+                    break
+    out.sort(key=lambda sp: sp[0])
+    return out
+
+
+def _meetings(
+    text: str, sentences: Sequence[Sentence], lex: Lexicon, spans: dict[str, list[Span]]
+) -> list[Meeting]:
+    meetings: list[Meeting] = []
+    for n, sent in enumerate(sentences):
+        cue = meeting_cue(text, sent.start, sent.end, lex, n)
+        if cue is None:
+            continue
+        present = [
+            aid
+            for aid, where in spans.items()
+            if any(sent.start <= s and e <= sent.end for s, e in where)
+        ]
+        mediators = [
+            aid
+            for aid in present
+            if any(
+                m[0] <= s < m[1] + 2 or s == m[0] for m in cue.mediator_at for s, _ in spans[aid]
+            )
+        ]
+        participants = [aid for aid in present if aid not in mediators]
+        if len(participants) < 2:
+            continue
+        fmt = "indirect" if mediators and cue.format == "unknown" else cue.format
+        same = next(
+            (
+                m
+                for m in meetings
+                if set(m.participants) == set(participants) and m.status == cue.status
+            ),
+            None,
+        )
+        if same is not None:
+            same.mediators = sorted(set(same.mediators) | set(mediators))
+            continue
+        meetings.append(
+            Meeting(
+                participants=participants,
+                mediators=mediators,
+                status=cue.status,
+                format=fmt,
+                evidence=sent.text,
+                span=(sent.start, sent.end),
+            )
+        )
+    return meetings
 
 
 def _claims(

@@ -1,0 +1,88 @@
+"""The meeting stage: which sentences report a meeting, its status, format and mediators.
+
+Code only, from the lexicon: a trigger (التقى، اجتمع، محادثات، قمة، زيارة / met, talks,
+summit, visit …) makes a candidate; future and plan markers (سـ، من المقرر، يعتزم /
+will, plans, scheduled) make it `planned`, cancel and failure markers `cancelled`;
+"غير مباشرة" / "indirect" and a mediator marker (بوساطة، عبر / mediated by, through)
+make it `indirect`. Phone calls, letters and "in contact" are not meetings. The
+participants are the actors the sentence mentions; an actor named right after a
+mediator marker is a mediator, not a participant.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .cues import Token, tokens
+from .lexicon import Lexicon
+from .models import MeetingFormat, MeetingStatus, Span
+from .normalize import normalize
+
+
+@dataclass(frozen=True)
+class MeetingCue:
+    sentence: int
+    trigger: Span
+    status: MeetingStatus
+    format: MeetingFormat
+    mediator_at: tuple[Span, ...]  # where a mediator marker's object starts
+
+
+def _has(folded: str, phrases: Sequence[str]) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", folded) for p in phrases)
+
+
+def _trigger(toks: Sequence[Token], lex: Lexicon) -> Token | None:
+    for t in toks:
+        word = t.word
+        if word in lex.meeting_triggers:
+            return t
+        if lex.language == "ar":
+            bare = word[1:] if word[:1] in ("و", "ف") else word
+            if (
+                bare in lex.meeting_triggers
+                or (bare[:1] == "س" and bare[1:] in lex.meeting_triggers)
+                or (bare.startswith("ال") and bare[2:] in lex.meeting_triggers)
+            ):
+                return t
+            if bare[:1] in ("ب", "ل") and bare[1:] in lex.meeting_triggers:
+                return t
+    return None
+
+
+def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> MeetingCue | None:
+    """The meeting a sentence reports, if it reports one."""
+    toks = tokens(text, start, end)
+    trigger = _trigger(toks, lex)
+    if trigger is None:
+        return None
+    folded = normalize(text[start:end])
+    if _has(folded, lex.not_meeting):
+        return None
+    status: MeetingStatus = "held"
+    future = lex.language == "ar" and normalize(text[trigger.start : trigger.end]).lstrip(
+        "وف"
+    ).startswith(tuple(lex.future_prefixes))
+    if _has(folded, lex.cancelled_markers):
+        status = "cancelled"
+    elif future or _has(folded, lex.planned_markers):
+        status = "planned"
+    elif _has(folded, lex.ongoing_markers):
+        status = "ongoing"
+    fmt: MeetingFormat = "unknown"
+    if _has(folded, lex.indirect_markers):
+        fmt = "indirect"
+    elif _has(folded, lex.direct_markers):
+        fmt = "direct"
+    mediator_at = []
+    for i, t in enumerate(toks):
+        for marker in lex.mediator_markers:
+            words = marker.split()
+            if [x.word for x in toks[i : i + len(words)]] == words and i + len(words) < len(toks):
+                nxt = toks[i + len(words)]
+                mediator_at.append((nxt.start, nxt.end))
+        if lex.language == "ar" and t.word.startswith(("بوساطه", "بوساطة")) and i + 1 < len(toks):
+            mediator_at.append((toks[i + 1].start, toks[i + 1].end))
+    return MeetingCue(index, (trigger.start, trigger.end), status, fmt, tuple(mediator_at))
