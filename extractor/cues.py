@@ -282,6 +282,8 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
                     return cue, tuple(speakers)
         if not _is_verb(t.word, lex, lex.reporting_verbs):
             continue
+        if lex.language == "en" and i and s.text[t.start].isupper():
+            continue  # "the United States", "Claims Court": a name, not a verb
         if i and toks[i - 1].word in lex.relative_pronouns and not _ends_clause(toks[i - 1]):
             continue  # "الاتفاق الذي أعلن عنه", "the deal that was announced": not a source
         found = _arabic_speakers(s, i) if lex.language == "ar" else _english_speakers(s, i)

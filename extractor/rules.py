@@ -25,10 +25,127 @@ from .models import Actor, ActorKind, Article, Claim, Meeting, Span
 from .normalize import normalize
 from .segment import Segment, Sentence
 
+_MAX_PARTICIPANTS = 4
 _BLOCS = {"European Union", "United Nations", "NATO", "Arab League"}
 _AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
 
-_TITLES = {"mr", "mrs", "ms", "dr", "sir", "gen", "sen", "rep", "gov", "prof"}
+_TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "prof",
+    "president",
+    "secretary",
+    "minister",
+    "senator",
+    "king",
+    "prince",
+    "sheikh",
+    "general",
+}
+_ORG_WORDS = {
+    "department",
+    "house",
+    "ministry",
+    "party",
+    "council",
+    "committee",
+    "agency",
+    "league",
+    "union",
+    "bank",
+    "commission",
+    "organization",
+    "organisation",
+    "army",
+    "front",
+    "movement",
+    "congress",
+    "senate",
+    "administration",
+    "foundation",
+    "institute",
+    "university",
+    "center",
+    "centre",
+    "corporation",
+    "company",
+    "group",
+    "office",
+    "court",
+    "hill",
+    "forces",
+    "command",
+    "press",
+    "times",
+    "post",
+    "news",
+}
+_NOT_NAMES = {
+    "the",
+    "a",
+    "an",
+    "but",
+    "and",
+    "in",
+    "on",
+    "at",
+    "as",
+    "for",
+    "with",
+    "from",
+    "by",
+    "to",
+    "of",
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "mr",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+}
+_NAME_WORD = re.compile(r"[A-Z][\w'’.-]*$|[A-Z]\.$")
+_CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for", "and"}
 _DETERMINERS = {
     "the",
     "a",
@@ -92,8 +209,15 @@ class ActorBook:
                 return entry.actor.id
         if key in self.places:  # "قطر قالت", "Washington said": the country speaks
             return self.place(self.places[key], (start, end))
-        target = self._refers_to(key)
+        target = self._refers_to(key) or self._fuller_name_of(key)
         if target is not None:
+            if len(key.split()) > len(normalize(target.actor.name).split()) and (
+                self.lex.language == "en" and surface[:1].isupper()
+            ):  # "Vladimir V. Putin" after "Mr. Putin": the fullest name is the name
+                target.actor.aliases.append(target.actor.name)
+                target.actor.name = target.actor.name_en = surface
+                target.forms.add(key)
+                return target.actor.id
             target.forms.add(key)
             if surface not in target.actor.aliases and surface != target.actor.name:
                 target.actor.aliases.append(surface)
@@ -138,9 +262,25 @@ class ActorBook:
                     return entry
         return None
 
+    def _fuller_name_of(self, key: str) -> _Entry | None:
+        """An earlier short form ("Mr. Putin", "Putin") of the full name `key` (English)."""
+        words = key.split()
+        if self.lex.language != "en" or len(words) < 2:
+            return None
+        for entry in reversed(self.entries):
+            if entry.actor.kind in ("country", "organization") or entry.actor.anonymous:
+                continue
+            for form in entry.forms:
+                content = [w for w in form.split() if w.rstrip(".") not in _TITLES]
+                if len(content) == 1 and content[0] == words[-1]:
+                    return entry
+        return None
+
     def _kind(self, key: str) -> ActorKind:
         words = key.split()
         lex = self.lex
+        if lex.language == "en" and words and words[-1] in _ORG_WORDS:
+            return "organization"
         if any(w in lex.media_nouns for w in words) or key in lex.media_nouns:
             return "media"
         if (
@@ -214,6 +354,14 @@ def rules_article(
     found = place_mentions(text, segment, gazetteer)
     for span, place in found:
         book.place(place, span)
+    named_only: set[str] = set()  # actors found only as capitalized names
+    if language == "en":
+        taken = [span for span, _ in found]
+        known = {e.actor.id for e in book.entries}
+        for span in english_names(text, sentences):
+            if not any(s <= span[0] < e or span[0] <= s < span[1] for s, e in taken):
+                book.resolve(span)
+        named_only = {e.actor.id for e in book.entries} - known
     article.actors = book.actors()
     place_ids = {e.actor.id: name for name, e in book.by_place.items()}
     for actor in article.actors:
@@ -222,8 +370,58 @@ def rules_article(
         else:
             forms = [actor.name, *actor.aliases]
             actor.mentions = mentions(index, forms, segment.start, segment.end)
-    article.meetings = _meetings(text, sentences, lex, {a.id: a.mentions for a in article.actors})
+    article.meetings = _meetings(
+        text,
+        sentences,
+        lex,
+        {a.id: a.mentions for a in article.actors},
+        named_only,
+    )
     return article
+
+
+def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
+    """Runs of two or more capitalized words ("Vladimir V. Putin", "State Department").
+
+    A run may hold initials and lower-case connectors ("bin", "of") between capitals;
+    leading function words ("The", "But") are not part of it. Single capitalized
+    words are left to coreference ("Putin" after "Vladimir V. Putin").
+    """
+    out: list[Span] = []
+    for sent in sentences:
+        toks = tokens(text, sent.start, sent.end)
+        i = 0
+        while i < len(toks):
+            j = i
+            run: list[int] = []
+            while j < len(toks):
+                raw = text[toks[j].start : toks[j].end]
+                if _NAME_WORD.match(raw) and (toks[j].word not in _NOT_NAMES or run):
+                    run.append(j)
+                elif (
+                    run
+                    and toks[j].word in _CONNECTORS
+                    and j + 1 < len(toks)
+                    and (_NAME_WORD.match(text[toks[j + 1].start : toks[j + 1].end]))
+                ):
+                    pass
+                else:
+                    break
+                if toks[j].after and toks[j].after.strip(".") and j > i:
+                    j += 1
+                    break  # a comma or a quote ends the name
+                j += 1
+            while run and toks[run[0]].word in _NOT_NAMES:
+                run.pop(0)
+            while run and toks[run[-1]].word in _NOT_NAMES | _CONNECTORS:
+                run.pop()
+            caps = [
+                k for k in run if not re.fullmatch(r"[A-Z]\.", text[toks[k].start : toks[k].end])
+            ]
+            if len(caps) >= 2 and not all(toks[k].word in _NOT_NAMES for k in run):
+                out.append((toks[run[0]].start, toks[run[-1]].end))
+            i = max(j, i + 1)
+    return out
 
 
 def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tuple[Span, Place]]:
@@ -267,8 +465,18 @@ def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tu
 
 
 def _meetings(
-    text: str, sentences: Sequence[Sentence], lex: Lexicon, spans: dict[str, list[Span]]
+    text: str,
+    sentences: Sequence[Sentence],
+    lex: Lexicon,
+    spans: dict[str, list[Span]],
+    backup: set[str],
 ) -> list[Meeting]:
+    """Meetings of sentences with a trigger and two to four actors in them.
+
+    Actors found only as capitalized names (`backup`) take part only where the other
+    actors are too few: a sentence that names countries and people usually lists
+    the parties by one of the two, and gold lists them once.
+    """
     meetings: list[Meeting] = []
     for n, sent in enumerate(sentences):
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
@@ -287,8 +495,11 @@ def _meetings(
             )
         ]
         participants = [aid for aid in present if aid not in mediators]
-        if len(participants) < 2:
-            continue
+        main = [aid for aid in participants if aid not in backup]
+        if len(main) >= 2:
+            participants = main
+        if not 2 <= len(participants) <= _MAX_PARTICIPANTS:
+            continue  # a list of many actors is a roster, not a meeting we can read
         fmt = "indirect" if mediators and cue.format == "unknown" else cue.format
         same = next(
             (
