@@ -141,6 +141,8 @@ def run(
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
+    fresh: Annotated[bool, typer.Option(help="Start over instead of resuming the run.")] = False,
+    baseline: Baseline = None,
 ) -> None:
     """Extract every gold document (resuming), score, and save the run with a report."""
     try:
@@ -161,6 +163,8 @@ def run(
         runs=runs,
         only=only,
         concurrency=concurrency,
+        fresh=fresh,
+        baseline=baseline,
     )
 
 

@@ -128,6 +128,10 @@ class _Sentence:
         """The speaker phrase right after token i (Arabic order, 'said X', 'according to X')."""
         lex, toks = self.lex, self.toks
         j = i + 1
+        if ":" in toks[i].after or (
+            j < len(toks) and _starts_quote(toks[j]) and not _wrapped(toks[j])
+        ):
+            return None, j  # "تقول: «…»", 'said: "…"': what follows is the quotation
         if j < len(toks) and _is_verb(toks[j].word, lex, lex.reporting_verbs):
             j += 1  # "بحسب ما أكد مصدر": the phrase's own verb is not the speaker
         while j < len(toks) and toks[j].word in _PRONOUN_OBJECTS:

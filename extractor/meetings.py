@@ -30,8 +30,10 @@ class MeetingCue:
     mediator_at: tuple[Span, ...]  # where a mediator marker's object starts
 
 
-def _has(folded: str, phrases: Sequence[str]) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", folded) for p in phrases)
+def _has(folded: str, phrases: Sequence[str], lex: Lexicon) -> bool:
+    """Whether a marker stands as whole words (Arabic: with a clitic و ف ب ل allowed)."""
+    clitic = "(?:[وفبل])?" if lex.language == "ar" else ""
+    return any(re.search(rf"(?<!\w){clitic}{re.escape(p)}(?!\w)", folded) for p in phrases)
 
 
 def _trigger(toks: Sequence[Token], lex: Lexicon) -> Token | None:
@@ -59,22 +61,22 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
     if trigger is None:
         return None
     folded = normalize(text[start:end])
-    if _has(folded, lex.not_meeting):
+    if _has(folded, lex.not_meeting, lex):
         return None
     status: MeetingStatus = "held"
     future = lex.language == "ar" and normalize(text[trigger.start : trigger.end]).lstrip(
         "وف"
     ).startswith(tuple(lex.future_prefixes))
-    if _has(folded, lex.cancelled_markers):
+    if _has(folded, lex.cancelled_markers, lex):
         status = "cancelled"
-    elif future or _has(folded, lex.planned_markers):
+    elif future or _has(folded, lex.planned_markers, lex):
         status = "planned"
-    elif _has(folded, lex.ongoing_markers):
+    elif _has(folded, lex.ongoing_markers, lex):
         status = "ongoing"
     fmt: MeetingFormat = "unknown"
-    if _has(folded, lex.indirect_markers):
+    if _has(folded, lex.indirect_markers, lex):
         fmt = "indirect"
-    elif _has(folded, lex.direct_markers):
+    elif _has(folded, lex.direct_markers, lex):
         fmt = "direct"
     mediator_at = []
     for i, t in enumerate(toks):

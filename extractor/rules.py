@@ -277,19 +277,15 @@ class ActorBook:
         return None
 
     def _kind(self, key: str) -> ActorKind:
-        words = key.split()
         lex = self.lex
+        words = key.split()
+        if lex.language == "ar":  # "الوكالة" is a "وكالة": compare without the article
+            words = [w.removeprefix("ال") if len(w) > 4 else w for w in words]
         if lex.language == "en" and words and words[-1] in _ORG_WORDS:
             return "organization"
         if any(w in lex.media_nouns for w in words) or key in lex.media_nouns:
             return "media"
-        if (
-            any(
-                w in lex.organization_nouns or w.removeprefix("ال") in lex.organization_nouns
-                for w in words
-            )
-            or key in lex.organization_nouns
-        ):
+        if any(w in lex.organization_nouns for w in words) or key in lex.organization_nouns:
             return "organization"
         if any(w in lex.group_nouns for w in words[:2]):
             return "group"

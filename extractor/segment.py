@@ -9,6 +9,7 @@ tokens instead of a copied sentence.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -63,7 +64,7 @@ def split_articles(text: str) -> list[Segment]:
     lines = _lines(text)
     markers = [i for i, (s, e) in enumerate(lines) if _MARKER.match(text[s:e])]
     if not markers:
-        return [Segment(0, len(text))]
+        return _digest_items(text, lines) or [Segment(0, len(text))]
     segments: list[Segment] = []
     main = Segment(0, len(text))
     segments.append(main)
@@ -92,6 +93,32 @@ def split_articles(text: str) -> list[Segment]:
         current.excluded.append((marker_start, end))
         current.notes.append(f"teaser link not extracted: {teaser.strip()[:200]}")
     segments[-1].end = _trim_end(text, segments[-1].start, len(text))
+    return segments
+
+
+# A digest item: a line that opens with a headline in capitals, then its story in
+# ordinary case ("VERIZON TO BUY YAHOO FOR $4.83 BILLION The sale is expected …").
+_CAPS_WORD = r"[‘'\"“]?[A-Z0-9$][A-Z0-9$.,’'&:%-]*[’'\"”]?"
+_ITEM = regex.compile(rf"^\s*(?:{_CAPS_WORD}\s+){{2,}}{_CAPS_WORD}\s*[‘'\"“]?[A-Z][a-z]")
+_MIN_ITEMS = 3
+
+
+def _digest_items(text: str, lines: list[tuple[int, int]]) -> list[Segment]:
+    """A newsletter or live blog of capitalized item headlines: one article per item.
+
+    The first item stays with the digest's own header (the main article); every
+    later item starts an article of its own. Fewer than three such lines is not a
+    digest, and nothing is split.
+    """
+    starts = [s for s, e in lines if _ITEM.match(text[s:e])]
+    if len(starts) < _MIN_ITEMS:
+        return []
+    bounds = [0, *starts[1:], len(text)]
+    segments = []
+    for lo, hi in itertools.pairwise(bounds):
+        end = _trim_end(text, lo, hi)
+        if end > lo:
+            segments.append(Segment(lo, end))
     return segments
 
 

@@ -1,0 +1,104 @@
+"""Specification of the meeting stage and of the actors it reads: triggers, status, format."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import Extractor
+from extractor.lexicon import load_lexicon
+from extractor.meetings import meeting_cue
+from extractor.rules import english_names, place_mentions
+from extractor.segment import Segment, split_articles, split_sentences
+
+AR, EN = load_lexicon("ar"), load_lexicon("en")
+
+
+def cue(text: str, lex=EN):
+    return meeting_cue(text, 0, len(text), lex, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "fmt"),
+    [
+        ("Kenya and Uganda held talks in Kampala on Monday.", "held", "unknown"),
+        ("Kenya and Uganda will hold talks in Kampala next week.", "planned", "unknown"),
+        ("The talks between Kenya and Uganda were cancelled.", "cancelled", "unknown"),
+        ("Kenya and Uganda held indirect talks through mediators.", "held", "indirect"),
+        ("Kenya and Uganda met face to face for the first time.", "held", "direct"),
+    ],
+)
+def test_english_meeting_cues(text: str, status: str, fmt: str) -> None:
+    found = cue(text)
+    assert found is not None and (found.status, found.format) == (status, fmt)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "fmt"),
+    [
+        ("التقى وزير الخارجية بوفد من حركة النور في الدوحة.", "held", "unknown"),
+        ("وسيلتقي الوزير نظيره القطري الأحد المقبل.", "planned", "unknown"),
+        ("وأجرى الطرفان محادثات غير مباشرة بوساطة قطرية.", "held", "indirect"),
+        ("وانهارت المفاوضات بين الطرفين أمس.", "cancelled", "unknown"),
+    ],
+)
+def test_arabic_meeting_cues(text: str, status: str, fmt: str) -> None:
+    found = cue(text, AR)
+    assert found is not None and (found.status, found.format) == (status, fmt)
+
+
+def test_phone_calls_and_letters_are_not_meetings() -> None:
+    assert cue("Kenya's president held a phone call with Uganda's leader.") is None
+    assert cue("وأجرى الوزير اتصالا هاتفيا مع نظيره القطري.", AR) is None
+    assert cue("The port reopened on Monday.") is None
+
+
+def test_countries_are_found_as_whole_words_with_their_clitics() -> None:
+    text = "وقالت قطر إن الوفد القطري التقى بالسعودية وللسعودية ومصرف مصر."
+    from extractor.lexicon import load_gazetteer
+
+    found = place_mentions(text, Segment(0, len(text)), load_gazetteer("ar"))
+    assert [(text[s:e], p.name_en) for (s, e), p in found] == [
+        ("قطر", "Qatar"),
+        ("القطري", "Qatar"),
+        ("السعودية", "Saudi Arabia"),
+        ("للسعودية", "Saudi Arabia"),
+        ("مصر", "Egypt"),
+    ]  # "مصرف" (a bank) is not Egypt
+
+
+def test_english_acronyms_keep_their_case() -> None:
+    from extractor.lexicon import load_gazetteer
+
+    text = "Let us see what the US and the U.N. say."
+    found = place_mentions(text, Segment(0, len(text)), load_gazetteer("en"))
+    assert [text[s:e] for (s, e), _ in found] == ["US", "U.N."]
+
+
+def test_capitalized_runs_are_names() -> None:
+    text = "President Vladimir V. Putin met the State Department team. But Putin left."
+    sentences = split_sentences(text, split_articles(text)[0])
+    assert [text[s:e] for s, e in english_names(text, sentences)] == [
+        "President Vladimir V. Putin",
+        "State Department",
+    ]
+
+
+def test_the_rules_strategy_reports_a_meeting_with_its_parties() -> None:
+    text = (
+        "Kenya and Uganda to talk\n"
+        "Kenya and Uganda will hold talks in Kampala next week, an official said.\n"
+    )
+    ex = Extractor(strategy="rules", use_cache=False)
+    (meeting,) = ex.extract_article(text).meetings
+    assert meeting.status == "planned" and len(meeting.participants) == 2
+
+
+def test_a_digest_of_capitalized_items_is_split_into_articles() -> None:
+    items = [f"ITEM NUMBER {n} HEADLINE The story of item {n} goes on here." for n in range(4)]
+    text = "Morning Digest\n\n" + "\n".join(items) + "\n"
+    segments = split_articles(text)
+    assert len(segments) == 4
+    assert text[segments[0].start :].startswith("Morning Digest")  # header + first item
+    assert text[segments[1].start :].startswith("ITEM NUMBER 1")
+    two = "Morning Digest\n" + "\n".join(items[:2])
+    assert len(split_articles(two)) == 1  # two such lines are not a digest
