@@ -28,6 +28,9 @@ _CLAUSE_END = (",", "،", ";", "؛", ":", "—", "–", "(", ")")
 _TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "prof", "president", "minister"}
 _MIN_QUOTED_WORDS = 3
 _IMPLICIT_REACH = 8  # sentences back to the speaker an implicit subject continues
+_AUXILIARIES = frozenset(
+    normalize(w) for w in ("كان", "وكان", "فكان", "كانت", "وكانت", "فكانت", "قد", "وقد")
+)
 _PRONOUN_OBJECTS = frozenset(
     normalize(w) for w in ("فيه", "فيها", "له", "لها", "لهم", "لنا", "لي", "عنه", "عنها")
 )
@@ -123,6 +126,7 @@ class _Sentence:
         self.text, self.lex = text, lex
         self.toks = tokens(text, start, end)
         self.start, self.end = start, end
+        self.headline = False
 
     def phrase_after(self, i: int, max_words: int = 7) -> tuple[Span | None, int]:
         """The speaker phrase right after token i (Arabic order, 'said X', 'according to X')."""
@@ -186,9 +190,12 @@ class _Sentence:
             j -= 1
             if t.before and any(q in t.before for q in OPEN_QUOTES):
                 break
+        first = j + 1
+        while first < last and toks[first].word in _AUXILIARIES:
+            first += 1  # "وكان الرئيس … قال": the auxiliary is not the speaker
         if j == last:
             return None
-        return toks[j + 1].start, toks[last].end
+        return toks[first].start, toks[last].end
 
     def pronoun(self, span: Span | None) -> bool:
         if span is None:
@@ -234,10 +241,21 @@ def _match_phrase(toks: Sequence[Token], i: int, phrase: tuple[str, ...], lex: L
 
 
 def sentence_cue(
-    text: str, start: int, end: int, lex: Lexicon, index: int, depth: int = 0
+    text: str,
+    start: int,
+    end: int,
+    lex: Lexicon,
+    index: int,
+    depth: int = 0,
+    headline: bool = False,
 ) -> SpeechCue | None:
-    """The reporting cue of one sentence, if it reports speech."""
+    """The reporting cue of one sentence, if it reports speech.
+
+    A `headline` may name its speaker before a colon without a source noun
+    ("كيري: يمكن لحلفائنا …", "Kerry: allies can count on us").
+    """
     s = _Sentence(text, start, end, lex)
+    s.headline = headline
     folded = normalize(text[start:end])
     if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", folded) for c in lex.not_claim_cues):
         return None
@@ -352,7 +370,8 @@ def _colon_speaker(s: _Sentence) -> tuple[Speaker, ...] | None:
     for k, t in enumerate(s.toks[:6]):
         if ":" in t.after:
             head = s.toks[: k + 1]
-            if any(x.word in s.lex.source_nouns for x in head):
+            named = s.headline and k < 3 and not any(x.word in s.lex.speaker_stops for x in head)
+            if named or any(x.word in s.lex.source_nouns for x in head):
                 end = k
                 for m, x in enumerate(head):
                     if m and _relay(x, s.lex):

@@ -137,6 +137,7 @@ class Place:
 
     name_en: str
     forms: tuple[str, ...]
+    kind: str = "country"
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,16 @@ class Gazetteer:
     language: str
     hash: str
     places: tuple[Place, ...]
+
+
+def _forms(forms: list[str], language: str) -> tuple[str, ...]:
+    """The listed forms, plus the indefinite Arabic adjectives ("عمانية" of "العمانية")."""
+    out = list(forms)
+    if language == "ar":
+        for form in forms:
+            if form.startswith("ال") and " " not in form and form.endswith(("ي", "ية", "يين")):
+                out.append(form[2:])
+    return tuple(dict.fromkeys(out))
 
 
 @cache
@@ -154,7 +165,11 @@ def load_gazetteer(language: str, root: Path | None = None) -> Gazetteer:
         raw = path.read_bytes()
         data = json.loads(raw)
         places = tuple(
-            Place(str(c["name_en"]), tuple(str(f) for f in c.get(language, [])))
+            Place(
+                str(c["name_en"]),
+                _forms([str(f) for f in c.get(language, [])], language),
+                str(c.get("kind", "country")),
+            )
             for c in data["countries"]
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:

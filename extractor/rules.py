@@ -12,11 +12,12 @@ implicit subject ("وأضاف", "he added") is the previous speaker.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .assemble import detect_language, mentions, title_of, unique_id
-from .cues import SpeechCue, speech_cues, tokens
+from .cues import SpeechCue, sentence_cue, speech_cues, tokens
 from .dates import find_published
 from .grounding import TextIndex
 from .lexicon import Gazetteer, Lexicon, Place, load_gazetteer, load_lexicon
@@ -26,7 +27,6 @@ from .normalize import normalize
 from .segment import Segment, Sentence
 
 _MAX_PARTICIPANTS = 4
-_BLOCS = {"European Union", "United Nations", "NATO", "Arab League"}
 _AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
 
 _TITLES = {
@@ -145,7 +145,7 @@ _NOT_NAMES = {
     "december",
 }
 _NAME_WORD = re.compile(r"[A-Z][\w'’.-]*$|[A-Z]\.$")
-_CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for", "and"}
+_CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for"}
 _DETERMINERS = {
     "the",
     "a",
@@ -189,7 +189,7 @@ class ActorBook:
                 id=unique_id(place.name_en, {e.actor.id for e in self.entries}),
                 name=surface,
                 name_en=place.name_en,
-                kind="organization" if place.name_en in _BLOCS else "country",
+                kind="organization" if place.kind == "organization" else "country",
             )
             entry = _Entry(actor, {normalize(surface)})
             self.entries.append(entry)
@@ -306,6 +306,9 @@ class ActorBook:
             return sourced and not named
         return sourced
 
+    def place_ids(self) -> set[str]:
+        return {e.actor.id for e in self.by_place.values()}
+
     def actors(self) -> list[Actor]:
         return [e.actor for e in self.entries]
 
@@ -344,9 +347,11 @@ def rules_article(
     lex = load_lexicon(language)
     gazetteer = load_gazetteer(language)
     places = {normalize(f): p for p in gazetteer.places for f in p.forms}
+    places_by_name = {p.name_en: p for p in gazetteer.places}
     book = ActorBook(text, lex, places)
     cues = speech_cues(text, [(s.start, s.end) for s in sentences], lex)
     article.claims = _claims(cues, sentences, book)
+    article.claims = _interview(text, sentences, lex, book, article.claims)
     found = place_mentions(text, segment, gazetteer)
     for span, place in found:
         book.place(place, span)
@@ -366,14 +371,37 @@ def rules_article(
         else:
             forms = [actor.name, *actor.aliases]
             actor.mentions = mentions(index, forms, segment.start, segment.end)
+    # Who speaks in a sentence reports the meeting, and an unnamed source is nobody's
+    # party: neither takes part in the meetings the sentence states.
+    not_parties = {a.id for a in article.actors if a.anonymous}
+    speaking: dict[int, set[str]] = {}
+    for claim in article.claims:
+        if claim.span is not None:
+            speaking.setdefault(claim.span[0], set()).update(
+                s for s in claim.speakers if s not in book.place_ids()
+            )
     article.meetings = _meetings(
         text,
         sentences,
         lex,
-        {a.id: a.mentions for a in article.actors},
+        {a.id: a.mentions for a in article.actors if a.id not in not_parties},
         named_only,
+        speaking,
     )
+    for actor in article.actors:  # a country is named by its name, not by an adjective
+        if actor.id in place_ids:
+            _canonical_name(actor, places_by_name[place_ids[actor.id]])
     return article
+
+
+def _canonical_name(actor: Actor, place: Place) -> None:
+    """Name a country by its first listed form the text uses ("قطر" over "القطري")."""
+    written = [actor.name, *actor.aliases]
+    order = {normalize(f): k for k, f in enumerate(place.forms)}
+    best = min(written, key=lambda w: order.get(normalize(w), len(order)))
+    if best != actor.name:
+        actor.aliases = [w for w in written if w != best]
+        actor.name = best
 
 
 def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
@@ -466,6 +494,7 @@ def _meetings(
     lex: Lexicon,
     spans: dict[str, list[Span]],
     backup: set[str],
+    speaking: dict[int, set[str]],
 ) -> list[Meeting]:
     """Meetings of sentences with a trigger and two to four actors in them.
 
@@ -490,7 +519,11 @@ def _meetings(
                 m[0] <= s < m[1] + 2 or s == m[0] for m in cue.mediator_at for s, _ in spans[aid]
             )
         ]
-        participants = [aid for aid in present if aid not in mediators]
+        participants = [
+            aid
+            for aid in present
+            if aid not in mediators and aid not in speaking.get(sent.start, set())
+        ]
         main = [aid for aid in participants if aid not in backup]
         if len(main) >= 2:
             participants = main
@@ -519,6 +552,65 @@ def _meetings(
             )
         )
     return meetings
+
+
+_QUESTION = re.compile(r"^\s*(?:\*|س\s*[:/-]|Q\s*[:.]|Question\s*:)")
+
+
+def _interview(
+    text: str, sentences: Sequence[Sentence], lex: Lexicon, book: ActorBook, claims: list[Claim]
+) -> list[Claim]:
+    """An interview's answers are the interviewee's claims, one per sentence (direct).
+
+    An interview is an article with three or more question paragraphs ("* …", "س: …",
+    "Q: …"); the answers are the paragraphs between them. The interviewee is the
+    speaker the headline names before a colon ("X: …"), else the most frequent named
+    speaker. Questions are the outlet's words, not claims.
+    """
+    starts = [s.start for s in sentences]
+    paragraphs = []
+    for sent in sentences:
+        line_start = text.rfind("\n", 0, sent.start) + 1
+        paragraphs.append(line_start)
+    questions = {p for p in set(paragraphs) if _QUESTION.match(text[p : p + 20])}
+    if len(questions) < 3:
+        return claims
+    head = sentence_cue(text, sentences[0].start, sentences[0].end, lex, 0, headline=True)
+    who = None
+    if head is not None and head.speakers[0].span is not None:
+        who = book.resolve(head.speakers[0].span)
+    else:
+        counts = Counter(s for c in claims for s in c.speakers if not _anonymous_id(book, s))
+        who = counts.most_common(1)[0][0] if counts else None
+    if who is None:
+        return claims
+    have = {c.span for c in claims}
+    out = list(claims)
+    answering = False
+    for sent, para in zip(sentences, paragraphs, strict=True):
+        if para in questions:
+            answering = True
+            continue
+        if not answering or sent.start == starts[0] or (sent.start, sent.end) in have:
+            continue
+        if len(sent.text.split()) < 3:
+            continue
+        out.append(
+            Claim(
+                speakers=[who],
+                statement=sent.text,
+                evidence=sent.text,
+                quote="direct",
+                span=(sent.start, sent.end),
+                alignment="exact",
+            )
+        )
+    out.sort(key=lambda c: c.span or (0, 0))
+    return out
+
+
+def _anonymous_id(book: ActorBook, actor_id: str) -> bool:
+    return any(e.actor.id == actor_id and e.actor.anonymous for e in book.entries)
 
 
 def _claims(

@@ -86,3 +86,35 @@ def test_an_unknown_strategy_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="unknown strategy"):
         Extractor(strategy="magic")
+
+
+INTERVIEW = (
+    "Borg: the port will reopen\n"
+    "The harbour minister spoke to the Wire on Monday.\n"
+    "* When will the port reopen?\n"
+    "- We expect it to reopen next week. The unions have agreed.\n"
+    "* What about the fishing quotas?\n"
+    "- They are on the table. Nothing is decided yet.\n"
+    "* Will you meet the union leaders?\n"
+    "- Yes, on Thursday.\n"
+)
+
+
+def test_interview_answers_are_the_interviewees_claims() -> None:
+    article = rules().extract_article(INTERVIEW)
+    names = {a.id: a.name for a in article.actors}
+    answers = [c for c in article.claims if not c.evidence.startswith("Borg:")]
+    assert [c.evidence for c in answers] == [
+        "- We expect it to reopen next week.",
+        "The unions have agreed.",
+        "- They are on the table.",
+        "Nothing is decided yet.",
+        "- Yes, on Thursday.",
+    ]
+    assert {names[s] for c in answers for s in c.speakers} == {"Borg"}
+    assert {c.quote for c in answers} == {"direct"}
+
+
+def test_two_questions_are_not_an_interview() -> None:
+    text = INTERVIEW.rsplit("* Will you", 1)[0]
+    assert not [c for c in rules().extract_article(text).claims if "table" in c.evidence]
