@@ -168,8 +168,10 @@ def run(
     )
 
 
-def _tag(prompt: str, max_reasks: int, constrained: bool) -> str:
-    return f"{prompt}-r{max_reasks}" + ("" if constrained else "-free")
+def _tag(prompt: str, max_reasks: int, constrained: bool, strategy: str = "two-step") -> str:
+    """The name of a recording: strategy (unless two-step), prompt, re-asks, decoding."""
+    lead = "" if strategy == "two-step" else f"{strategy}-"
+    return f"{lead}{prompt}-r{max_reasks}" + ("" if constrained else "-free")
 
 
 @app.command("record")
@@ -181,6 +183,7 @@ def record(
     prompt: PromptOpt = None,
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
+    strategy: StrategyOpt = None,
     baseline: Baseline = None,
 ) -> None:
     """Run the gold set live on the embedded model, recording one cassette per document.
@@ -191,11 +194,13 @@ def record(
     from .runner import CASSETTES_DIR, cassettes  # noqa: PLC0415
 
     try:
-        ex = make_extractor(None, None, prompt, None, True, max_reasks, constrain)
+        ex = make_extractor(None, None, prompt, None, True, max_reasks, constrain, strategy)
         ex.backend()  # start the embedded server before any cassette is open
     except ExtractorError as exc:
         fail(exc)
-    tag = _tag(ex.prompt.name, ex.settings.max_reasks, ex.settings.constrained)
+    tag = _tag(
+        ex.prompt.name, ex.settings.max_reasks, ex.settings.constrained, ex.settings.strategy
+    )
     _run(
         ex,
         None,
@@ -210,13 +215,21 @@ def record(
 
 
 def replay_extractor(
-    prompt: str | None, max_reasks: int | None, constrain: bool | None
+    prompt: str | None,
+    max_reasks: int | None,
+    constrain: bool | None,
+    strategy: str | None = None,
 ) -> Extractor:
     """An extractor that sends byte-identical requests to what the embedded backend got."""
     from extractor import Extractor  # noqa: PLC0415
     from extractor.runtime import EMBEDDED_MODEL_NAME  # noqa: PLC0415
 
-    options: dict[str, Any] = {"prompt": prompt, "max_reasks": max_reasks, "constrain": constrain}
+    options: dict[str, Any] = {
+        "prompt": prompt,
+        "max_reasks": max_reasks,
+        "constrain": constrain,
+        "strategy": strategy,
+    }
     return Extractor(
         use_cache=False,
         base_url="http://127.0.0.1:9/v1",
@@ -236,9 +249,13 @@ def replay(
     prompt: PromptOpt = None,
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
+    strategy: StrategyOpt = None,
     baseline: Baseline = None,
 ) -> None:
     """Re-run a recorded eval from its cassettes (no model), into evals/runs/replay-TAG/.
+
+    `--strategy cues` replays the actor step of the two-step cassettes when it has
+    none of its own: its requests are the same bytes.
 
     After a deliberate change to parsing, grounding or scoring, `--baseline` writes the
     new numbers; a baseline is never rewritten otherwise.
@@ -246,11 +263,16 @@ def replay(
     from .runner import CASSETTES_DIR, cassettes  # noqa: PLC0415
 
     try:
-        ex = replay_extractor(prompt, max_reasks if max_reasks is not None else 0, constrain)
+        ex = replay_extractor(
+            prompt, max_reasks if max_reasks is not None else 0, constrain, strategy
+        )
     except ExtractorError as exc:
         fail(exc)
-    tag = _tag(ex.prompt.name, ex.settings.max_reasks, ex.settings.constrained)
+    s = ex.settings
+    tag = _tag(ex.prompt.name, s.max_reasks, s.constrained, s.strategy)
     folder = CASSETTES_DIR / f"eval-{tag}"
+    if not folder.is_dir() and s.strategy == "cues":
+        folder = CASSETTES_DIR / f"eval-{_tag(ex.prompt.name, s.max_reasks, s.constrained)}"
     if not folder.is_dir():
         fail(ConfigError(f"no cassettes for {tag} in {folder}; record them first"))
     _run(

@@ -50,7 +50,14 @@ from .models import Article, ExtractionMeta, Usage, is_date
 from .prompts import Message, load_prompt
 from .rules import rules_article
 from .runtime import EMBEDDED_SHA256, start_server
-from .segment import Sentence, chunk_sentences, number_sentences, split_articles, split_sentences
+from .segment import (
+    Segment,
+    Sentence,
+    chunk_sentences,
+    number_sentences,
+    split_articles,
+    split_sentences,
+)
 from .settings import DEFAULT_OPENAI_MODEL, Settings
 
 if TYPE_CHECKING:
@@ -188,9 +195,9 @@ class Extractor:
             sentences = split_sentences(text, segment)
             if not sentences:
                 continue
-            if s.strategy == "rules":
-                article = rules_article(index, segment, sentences, published=published)
-                article.meta = self._meta([], time.monotonic() - started)
+            if s.strategy != "two-step":
+                article, results = self._by_cues(index, segment, sentences, published)
+                article.meta = self._meta(results, time.monotonic() - started)
                 articles.append(article)
                 continue
             results = [
@@ -225,9 +232,66 @@ class Extractor:
         return await asyncio.to_thread(self.extract_article, text, published=published)
 
     # ------------------------------------------------------------------ internals
+    def _by_cues(
+        self,
+        index: TextIndex,
+        segment: Segment,
+        sentences: list[Sentence],
+        published: str | None,
+    ) -> tuple[Article, list[ChunkResult]]:
+        """The cue strategies: rules alone, or rules over the actors the model names.
+
+        `cues` spends one LLM call per chunk, the actor step of the two-step prompt
+        (constrained to the text's own words where the server compiles grammars);
+        claims, speakers and meetings come from the cue stages.
+        """
+        results = []
+        if self.settings.strategy == "cues":
+            results = [
+                self._actors_chunk(index, sentences, window)
+                for window in chunk_sentences(sentences, self.settings.chunk_chars)
+            ]
+        named = [a for r in results for a in r.draft.actors]
+        article = rules_article(index, segment, sentences, published=published, named=named)
+        for r in results:
+            for value, name in ((r.draft.outlet, "outlet"), (r.draft.dateline, "dateline")):
+                found = index.find(value, segment.start, segment.end) if value else None
+                if found is not None and getattr(article, name) is None:
+                    setattr(article, name, index.text[found.start : found.end])
+            article.notes.extend(r.notes)
+        quarantine_injection(article, sentences)
+        return article, results
+
+    def _actors_chunk(
+        self, index: TextIndex, sentences: list[Sentence], window: range
+    ) -> ChunkResult:
+        """Step one of the two-step prompt alone: who is in this chunk, grounded."""
+        chunk = Chunk(index=index, sentences=[sentences[i] for i in window], first=window.start + 1)
+        messages = self.prompt.messages(number_sentences(list(chunk.sentences), chunk.first))
+        constrain = self.settings.constrained
+        names = name_candidates([c.text for c in chunk.sentences]) if constrain else []
+        one = self._call(
+            messages,
+            actors_model(names) if constrain else ActorsDraft,
+            lambda draft: actor_problems(draft, chunk),
+        )
+        return ChunkResult(
+            draft=ChunkDraft(
+                outlet=one.draft.outlet,
+                dateline=one.draft.dateline,
+                actors=grounded_actors(one.draft, chunk),
+            ),
+            usage=one.usage,
+            attempts=one.attempts,
+            cache_hit=one.cache_hit,
+            llm_s=one.llm_s,
+            notes=one.notes,
+        )
+
     def _meta(self, results: list[ChunkResult], latency: float) -> ExtractionMeta:
         model, endpoint = self.identity()
         rules = self.settings.strategy == "rules"
+        cued = self.settings.strategy != "two-step"
         return ExtractionMeta(
             model=self._llm.model if self._llm else model,
             base_url=endpoint,
@@ -236,7 +300,7 @@ class Extractor:
             prompt_hash="none" if rules else self.prompt.hash,
             schema_hash=schema_hash(),
             strategy=self.settings.strategy,
-            lexicon_hash=lexicons_hash() if rules else None,
+            lexicon_hash=lexicons_hash() if cued else None,
             usage=sum((r.usage for r in results), Usage()),
             attempts=sum(r.attempts for r in results),
             llm_calls=sum(r.attempts for r in results),

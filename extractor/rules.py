@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from .assemble import detect_language, mentions, title_of, unique_id
 from .cues import SpeechCue, sentence_cue, speech_cues, tokens
 from .dates import find_published
+from .drafts import ActorDraft
 from .grounding import TextIndex
 from .lexicon import Gazetteer, Lexicon, Place, load_gazetteer, load_lexicon
 from .meetings import meeting_cue
@@ -27,6 +28,7 @@ from .normalize import normalize
 from .segment import Segment, Sentence
 
 _MAX_PARTICIPANTS = 4
+_MIN_MENTIONS = 2
 _AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
 
 _TITLES = {
@@ -179,6 +181,49 @@ class ActorBook:
         self.entries: list[_Entry] = []
         self.places = places or {}  # normalized form -> place
         self.by_place: dict[str, _Entry] = {}
+        self.model_named: set[str] = set()  # actors only a model named
+
+    def add_named(self, drafts: Sequence[ActorDraft], index: TextIndex, segment: Segment) -> None:
+        """Actors a model named, grounded in the segment; their affiliations mapped to ids."""
+        ids: dict[str, str] = {}
+        for draft in drafts:
+            found = index.find(draft.name, segment.start, segment.end)
+            if found is None:
+                continue
+            span = (found.start, found.end)
+            key = normalize(self.text[span[0] : span[1]])
+            if key in self.places:
+                ids[draft.id] = self.place(self.places[key], span)
+                continue
+            same = next((e for e in self.entries if key in e.forms), None)
+            if same is not None:
+                ids[draft.id] = same.actor.id
+                continue
+            surface = self.text[span[0] : span[1]]
+            aliases = []
+            for alias in draft.aliases:
+                hit = index.find(alias, segment.start, segment.end)
+                if hit is not None and normalize(self.text[hit.start : hit.end]) != key:
+                    aliases.append(self.text[hit.start : hit.end])
+            actor = Actor(
+                id=unique_id(draft.id, {e.actor.id for e in self.entries}),
+                name=surface,
+                name_en=draft.name_en or surface,
+                kind=draft.kind,
+                role=draft.role,
+                anonymous=draft.anonymous,
+                aliases=list(dict.fromkeys(aliases)),
+            )
+            entry = _Entry(actor, {key, *(normalize(a) for a in aliases)})
+            self.entries.append(entry)
+            ids[draft.id] = actor.id
+            self.model_named.add(actor.id)
+        for draft in drafts:
+            mine, target = ids.get(draft.id), ids.get(draft.affiliation or "")
+            if mine and target and mine != target:
+                entry = next(e for e in self.entries if e.actor.id == mine)
+                if entry.actor.affiliation is None:
+                    entry.actor.affiliation = target
 
     def place(self, place: Place, span: Span) -> str:
         """The actor of a country or bloc, written at `span`, created on first mention."""
@@ -237,6 +282,11 @@ class ActorBook:
         words = key.split()
         if not words:
             return None
+        for entry in reversed(self.entries):  # "كيري" after "جون كيري": a surname
+            if entry.actor.kind == "person" and not entry.actor.anonymous and len(words) == 1:
+                name = normalize(entry.actor.name).split()
+                if len(name) > 1 and name[-1] == words[0]:
+                    return entry
         if self.lex.language == "ar":
             head = words[0]
             if len(words) <= 2 and head.startswith("ال") and len(head) > 3:
@@ -329,8 +379,14 @@ def rules_article(
     sentences: Sequence[Sentence],
     *,
     published: str | None = None,
+    named: Sequence[ActorDraft] = (),
 ) -> Article:
-    """One article from its sentences by rules alone: actors and claims, every one grounded."""
+    """One article from its sentences by rules: actors, claims and meetings, all grounded.
+
+    `named` are actors a model read in the text (the `cues` strategy): they join the
+    actor book first, with their English names, so speakers and meeting parties can
+    be resolved to them ("كيري" → "جون كيري", John Kerry).
+    """
     text = index.text
     language = detect_language(text[segment.start : segment.end])
     header = text[segment.start : min(segment.end, segment.start + 600)]
@@ -339,7 +395,15 @@ def rules_article(
         published=published or find_published(header),
         language=language,
         span=(segment.start, segment.end),
-        notes=[*segment.notes, "rules strategy: no model; statements are the evidence sentences"],
+        notes=[
+            *segment.notes,
+            (
+                "cues strategy: actors named by the model, claims and meetings by cues"
+                if named
+                else "rules strategy: no model"
+            )
+            + "; statements are the evidence sentences",
+        ],
     )
     if language not in ("ar", "en"):
         article.notes.append(f"no cue lexicon for language {language!r}: nothing extracted")
@@ -349,6 +413,8 @@ def rules_article(
     places = {normalize(f): p for p in gazetteer.places for f in p.forms}
     places_by_name = {p.name_en: p for p in gazetteer.places}
     book = ActorBook(text, lex, places)
+    if named:
+        book.add_named(named, index, segment)
     cues = speech_cues(text, [(s.start, s.end) for s in sentences], lex)
     article.claims = _claims(cues, sentences, book)
     article.claims = _interview(text, sentences, lex, book, article.claims)
@@ -391,7 +457,26 @@ def rules_article(
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
             _canonical_name(actor, places_by_name[place_ids[actor.id]])
+    _prune(article, book.model_named)
     return article
+
+
+def _prune(article: Article, model_named: set[str]) -> None:
+    """Drop actors only a model named that the article neither quotes, meets nor repeats.
+
+    A small model lists every name it sees; an actor the story is about is mentioned
+    more than once, or speaks, or takes part in a meeting.
+    """
+    used = {s for c in article.claims for s in c.speakers}
+    used |= {p for m in article.meetings for p in [*m.participants, *m.mediators]}
+    used |= {a.affiliation for a in article.actors if a.affiliation}
+    keep = [a for a in article.actors
+            if a.id not in model_named or a.id in used or len(a.mentions) >= _MIN_MENTIONS]
+    kept = {a.id for a in keep}
+    for actor in keep:
+        if actor.affiliation not in kept:
+            actor.affiliation = None
+    article.actors = keep
 
 
 def _canonical_name(actor: Actor, place: Place) -> None:

@@ -18,8 +18,10 @@ from .runtime import cache_dir
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 MODES = ("json_schema", "json", "tools", "md_json")  # Instructor modes, by name
-# "two-step": the LLM pipeline (prompt `v4` by default); "rules": cues only, no model.
-STRATEGIES = ("two-step", "rules")
+# "two-step": the LLM writes actors, then claims and meetings (prompt `v4`);
+# "cues": cue stages find claims and meetings, the LLM names the actors;
+# "rules": cue stages only, no model at all.
+STRATEGIES = ("two-step", "cues", "rules")
 
 _ENV = {
     "model": "EXTRACTOR_MODEL",
@@ -35,7 +37,7 @@ _ENV = {
 @dataclass(frozen=True)
 class Settings:
     model: str | None = None
-    strategy: str = "two-step"
+    strategy: str = "cues"
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: str = "json_schema"

@@ -351,6 +351,8 @@ def _crash_and_resume(
             "m",
             "--prompt",
             "v4",
+            "--strategy",
+            "two-step",
             "--no-cache",
         ]
 
@@ -472,7 +474,14 @@ def test_a_server_that_dies_mid_batch_fails_the_rest_and_a_rerun_finishes_them(
     # fast transport retries: 2 attempts, a short timeout, and the 1-2 s backoff between
     # them capped at 0.02 s (Settings has no backoff knob; the LLM constructor does)
     monkeypatch.setattr(LLM, "__init__", functools.partialmethod(LLM.__init__, backoff_max=0.02))
-    options = dict(model="m", prompt="v4", use_cache=False, transport_attempts=2, timeout=2.0)
+    options = dict(
+        model="m",
+        prompt="v4",
+        strategy="two-step",
+        use_cache=False,
+        transport_attempts=2,
+        timeout=2.0,
+    )
     items = _server_dies_items(tmp_path, 6)
     out = tmp_path / "out.jsonl"
     answer = functools.partial(_answer, delay=0.0)

@@ -124,6 +124,7 @@ def make(server: FakeServer, **overrides: object) -> Extractor:
         base_url=server.base_url,
         model="m",
         prompt="v4",
+        strategy="two-step",
         use_cache=False,
         transport_attempts=2,
         max_reasks=2,

@@ -25,6 +25,7 @@ def articles() -> list[Article]:
         pytest.skip(f"seed cassette not recorded yet ({CASSETTE.name})")
     ex = Extractor(
         prompt="v4",
+        strategy="two-step",
         max_reasks=0,
         use_cache=False,
         compact_json=True,
