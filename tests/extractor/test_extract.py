@@ -941,3 +941,27 @@ def test_long_arabic_article_is_chunked_and_merged_the_same_way(server):
     ]
     (meeting,) = article.meetings
     assert meeting.participants == ["salem", "najjar"] and meeting.status == "held"
+
+
+def test_cues_strategy_asks_the_model_only_for_actors(server):
+    """One request per chunk (the actor step); claims and meetings come from the cues."""
+    server.reply(STEP1)
+    article = make(server, strategy="cues").extract_article(ARTICLE)
+    assert len(server.requests) == 1
+    assert "Task 2" not in messages_of(server, 0)[-1]["content"]
+    names = {a.id: a.name for a in article.actors}
+    speakers = [[names[s] for s in c.speakers] for c in article.claims]
+    assert ["Karim Haddad"] in speakers  # "Haddad said" is the model's Karim Haddad
+    assert ["a senior official"] in speakers  # an unnamed source the model did not list
+    haddad = next(a for a in article.actors if a.name == "Karim Haddad")
+    assert haddad.role == "agriculture minister" and haddad.name_en == "Karim Haddad"
+    assert article.meta.strategy == "cues" and article.meta.llm_calls == 1
+    assert article.meta.lexicon_hash and article.outlet == "Harbour Wire"
+
+
+def test_the_default_strategy_is_cues(server):
+    server.reply(STEP1)
+    ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
+    assert ex.settings.strategy == "cues"
+    ex.extract_article(ARTICLE)
+    assert len(server.requests) == 1
