@@ -199,13 +199,17 @@ def grounded_actors(draft: ActorsDraft, chunk: Chunk) -> list[ActorDraft]:
     return grounded
 
 
-def actor_problems(draft: ActorsDraft, chunk: Chunk) -> list[str]:
-    """What is wrong with step one's answer, phrased as instructions the model can act on."""
+def actor_problems(draft: ActorsDraft, chunk: Chunk, *, affiliations: bool = True) -> list[str]:
+    """What is wrong with step one's answer, phrased as instructions the model can act on.
+
+    `affiliations=False` leaves out dangling affiliations: where code maps them to the
+    actors it knows and clears the rest, a re-ask for them only costs time.
+    """
     ids = [a.id for a in draft.actors]
     problems = _duplicate_ids(ids)
     known = set(ids)
     for actor in draft.actors:
-        if actor.affiliation is not None and actor.affiliation not in known:
+        if affiliations and actor.affiliation is not None and actor.affiliation not in known:
             problems.append(
                 f"actor {actor.id} affiliation '{actor.affiliation}' is not an actor id"
             )

@@ -273,7 +273,7 @@ class Extractor:
         one = self._call(
             messages,
             actors_model(names) if constrain else ActorsDraft,
-            lambda draft: actor_problems(draft, chunk),
+            lambda draft: actor_problems(draft, chunk, affiliations=False),
         )
         return ChunkResult(
             draft=ChunkDraft(

@@ -470,8 +470,11 @@ def _prune(article: Article, model_named: set[str]) -> None:
     used = {s for c in article.claims for s in c.speakers}
     used |= {p for m in article.meetings for p in [*m.participants, *m.mediators]}
     used |= {a.affiliation for a in article.actors if a.affiliation}
-    keep = [a for a in article.actors
-            if a.id not in model_named or a.id in used or len(a.mentions) >= _MIN_MENTIONS]
+    keep = [
+        a
+        for a in article.actors
+        if a.id not in model_named or a.id in used or len(a.mentions) >= _MIN_MENTIONS
+    ]
     kept = {a.id for a in keep}
     for actor in keep:
         if actor.affiliation not in kept:

@@ -76,3 +76,10 @@ def test_validation_needs_no_context_and_leaves_none_behind() -> None:
     """The same raw answer parses the same way twice: no hidden state between parses."""
     raw = _actors(BORG, HADDAD).model_dump_json()
     assert ActorsDraft.model_validate_json(raw) == ActorsDraft.model_validate_json(raw)
+
+
+def test_dangling_affiliations_can_be_left_to_code() -> None:
+    """The cues strategy maps affiliations itself: a re-ask for one only costs time."""
+    draft = _actors(BORG | {"affiliation": "malta"})
+    assert actor_problems(draft, _chunk()) == ["actor borg affiliation 'malta' is not an actor id"]
+    assert actor_problems(draft, _chunk(), affiliations=False) == []
