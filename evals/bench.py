@@ -104,3 +104,32 @@ def import_times(roots: list[Path], runs: int = 9) -> dict[str, Any]:
         "median_s": {k: round(v, 4) for k, v in medians.items()},
         "ratio_to_first": {k: round(v / first, 3) for k, v in medians.items()},
     }
+
+
+def bench_strategies(strategies: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """The seed under each strategy, side by side in one process on one warm server.
+
+    The server is started and warmed first (one short extraction), the disk cache is
+    off, and each strategy runs once; the ratios to the first strategy are what to read.
+    """
+    text = SEED.read_text(encoding="utf-8")
+    runtime.start_server()
+    with Extractor(use_cache=False, strategy="cues", **options) as ex:
+        ex.extract_article("Warm-up\nThe minister said the talks would resume on Monday.\n")
+    runs: dict[str, dict[str, float]] = {}
+    for strategy in strategies:
+        with Extractor(use_cache=False, strategy=strategy, **options) as ex:
+            t0 = time.monotonic()
+            articles = ex.extract_articles(text)
+            runs[strategy] = _measure(articles, time.monotonic() - t0)
+    first = runs[strategies[0]]
+    ratios = {
+        s: {
+            "wall": round(r["wall_s"] / max(first["wall_s"], 1e-9), 3),
+            "completion_tokens": round(
+                r["completion_tokens"] / max(first["completion_tokens"], 1), 3
+            ),
+        }
+        for s, r in runs.items()
+    }
+    return {"options": options, "runs": runs, "ratio_to_first": ratios}

@@ -446,15 +446,24 @@ def bench(
     prompt: PromptOpt = None,
     constrain: Constrain = None,
     skip_assembly: Annotated[bool, typer.Option(help="Do not re-assemble the model.")] = False,
+    strategies: Annotated[
+        str | None, typer.Option(help="Compare these strategies, e.g. two-step,cues.")
+    ] = None,
 ) -> None:
-    """Seed benchmark on the embedded model: assembly, load, cold, warm, cache hit (JSON)."""
-    from .bench import bench_seed  # noqa: PLC0415
+    """Seed benchmark on the embedded model: assembly, load, cold, warm, cache hit (JSON).
+
+    `--strategies two-step,cues` instead runs the seed once per strategy, side by side
+    on one warm server, and reports the ratios of wall time and completion tokens.
+    """
+    from .bench import bench_seed, bench_strategies  # noqa: PLC0415
 
     options = {"prompt": prompt, "max_reasks": max_reasks, "constrain": constrain}
+    given = {k: v for k, v in options.items() if v is not None}
     try:
-        report = bench_seed(
-            {k: v for k, v in options.items() if v is not None}, assembly=not skip_assembly
-        )
+        if strategies:
+            report = bench_strategies([x.strip() for x in strategies.split(",") if x], given)
+        else:
+            report = bench_seed(given, assembly=not skip_assembly)
     except ExtractorError as exc:
         fail(exc)
     sys.stdout.write(json.dumps(report, indent=1) + "\n")
