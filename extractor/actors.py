@@ -1,0 +1,460 @@
+"""Actors found by code: speaker phrases, countries and names, with simple coreference.
+
+`ActorBook` holds one article's actors as the cue stages find them: a speaker phrase
+("مصدر مطلع", "a senior US official"; unnamed sources are `anonymous`), a country or
+bloc of the gazetteer (names, demonyms: "القطري" → Qatar), an English capitalized
+name, or an actor a model named. A short definite form ("المصدر", "the official",
+"Mr. Hof", "كيري") is the latest actor it can refer to, and the fullest name wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .assemble import unique_id
+from .cues import tokens
+from .drafts import ActorDraft
+from .grounding import TextIndex
+from .lexicon import Gazetteer, Lexicon, Place
+from .models import Actor, ActorKind, Span
+from .normalize import normalize
+from .segment import Segment, Sentence
+
+_AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
+
+_TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "prof",
+    "president",
+    "secretary",
+    "minister",
+    "senator",
+    "king",
+    "prince",
+    "sheikh",
+    "general",
+}
+_ORG_WORDS = {
+    "department",
+    "house",
+    "ministry",
+    "party",
+    "council",
+    "committee",
+    "agency",
+    "league",
+    "union",
+    "bank",
+    "commission",
+    "organization",
+    "organisation",
+    "army",
+    "front",
+    "movement",
+    "congress",
+    "senate",
+    "administration",
+    "foundation",
+    "institute",
+    "university",
+    "center",
+    "centre",
+    "corporation",
+    "company",
+    "group",
+    "office",
+    "court",
+    "hill",
+    "forces",
+    "command",
+    "press",
+    "times",
+    "post",
+    "news",
+}
+_NOT_NAMES = {
+    "the",
+    "a",
+    "an",
+    "but",
+    "and",
+    "in",
+    "on",
+    "at",
+    "as",
+    "for",
+    "with",
+    "from",
+    "by",
+    "to",
+    "of",
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "mr",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+}
+_NAME_WORD = re.compile(r"[A-Z][\w'’.-]*$|[A-Z]\.$")
+_CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for"}
+_DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "another",
+    "one",
+    "two",
+    "three",
+    "several",
+    "some",
+    "many",
+    "other",
+}
+
+
+@dataclass
+class _Entry:
+    actor: Actor
+    forms: set[str] = field(default_factory=set)  # normalized name and aliases
+
+
+class ActorBook:
+    """The actors of one article, built from speaker phrases, with simple coreference."""
+
+    def __init__(self, text: str, lex: Lexicon, places: dict[str, Place] | None = None) -> None:
+        self.text, self.lex = text, lex
+        self.entries: list[_Entry] = []
+        self.places = places or {}  # normalized form -> place
+        self.by_place: dict[str, _Entry] = {}
+        self.model_named: set[str] = set()  # actors only a model named
+
+    def add_named(self, drafts: Sequence[ActorDraft], index: TextIndex, segment: Segment) -> None:
+        """Actors a model named, grounded in the segment; their affiliations mapped to ids."""
+        ids: dict[str, str] = {}
+        for draft in drafts:
+            found = index.find(draft.name, segment.start, segment.end)
+            if found is None:
+                continue
+            span = (found.start, found.end)
+            key = normalize(self.text[span[0] : span[1]])
+            if key in self.places:
+                ids[draft.id] = self.place(self.places[key], span)
+                continue
+            same = next((e for e in self.entries if key in e.forms), None)
+            if same is not None:
+                ids[draft.id] = same.actor.id
+                continue
+            surface = self.text[span[0] : span[1]]
+            aliases = []
+            for alias in draft.aliases:
+                hit = index.find(alias, segment.start, segment.end)
+                if hit is not None and normalize(self.text[hit.start : hit.end]) != key:
+                    aliases.append(self.text[hit.start : hit.end])
+            actor = Actor(
+                id=unique_id(draft.id, {e.actor.id for e in self.entries}),
+                name=surface,
+                name_en=draft.name_en or surface,
+                kind=draft.kind,
+                role=draft.role,
+                anonymous=draft.anonymous,
+                aliases=list(dict.fromkeys(aliases)),
+            )
+            entry = _Entry(actor, {key, *(normalize(a) for a in aliases)})
+            self.entries.append(entry)
+            ids[draft.id] = actor.id
+            self.model_named.add(actor.id)
+        for draft in drafts:
+            mine, target = ids.get(draft.id), ids.get(draft.affiliation or "")
+            if mine and target and mine != target:
+                entry = next(e for e in self.entries if e.actor.id == mine)
+                if entry.actor.affiliation is None:
+                    entry.actor.affiliation = target
+
+    def place(self, place: Place, span: Span) -> str:
+        """The actor of a country or bloc, written at `span`, created on first mention."""
+        surface = self.text[span[0] : span[1]]
+        entry = self.by_place.get(place.name_en)
+        if entry is None:
+            actor = Actor(
+                id=unique_id(place.name_en, {e.actor.id for e in self.entries}),
+                name=surface,
+                name_en=place.name_en,
+                kind="organization" if place.kind == "organization" else "country",
+            )
+            entry = _Entry(actor, {normalize(surface)})
+            self.entries.append(entry)
+            self.by_place[place.name_en] = entry
+        elif normalize(surface) not in entry.forms:
+            entry.forms.add(normalize(surface))
+            entry.actor.aliases.append(surface)
+        return entry.actor.id
+
+    def resolve(self, span: Span) -> str:
+        """The id of the actor the phrase at `span` names, creating it if it is new."""
+        start, end = _unwrap(self.text, span)
+        surface = self.text[start:end]
+        key = normalize(surface)
+        for entry in reversed(self.entries):
+            if key in entry.forms:
+                return entry.actor.id
+        if key in self.places:  # "قطر قالت", "Washington said": the country speaks
+            return self.place(self.places[key], (start, end))
+        target = self._refers_to(key) or self._fuller_name_of(key)
+        if target is not None:
+            if len(key.split()) > len(normalize(target.actor.name).split()) and (
+                self.lex.language == "en" and surface[:1].isupper()
+            ):  # "Vladimir V. Putin" after "Mr. Putin": the fullest name is the name
+                target.actor.aliases.append(target.actor.name)
+                target.actor.name = target.actor.name_en = surface
+                target.forms.add(key)
+                return target.actor.id
+            target.forms.add(key)
+            if surface not in target.actor.aliases and surface != target.actor.name:
+                target.actor.aliases.append(surface)
+            return target.actor.id
+        actor = Actor(
+            id=unique_id(surface, {e.actor.id for e in self.entries}),
+            name=surface,
+            name_en=surface,
+            kind=self._kind(key),
+            anonymous=self._anonymous(surface, key),
+        )
+        self.entries.append(_Entry(actor, {key}))
+        return actor.id
+
+    def _refers_to(self, key: str) -> _Entry | None:
+        """The latest actor a short definite phrase refers to ("المصدر", "the official", "Hof")."""
+        words = key.split()
+        if not words:
+            return None
+        for entry in reversed(self.entries):  # "كيري" after "جون كيري": a surname
+            if entry.actor.kind == "person" and not entry.actor.anonymous and len(words) == 1:
+                name = normalize(entry.actor.name).split()
+                if len(name) > 1 and name[-1] == words[0]:
+                    return entry
+        if self.lex.language == "ar":
+            head = words[0]
+            if len(words) <= 2 and head.startswith("ال") and len(head) > 3:
+                bare = head[2:]
+                for entry in reversed(self.entries):
+                    names = " ".join(entry.forms).split()
+                    if (
+                        bare in names
+                        or head in names
+                        or (bare in self.lex.source_nouns and entry.actor.anonymous)
+                    ):
+                        return entry
+            return None
+        content = [w for w in words if w not in _DETERMINERS and w.rstrip(".") not in _TITLES]
+        if not content or len(content) > 2:
+            return None
+        last = content[-1]
+        definite = words[0] in ("the", "this", "that")
+        for entry in reversed(self.entries):
+            for form in entry.forms:
+                tail = form.split()[-1] if form.split() else ""
+                if last == tail and (definite or len(content) == 1 or words[0] in _TITLES):
+                    return entry
+        return None
+
+    def _fuller_name_of(self, key: str) -> _Entry | None:
+        """An earlier short form ("Mr. Putin", "Putin") of the full name `key` (English)."""
+        words = key.split()
+        if self.lex.language != "en" or len(words) < 2:
+            return None
+        for entry in reversed(self.entries):
+            if entry.actor.kind in ("country", "organization") or entry.actor.anonymous:
+                continue
+            for form in entry.forms:
+                content = [w for w in form.split() if w.rstrip(".") not in _TITLES]
+                if len(content) == 1 and content[0] == words[-1]:
+                    return entry
+        return None
+
+    def _kind(self, key: str) -> ActorKind:
+        lex = self.lex
+        words = key.split()
+        if lex.language == "ar":  # "الوكالة" is a "وكالة": compare without the article
+            words = [w.removeprefix("ال") if len(w) > 4 else w for w in words]
+        if lex.language == "en" and words and words[-1] in _ORG_WORDS:
+            return "organization"
+        if any(w in lex.media_nouns for w in words) or key in lex.media_nouns:
+            return "media"
+        if any(w in lex.organization_nouns for w in words) or key in lex.organization_nouns:
+            return "organization"
+        if any(w in lex.group_nouns for w in words[:2]):
+            return "group"
+        return "person"
+
+    def _anonymous(self, surface: str, key: str) -> bool:
+        words = key.split()
+        lex = self.lex
+        sourced = any(
+            w in lex.source_nouns or w.removeprefix("ال") in lex.source_nouns for w in words
+        )
+        if lex.language == "en":
+            named = any(w[:1].isupper() for w in surface.split()[1:]) or (
+                surface[:1].isupper()
+                and words[0] not in _DETERMINERS
+                and words[0] not in lex.source_nouns
+            )
+            return sourced and not named
+        return sourced
+
+    def place_ids(self) -> set[str]:
+        return {e.actor.id for e in self.by_place.values()}
+
+    def actors(self) -> list[Actor]:
+        return [e.actor for e in self.entries]
+
+
+def _unwrap(text: str, span: Span) -> Span:
+    """A name as written, without quotation marks around it («رويترز» → رويترز)."""
+    start, end = span
+    while start < end and text[start] in "«“\"'„‹":
+        start += 1
+    while end > start and text[end - 1] in "»”\"'›":
+        end -= 1
+    return start, end
+
+
+def canonical_name(actor: Actor, place: Place) -> None:
+    """Name a country by its first listed form the text uses ("قطر" over "القطري")."""
+    written = [actor.name, *actor.aliases]
+    order = {normalize(f): k for k, f in enumerate(place.forms)}
+    best = min(written, key=lambda w: order.get(normalize(w), len(order)))
+    if best != actor.name:
+        actor.aliases = [w for w in written if w != best]
+        actor.name = best
+
+
+def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
+    """Runs of two or more capitalized words ("Vladimir V. Putin", "State Department").
+
+    A run may hold initials and lower-case connectors ("bin", "of") between capitals;
+    leading function words ("The", "But") are not part of it. Single capitalized
+    words are left to coreference ("Putin" after "Vladimir V. Putin").
+    """
+    out: list[Span] = []
+    for sent in sentences:
+        toks = tokens(text, sent.start, sent.end)
+        i = 0
+        while i < len(toks):
+            j = i
+            run: list[int] = []
+            while j < len(toks):
+                raw = text[toks[j].start : toks[j].end]
+                if _NAME_WORD.match(raw) and (toks[j].word not in _NOT_NAMES or run):
+                    run.append(j)
+                elif (
+                    run
+                    and toks[j].word in _CONNECTORS
+                    and j + 1 < len(toks)
+                    and (_NAME_WORD.match(text[toks[j + 1].start : toks[j + 1].end]))
+                ):
+                    pass
+                else:
+                    break
+                if toks[j].after and toks[j].after.strip(".") and j > i:
+                    j += 1
+                    break  # a comma or a quote ends the name
+                j += 1
+            while run and toks[run[0]].word in _NOT_NAMES:
+                run.pop(0)
+            while run and toks[run[-1]].word in _NOT_NAMES | _CONNECTORS:
+                run.pop()
+            caps = [
+                k for k in run if not re.fullmatch(r"[A-Z]\.", text[toks[k].start : toks[k].end])
+            ]
+            if len(caps) >= 2 and not all(toks[k].word in _NOT_NAMES for k in run):
+                out.append((toks[run[0]].start, toks[run[-1]].end))
+            i = max(j, i + 1)
+    return out
+
+
+def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tuple[Span, Place]]:
+    """Every word-bounded mention of a country or bloc in the segment, in reading order.
+
+    English forms match case-sensitively ("US", never "us"); Arabic forms match whole
+    words after normalization, with the clitics و ب ل ف ك fused in front ("وقطر",
+    "للسعودية").
+    """
+    out: list[tuple[Span, Place]] = []
+    chunk = text[segment.start : segment.end]
+    if gazetteer.language == "en":
+        for place in gazetteer.places:
+            for form in place.forms:
+                for m in re.finditer(rf"(?<![\w.]){re.escape(form)}(?![\w])", chunk):
+                    out.append(((segment.start + m.start(), segment.start + m.end()), place))
+    else:
+        toks = tokens(text, segment.start, segment.end)
+        forms = [(normalize(f).split(), p) for p in gazetteer.places for f in p.forms]
+        forms.sort(key=lambda fp: len(fp[0]), reverse=True)
+        taken: set[int] = set()
+        for i in range(len(toks)):
+            if i in taken:
+                continue
+            for words, place in forms:
+                n = len(words)
+                window = [t.word for t in toks[i : i + n]]
+                if len(window) < n or window[1:] != words[1:]:
+                    continue
+                head = window[0]
+                variants = {c + words[0] for c in _AR_CLITICS}
+                if words[0].startswith("ال"):
+                    variants |= {c + "ل" + words[0][1:] for c in ("", "و", "ف")}  # للسعودية
+                if head in variants:
+                    start = toks[i].start + (len(head) - len(words[0]) if head != words[0] else 0)
+                    out.append(((start, toks[i + n - 1].end), place))
+                    taken.update(range(i, i + n))
+                    break
+    out.sort(key=lambda sp: sp[0])
+    return out
