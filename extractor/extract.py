@@ -262,10 +262,10 @@ class Extractor:
         quarantine_injection(article, sentences)
         return article, results
 
-    def _actors_chunk(
-        self, index: TextIndex, sentences: list[Sentence], window: range
-    ) -> ChunkResult:
-        """Step one of the two-step prompt alone: who is in this chunk, grounded."""
+    def _actor_step(
+        self, index: TextIndex, sentences: list[Sentence], window: range, *, affiliations: bool
+    ) -> tuple[Chunk, list[Message], CallResult[ActorsDraft]]:
+        """The chunk, its step-one messages and answer: who is in it (constrained on llama.cpp)."""
         chunk = Chunk(index=index, sentences=[sentences[i] for i in window], first=window.start + 1)
         messages = self.prompt.messages(number_sentences(list(chunk.sentences), chunk.first))
         constrain = self.settings.constrained
@@ -273,8 +273,15 @@ class Extractor:
         one = self._call(
             messages,
             actors_model(names) if constrain else ActorsDraft,
-            lambda draft: actor_problems(draft, chunk, affiliations=False),
+            lambda draft: actor_problems(draft, chunk, affiliations=affiliations),
         )
+        return chunk, messages, one
+
+    def _actors_chunk(
+        self, index: TextIndex, sentences: list[Sentence], window: range
+    ) -> ChunkResult:
+        """Step one of the two-step prompt alone: who is in this chunk, grounded."""
+        chunk, _, one = self._actor_step(index, sentences, window, affiliations=False)
         return ChunkResult(
             draft=ChunkDraft(
                 outlet=one.draft.outlet,
@@ -325,15 +332,8 @@ class Extractor:
         Enum grammars only where the server compiles them (llama.cpp); elsewhere the
         same prompt runs unconstrained and is validated on the client as always.
         """
-        chunk = Chunk(index=index, sentences=[sentences[i] for i in window], first=window.start + 1)
-        messages = self.prompt.messages(number_sentences(list(chunk.sentences), chunk.first))
+        chunk, messages, one = self._actor_step(index, sentences, window, affiliations=True)
         constrain = self.settings.constrained
-        names = name_candidates([c.text for c in chunk.sentences]) if constrain else []
-        one = self._call(
-            messages,
-            actors_model(names) if constrain else ActorsDraft,
-            lambda draft: actor_problems(draft, chunk),
-        )
         grounded = grounded_actors(one.draft, chunk)
         ids = [a.id for a in grounded]
         said = json.dumps(
