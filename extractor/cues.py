@@ -25,7 +25,6 @@ from .normalize import normalize
 
 _EDGE = "\"'“”‘’«»„‹›()[]{}<>،,.;:!?؟؛…-–—|/\\*"
 _CLAUSE_END = (",", "،", ";", "؛", ":", "—", "–", "(", ")")
-_TITLES = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "prof", "president", "minister"}
 _MIN_QUOTED_WORDS = 3
 _IMPLICIT_REACH = 8  # sentences back to the speaker an implicit subject continues
 _AUXILIARIES = frozenset(
@@ -429,7 +428,3 @@ def speech_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -
         if depth > 1:
             depth = 1  # unbalanced marks: one open quotation at most
     return out
-
-
-def is_title_word(word: str) -> bool:
-    return word.lower().rstrip(".") in _TITLES
