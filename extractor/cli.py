@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import json
 import logging
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -71,7 +72,7 @@ def exit_code(exc: ExtractorError) -> int:
 
 def fail(exc: BaseException) -> NoReturn:
     """One line on stderr and the documented exit code: never a traceback."""
-    err.print(Text.assemble(("error: ", "red"), str(exc)), highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error: ", "red"), plain(exc)), highlight=False, soft_wrap=True)
     raise typer.Exit(exit_code(exc) if isinstance(exc, ExtractorError) else 1)
 
 
@@ -147,31 +148,52 @@ def extract(
         _show(article)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(value: object, style: str = "") -> Text:
+    """Any string from the model, the input or a file name, as inert terminal text.
+
+    Rich markup is not interpreted (a statement "[/bold]" or "[link=…]" is just text),
+    and control characters (ANSI/OSC escapes, bidi overrides) are shown as escapes.
+    """
+    text = "" if value is None else str(value)
+    text = _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
+    return Text(text, style=style)
+
+
 def _show(article: Article) -> None:
     meta = article.meta
-    out.rule(f"[bold]{article.title or '(untitled)'}")
+    out.rule(plain(article.title or "(untitled)", "bold"))
     out.print(
-        f"published: {article.published}  outlet: {article.outlet}  "
-        f"dateline: {article.dateline}  language: {article.language}  span: {article.span}"
+        plain(
+            f"published: {article.published}  outlet: {article.outlet}  "
+            f"dateline: {article.dateline}  language: {article.language}  span: {article.span}"
+        )
     )
     table = Table(
         "id", "name", "English", "kind", "role", "affiliation", "anon", "mentions", title="actors"
     )
     for a in article.actors:
         table.add_row(
-            a.id,
-            a.name,
-            a.name_en,
-            a.kind,
-            a.role or "",
-            a.affiliation or "",
-            "yes" if a.anonymous else "",
-            str(len(a.mentions)),
+            *(
+                plain(v)
+                for v in (
+                    a.id,
+                    a.name,
+                    a.name_en,
+                    a.kind,
+                    a.role or "",
+                    a.affiliation or "",
+                    "yes" if a.anonymous else "",
+                    len(a.mentions),
+                )
+            )
         )
     out.print(table)
     table = Table("speakers", "quote", "statement", "span", title="claims")
     for c in article.claims:
-        table.add_row(", ".join(c.speakers), c.quote, c.statement, str(c.span))
+        table.add_row(*(plain(v) for v in (", ".join(c.speakers), c.quote, c.statement, c.span)))
     out.print(table)
     table = Table(
         "participants",
@@ -185,28 +207,39 @@ def _show(article: Article) -> None:
     )
     for m in article.meetings:
         table.add_row(
-            ", ".join(m.participants),
-            ", ".join(m.mediators),
-            m.status,
-            m.format,
-            f"{m.date or ''} ({m.date_text or ''})",
-            m.location or "",
-            m.evidence[:80],
+            *(
+                plain(v)
+                for v in (
+                    ", ".join(m.participants),
+                    ", ".join(m.mediators),
+                    m.status,
+                    m.format,
+                    f"{m.date or ''} ({m.date_text or ''})",
+                    m.location or "",
+                    m.evidence[:80],
+                )
+            )
         )
     out.print(table)
     if article.rejected:
         out.print(
-            f"[yellow]rejected {len(article.rejected)} ungrounded item(s):[/yellow] "
-            + "; ".join(f"{r.kind}: {r.reason}" for r in article.rejected[:5])
+            plain(
+                f"rejected {len(article.rejected)} ungrounded item(s): "
+                + "; ".join(f"{r.kind}: {r.reason}" for r in article.rejected[:5]),
+                "yellow",
+            )
         )
     for note in article.notes:
-        out.print(f"[dim]note: {note}[/dim]")
+        out.print(plain(f"note: {note}", "dim"))
     if meta:
         out.print(
-            f"[dim]{meta.model} · prompt {meta.prompt}@{meta.prompt_hash} · "
-            f"{meta.usage.prompt_tokens}+{meta.usage.completion_tokens} tokens · "
-            f"{meta.llm_calls} LLM call(s), {meta.cache_hits} cache hit(s) · "
-            f"{meta.latency_s:.1f}s[/dim]"
+            plain(
+                f"{meta.model} · {meta.strategy} · prompt {meta.prompt}@{meta.prompt_hash} · "
+                f"{meta.usage.prompt_tokens}+{meta.usage.completion_tokens} tokens · "
+                f"{meta.llm_calls} LLM call(s), {meta.cache_hits} cache hit(s) · "
+                f"{meta.latency_s:.1f}s",
+                "dim",
+            )
         )
 
 

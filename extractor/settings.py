@@ -34,6 +34,20 @@ _ENV = {
 }
 
 
+def _check_base_url(url: str) -> None:
+    """An http(s) URL with a host and, if any, a valid port (credentials never echoed)."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port  # raises ValueError for "host:99999" or "host:abc"
+    except ValueError:
+        raise ConfigError("base URL has an invalid port") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        scheme = f" (scheme {parts.scheme!r})" if parts.scheme else ""
+        raise ConfigError(f"base URL must be http(s)://host[:port][/path]{scheme}")
+
+
 @dataclass(frozen=True)
 class Settings:
     model: str | None = None
@@ -63,6 +77,8 @@ class Settings:
             raise ConfigError(
                 f"unknown strategy {self.strategy!r}; known strategies: {list(STRATEGIES)}"
             )
+        if self.base_url is not None:
+            _check_base_url(self.base_url)
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}; known modes: {list(MODES)}")
         check_prompt_name(self.prompt)

@@ -67,3 +67,21 @@ def test_the_eval_group_is_plugged_in_through_its_entry_point() -> None:
     assert out.returncode == 0, out.stderr
     for command in ("run", "score", "compare", "record", "replay", "rescore", "bench", "check"):
         assert command in out.stdout
+
+
+def test_the_view_prints_model_and_input_strings_as_inert_text(capsys) -> None:
+    """Markup from the model is text, and escapes from it never reach the terminal."""
+    from extractor.cli import _show
+    from extractor.models import Actor, Article, Claim
+
+    hostile = "[/bold] [link=http://example.invalid]click[/link] \x1b]8;;http://x\x07 \u202e"
+    article = Article(
+        title="[red]T[/red]",
+        actors=[Actor(id="a", name="A", name_en="A", kind="person", role=hostile)],
+        claims=[Claim(speakers=["a"], statement=hostile, evidence="e", quote="direct")],
+    )
+    _show(article)  # a bare "[/bold]" would raise a MarkupError here
+    printed = capsys.readouterr().out
+    assert "[/bold]" in printed and "[red]T[/red]" in printed
+    assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed
+    assert "\\x1b" in printed  # shown, as an escape

@@ -55,3 +55,30 @@ def test_constrained_decoding_is_a_setting_on_grammar_backends_only() -> None:
 
 def test_the_api_key_is_not_in_repr() -> None:
     assert "sk-secret" not in repr(Settings(api_key="sk-secret"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "ftp://host/v1",
+        "localhost:8080",
+        "http://",
+        "http://host:99999/v1",
+        "http://host:abc/v1",
+    ],
+)
+def test_a_bad_base_url_is_a_config_error_at_once(url: str) -> None:
+    with pytest.raises(ConfigError, match="base URL"):
+        Settings(base_url=url)
+
+
+def test_a_bad_base_url_error_does_not_echo_credentials() -> None:
+    with pytest.raises(ConfigError) as info:
+        Settings(base_url="ftp://user:sk-secret@host/v1")
+    assert "sk-secret" not in str(info.value)
+
+
+def test_good_base_urls_pass() -> None:
+    for url in ("http://127.0.0.1:8080/v1", "https://api.example.com/v1"):
+        assert Settings(base_url=url).base_url == url
