@@ -251,7 +251,7 @@ class Extractor:
                 self._actors_chunk(index, sentences, window)
                 for window in chunk_sentences(sentences, self.settings.chunk_chars)
             ]
-        named = [a for r in results for a in r.draft.actors]
+        named = [a for r in results for a in r.draft.actors] if results else None
         article = rules_article(index, segment, sentences, published=published, named=named)
         for r in results:
             for value, name in ((r.draft.outlet, "outlet"), (r.draft.dateline, "dateline")):

@@ -36,11 +36,12 @@ def rules_article(
     sentences: Sequence[Sentence],
     *,
     published: str | None = None,
-    named: Sequence[ActorDraft] = (),
+    named: Sequence[ActorDraft] | None = None,
 ) -> Article:
     """One article from its sentences by rules: actors, claims and meetings, all grounded.
 
-    `named` are actors a model read in the text (the `cues` strategy): they join the
+    `named` are actors a model read in the text (the `cues` strategy; None for `rules`,
+    which asks no model): they join the
     actor book first, with their English names, so speakers and meeting parties can
     be resolved to them ("كيري" → "جون كيري", John Kerry).
     """
@@ -56,7 +57,7 @@ def rules_article(
             *segment.notes,
             (
                 "cues strategy: actors named by the model, claims and meetings by cues"
-                if named
+                if named is not None
                 else "rules strategy: no model"
             )
             + "; statements are the evidence sentences",
