@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from .assemble import unique_id
 from .cues import tokens
@@ -420,6 +421,25 @@ def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
     return out
 
 
+@cache
+def _arabic_heads(gazetteer: Gazetteer) -> dict[str, list[tuple[list[str], Place]]]:
+    """Each written first word (with its clitics) → the forms it can start, longest first.
+
+    One dictionary look-up per token instead of a pass over every form: the cost of
+    finding places stays linear in the text.
+    """
+    forms = [(normalize(f).split(), p) for p in gazetteer.places for f in p.forms]
+    forms.sort(key=lambda fp: len(fp[0]), reverse=True)
+    heads: dict[str, list[tuple[list[str], Place]]] = {}
+    for words, place in forms:
+        variants = {c + words[0] for c in _AR_CLITICS}
+        if words[0].startswith("ال"):
+            variants |= {c + "ل" + words[0][1:] for c in ("", "و", "ف")}  # للسعودية
+        for variant in variants:
+            heads.setdefault(variant, []).append((words, place))
+    return heads
+
+
 def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tuple[Span, Place]]:
     """Every word-bounded mention of a country or bloc in the segment, in reading order.
 
@@ -436,25 +456,20 @@ def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tu
                     out.append(((segment.start + m.start(), segment.start + m.end()), place))
     else:
         toks = tokens(text, segment.start, segment.end)
-        forms = [(normalize(f).split(), p) for p in gazetteer.places for f in p.forms]
-        forms.sort(key=lambda fp: len(fp[0]), reverse=True)
+        heads = _arabic_heads(gazetteer)
         taken: set[int] = set()
-        for i in range(len(toks)):
+        for i, tok in enumerate(toks):
             if i in taken:
                 continue
-            for words, place in forms:
+            for words, place in heads.get(tok.word, ()):
                 n = len(words)
                 window = [t.word for t in toks[i : i + n]]
                 if len(window) < n or window[1:] != words[1:]:
                     continue
                 head = window[0]
-                variants = {c + words[0] for c in _AR_CLITICS}
-                if words[0].startswith("ال"):
-                    variants |= {c + "ل" + words[0][1:] for c in ("", "و", "ف")}  # للسعودية
-                if head in variants:
-                    start = toks[i].start + (len(head) - len(words[0]) if head != words[0] else 0)
-                    out.append(((start, toks[i + n - 1].end), place))
-                    taken.update(range(i, i + n))
-                    break
+                start = tok.start + (len(head) - len(words[0]) if head != words[0] else 0)
+                out.append(((start, toks[i + n - 1].end), place))
+                taken.update(range(i, i + n))
+                break
     out.sort(key=lambda sp: sp[0])
     return out
