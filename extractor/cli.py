@@ -43,6 +43,33 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+DISTRIBUTION = "extractor-news"  # the PyPI name; the import package is `extractor`
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+        try:
+            number = version(DISTRIBUTION)
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            number = "unknown (not installed)"
+        out.print(f"{DISTRIBUTION} {number}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Typed, grounded records (actors, claims, meetings) from news articles."""
+
+
 Model = Annotated[str | None, typer.Option(help="Model name on the backend.")]
 BaseUrl = Annotated[str | None, typer.Option(help="OpenAI-compatible server, e.g. vLLM/Ollama.")]
 PromptOpt = Annotated[str | None, typer.Option("--prompt", help="Prompt version (prompts/NAME).")]

@@ -47,7 +47,7 @@ def _part_paths() -> list[Path]:
         except ModuleNotFoundError as exc:
             raise ModelUnavailableError(
                 f"embedded model part {n} is not installed; run "
-                "`pip install 'extractor[local]'`, pass --gguf PATH, or point "
+                "`pip install 'extractor-news[local]'`, pass --gguf PATH, or point "
                 "--base-url at an OpenAI-compatible server"
             ) from exc
         paths.append(Path(str(root.joinpath(_PART_FILE.format(n=n)))))
@@ -129,7 +129,7 @@ def start_server(
         import xllamacpp
     except ImportError as exc:
         raise ModelUnavailableError(
-            "the embedded runtime needs xllamacpp: `pip install 'extractor[local]'`"
+            "the embedded runtime needs xllamacpp: `pip install 'extractor-news[local]'`"
         ) from exc
     path = Path(gguf) if gguf else embedded_gguf()
     if not path.is_file():

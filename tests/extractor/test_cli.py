@@ -85,3 +85,9 @@ def test_the_view_prints_model_and_input_strings_as_inert_text(capsys) -> None:
     assert "[/bold]" in printed and "[red]T[/red]" in printed
     assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed
     assert "\\x1b" in printed  # shown, as an escape
+
+
+def test_version_names_the_pypi_distribution_not_the_unrelated_extractor() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith("extractor-news ")
