@@ -236,6 +236,7 @@ def replay_extractor(
         model=EMBEDDED_MODEL_NAME,
         compact_json=True,
         transport_attempts=1,
+        stream=False,  # the cassettes hold unstreamed answers
         **{k: v for k, v in options.items() if v is not None},
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import (
+    BackendConfigError,
     ConfigError,
     ExtractionError,
     ExtractorError,
@@ -21,14 +22,26 @@ from .errors import (
     TruncatedOutputError,
     ValidationFailedError,
 )
-from .extract import Extractor
+from .extract import Extractor, Progress
 from .inputs import html_to_text
-from .models import Actor, Article, Claim, Document, ExtractionMeta, Meeting, Rejected, Usage
+from .models import (
+    Actor,
+    Article,
+    ArticleError,
+    Claim,
+    Document,
+    ExtractionMeta,
+    Meeting,
+    Rejected,
+    Usage,
+)
 from .settings import Settings
 
 __all__ = [
     "Actor",
     "Article",
+    "ArticleError",
+    "BackendConfigError",
     "Claim",
     "ConfigError",
     "Document",
@@ -39,6 +52,7 @@ __all__ = [
     "InputError",
     "Meeting",
     "ModelUnavailableError",
+    "Progress",
     "Rejected",
     "Settings",
     "TransportError",

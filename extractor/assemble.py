@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 
 from .dates import find_published, resolve_date
 from .drafts import ActorDraft, ChunkDraft, ClaimDraft, MeetingDraft
+from .errors import ExtractorError
 from .grounding import Match, TextIndex
-from .models import Actor, Article, Claim, Meeting, Rejected
+from .models import Actor, Article, ArticleError, Claim, Meeting, Rejected, Usage
 from .normalize import normalize
 from .segment import Segment, Sentence
 
@@ -301,6 +302,30 @@ def assemble(
         span=(segment.start, segment.end),
         rejected=builder.rejected,
         notes=notes,
+    )
+
+
+def failed_article(
+    index: TextIndex, segment: Segment, exc: ExtractorError, latency: float
+) -> Article:
+    """The record of an article that could not be extracted: where it is, and why.
+
+    It keeps its place among the input's articles, so a caller sees that it exists
+    and failed, and the articles that succeeded are not thrown away with it.
+    """
+    text = index.text
+    usage = getattr(exc, "usage", None)
+    return Article(
+        title=title_of(text, segment),
+        language=detect_language(text[segment.start : segment.end]),
+        span=(segment.start, segment.end),
+        notes=[f"extraction failed after {latency:.0f} s: {exc}"],
+        error=ArticleError(
+            type=type(exc).__name__,
+            message=str(exc),
+            usage=Usage(**usage) if isinstance(usage, dict) else Usage(),
+            attempts=int(getattr(exc, "attempts", 0) or 0),
+        ),
     )
 
 

@@ -3,6 +3,7 @@
     ExtractorError
     ├── InputError            bad input, raised before any LLM call
     ├── ConfigError           bad settings (unknown prompt, missing file)
+    │   └── BackendConfigError    the backend refused the key, or has no such model
     ├── ModelUnavailableError the embedded model or a server cannot be reached/started
     └── ExtractionError       the LLM could not produce a valid record
         ├── TransportError    429/5xx/timeouts/connection, after all retries
@@ -35,6 +36,22 @@ class InputError(ExtractorError):
 
 class ConfigError(ExtractorError):
     """A setting is wrong (unknown prompt name, missing GGUF, bad URL)."""
+
+
+class BackendConfigError(ConfigError):
+    """The backend answered, but refused what it was configured with (401/403/404).
+
+    A wrong key, an unknown model or a base URL missing its `/v1` is fixed by the
+    user, not by retrying: `status_code` and the backend's own (sanitised) message
+    say which.
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int | None, backend_message: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.backend_message = backend_message
 
 
 class ModelUnavailableError(ExtractorError):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import jiter
 from pydantic import BaseModel, ValidationError
 
-from .assemble import assemble, quarantine_injection
+from .assemble import assemble, failed_article, quarantine_injection
 from .cache import CompletionCache, cache_key
 from .constrain import actors_model, events_model, name_candidates
 from .drafts import (
@@ -39,7 +39,9 @@ from .drafts import (
 )
 from .errors import (
     ExtractionError,
+    ExtractorError,
     InputError,
+    ModelUnavailableError,
     TruncatedOutputError,
     ValidationFailedError,
 )
@@ -83,6 +85,55 @@ class CallResult(Generic[D]):
     cache_hit: bool = False
     llm_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Progress:
+    """What a long extraction is doing, for a caller that shows it (the CLI does)."""
+
+    article: int  # 1-based, of `articles`
+    articles: int
+    stage: str  # "actors", "claims and meetings", "rules"
+    chunk: int  # 1-based, of `chunks`
+    chunks: int
+    tokens: int  # streamed so far in this call
+    elapsed: float  # seconds since this article started
+
+
+@dataclass(kw_only=True)
+class Run:
+    """One article's extraction under way: its deadline, and who hears of its progress.
+
+    Passed down explicitly to every LLM call of the article, so the per-article
+    deadline bounds all of them (re-asks and transport retries included).
+    """
+
+    article: int = 1
+    articles: int = 1
+    deadline_at: float | None = None
+    on_progress: Callable[[Progress], None] | None = None
+    started: float = field(default_factory=time.monotonic)
+    stage: str = ""
+    chunk: int = 1
+    chunks: int = 1
+
+    def at(self, stage: str, chunk: int = 1, chunks: int = 1) -> None:
+        self.stage, self.chunk, self.chunks = stage, chunk, chunks
+        self.tell(0)
+
+    def tell(self, tokens: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(
+                Progress(
+                    article=self.article,
+                    articles=self.articles,
+                    stage=self.stage,
+                    chunk=self.chunk,
+                    chunks=self.chunks,
+                    tokens=tokens,
+                    elapsed=time.monotonic() - self.started,
+                )
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,6 +204,9 @@ class Extractor:
                     api_key=s.api_key,
                     mode=s.mode,
                     timeout=s.timeout,
+                    stall_timeout=s.stall_timeout,
+                    stream=s.stream,
+                    max_response_bytes=s.max_response_bytes,
                     transport_attempts=s.transport_attempts,
                     http_client=self._http_client,
                     compact_json=s.grammar_backend,
@@ -174,11 +228,20 @@ class Extractor:
 
     # ------------------------------------------------------------------ public
     def extract_articles(
-        self, text: str | bytes, *, published: str | None = None, main_only: bool = False
+        self,
+        text: str | bytes,
+        *,
+        published: str | None = None,
+        main_only: bool = False,
+        on_progress: Callable[[Progress], None] | None = None,
     ) -> list[Article]:
         """Articles of the input, main first; bad input raises before any LLM call.
 
         `main_only` extracts the main article alone: appended items cost no call.
+        An article whose extraction fails is returned as a failed article (`error`
+        set, no items) next to the ones that succeeded, so finished work is never
+        thrown away; only when every article fails is the first error raised.
+        `on_progress` hears each stage and streamed token, for a progress display.
         """
         s = self.settings
         text = check_text(text, max_chars=s.max_chars, chunking=True)
@@ -189,34 +252,67 @@ class Extractor:
             )
         index = TextIndex(text)
         segments = split_articles(text)
-        articles = []
-        for segment in segments[:1] if main_only else segments:
-            started = time.monotonic()
-            sentences = split_sentences(text, segment)
-            if not sentences:
-                continue
-            if s.strategy != "two-step":
-                article, results = self._by_cues(index, segment, sentences, published)
-                article.meta = self._meta(results, time.monotonic() - started)
-                articles.append(article)
-                continue
-            results = [
-                self._extract_chunk(index, sentences, window)
-                for window in chunk_sentences(sentences, s.chunk_chars)
-            ]
-            article = assemble(
-                index, segment, sentences, [r.draft for r in results], published=published
+        chosen = [
+            (segment, sentences)
+            for segment in (segments[:1] if main_only else segments)
+            if (sentences := split_sentences(text, segment))
+        ]
+        articles: list[Article] = []
+        first_error: ExtractorError | None = None
+        for k, (segment, sentences) in enumerate(chosen, 1):
+            run = Run(
+                article=k,
+                articles=len(chosen),
+                deadline_at=time.monotonic() + s.deadline if s.deadline else None,
+                on_progress=on_progress,
             )
-            quarantine_injection(article, sentences)
-            for r in results:
-                article.notes.extend(r.notes)
-            article.meta = self._meta(results, time.monotonic() - started)
-            articles.append(article)
+            try:
+                articles.append(self._article(index, segment, sentences, published, run))
+            except (ExtractionError, ModelUnavailableError) as exc:
+                first_error = first_error or exc
+                articles.append(failed_article(index, segment, exc, time.monotonic() - run.started))
+        if first_error is not None and all(a.error is not None for a in articles):
+            raise first_error
         return articles
 
-    def extract_article(self, text: str | bytes, *, published: str | None = None) -> Article:
+    def _article(
+        self,
+        index: TextIndex,
+        segment: Segment,
+        sentences: list[Sentence],
+        published: str | None,
+        run: Run,
+    ) -> Article:
+        s = self.settings
+        if s.strategy != "two-step":
+            article, results = self._by_cues(index, segment, sentences, published, run)
+            article.meta = self._meta(results, time.monotonic() - run.started)
+            return article
+        windows = chunk_sentences(sentences, s.chunk_chars)
+        results = []
+        for n, window in enumerate(windows, 1):
+            run.chunk, run.chunks = n, len(windows)
+            results.append(self._extract_chunk(index, sentences, window, run))
+        article = assemble(
+            index, segment, sentences, [r.draft for r in results], published=published
+        )
+        quarantine_injection(article, sentences)
+        for r in results:
+            article.notes.extend(r.notes)
+        article.meta = self._meta(results, time.monotonic() - run.started)
+        return article
+
+    def extract_article(
+        self,
+        text: str | bytes,
+        *,
+        published: str | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> Article:
         """The main article of the input (appended "read also" items are not extracted)."""
-        articles = self.extract_articles(text, published=published, main_only=True)
+        articles = self.extract_articles(
+            text, published=published, main_only=True, on_progress=on_progress
+        )
         if not articles:
             raise InputError("the input has no sentence to extract from", reason="empty")
         return articles[0]
@@ -238,6 +334,7 @@ class Extractor:
         segment: Segment,
         sentences: list[Sentence],
         published: str | None,
+        run: Run,
     ) -> tuple[Article, list[ChunkResult]]:
         """The cue strategies: rules alone, or rules over the actors the model names.
 
@@ -247,10 +344,12 @@ class Extractor:
         """
         results = []
         if self.settings.strategy == "cues":
-            results = [
-                self._actors_chunk(index, sentences, window)
-                for window in chunk_sentences(sentences, self.settings.chunk_chars)
-            ]
+            windows = chunk_sentences(sentences, self.settings.chunk_chars)
+            for n, window in enumerate(windows, 1):
+                run.chunk, run.chunks = n, len(windows)
+                results.append(self._actors_chunk(index, sentences, window, run))
+        else:
+            run.at("rules")
         named = [a for r in results for a in r.draft.actors] if results else None
         article = rules_article(index, segment, sentences, published=published, named=named)
         for r in results:
@@ -263,25 +362,33 @@ class Extractor:
         return article, results
 
     def _actor_step(
-        self, index: TextIndex, sentences: list[Sentence], window: range, *, affiliations: bool
+        self,
+        index: TextIndex,
+        sentences: list[Sentence],
+        window: range,
+        run: Run,
+        *,
+        affiliations: bool,
     ) -> tuple[Chunk, list[Message], CallResult[ActorsDraft]]:
         """The chunk, its step-one messages and answer: who is in it (constrained on llama.cpp)."""
         chunk = Chunk(index=index, sentences=[sentences[i] for i in window], first=window.start + 1)
         messages = self.prompt.messages(number_sentences(list(chunk.sentences), chunk.first))
         constrain = self.settings.constrained
         names = name_candidates([c.text for c in chunk.sentences]) if constrain else []
+        run.at("actors", run.chunk, run.chunks)
         one = self._call(
             messages,
             actors_model(names) if constrain else ActorsDraft,
             lambda draft: actor_problems(draft, chunk, affiliations=affiliations),
+            run,
         )
         return chunk, messages, one
 
     def _actors_chunk(
-        self, index: TextIndex, sentences: list[Sentence], window: range
+        self, index: TextIndex, sentences: list[Sentence], window: range, run: Run
     ) -> ChunkResult:
         """Step one of the two-step prompt alone: who is in this chunk, grounded."""
-        chunk, _, one = self._actor_step(index, sentences, window, affiliations=False)
+        chunk, _, one = self._actor_step(index, sentences, window, run, affiliations=False)
         return ChunkResult(
             draft=ChunkDraft(
                 outlet=one.draft.outlet,
@@ -325,14 +432,14 @@ class Extractor:
         return out
 
     def _extract_chunk(
-        self, index: TextIndex, sentences: list[Sentence], window: range
+        self, index: TextIndex, sentences: list[Sentence], window: range, run: Run
     ) -> ChunkResult:
         """Actors first; then claims and meetings, citing only grounded actor ids.
 
         Enum grammars only where the server compiles them (llama.cpp); elsewhere the
         same prompt runs unconstrained and is validated on the client as always.
         """
-        chunk, messages, one = self._actor_step(index, sentences, window, affiliations=True)
+        chunk, messages, one = self._actor_step(index, sentences, window, run, affiliations=True)
         constrain = self.settings.constrained
         grounded = grounded_actors(one.draft, chunk)
         ids = [a.id for a in grounded]
@@ -340,11 +447,13 @@ class Extractor:
             one.draft.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")
         )
         second = self.prompt.step2_messages(messages, said, [(a.id, a.name) for a in grounded])
+        run.at("claims and meetings", run.chunk, run.chunks)
         try:
             two = self._call(
                 second,
                 events_model(ids) if constrain else EventsDraft,
                 lambda draft: event_problems(draft, ids, chunk),
+                run,
             )
         except ExtractionError as exc:  # step one's tokens were spent too: report them
             exc.usage = (one.usage + Usage(**exc.usage)).model_dump()
@@ -365,7 +474,11 @@ class Extractor:
         )
 
     def _call(
-        self, messages: list[Message], model: type[D], problems: Callable[[D], list[str]]
+        self,
+        messages: list[Message],
+        model: type[D],
+        problems: Callable[[D], list[str]],
+        run: Run,
     ) -> CallResult[D]:
         """One structured call: cache, then attempts with re-asks and the truncation policy."""
         s = self.settings
@@ -406,6 +519,8 @@ class Extractor:
                 max_tokens=max_tokens,
                 temperature=s.temperature,
                 extra_body=extra,
+                deadline_at=run.deadline_at,
+                on_token=run.tell,
             )
             usage += last.usage
             llm_s += last.seconds

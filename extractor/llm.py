@@ -8,20 +8,34 @@ Instructor parse. Validation re-asks and truncation handling live one level up
   with jitter, honoring Retry-After; the openai SDK's own retries are off;
 * validation: the caller re-asks with the latest errors only;
 * truncation: reported as `finish_reason == "length"`, never retried blindly.
+
+Time is measured by progress, not by a fixed timeout: answers are streamed, and a
+watchdog cuts the connection only when no token came for `stall_timeout` seconds
+(after a first-token allowance, `timeout`, for prompt processing), when the
+request's deadline passes, or when the response outgrows `max_response_bytes`. A
+slow local model that is still producing tokens is never killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import email.utils
 import json
+import re
+import socket
+import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
+import httpx
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
+from instructor.processing.response import handle_response_model, process_response
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import (
     RetryCallState,
@@ -32,7 +46,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from .errors import TransportError
+from .errors import BackendConfigError, ConfigError, ModelUnavailableError, TransportError
 from .models import Usage
 
 MODES = {
@@ -102,6 +116,185 @@ class _Wait:
         return float(self.backoff(state))
 
 
+class _Cut(Exception):
+    """Raised inside the response stream when the watchdog's byte cap is passed."""
+
+
+class _Watchdog:
+    """Cuts a request's socket when it stalls, outlives its deadline or grows too big.
+
+    httpx's read timeout restarts on every byte, so a server dripping one byte at a
+    time holds a client forever, and a non-streamed answer from a slow model looks
+    like a stall. Progress here is a parsed stream event (a token), not a byte. The
+    socket is captured at connect time (httpcore's trace hook) and shut down from
+    this thread, which wakes the blocked read at once.
+    """
+
+    def __init__(
+        self, *, first_token: float, stall: float, deadline_at: float | None, max_bytes: int
+    ) -> None:
+        self.first_token = first_token
+        self.stall = stall
+        self.deadline_at = deadline_at
+        self.max_bytes = max_bytes
+        self.reason: str | None = None
+        self.kind = ""
+        self.tokens = 0
+        self.bytes = 0
+        self._started = time.monotonic()
+        self._last: float | None = None
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="llm-watchdog", daemon=True)
+
+    def __enter__(self) -> _Watchdog:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+
+    # -- hooks
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event == "connection.connect_tcp.complete":
+            self._adopt(info.get("return_value"))
+
+    def adopt_response(self, response: httpx.Response) -> None:
+        """Called when headers arrive: take the socket (kept-alive too) and cap the body."""
+        self._adopt(response.extensions.get("network_stream"))
+        response.stream = _CappedStream(cast(Any, response.stream), self)
+
+    def progress(self) -> None:
+        self.tokens += 1
+        self._last = time.monotonic()
+
+    def count(self, size: int) -> None:
+        self.bytes += size
+        if self.bytes > self.max_bytes:
+            self.cut("too_large", f"the response passed {self.max_bytes} bytes")
+            raise _Cut(self.reason)
+
+    def cut(self, kind: str, reason: str) -> None:
+        with self._lock:
+            if self.reason is None:
+                self.kind, self.reason = kind, reason
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):  # already closed: nothing to wake
+                sock.shutdown(socket.SHUT_RDWR)
+
+    # -- internals
+    def _adopt(self, stream: Any) -> None:
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.append(sock)
+            if self.reason is not None:
+                self.cut(self.kind, self.reason)
+
+    def _run(self) -> None:
+        while not self._done.wait(0.1):
+            now = time.monotonic()
+            if self.deadline_at is not None and now >= self.deadline_at:
+                self.cut("deadline", f"the deadline passed after {now - self._started:.0f} s")
+            elif self._last is None and now - self._started > self.first_token:
+                self.cut("timeout", f"no token in the first {self.first_token:g} s")
+            elif self._last is not None and now - self._last > self.stall:
+                self.cut("stalled", f"no token for {self.stall:g} s after {self.tokens} (stalled)")
+            if self.reason is not None:
+                return
+
+
+class _CappedStream(httpx.SyncByteStream):
+    """A response body that counts its bytes against the watchdog's cap."""
+
+    def __init__(self, inner: httpx.SyncByteStream, watchdog: _Watchdog) -> None:
+        self.inner = inner
+        self.watchdog = watchdog
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.inner:
+            self.watchdog.count(len(chunk))
+            yield chunk
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+_KEYLIKE = re.compile(r"\b(sk|pk|rk|key|api|tok)[-_][A-Za-z0-9_*.\-]{6,}", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+
+
+def backend_message(exc: BaseException, limit: int = 200) -> str | None:
+    """The backend's own error message, made safe to show: one line, no key, short.
+
+    Ollama's "model 'x' not found, try pulling it first" and OpenAI's "Incorrect API
+    key provided" are what a user needs; the status code alone is not.
+    """
+    body = getattr(exc, "body", None)
+    message: Any = None
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message is None and isinstance(body.get("detail"), str):
+            message = body["detail"]
+    elif isinstance(body, str):
+        message = body
+    if not isinstance(message, str) or not message.strip():
+        return None
+    text = _KEYLIKE.sub(lambda m: m.group(1) + "-…", message)
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return text
+
+
+def shown_url(url: str | None) -> str:
+    """A URL fit for a message: no user:password, no query (keys ride there too)."""
+    from urllib.parse import urlsplit, urlunsplit  # noqa: PLC0415
+
+    if not url:
+        return "https://api.openai.com/v1"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+    except ValueError:
+        return "(unreadable URL)"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _is_loopback(url: str | None) -> bool:
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return False
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _refused(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        if "connection refused" in str(seen).lower() or "errno 111" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _unknown_model(status: int | None, message: str | None) -> bool:
+    text = (message or "").lower()
+    return (
+        status in (400, 404)
+        and "model" in text
+        and ("not found" in text or "does not exist" in text or "not exist" in text)
+    )
+
+
 def _usage_of(completion: Any) -> Usage:
     usage = getattr(completion, "usage", None)
     if usage is None:
@@ -165,7 +358,10 @@ class LLM:
         base_url: str | None,
         api_key: str | None,
         mode: str = "json_schema",
-        timeout: float = 600.0,
+        timeout: float = 900.0,
+        stall_timeout: float = 120.0,
+        stream: bool = True,
+        max_response_bytes: int = 8_000_000,
         transport_attempts: int = 6,
         backoff_initial: float = 1.0,
         backoff_max: float = 60.0,
@@ -177,18 +373,44 @@ class LLM:
         self.compact_json = compact_json
         self.base_url = base_url
         self.mode = mode
+        self.timeout = timeout
+        self.stall_timeout = stall_timeout
+        self.stream = stream
+        self.max_response_bytes = max_response_bytes
         self.transport_attempts = transport_attempts
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.transport_deadline = transport_deadline
-        raw = openai.OpenAI(
+        self._local = threading.local()
+        if http_client is None:
+            # No kept-alive connections: each request connects anew, so the watchdog
+            # sees its socket from the start (calls are few and long; nothing is lost).
+            http_client = httpx.Client(
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                limits=httpx.Limits(max_keepalive_connections=0),
+                follow_redirects=True,
+            )
+        http_client.event_hooks["request"].append(self._on_request)
+        http_client.event_hooks["response"].append(self._on_response)
+        self.raw = openai.OpenAI(
             base_url=base_url,
             api_key=api_key or "not-needed",
             max_retries=0,  # tenacity owns transport retries
             timeout=timeout,
             http_client=http_client,
         )
-        self.client = instructor.from_openai(raw, mode=MODES[mode])
+        self.client = instructor.from_openai(self.raw, mode=MODES[mode])
+
+    # -- httpx hooks: hand the request's socket and body to this thread's watchdog
+    def _on_request(self, request: httpx.Request) -> None:
+        watchdog = getattr(self._local, "watchdog", None)
+        if watchdog is not None:
+            request.extensions["trace"] = watchdog.trace
+
+    def _on_response(self, response: httpx.Response) -> None:
+        watchdog = getattr(self._local, "watchdog", None)
+        if watchdog is not None:
+            watchdog.adopt_response(response)
 
     def complete(
         self,
@@ -198,18 +420,45 @@ class LLM:
         max_tokens: int,
         temperature: float = 0.0,
         extra_body: dict[str, Any] | None = None,
+        deadline_at: float | None = None,
+        on_token: Callable[[int], None] | None = None,
     ) -> Attempt[D]:
-        """One attempt. Transport faults are retried here; everything else is returned."""
+        """One attempt. Transport faults are retried here; everything else is returned.
+
+        `deadline_at` (a `time.monotonic()` instant) bounds this call, retries and
+        waits included; `on_token(n)` is told each streamed token, for progress.
+        """
         if self.compact_json:
             extra_body = {**(extra_body or {}), **compact_grammar(response_model)}
         started = time.monotonic()
+        window_end = started + self.transport_deadline
+        if deadline_at is not None:
+            window_end = min(window_end, deadline_at)
         retries = 0
         usage = Usage()
+        refusal: list[str] = []  # why a transient fault was not retried, if it was not
+
+        def retry(exc: BaseException) -> bool:
+            if isinstance(exc, _Stopped):
+                return exc.kind == "timeout"
+            if not _is_transient(exc):
+                return False
+            refused = isinstance(exc, openai.APIConnectionError) and _refused(exc)
+            if refused and _is_loopback(self.base_url):
+                refusal.append("refused")  # nothing listens here: no server will appear
+                return False
+            hinted = _retry_after(exc)
+            left = window_end - time.monotonic()
+            if hinted is not None and hinted > left:
+                refusal.append(f"rate limited for {hinted:.0f} s, more than the {left:.0f} s left")
+                return False
+            return True
+
         retrying = Retrying(
-            retry=retry_if_exception(_is_transient),
+            retry=retry_if_exception(retry),
             wait=_Wait(self.backoff_initial, self.backoff_max),
             stop=stop_after_attempt(self.transport_attempts)
-            | stop_after_delay(self.transport_deadline),
+            | stop_after_delay(max(0.0, window_end - started)),
             reraise=True,
         )
         try:
@@ -218,15 +467,14 @@ class LLM:
                     if attempt.retry_state.attempt_number > 1:
                         retries += 1
                     try:
-                        parsed, completion = self.client.chat.completions.create_with_completion(
-                            model=self.model,
-                            # never mutate the caller's messages
-                            messages=cast(Any, [dict(m) for m in messages]),
-                            response_model=response_model,
-                            max_retries=0,
+                        parsed, completion = self._request(
+                            messages,
+                            response_model,
                             max_tokens=max_tokens,
                             temperature=temperature,
                             extra_body=extra_body,
+                            deadline_at=window_end if deadline_at is not None else None,
+                            on_token=on_token,
                         )
                     except InstructorRetryException as exc:
                         cause = exc.__cause__
@@ -257,16 +505,16 @@ class LLM:
                 seconds=time.monotonic() - started,
                 transport_retries=retries,
             )
-        except openai.APIError as exc:
-            status = getattr(exc, "status_code", None)
-            kind = f"HTTP {status}" if status else type(exc).__name__
+        except _Stopped as exc:
             raise TransportError(
-                f"backend failed after {retries + 1} tries ({kind})",
+                f"backend at {shown_url(self.base_url)}: {exc}"
+                + (f" (after {retries + 1} tries)" if retries else ""),
                 attempts=retries + 1,
-                errors=[kind],
+                errors=[exc.kind],
                 usage=usage.model_dump(),
-                status_code=status if isinstance(status, int) else None,
-            ) from exc
+            ) from None
+        except openai.APIError as exc:
+            raise self._error(exc, retries + 1, usage, refusal) from exc
         usage += _usage_of(completion)
         raw, finish = _raw_of(completion)
         return Attempt(
@@ -277,3 +525,197 @@ class LLM:
             seconds=time.monotonic() - started,
             transport_retries=retries,
         )
+
+    def _request(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[D],
+        *,
+        max_tokens: int,
+        temperature: float,
+        extra_body: dict[str, Any] | None,
+        deadline_at: float | None,
+        on_token: Callable[[int], None] | None,
+    ) -> tuple[D, Any]:
+        """One HTTP request under a watchdog; a watchdog cut is `_Stopped`, never retried."""
+        watchdog = _Watchdog(
+            first_token=self.timeout if self.stream else self.timeout + self.stall_timeout,
+            stall=self.stall_timeout,
+            deadline_at=deadline_at,
+            max_bytes=self.max_response_bytes,
+        )
+        self._local.watchdog = watchdog
+        try:
+            with watchdog:
+                try:
+                    if not self.stream:
+                        watchdog.progress()  # nothing streams: only deadline and size apply
+                        watchdog.stall = float("inf")
+                        return self.client.chat.completions.create_with_completion(
+                            model=self.model,
+                            # never mutate the caller's messages
+                            messages=cast(Any, [dict(m) for m in messages]),
+                            response_model=response_model,
+                            max_retries=0,
+                            max_tokens=max_tokens,
+                            temperature=temperature,
+                            extra_body=extra_body,
+                        )
+                    return self._streamed(
+                        messages,
+                        response_model,
+                        max_tokens=max_tokens,
+                        temperature=temperature,
+                        extra_body=extra_body,
+                        watchdog=watchdog,
+                        on_token=on_token,
+                    )
+                except Exception as exc:
+                    if watchdog.reason is not None:
+                        raise _Stopped(watchdog.kind, watchdog.reason) from exc
+                    raise
+        finally:
+            self._local.watchdog = None
+
+    def _streamed(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[D],
+        *,
+        max_tokens: int,
+        temperature: float,
+        extra_body: dict[str, Any] | None,
+        watchdog: _Watchdog,
+        on_token: Callable[[int], None] | None,
+    ) -> tuple[D, Any]:
+        """Stream the answer (progress is visible), then parse it as Instructor would."""
+        instructor_mode = MODES[self.mode]
+        prepared, kwargs = handle_response_model(
+            response_model,
+            mode=instructor_mode,
+            model=self.model,
+            messages=[dict(m) for m in messages],
+            max_tokens=max_tokens,
+            temperature=temperature,
+        )
+        stream = self.raw.chat.completions.create(
+            **kwargs,
+            stream=True,
+            stream_options={"include_usage": True},
+            extra_body=extra_body,
+        )
+        content: list[str] = []
+        arguments: list[str] = []
+        tool_name, finish, usage, ident, created = None, None, None, "stream", 0
+        for chunk in stream:
+            ident, created = chunk.id or ident, chunk.created or created
+            if chunk.usage is not None:
+                usage = chunk.usage.model_dump()
+            for choice in chunk.choices[:1]:
+                delta = choice.delta
+                if delta.content:
+                    content.append(delta.content)
+                for call in delta.tool_calls or []:
+                    if call.function is not None:
+                        tool_name = call.function.name or tool_name
+                        arguments.append(call.function.arguments or "")
+                finish = choice.finish_reason or finish
+            watchdog.progress()
+            if on_token is not None:
+                on_token(watchdog.tokens)
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(content) or None}
+        if arguments:
+            message["tool_calls"] = [
+                {
+                    "id": "call_0",
+                    "type": "function",
+                    "function": {"name": tool_name or "", "arguments": "".join(arguments)},
+                }
+            ]
+        known = ("stop", "length", "tool_calls", "content_filter", "function_call")
+        completion = ChatCompletion.model_validate(
+            {
+                "id": ident,
+                "object": "chat.completion",
+                "created": created,
+                "model": self.model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": message,
+                        "finish_reason": finish if finish in known else "stop",
+                    }
+                ],
+                "usage": usage,
+            }
+        )
+        try:
+            parsed = process_response(
+                completion, response_model=prepared, stream=False, mode=instructor_mode
+            )
+        except IncompleteOutputException:
+            raise
+        except (ValidationError, ValueError, TypeError) as exc:
+            # What Instructor raises for an unparsable answer when its retries are off.
+            raise InstructorRetryException(
+                str(exc),
+                last_completion=completion,
+                n_attempts=1,
+                total_usage=0,
+                messages=messages,
+                create_kwargs={},
+            ) from exc
+        return cast(D, parsed), completion
+
+    def _error(
+        self, exc: openai.APIError, tries: int, usage: Usage, refusal: list[str]
+    ) -> ConfigError | TransportError | ModelUnavailableError:
+        """The one place a backend failure becomes a typed error with a useful message."""
+        status = getattr(exc, "status_code", None)
+        status = status if isinstance(status, int) else None
+        where = shown_url(self.base_url)
+        said = backend_message(exc)
+        kind = f"HTTP {status}" if status else type(exc).__name__
+        detail = f"{kind}: {said}" if said else kind
+        if status in (401, 403):
+            return BackendConfigError(
+                f"the backend at {where} refused the request ({detail}); "
+                "check the API key (EXTRACTOR_API_KEY or OPENAI_API_KEY)",
+                status_code=status,
+                backend_message=said,
+            )
+        if status == 404 or _unknown_model(status, said):
+            return BackendConfigError(
+                f"the backend at {where} does not serve model {self.model!r} here ({detail}); "
+                "check --model, and --base-url (it usually ends in /v1)",
+                status_code=status,
+                backend_message=said,
+            )
+        if "refused" in refusal:
+            return ModelUnavailableError(f"nothing answers at {where} (connection refused)")
+        limited = next((r for r in refusal if r.startswith("rate limited")), None)
+        message = (
+            f"backend at {where} {limited}"
+            if limited
+            else f"backend failed after {tries} tries ({detail})"
+        )
+        return TransportError(
+            message,
+            attempts=tries,
+            errors=[kind],
+            usage=usage.model_dump(),
+            status_code=status,
+        )
+
+
+class _Stopped(Exception):
+    """The watchdog cut the request: `kind` is timeout, stalled, deadline or too_large.
+
+    Only "timeout" (no first token: the server may have dropped the request) is
+    retried; a stream that stalled mid-answer, a passed deadline or an oversized
+    answer would fail the same way again.
+    """
+
+    def __init__(self, kind: str, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind

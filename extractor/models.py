@@ -150,6 +150,15 @@ class ExtractionMeta(BaseModel):
     chunks: int = 1
 
 
+class ArticleError(BaseModel):
+    """Why an article could not be extracted; its neighbours in the input still were."""
+
+    type: str  # the error class, e.g. "TransportError"
+    message: str
+    usage: Usage = Field(default_factory=Usage)
+    attempts: int = 0
+
+
 class Article(BaseModel):
     """One article of the input, with every item tied to the input span that states it."""
 
@@ -167,6 +176,7 @@ class Article(BaseModel):
     rejected: list[Rejected] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     meta: ExtractionMeta | None = None
+    error: ArticleError | None = None  # set on a failed article, which then has no items
 
     @model_validator(mode="after")
     def _references(self) -> Article:

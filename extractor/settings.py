@@ -31,6 +31,8 @@ _ENV = {
     "cache_dir": "EXTRACTOR_CACHE_DIR",
     "gguf": "EXTRACTOR_GGUF",
     "strategy": "EXTRACTOR_STRATEGY",
+    "deadline": "EXTRACTOR_DEADLINE",
+    "stall_timeout": "EXTRACTOR_STALL_TIMEOUT",
 }
 
 
@@ -59,7 +61,12 @@ class Settings:
     max_reasks: int = 2
     max_tokens: int = 1536
     temperature: float = 0.0
-    timeout: float = 900.0
+    # Time is measured by progress (streamed tokens), not by a fixed timeout:
+    timeout: float = 900.0  # seconds to the first token (prompt processing), per request
+    stall_timeout: float = 120.0  # seconds without a token once the answer has started
+    deadline: float | None = None  # total seconds per article (every call of it); None = none
+    stream: bool = True  # stream answers: progress is seen, stalls are told from slowness
+    max_response_bytes: int = 8_000_000
     transport_attempts: int = 6
     use_cache: bool = True
     cache_dir: Path | None = None
@@ -89,14 +96,19 @@ class Settings:
             "n_ctx",
             "max_chars",
             "chunk_chars",
+            "max_response_bytes",
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ConfigError(f"{name} must be an integer, got {value!r}")
             if value < (0 if name == "max_reasks" else 1):
                 raise ConfigError(f"{name} must be at least {0 if name == 'max_reasks' else 1}")
-        if self.timeout <= 0:
-            raise ConfigError(f"timeout must be positive, got {self.timeout!r}")
+        for name in ("timeout", "stall_timeout", "deadline"):
+            value = getattr(self, name)
+            if value is None and name == "deadline":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}")
 
     @classmethod
     def resolve(cls, **explicit: object) -> Settings:
@@ -118,6 +130,14 @@ class Settings:
                 values["api_key"] = key
         if "base_url" not in values and os.environ.get("OPENAI_BASE_URL"):
             values["base_url"] = os.environ["OPENAI_BASE_URL"]
+        for number in ("deadline", "stall_timeout"):
+            if isinstance(values.get(number), str):
+                try:
+                    values[number] = float(values[number])
+                except ValueError:
+                    raise ConfigError(
+                        f"{_ENV[number]} must be a number of seconds, got {values[number]!r}"
+                    ) from None
         for path_field in ("cache_dir", "gguf"):
             if path_field in values:
                 values[path_field] = Path(str(values[path_field])).expanduser()

@@ -17,6 +17,13 @@ taking the parsed request body and returning one). Behaviours:
 * `Hang(seconds)`: read the request, then say nothing for `seconds` (≤ 3) and close,
   so a client with a shorter timeout gets a read timeout;
 * `Close()`: drop the connection without any response.
+* `Drip(gap)`: 200 headers, then one byte every `gap` seconds that never completes an
+  event (a hostile or broken server), until the client goes away.
+* `Slow(payload, gap)`: a streamed answer whose tokens come `gap` seconds apart.
+
+A request with `"stream": true` gets its `Reply` as server-sent events (one event per
+few characters of content, then finish_reason, then usage, then `[DONE]`), as
+llama.cpp, vLLM and OpenAI send them; `huge_reply(n)` is a payload of n bytes.
 
 `refused_url()` gives a base URL where nothing listens (connection refused).
 
@@ -62,7 +69,18 @@ class Close:
     pass
 
 
-Behaviour = Status | Reply | Hang | Close
+@dataclass(frozen=True)
+class Drip:
+    gap: float = 0.5
+
+
+@dataclass(frozen=True)
+class Slow:
+    payload: dict[str, Any]
+    gap: float = 0.2
+
+
+Behaviour = Status | Reply | Hang | Close | Drip | Slow
 Default = Behaviour | Callable[[dict[str, Any]], Behaviour]
 
 _counter = 0
@@ -100,6 +118,37 @@ def completion(
             "total_tokens": prompt_tokens + completion_tokens,
         },
     }
+
+
+def stream_events(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The `chat.completion.chunk` events that stream a `completion` payload.
+
+    Four characters per event, as a tokenizer would, but never more than 64 events.
+    """
+    choice = payload["choices"][0]
+    content = choice["message"].get("content") or ""
+    size = max(4, -(-len(content) // 64))
+    base = {
+        "id": payload["id"],
+        "object": "chat.completion.chunk",
+        "created": payload["created"],
+        "model": payload["model"],
+    }
+    pieces = [content[i : i + size] for i in range(0, len(content), size)] or [""]
+    events = [
+        {**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+        for piece in pieces
+    ]
+    events.append(
+        {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}]}
+    )
+    events.append({**base, "choices": [], "usage": payload.get("usage")})
+    return events
+
+
+def huge_reply(size: int) -> dict[str, Any]:
+    """A completion whose content is `size` bytes of one JSON string."""
+    return completion('{"name":"' + "x" * size + '","count":1}')
 
 
 def free_port() -> int:
@@ -214,10 +263,46 @@ class FakeServer:
                         behaviour.body or _error_body(behaviour.code),
                         behaviour.headers,
                     )
+                elif isinstance(behaviour, Drip):
+                    self._drip(behaviour.gap)
+                elif isinstance(behaviour, Slow):
+                    self._events(behaviour.payload, behaviour.gap)
                 else:
                     if behaviour.delay:
                         server._stopping.wait(min(behaviour.delay, MAX_SLEEP))
-                    self._send(200, behaviour.payload)
+                    if body.get("stream"):
+                        self._events(behaviour.payload, 0.0)
+                    else:
+                        self._send(200, behaviour.payload)
+
+            def _events(self, payload: dict[str, Any], gap: float) -> None:
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    for event in stream_events(payload):
+                        if gap and server._stopping.wait(min(gap, MAX_SLEEP)):
+                            break
+                        self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
+                        self.wfile.flush()
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except OSError:
+                    pass
+                self.close_connection = True
+
+            def _drip(self, gap: float) -> None:
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    self.wfile.flush()
+                    while not server._stopping.wait(min(gap, MAX_SLEEP)):
+                        self.wfile.write(b":")  # a comment byte: never a whole event
+                        self.wfile.flush()
+                except OSError:
+                    pass
+                self.close_connection = True
 
             def _send(
                 self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None

@@ -15,6 +15,8 @@ DOCUMENTED = sorted(
     [
         "Actor",
         "Article",
+        "ArticleError",
+        "BackendConfigError",
         "Claim",
         "ConfigError",
         "Document",
@@ -25,6 +27,7 @@ DOCUMENTED = sorted(
         "InputError",
         "Meeting",
         "ModelUnavailableError",
+        "Progress",
         "Rejected",
         "Settings",
         "TransportError",
@@ -43,6 +46,7 @@ DOCUMENTED = sorted(
 TREE = {
     "InputError": "ExtractorError",
     "ConfigError": "ExtractorError",
+    "BackendConfigError": "ConfigError",
     "ModelUnavailableError": "ExtractorError",
     "ExtractionError": "ExtractorError",
     "TransportError": "ExtractionError",

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 
 import diskcache
 import pytest
-from fakeserver import FakeServer, Reply, Status, completion
+from fakeserver import Drip, FakeServer, Reply, Status, completion
 
 from extractor.errors import (
     InputError,
@@ -965,3 +966,50 @@ def test_the_default_strategy_is_cues(server):
     assert ex.settings.strategy == "cues"
     ex.extract_article(ARTICLE)
     assert len(server.requests) == 1
+
+
+TWO_ARTICLES = (
+    ARTICLE
+    + "\nRead also\nPort strike ends\n"
+    + " ".join(["The dock workers returned to work on Monday after a week."] * 4)
+)
+
+
+def test_a_failed_article_is_returned_as_failed_next_to_the_finished_one(server):
+    # The main article's two calls succeed; then the backend fails for good.
+    server.reply(STEP1).reply(STEP2)
+    server.default = Status(503)
+    articles = make(server).extract_articles(TWO_ARTICLES)
+    assert len(articles) == 2
+    main, other = articles
+    assert main.error is None and [a.id for a in main.actors]
+    assert other.error is not None and other.error.type == "TransportError"
+    assert "HTTP 503" in other.error.message and other.error.attempts == 2
+    assert other.actors == [] and other.claims == [] and other.title == "Port strike ends"
+    assert other.span is not None
+
+
+def test_when_every_article_fails_the_first_error_is_raised(server):
+    server.default = Status(503)
+    with pytest.raises(TransportError):
+        make(server).extract_articles(TWO_ARTICLES)
+
+
+def test_progress_names_the_article_the_stage_and_the_tokens(server):
+    server.reply(STEP1).reply(STEP2)
+    seen = []
+    make(server).extract_article(ARTICLE, on_progress=seen.append)
+    stages = [(p.article, p.articles, p.stage) for p in seen if p.tokens == 0]
+    assert stages == [(1, 1, "actors"), (1, 1, "claims and meetings")]
+    assert max(p.tokens for p in seen) > 1
+    assert all(b.elapsed >= a.elapsed for a, b in zip(seen, seen[1:], strict=False))
+
+
+def test_the_article_deadline_bounds_all_its_calls(server):
+
+    server.default = Drip(gap=0.2)
+    started = time.monotonic()
+    with pytest.raises(TransportError) as info:
+        make(server, deadline=1.0).extract_article(ARTICLE)
+    assert time.monotonic() - started < 3.0
+    assert info.value.errors == ["deadline"]

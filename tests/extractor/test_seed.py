@@ -32,6 +32,7 @@ def articles() -> list[Article]:
         base_url="http://127.0.0.1:9/v1",
         model=EMBEDDED_MODEL_NAME,
         transport_attempts=1,
+        stream=False,  # the cassette holds unstreamed answers
     )
     data = SEED.read_bytes()
     with cassette(CASSETTE, data, record_mode="none"):
