@@ -34,6 +34,7 @@ from .models import Article
 
 if TYPE_CHECKING:
     from .extract import Extractor
+    from .extract import Progress as ExtractProgress
 
 app = typer.Typer(
     add_completion=False,
@@ -83,6 +84,20 @@ Constrain = Annotated[
         help="Enum-constrained names and ids (default: on where the server compiles grammars).",
     ),
 ]
+DeadlineOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--deadline",
+        help="Give up on an article after this many seconds in all (default: no limit).",
+    ),
+]
+StallOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--stall-timeout",
+        help="Give up when the model sends no token for this many seconds (default 120).",
+    ),
+]
 StrategyOpt = Annotated[
     str | None,
     typer.Option("--strategy", help="two-step (LLM, the default) or rules (cues only, no model)."),
@@ -112,6 +127,9 @@ def make_extractor(
     max_reasks: int | None = None,
     constrain: bool | None = None,
     strategy: str | None = None,
+    *,
+    deadline: float | None = None,
+    stall_timeout: float | None = None,
 ) -> Extractor:
     """The Extractor that the shared backend options describe (None = not given)."""
     from .extract import Extractor  # noqa: PLC0415  (keeps --help fast)
@@ -124,6 +142,8 @@ def make_extractor(
         "max_reasks": max_reasks,
         "constrain": constrain,
         "strategy": strategy,
+        "deadline": deadline,
+        "stall_timeout": stall_timeout,
     }
     if no_cache:
         options["use_cache"] = False
@@ -142,7 +162,9 @@ def _read_input(source: str) -> str:
 @app.command()
 def extract(
     source: Annotated[str, typer.Argument(help="Article file, or - for standard input.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a view.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list of articles instead of a view.")
+    ] = False,
     main_only: Annotated[bool, typer.Option("--main", help="Only the main article.")] = False,
     published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
     model: Model = None,
@@ -153,26 +175,99 @@ def extract(
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
+    deadline: DeadlineOpt = None,
+    stall_timeout: StallOpt = None,
 ) -> None:
-    """Extract the articles of one text (all of them, main first; --main: the main one)."""
+    """Extract the articles of one text (all of them, main first; --main: the main one).
+
+    Exits 0 when every article was extracted, 3 when one failed (the others are
+    still printed, and the failed one says why).
+    """
     try:
         text = _read_input(source)
         extractor = make_extractor(
-            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
+            model,
+            base_url,
+            prompt,
+            gguf,
+            no_cache,
+            max_reasks,
+            constrain,
+            strategy,
+            deadline=deadline,
+            stall_timeout=stall_timeout,
         )
         from .inputs import check_text  # noqa: PLC0415
 
         check_text(text, max_chars=extractor.settings.max_chars)
-        with err.status("extracting…"):
-            articles = extractor.extract_articles(text, published=published, main_only=main_only)
+        with _Status() as status:
+            articles = extractor.extract_articles(
+                text, published=published, main_only=main_only, on_progress=status.update
+            )
     except ExtractorError as exc:
         fail(exc)
     if as_json:
+        # Always a list (`--main`: a list of one), spans as [start, end] on one line.
         payload = [a.model_dump(mode="json") for a in articles]
-        out.print_json(json.dumps(payload if not main_only else payload[0], ensure_ascii=False))
-        return
-    for article in articles:
-        _show(article)
+        typer.echo(compact_json(payload))
+    else:
+        for article in articles:
+            _show(article)
+    failed = [a for a in articles if a.error is not None]
+    for article in failed:
+        assert article.error is not None
+        err.print(
+            Text.assemble(
+                ("error: ", "red"),
+                plain(f"article {article.title or '(untitled)'!r} failed: {article.error.message}"),
+            ),
+            soft_wrap=True,
+        )
+    if failed:
+        raise typer.Exit(3)
+
+
+_PAIR = re.compile(r"\[\s*(-?\d+),\s*(-?\d+)\s*\]")
+
+
+def compact_json(payload: object) -> str:
+    """Indented JSON whose [start, end] spans stay on one line each."""
+    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    return _PAIR.sub(r"[\1, \2]", text)
+
+
+class _Status:
+    """What a long run is doing, on stderr: article k of n, stage, elapsed, tokens/s.
+
+    On a terminal, one line that updates in place; in a log (not a terminal), one
+    plain line per stage, so a CI log or `2> file` shows where the time went.
+    """
+
+    def __init__(self) -> None:
+        self.live = err.is_terminal
+        self._status = err.status("starting…") if self.live else None
+        self._last_stage: tuple[int, str, int] | None = None
+
+    def __enter__(self) -> _Status:
+        if self._status is not None:
+            self._status.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+    def update(self, p: ExtractProgress) -> None:
+        where = f"article {p.article}/{p.articles} · {p.stage}"
+        if p.chunks > 1:
+            where += f" (chunk {p.chunk}/{p.chunks})"
+        rate = f" · {p.tokens / p.elapsed:.1f} tokens/s" if p.tokens and p.elapsed > 0 else ""
+        line = f"{where} · {p.elapsed:.0f} s · {p.tokens} tokens{rate}"
+        if self._status is not None:
+            self._status.update(plain(line))
+        elif (p.article, p.stage, p.chunk) != self._last_stage:
+            self._last_stage = (p.article, p.stage, p.chunk)
+            err.print(plain(f"… {where} · {p.elapsed:.0f} s"), highlight=False)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -189,82 +284,105 @@ def plain(value: object, style: str = "") -> Text:
     return Text(text, style=style)
 
 
+def cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if " " in head[limit // 2 :]:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.،") + "…"
+
+
+def _facts(pairs: list[tuple[str, object]]) -> str:
+    """ "published 2023-10-09 · outlet CNN" — only the fields that have a value."""
+    return " · ".join(f"{name} {value}" for name, value in pairs if value not in (None, ""))
+
+
 def _show(article: Article) -> None:
+    """The terminal view: readable at 80 columns, nothing shown that is not there."""
     meta = article.meta
     out.rule(plain(article.title or "(untitled)", "bold"))
+    span = f"{article.span[0]}–{article.span[1]}" if article.span else None
     out.print(
         plain(
-            f"published: {article.published}  outlet: {article.outlet}  "
-            f"dateline: {article.dateline}  language: {article.language}  span: {article.span}"
-        )
-    )
-    table = Table(
-        "id", "name", "English", "kind", "role", "affiliation", "anon", "mentions", title="actors"
-    )
-    for a in article.actors:
-        table.add_row(
-            *(
-                plain(v)
-                for v in (
-                    a.id,
-                    a.name,
-                    a.name_en,
-                    a.kind,
-                    a.role or "",
-                    a.affiliation or "",
-                    "yes" if a.anonymous else "",
-                    len(a.mentions),
-                )
+            _facts(
+                [
+                    ("published", article.published),
+                    ("outlet", article.outlet),
+                    ("dateline", article.dateline),
+                    ("language", article.language),
+                    ("characters", span),
+                ]
             )
         )
-    out.print(table)
-    table = Table("speakers", "quote", "statement", "span", title="claims")
-    for c in article.claims:
-        table.add_row(*(plain(v) for v in (", ".join(c.speakers), c.quote, c.statement, c.span)))
-    out.print(table)
-    table = Table(
-        "participants",
-        "mediators",
-        "status",
-        "format",
-        "date",
-        "location",
-        "evidence",
-        title="meetings",
     )
-    for m in article.meetings:
-        table.add_row(
-            *(
-                plain(v)
-                for v in (
-                    ", ".join(m.participants),
-                    ", ".join(m.mediators),
-                    m.status,
-                    m.format,
-                    f"{m.date or ''} ({m.date_text or ''})",
-                    m.location or "",
-                    m.evidence[:80],
+    if article.error is not None:
+        out.print(plain(f"failed: {article.error.message}", "red"))
+    names = {a.id: a.name for a in article.actors}
+    if article.actors:
+        with_roles = any(a.role or a.affiliation for a in article.actors)
+        columns = ["id", "name", "kind", *(["role"] if with_roles else []), "mentions"]
+        table = Table(*columns, title="actors", expand=False)
+        for a in article.actors:
+            name = a.name + (f" ({a.name_en})" if a.name_en and a.name_en != a.name else "")
+            kind = a.kind + (", anonymous" if a.anonymous else "")
+            role = cut(a.role or "", 24)
+            if a.affiliation:
+                role = (
+                    role + "; " if role else ""
+                ) + f"of {names.get(a.affiliation, a.affiliation)}"
+            cells = [a.id, cut(name, 30), kind, *([role] if with_roles else []), len(a.mentions)]
+            table.add_row(*(plain(v) for v in cells))
+        out.print(table)
+    if article.claims:
+        table = Table("who", "quote", "what was said", title="claims", expand=False)
+        for c in article.claims:
+            who = ", ".join(names.get(s, s) for s in c.speakers) or "(unattributed)"
+            table.add_row(*(plain(v) for v in (cut(who, 24), c.quote, cut(c.statement, 90))))
+        out.print(table)
+    if article.meetings:
+        table = Table("who", "status", "when, where", "evidence", title="meetings", expand=False)
+        for m in article.meetings:
+            who = " & ".join(names.get(p, p) for p in m.participants)
+            if m.mediators:
+                who += " via " + ", ".join(names.get(x, x) for x in m.mediators)
+            when = ", ".join(v for v in (m.date_text or m.date, m.location) if v)
+            table.add_row(
+                *(
+                    plain(v)
+                    for v in (
+                        cut(who, 30),
+                        f"{m.status}, {m.format}",
+                        cut(when, 20),
+                        cut(m.evidence, 60),
+                    )
                 )
             )
-        )
-    out.print(table)
+        out.print(table)
+    if not (article.actors or article.claims or article.meetings or article.error):
+        out.print(plain("no actors, claims or meetings found", "dim"))
     if article.rejected:
         out.print(
             plain(
-                f"rejected {len(article.rejected)} ungrounded item(s): "
-                + "; ".join(f"{r.kind}: {r.reason}" for r in article.rejected[:5]),
+                f"{len(article.rejected)} item(s) set aside, not found in the text: "
+                + "; ".join(cut(f"{r.kind}: {r.reason}", 60) for r in article.rejected[:3]),
                 "yellow",
             )
         )
     for note in article.notes:
-        out.print(plain(f"note: {note}", "dim"))
+        out.print(plain(f"note: {cut(note, 160)}", "dim"))
     if meta:
+        tokens = meta.usage.prompt_tokens + meta.usage.completion_tokens
+        calls = f"{meta.llm_calls} LLM call(s)" if meta.strategy != "rules" else "no model"
+        cached = f", {meta.cache_hits} from cache" if meta.cache_hits else ""
         out.print(
             plain(
-                f"{meta.model} · {meta.strategy} · prompt {meta.prompt}@{meta.prompt_hash} · "
-                f"{meta.usage.prompt_tokens}+{meta.usage.completion_tokens} tokens · "
-                f"{meta.llm_calls} LLM call(s), {meta.cache_hits} cache hit(s) · "
-                f"{meta.latency_s:.1f}s",
+                (f"{meta.model} · " if meta.model != meta.strategy else "")
+                + f"{meta.strategy} · {calls}{cached} · "
+                + (f"{tokens} tokens · " if tokens else "")
+                + f"{meta.latency_s:.1f} s",
                 "dim",
             )
         )

@@ -91,3 +91,113 @@ def test_version_names_the_pypi_distribution_not_the_unrelated_extractor() -> No
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("extractor-news ")
+
+
+TWO = (
+    "Talks in Oslo\nThe minister said that Norway and Chile will meet in Oslo.\n"
+    "\nRead also\nPort strike ends\n"
+    + " ".join(["The dock workers returned to work on Monday, a union leader said."] * 3)
+    + "\n"
+)
+NO_ACTORS = '{"outlet":null,"dateline":null,"actors":[]}'
+
+
+def test_the_view_shows_only_what_is_there() -> None:
+    from extractor.cli import _show
+    from extractor.models import Actor, Article, Claim
+
+    article = Article(
+        title="T",
+        language="en",
+        actors=[Actor(id="a", name="A", name_en="A", kind="person")],
+        claims=[Claim(speakers=["a"], statement="word " * 60, evidence="e", quote="indirect")],
+    )
+    from rich.console import Console
+
+    import extractor.cli as cli
+
+    console = Console(width=80, record=True)
+    saved, cli.out = cli.out, console
+    try:
+        _show(article)
+    finally:
+        cli.out = saved
+    printed = console.export_text()
+    assert "None" not in printed and "()" not in printed
+    assert "meetings" not in printed  # no empty table
+    assert "outlet" not in printed and "dateline" not in printed  # unknown fields left out
+    assert "word…" in printed  # cut at a word, with an ellipsis
+    assert max(len(line) for line in printed.splitlines()) <= 80
+
+
+def test_cut_keeps_whole_words_and_marks_the_cut() -> None:
+    from extractor.cli import cut
+
+    assert cut("short text", 20) == "short text"
+    assert cut("the talks will focus on fishing quotas", 20) == "the talks will…"
+    assert len(cut("x" * 50, 10)) == 10
+
+
+def test_json_is_always_a_list_with_spans_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(TWO, encoding="utf-8")
+    for extra in ([], ["--main"]):
+        result = runner.invoke(
+            app, ["extract", str(path), "--strategy", "rules", "--json", "--no-cache", *extra]
+        )
+        assert result.exit_code == 0, result.output
+        import json
+
+        payload = json.loads(result.stdout)
+        assert isinstance(payload, list) and len(payload) == (1 if extra else 2)
+        assert '"span": [' in result.stdout and "\n      0,\n" not in result.stdout
+
+
+def test_progress_is_one_plain_line_per_stage_in_a_log(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(TWO, encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(path), "--strategy", "rules", "--no-cache"])
+    assert result.exit_code == 0
+    assert "… article 1/2 · rules" in result.stderr and "… article 2/2 · rules" in result.stderr
+
+
+def test_a_failed_article_is_reported_and_the_finished_one_still_printed(tmp_path: Path) -> None:
+    from fakeserver import FakeServer, Status
+
+    path = tmp_path / "a.txt"
+    path.write_text(TWO, encoding="utf-8")
+    with FakeServer(default=Status(400)) as server:
+        server.reply(NO_ACTORS)
+        result = runner.invoke(
+            app,
+            ["extract", str(path), "--base-url", server.base_url, "--strategy", "cues"]
+            + ["--no-cache", "--json"],
+        )
+    assert result.exit_code == 3
+    import json
+
+    first, second = json.loads(result.stdout)
+    assert first["error"] is None and first["title"] == "Talks in Oslo"
+    assert second["error"]["type"] == "TransportError"
+    assert "article 'Port strike ends' failed" in result.stderr
+
+
+def test_backend_refusals_are_configuration_errors_in_the_backends_words(tmp_path: Path) -> None:
+    from fakeserver import FakeServer, Status
+
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    cases = [
+        (404, {"error": {"message": "model 'llama3' not found, try pulling it first"}}),
+        (401, {"error": {"message": "Incorrect API key provided: sk-abc1234567890."}}),
+    ]
+    for code, body in cases:
+        with FakeServer(default=Status(code, body=body)) as server:
+            result = runner.invoke(
+                app,
+                ["extract", str(path), "--base-url", server.base_url, "--strategy", "cues"]
+                + ["--no-cache", "--model", "llama3"],
+            )
+        assert result.exit_code == 2, result.output
+        assert body["error"]["message"][:30] in result.stderr
+        assert "1234567890" not in result.stderr
