@@ -177,6 +177,12 @@ def extract(
     strategy: StrategyOpt = None,
     deadline: DeadlineOpt = None,
     stall_timeout: StallOpt = None,
+    save_text: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-text", help="Write the text that spans refer to (the reduced text of HTML)."
+        ),
+    ] = None,
 ) -> None:
     """Extract the articles of one text (all of them, main first; --main: the main one).
 
@@ -200,6 +206,11 @@ def extract(
         from .inputs import check_text  # noqa: PLC0415
 
         check_text(text, max_chars=extractor.settings.max_chars)
+        if save_text is not None:
+            try:
+                save_text.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise ConfigError(f"cannot write {save_text}: {exc.strerror or exc}") from None
         with _Status() as status:
             articles = extractor.extract_articles(
                 text, published=published, main_only=main_only, on_progress=status.update

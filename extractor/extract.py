@@ -260,6 +260,9 @@ class Extractor:
         articles: list[Article] = []
         first_error: ExtractorError | None = None
         for k, (segment, sentences) in enumerate(chosen, 1):
+            if isinstance(first_error, ModelUnavailableError):  # no backend: do not knock again
+                articles.append(failed_article(index, segment, first_error, 0.0))
+                continue
             run = Run(
                 article=k,
                 articles=len(chosen),

@@ -86,7 +86,35 @@ class _TextOnly(HTMLParser):
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML page, one block per line (scripts, styles, nav dropped)."""
+    """The article text of an HTML page: its title, then its body, one block per line.
+
+    trafilatura (the `html` extra) keeps the article and drops menus, cookie banners,
+    comments and "related stories"; without it, or where it finds no article, every
+    visible block is kept (scripts, styles and navigation dropped).
+    """
+    try:
+        import trafilatura  # noqa: PLC0415  (optional; heavy)
+    except ImportError:
+        return visible_text(markup)
+    found = trafilatura.bare_extraction(
+        markup,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        with_metadata=True,
+    )
+    body = getattr(found, "text", None) if found is not None else None
+    if not body or not body.strip():
+        return visible_text(markup)
+    title = getattr(found, "title", None)
+    lines = [" ".join(line.split()) for line in body.splitlines()]
+    if title and " ".join(title.split()) not in lines[:3]:
+        lines.insert(0, " ".join(title.split()))
+    return "\n".join(line for line in lines if line)
+
+
+def visible_text(markup: str) -> str:
+    """Every visible block of an HTML page, one per line: the fallback reader."""
     parser = _TextOnly()
     parser.feed(markup)
     text = html.unescape("".join(parser.parts))

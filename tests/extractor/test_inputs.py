@@ -155,3 +155,59 @@ class TestHtmlToText:
         text = html_to_text(self.MARKUP)
         assert not looks_like_html(text)
         assert check_text(text) == text
+
+
+PAGE = """<html><head><title>Ministers agree to resume fisheries talks | Harbour Wire</title></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+<article><h1>Ministers agree to resume fisheries talks</h1>
+<p>VALLETTA (Harbour Wire) -- Tunisian agriculture minister Karim Haddad will meet his
+Maltese counterpart Joseph Borg in Valletta next Thursday, a senior official said.</p>
+<p>Haddad said "the talks will focus on fishing quotas" and that both sides wanted a deal
+before the summer season begins in the central Mediterranean.</p>
+<p>The European Union has mediated between the two countries for months, officials said,
+after a dispute over fishing grounds south of Lampedusa.</p></article>
+<aside class="related"><h3>Related stories</h3><ul><li><a href="/x">Port strike ends</a></li>
+<li><a href="/y">Storm closes harbour</a></li></ul></aside>
+<footer>All rights reserved.</footer></body></html>"""
+
+
+def test_html_pages_keep_the_article_not_the_menus_banners_and_related_stories() -> None:
+    pytest.importorskip("trafilatura", reason="the `html` extra is not installed")
+    from extractor.inputs import html_to_text
+
+    text = html_to_text(PAGE)
+    assert text.splitlines()[0] == "Ministers agree to resume fisheries talks"
+    assert "Haddad said" in text and "Lampedusa" in text
+    for noise in ("cookies", "Related stories", "Port strike", "All rights", "Home"):
+        assert noise not in text, noise
+
+
+def test_without_an_article_in_it_the_page_falls_back_to_its_visible_text() -> None:
+    from extractor.inputs import html_to_text
+
+    text = html_to_text("<html><body><div>Only a line.</div><div>And another.</div></body></html>")
+    assert text == "Only a line.\nAnd another."
+
+
+def test_save_text_writes_the_text_that_spans_refer_to(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    page, saved = tmp_path / "page.html", tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["extract", str(page), "--strategy", "rules", "--no-cache", "--json"]
+        + ["--save-text", str(saved)],
+    )
+    assert result.exit_code == 0, result.output
+    text = saved.read_text(encoding="utf-8")
+    (article,) = json.loads(result.stdout)
+    assert article["claims"]
+    for claim in article["claims"]:
+        start, end = claim["span"]
+        assert text[start:end] == claim["evidence"]
