@@ -77,7 +77,7 @@ def test_the_cli_runs_the_rules_strategy_without_a_model(tmp_path: Path) -> None
         app, ["extract", str(path), "--strategy", "rules", "--json", "--no-cache"]
     )
     assert result.exit_code == 0, result.output
-    (article,) = json.loads(result.output)
+    (article,) = json.loads(result.stdout)  # progress lines go to stderr
     assert len(article["claims"]) == 4 and article["meta"]["strategy"] == "rules"
 
 
