@@ -111,6 +111,7 @@ def _run(
                 on_progress=lambda item, record: progress.advance(task),
                 only=only,
                 around=around,
+                on_total=lambda n: progress.update(task, total=n),  # shows n/N
             )
     except Exception as exc:  # noqa: BLE001  (sorted into one-line errors by _guard)
         _guard(exc)

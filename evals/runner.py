@@ -145,16 +145,20 @@ def run_eval(
     on_progress: Callable[[BatchItem, dict[str, Any]], None] | None = None,
     only: Sequence[str] | None = None,
     around: Wrap | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Extract every gold document (resuming a crashed run), then score and save.
 
-    `around` opens a context per document (a cassette, to record or replay).
+    `around` opens a context per document (a cassette, to record or replay);
+    `on_total` hears how many documents the run has, before the first one starts.
     """
     gold = _select(load_gold_dir(gold_dir), only)
     items = [
         BatchItem(id=doc_id, path=text_path(doc, corpus_dirs))
         for doc_id, doc in sorted(gold.items())
     ]
+    if on_total is not None:
+        on_total(len(items))
     run_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     summary = run_batch(

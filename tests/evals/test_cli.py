@@ -181,3 +181,14 @@ def test_score_refuses_a_missing_text(tmp_path: Path) -> None:
     (pred_dir / "doc.json").write_text(json.dumps(gold_doc("x")))
     result = runner.invoke(app, ["score", str(gold_dir), str(pred_dir), "--corpus", str(tmp_path)])
     assert result.exit_code == 2 and "not found" in result.output
+
+
+def test_eval_run_counts_documents_as_n_of_total(tmp_path: Path) -> None:
+    # The seed's gold and text are in the repo: no ../shared needed, no model (rules).
+    result = runner.invoke(
+        app,
+        ["run", "--strategy", "rules", "--only", "seed-cnn-qatar-hamas", "--runs", str(tmp_path)]
+        + ["--fresh"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "1/1" in result.stderr
