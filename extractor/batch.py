@@ -121,7 +121,13 @@ def run_batch(
         try:
             with around(item) if around else nullcontext():
                 articles = extract(read_input(item.path)[0])
-            record.update(ok=True, articles=[a.model_dump(mode="json") for a in articles])
+            failed = next((a.error for a in articles if a.error is not None), None)
+            # An article that failed makes the item not done (a rerun redoes it, its
+            # finished articles then come from the cache), but its finished articles
+            # are written all the same: nothing that was paid for is thrown away.
+            record.update(ok=failed is None, articles=[a.model_dump(mode="json") for a in articles])
+            if failed is not None:
+                record["error"] = failed.model_dump(mode="json")
         except ExtractorError as exc:
             error = (
                 exc.to_dict()

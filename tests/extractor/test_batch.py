@@ -533,3 +533,28 @@ def test_empty_batch_is_fine(tmp_path):
     out = tmp_path / "out.jsonl"
     summary = run_batch(FakeExtract(), [], out)
     assert (summary.total, summary.done) == (0, 0) and read_records(out) == []
+
+
+def test_an_item_with_a_failed_article_keeps_its_finished_articles_and_is_redone(tmp_path):
+    from extractor.models import Article, ArticleError
+
+    path = tmp_path / "a.txt"
+    path.write_text("Talks\nThe minister said the talks went well.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    calls = []
+
+    def extract(text: str) -> list[Article]:
+        calls.append(text)
+        return [
+            Article(title="finished"),
+            Article(title="failed", error=ArticleError(type="TransportError", message="HTTP 503")),
+        ]
+
+    items = [BatchItem(id="a", path=path)]
+    summary = run_batch(extract, items, out)
+    (record,) = read_records(out)
+    assert record["ok"] is False and record["error"]["type"] == "TransportError"
+    assert [a["title"] for a in record["articles"]] == ["finished", "failed"]
+    assert summary.failed == 1
+    run_batch(extract, items, out)
+    assert len(calls) == 2  # not done, so the rerun tried it again
