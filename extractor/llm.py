@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
-import httpx
+import httpx2 as httpx  # the HTTP library of openai>=3 (a maintained httpx fork)
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
