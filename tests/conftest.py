@@ -136,7 +136,9 @@ def _start_postgres() -> tuple[str, list[str], str]:
     subprocess.run([*prefix, initdb[-1], "-D", data, "-A", "trust", "-U", "test"], **run)
     options = f"-k {folder} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
     log = os.path.join(folder, "log")
-    subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "start"], **run)
+    subprocess.run(
+        [*prefix, f"{bindir}/pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "start"], **run
+    )
     stop = [*prefix, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"]
     return f"postgresql+psycopg://test@127.0.0.1:{port}/postgres", stop, folder
 

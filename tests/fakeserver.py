@@ -18,6 +18,9 @@ taking the parsed request body and returning one). Behaviours:
   so a client with a shorter timeout gets a read timeout;
 * `Close()`: drop the connection without any response.
 
+`GET /v1/models` answers a one-model list (what a readiness probe asks), unless the
+server was stopped.
+
 `refused_url()` gives a base URL where nothing listens (connection refused).
 
 `server.stop()` kills the server in the middle of a test, as a crashed backend
@@ -188,6 +191,14 @@ class FakeServer:
                     super().finish()
                 except OSError:
                     pass  # the connection was closed by stop()
+
+            def do_GET(self) -> None:  # noqa: N802
+                if server._stopping.is_set():
+                    self._drop()
+                elif self.path.rstrip("/") == "/v1/models":
+                    self._send(200, {"object": "list", "data": [{"id": "m", "object": "model"}]})
+                else:
+                    self._send(404, _error_body(404))
 
             def do_POST(self) -> None:  # noqa: N802
                 if server._stopping.is_set():  # stopped: answer nothing, like a dead server
