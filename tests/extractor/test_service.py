@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -581,3 +582,61 @@ def test_article_text_never_reaches_the_log(tmp_path, caplog):
         wait_done(url, job.json()["job_id"])
     assert "extract:" in caplog.text and "job" in caplog.text  # the service did log
     assert marker not in caplog.text
+
+
+# ------------------------------------------------------------------ a real kill -9
+
+
+@pytest.mark.crash
+def test_kill_9_mid_job_then_restart_keeps_finished_documents_and_reruns_the_rest(tmp_path):
+    """`extractor serve` in a subprocess, SIGKILLed with a job half done, then started again
+    on the same store: finished documents are kept and never extracted again, the one in
+    flight runs again once its lease expires, and every document has exactly one line."""
+    from liveservice import ServeProcess
+
+    n = 12
+    store_url = f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_", "OPENAI_"))}
+    env["EXTRACTOR_HOME"] = str(tmp_path / "home")
+    slow = lambda body: actors_answer(body, delay=0.3)  # noqa: E731
+    with FakeServer(default=slow) as server:
+        args = [
+            "--base-url", server.base_url, "--model", "m", "--strategy", "cues", "--no-cache",
+            "--database-url", store_url, "--workers", "1", "--lease-seconds", "1",
+        ]  # fmt: skip
+        first = ServeProcess(args, env=env, log_path=tmp_path / "first.log")
+        first.wait_ready()
+        docs = [{"id": f"d{i}", "text": ENGLISH.format(n=i)} for i in range(n)]
+        job = httpx.post(f"{first.url}/v1/jobs", json={"documents": docs}).json()["job_id"]
+        deadline = time.monotonic() + 20
+        while httpx.get(f"{first.url}/v1/jobs/{job}").json()["counts"]["done"] < 3:
+            assert time.monotonic() < deadline, "the job made no progress"
+            time.sleep(0.02)
+        first.kill()
+        time.sleep(0.5)  # a request in flight reaches the fake server's log
+        store = JobStore(store_url)
+        done_before = {line["id"] for line in store.results("local", job)}
+        before = len(server.requests)
+        assert 3 <= len(done_before) < n
+
+        second = ServeProcess(args, env=env, log_path=tmp_path / "second.log")
+        try:
+            second.wait_ready()
+            wait_done(second.url, job, timeout=30)
+            lines = results(second.url, job)
+        finally:
+            second.stop()
+        after = [round_of(r) for r in server.requests[before:]]
+    not_done = {i for i in range(n) if f"d{i}" not in done_before}
+    assert set(after) == not_done  # nothing finished was extracted again, nothing skipped
+    assert len(after) == len(not_done)  # and each of the rest once
+    assert sorted(line["id"] for line in lines) == sorted(d["id"] for d in docs)
+    assert all(line["ok"] for line in lines)
+    audit = store.attempts(job)
+    assert all(audit[d][0] == 1 for d in done_before)
+    redone = [d for d, (attempts, _, _) in audit.items() if attempts > 1]
+    assert len(redone) <= 1  # at most the one document in flight at the kill
+    print(
+        f"kill -9 after {len(done_before)}/{n} documents; rerun extracted {len(after)}; "
+        f"redone: {redone}"
+    )
