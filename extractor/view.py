@@ -211,7 +211,7 @@ _SCRIPT = """
 
 def _json_for_script(value: Any) -> str:
     """JSON that cannot end its <script> element nor open a comment there."""
-    raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    raw = json.dumps(value, ensure_ascii=False)
     return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
