@@ -333,6 +333,14 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (503, "the model backend or the job store is unavailable"),
     )
 }
+# Routes whose own body is not JSON (HTML, JSONL) still answer errors as JSON: say so.
+_ERRORS_AS_JSON: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": value["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+    for code, value in [*_ERRORS.items(), (404, {"description": "unknown job (or another key's)"})]
+}
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "unknown job (or another key's)"}
 }
@@ -640,6 +648,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     async def on_http_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:  # a body FastAPI could not even parse is bad input: 422
+            return _request_error([{"loc": ("body",), "msg": "the body is not valid JSON"}])
         reason = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http")
         body = {"error": {"type": "HTTPError", "reason": reason, "message": str(exc.detail)}}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
@@ -741,8 +751,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         "/v1/jobs/{job_id}/results",
         responses={
             200: {"content": {NDJSON: {"schema": {"type": "string"}}}, "description": "JSONL"},
-            **_ERRORS,
-            **_NOT_FOUND,
+            **_ERRORS_AS_JSON,
         },
         response_class=StreamingResponse,
         summary="Finished documents as JSONL, one line per document (the extract-many format)",
@@ -775,7 +784,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     @app.get(
         "/v1/jobs/{job_id}/documents/{doc_id}/view",
         response_class=HTMLResponse,
-        responses={**_ERRORS, **_NOT_FOUND},
+        responses=_ERRORS_AS_JSON,
         summary="The document with its records highlighted (HTML)",
         tags=["jobs"],
     )

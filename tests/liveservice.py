@@ -9,6 +9,7 @@ that a test may kill -9 (`ServeProcess`).
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -18,11 +19,49 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
+from fakeserver import Reply, completion
 
 from extractor.service import ServiceConfig, create_app
+
+
+def actors_answer(body: dict[str, Any], delay: float = 0.0) -> Reply:
+    """The cues strategy's one call per chunk: who is in it (two-step's step two: nothing)."""
+    if "Task 2" in str(body.get("messages", [{}])[-1].get("content", "")):
+        empty = json.dumps({"claims": [], "meetings": []})
+        return Reply(completion(empty, prompt_tokens=50, completion_tokens=5), delay=delay)
+    content = json.dumps(
+        {
+            "outlet": None,
+            "dateline": None,
+            "actors": [
+                {
+                    "id": "haddad",
+                    "name": "Karim Haddad",
+                    "name_en": "Karim Haddad",
+                    "kind": "person",
+                    "role": None,
+                    "affiliation": None,
+                    "anonymous": False,
+                    "aliases": ["Haddad"],
+                },
+                {
+                    "id": "borg",
+                    "name": "Joseph Borg",
+                    "name_en": "Joseph Borg",
+                    "kind": "person",
+                    "role": None,
+                    "affiliation": None,
+                    "anonymous": False,
+                    "aliases": [],
+                },
+            ],
+        }
+    )
+    return Reply(completion(content, prompt_tokens=50, completion_tokens=20), delay=delay)
 
 
 def free_port() -> int:

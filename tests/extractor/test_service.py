@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 import pytest
-from fakeserver import FakeServer, Reply, Status, completion, refused_url
-from liveservice import running
+from fakeserver import FakeServer, Reply, Status, refused_url
+from liveservice import actors_answer, running
 from paths import SEED
 from typer.testing import CliRunner
 
@@ -37,39 +37,6 @@ ENGLISH = (
     "Karim Haddad will meet Joseph Borg in Valletta for round {n}, officials said.\n"
     'Haddad said "the talks will focus on fishing quotas".\n'
 )
-
-
-def actors_answer(body: dict[str, Any], delay: float = 0.0) -> Reply:
-    """The cues strategy's one call per chunk: who is in it."""
-    content = json.dumps(
-        {
-            "outlet": None,
-            "dateline": None,
-            "actors": [
-                {
-                    "id": "haddad",
-                    "name": "Karim Haddad",
-                    "name_en": "Karim Haddad",
-                    "kind": "person",
-                    "role": None,
-                    "affiliation": None,
-                    "anonymous": False,
-                    "aliases": ["Haddad"],
-                },
-                {
-                    "id": "borg",
-                    "name": "Joseph Borg",
-                    "name_en": "Joseph Borg",
-                    "kind": "person",
-                    "role": None,
-                    "affiliation": None,
-                    "anonymous": False,
-                    "aliases": [],
-                },
-            ],
-        }
-    )
-    return Reply(completion(content, prompt_tokens=50, completion_tokens=20), delay=delay)
 
 
 def round_of(body: dict[str, Any]) -> int:
