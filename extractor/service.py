@@ -410,6 +410,13 @@ class _Guard:
             if sent[0]:
                 raise
             await _error_response(exc)(scope, receive, send_wrapped)
+        except Exception as exc:
+            # Answered here, not re-raised: the server would log a traceback, and an
+            # exception's message may quote the input. The type is enough to look for it.
+            if sent[0]:
+                raise
+            log.error("unhandled %s", type(exc).__name__)
+            await _error_response(exc)(scope, receive, send_wrapped)
         finally:
             route = scope.get("route")
             label = getattr(route, "path", None) or "unmatched"
@@ -638,8 +645,6 @@ def create_app(config: ServiceConfig) -> FastAPI:
         return service.owner(credentials)
 
     async def on_error(_: Request, exc: Exception) -> Response:
-        if not isinstance(exc, ExtractorError):
-            log.error("unhandled %s", type(exc).__name__)  # the message may quote input
         return _error_response(exc)
 
     async def on_request_error(_: Request, exc: Exception) -> Response:
@@ -654,8 +659,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         body = {"error": {"type": "HTTPError", "reason": reason, "message": str(exc.detail)}}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
-    app.add_exception_handler(ExtractorError, on_error)
-    app.add_exception_handler(Exception, on_error)
+    app.add_exception_handler(ExtractorError, on_error)  # anything else: `_Guard`
     app.add_exception_handler(RequestValidationError, on_request_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
 

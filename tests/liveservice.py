@@ -82,6 +82,7 @@ def running(config: ServiceConfig, *, limit_concurrency: int | None = None) -> I
             log_level="warning",
             access_log=False,
             limit_concurrency=limit_concurrency,
+            timeout_graceful_shutdown=2,
         )
     )
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)

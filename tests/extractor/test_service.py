@@ -607,3 +607,35 @@ def test_kill_9_mid_job_then_restart_keeps_finished_documents_and_reruns_the_res
         f"kill -9 after {len(done_before)}/{n} documents; rerun extracted {len(after)}; "
         f"redone: {redone}"
     )
+
+
+def test_an_unexpected_error_is_a_bare_500_and_its_message_is_not_logged(tmp_path, caplog):
+    class Boom(Exception):
+        pass
+
+    def explode(*args: Any, **kwargs: Any) -> Any:
+        raise Boom("the article says SECRET-TEXT")
+
+    caplog.set_level(logging.DEBUG)
+    cfg = config(tmp_path)
+    with running(cfg) as url:
+        original = Extractor.extract_articles
+        Extractor.extract_articles = explode  # type: ignore[method-assign]
+        try:
+            response = httpx.post(f"{url}/v1/extract", json={"text": "Ali said yes."})
+        finally:
+            Extractor.extract_articles = original  # type: ignore[method-assign]
+    error = is_error(response, 500, "internal")
+    assert error == {"type": "Boom", "reason": "internal", "message": "internal error"}
+    assert "SECRET-TEXT" not in caplog.text and "unhandled Boom" in caplog.text
+
+
+def test_the_serve_and_model_server_commands():
+    runner = CliRunner()
+    serve = runner.invoke(cli_app, ["serve", "--help"])
+    assert serve.exit_code == 0
+    for flag in ("--database-url", "--api-keys-file", "--base-url", "--strategy", "--gguf"):
+        assert flag in serve.output
+    assert "127.0.0.1" in serve.output and "8000" in serve.output
+    model = runner.invoke(cli_app, ["model-server", "--help"])
+    assert model.exit_code == 0 and "--gguf" in model.output
