@@ -8,13 +8,12 @@ reader can see at a glance where the extractor and the labeler disagree.
 
 from __future__ import annotations
 
-import html
-import itertools
 import json
 from typing import Any
 
 from extractor.grounding import TextIndex
 from extractor.models import Document
+from extractor.view import cut_highlight, escape, is_rtl
 
 from .gold import Case
 from .scoring import RECORD_TYPES
@@ -46,9 +45,7 @@ _FLAGS = (
 )
 
 
-def _e(value: Any) -> str:
-    """Escape any value for HTML text or attribute context."""
-    return html.escape("" if value is None else str(value), quote=True)
+_e = escape  # the library's one escaper (extractor/view.py)
 
 
 def _fmt(value: Any) -> str:
@@ -182,18 +179,14 @@ def evidence_spans(doc: Document | None, index: TextIndex, side: str) -> list[tu
 
 def highlight(text: str, gold: list[tuple[int, int, str]], pred: list[tuple[int, int, str]]) -> str:
     """Escaped text cut at every span boundary; each piece carries the classes covering it."""
-    marks = [("gold", s) for s in gold] + [("pred", s) for s in pred]
-    cuts = sorted({0, len(text), *(x for _, (s, e, _k) in marks for x in (s, e))})
-    out = []
-    for start, end in itertools.pairwise(cuts):
-        classes = [
-            css
-            for side, kind, css in _FLAGS
-            if any(sd == side and k == kind and s <= start and end <= e for sd, (s, e, k) in marks)
-        ]
-        piece = _e(text[start:end])
-        out.append(f'<span class="{" ".join(classes)}">{piece}</span>' if classes else piece)
-    return "".join(out)
+    marks = [
+        (s, e, css)
+        for side, spans in (("gold", gold), ("pred", pred))
+        for s, e, kind in spans
+        for sd, k, css in _FLAGS
+        if sd == side and k == kind
+    ]
+    return cut_highlight(text, marks, [css for _, _, css in _FLAGS])
 
 
 def _listing(d: dict[str, Any]) -> str:
@@ -213,7 +206,7 @@ def _listing(d: dict[str, Any]) -> str:
 
 def _document_section(doc_id: str, d: dict[str, Any], case: Case | None) -> str:
     lang = str(d.get("language") or "")
-    direction = ' dir="rtl"' if lang == "ar" else ""
+    direction = ' dir="rtl"' if lang and is_rtl(lang) else ""
     if case is None:
         body = "<p><em>text not available</em></p>"
     else:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ExtractorError
+from .errors import ExtractionError
 from .inputs import read_input
 
 
@@ -86,6 +86,13 @@ class JsonlWriter:
         os.close(self._fd)
 
 
+def error_record(exc: BaseException) -> dict[str, Any]:
+    """A failure as the `error` of a results line: its type and message, plus its data."""
+    if isinstance(exc, ExtractionError):
+        return exc.to_dict()
+    return {"type": type(exc).__name__, "message": str(exc)}
+
+
 def run_batch(
     extract: Callable[[str], list[Any]],
     items: Iterable[BatchItem],
@@ -128,15 +135,8 @@ def run_batch(
             record.update(ok=failed is None, articles=[a.model_dump(mode="json") for a in articles])
             if failed is not None:
                 record["error"] = failed.model_dump(mode="json")
-        except ExtractorError as exc:
-            error = (
-                exc.to_dict()
-                if hasattr(exc, "to_dict")
-                else {"type": type(exc).__name__, "message": str(exc)}
-            )
-            record.update(ok=False, error=error)
         except Exception as exc:  # noqa: BLE001  (recorded with its type, batch goes on)
-            record.update(ok=False, error={"type": type(exc).__name__, "message": str(exc)})
+            record.update(ok=False, error=error_record(exc))
         record["seconds"] = round(time.monotonic() - t0, 3)
         return record
 

@@ -1,4 +1,4 @@
-"""The `extractor` command line: extract, extract-many, serve (and plugged-in groups).
+"""The `extractor` command line: extract, extract-many, serve, model-server (and plugged-in groups).
 
 Every expected failure prints one line (`error: …`) and exits non-zero, never a
 traceback: 2 bad input or settings, 3 extraction failed, 4 model unavailable.
@@ -183,6 +183,9 @@ def extract(
             "--save-text", help="Write the text that spans refer to (the reduced text of HTML)."
         ),
     ] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Also write the highlighted-record page here.")
+    ] = None,
 ) -> None:
     """Extract the articles of one text (all of them, main first; --main: the main one).
 
@@ -217,6 +220,8 @@ def extract(
             )
     except ExtractorError as exc:
         fail(exc)
+    if html_out is not None:
+        write_html(html_out, text, articles, title=Path(source).name if source != "-" else "")
     if as_json:
         # Always a list (`--main`: a list of one), spans as [start, end] on one line.
         payload = [a.model_dump(mode="json") for a in articles]
@@ -279,6 +284,17 @@ class _Status:
         elif (p.article, p.stage, p.chunk) != self._last_stage:
             self._last_stage = (p.article, p.stage, p.chunk)
             err.print(plain(f"… {where} · {p.elapsed:.0f} s"), highlight=False)
+
+
+def write_html(path: Path, text: str, articles: list[Article], *, title: str) -> None:
+    """The record page (`extractor/view.py`, the same as the service's document view)."""
+    from .view import render_page  # noqa: PLC0415
+
+    try:
+        path.write_text(render_page(text, articles, title=title), encoding="utf-8")
+    except OSError as exc:
+        fail(InputError(f"cannot write {path}: {exc.strerror}", reason="output"))
+    err.print(Text.assemble("wrote ", plain(path)), highlight=False)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -466,6 +482,76 @@ def progress_bar() -> Progress:
 
 @app.command()
 def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (non-loopback needs API keys).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Job store: sqlite:///PATH (default: in the extractor home) or postgresql://…; "
+            "or EXTRACTOR_DATABASE_URL."
+        ),
+    ] = None,
+    api_keys_file: Annotated[
+        Path | None,
+        typer.Option(help="API keys, one per line (or sha256:HEX); also EXTRACTOR_API_KEYS."),
+    ] = None,
+    cors_origin: Annotated[
+        list[str] | None, typer.Option(help="Allow this browser origin (CORS is off without).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Job worker threads in this process.")] = 2,
+    max_inflight: Annotated[int, typer.Option(help="Requests in flight per API key.")] = 8,
+    max_body_mb: Annotated[int, typer.Option(help="Largest request body, MiB.")] = 32,
+    lease_seconds: Annotated[
+        float, typer.Option(help="A job document's lease: a dead worker's document reruns after.")
+    ] = 30.0,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    prompt: PromptOpt = None,
+    gguf: Gguf = None,
+    no_cache: NoCache = False,
+    max_reasks: MaxReasks = None,
+    constrain: Constrain = None,
+    strategy: StrategyOpt = None,
+) -> None:
+    """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs)."""
+    try:
+        from .service import ServiceConfig, check_bind, run  # noqa: PLC0415
+    except ImportError as exc:
+        fail(
+            ConfigError(
+                f"the service needs its extra: pip install 'extractor-news[service]' ({exc})"
+            )
+        )
+    try:
+        settings = make_extractor(
+            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
+        ).settings
+        config = ServiceConfig.resolve(
+            settings,
+            database_url=database_url,
+            api_keys_file=api_keys_file,
+            cors_origins=tuple(cors_origin or ()),
+            worker_threads=workers,
+            max_inflight_per_key=max_inflight,
+            max_body_bytes=max_body_mb * 1024 * 1024,
+            lease_s=lease_seconds,
+        )
+        check_bind(host, config.api_keys)
+        err.print(
+            f"serving the extraction API at http://{host}:{port} (docs: /docs; "
+            f"{len(config.api_keys)} API key(s); strategy {settings.strategy})",
+            markup=False,
+            highlight=False,
+        )
+        run(config, host=host, port=port)
+    except ExtractorError as exc:
+        fail(exc)
+
+
+@app.command("model-server")
+def model_server(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8080,
     gguf: Gguf = None,
     n_ctx: Annotated[int, typer.Option(help="Context size.")] = 8192,

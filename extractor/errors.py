@@ -5,6 +5,11 @@
     ├── ConfigError           bad settings (unknown prompt, missing file)
     │   └── BackendConfigError    the backend refused the key, or has no such model
     ├── ModelUnavailableError the embedded model or a server cannot be reached/started
+    ├── ServiceError          a request the HTTP service refuses (status code attached)
+    │   ├── UnauthorizedError no or unknown API key (401)
+    │   ├── NotFoundError     unknown job or document, or one of another key (404)
+    │   ├── TooLargeError     request body over the limit (413)
+    │   └── RateLimitedError  too many requests in flight for this key (429, Retry-After)
     └── ExtractionError       the LLM could not produce a valid record
         ├── TransportError    429/5xx/timeouts/connection, after all retries
         ├── TruncatedOutputError  output hit max_tokens, also after the one larger retry
@@ -106,3 +111,44 @@ class TruncatedOutputError(ExtractionError):
 
 class ValidationFailedError(ExtractionError):
     """The model's output never passed validation, after all re-asks."""
+
+
+class ServiceError(ExtractorError):
+    """A request the HTTP service refuses; `status` is the HTTP status it maps to once.
+
+    `reason` is a short machine-readable tag, as on `InputError`.
+    """
+
+    status = 400
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class UnauthorizedError(ServiceError):
+    """No API key, or one the service does not know."""
+
+    status = 401
+
+
+class NotFoundError(ServiceError):
+    """An unknown job or document; a job of another key is unknown too (no existence leak)."""
+
+    status = 404
+
+
+class TooLargeError(ServiceError):
+    """The request body is over the service's limit."""
+
+    status = 413
+
+
+class RateLimitedError(ServiceError):
+    """Too many requests in flight for one key; try again after `retry_after` seconds."""
+
+    status = 429
+
+    def __init__(self, message: str, *, reason: str = "rate_limited", retry_after: int = 1) -> None:
+        super().__init__(message, reason=reason)
+        self.retry_after = retry_after

@@ -25,6 +25,9 @@ A request with `"stream": true` gets its `Reply` as server-sent events (one even
 few characters of content, then finish_reason, then usage, then `[DONE]`), as
 llama.cpp, vLLM and OpenAI send them; `huge_reply(n)` is a payload of n bytes.
 
+`GET /v1/models` answers a one-model list (what a readiness probe asks), unless the
+server was stopped.
+
 `refused_url()` gives a base URL where nothing listens (connection refused).
 
 `server.stop()` kills the server in the middle of a test, as a crashed backend
@@ -237,6 +240,14 @@ class FakeServer:
                     super().finish()
                 except OSError:
                     pass  # the connection was closed by stop()
+
+            def do_GET(self) -> None:  # noqa: N802
+                if server._stopping.is_set():
+                    self._drop()
+                elif self.path.rstrip("/") == "/v1/models":
+                    self._send(200, {"object": "list", "data": [{"id": "m", "object": "model"}]})
+                else:
+                    self._send(404, _error_body(404))
 
             def do_POST(self) -> None:  # noqa: N802
                 if server._stopping.is_set():  # stopped: answer nothing, like a dead server

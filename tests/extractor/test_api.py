@@ -39,6 +39,11 @@ DOCUMENTED = sorted(
         "extract_article",
         "extract_articles",
         "html_to_text",
+        "NotFoundError",
+        "RateLimitedError",
+        "ServiceError",
+        "TooLargeError",
+        "UnauthorizedError",
     ]
 )
 
@@ -52,6 +57,11 @@ TREE = {
     "TransportError": "ExtractionError",
     "TruncatedOutputError": "ExtractionError",
     "ValidationFailedError": "ExtractionError",
+    "ServiceError": "ExtractorError",
+    "UnauthorizedError": "ServiceError",
+    "NotFoundError": "ServiceError",
+    "TooLargeError": "ServiceError",
+    "RateLimitedError": "ServiceError",
 }
 
 

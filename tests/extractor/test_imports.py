@@ -35,3 +35,13 @@ def test_import_has_no_side_effects() -> None:
         "print(ours, len(r._servers), hasattr(extractor, '_default'))"
     )
     assert out == "[] 0 False"
+
+
+def test_the_service_stack_loads_only_with_the_service() -> None:
+    """`import extractor` (and the CLI) never load FastAPI, SQLAlchemy or Prometheus."""
+    loaded = _fresh(
+        "import sys, extractor, extractor.cli\n"
+        "heavy = ('fastapi', 'sqlalchemy', 'prometheus_client', 'uvicorn', 'starlette')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    assert loaded == "[]"

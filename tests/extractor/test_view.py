@@ -1,0 +1,190 @@
+"""The record page: spans nested and escaped, right to left for Arabic, and in a real browser."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from liveservice import running
+from paths import SEED
+from typer.testing import CliRunner
+
+from extractor.cli import app as cli_app
+from extractor.extract import Extractor
+from extractor.models import Actor, Article, Claim, Meeting
+from extractor.service import ServiceConfig
+from extractor.settings import Settings
+from extractor.view import Mark, is_rtl, nest, render_page
+
+ENGLISH = (
+    "Talks in Valletta\n"
+    "Karim Haddad will meet Joseph Borg in Valletta next week, officials said.\n"
+    'Haddad said "the talks will focus on fishing quotas and on the harbour".\n'
+    "Borg told reporters that Malta wants a deal before the summer.\n"
+)
+
+
+def _strip(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def test_nesting_keeps_the_text_and_splits_only_crossing_marks():
+    text = "abcdefghij"
+    marks = [
+        Mark(0, 6, "claim", "c", "claim"),
+        Mark(4, 10, "meeting", "m", "meeting"),  # crosses the claim
+        Mark(1, 3, "actor", "a", "actor"),
+    ]
+    out = nest(text, marks)
+    assert _strip(out) == text
+    assert out.count("<span") == out.count("</span>")
+    pieces = {
+        key: "".join(re.findall(rf'data-rec="{key}"[^>]*>([^<]*)', out)) for key in ("c", "m", "a")
+    }
+    assert pieces["a"] == "bc"
+    # the crossing meeting is split in two fragments sharing its key: "ef" + "ghij"
+    assert re.findall(r'data-rec="m"', out).__len__() == 2
+
+
+def test_every_string_is_escaped_and_the_records_json_cannot_end_its_script():
+    evil = '"><img src=x onerror=alert(1)></script><script>alert(2)</script>'
+    text = f"Ali said {evil} today.\nHe met Omar in Cairo."
+    start = text.index("Ali")
+    article = Article(
+        title=evil,
+        language="en",
+        actors=[
+            Actor(id="ali", name=evil, name_en="Ali", kind="person", mentions=[(start, start + 3)]),
+            Actor(id="omar", name="Omar", name_en="Omar", kind="person"),
+        ],
+        claims=[
+            Claim(
+                speakers=["ali"],
+                statement=evil,
+                evidence=text.splitlines()[0],
+                quote="direct",
+                span=(0, len(text.splitlines()[0])),
+            )
+        ],
+        meetings=[
+            Meeting(participants=["ali", "omar"], status="held", evidence="He met", span=(0, 3))
+        ],
+    )
+    page = render_page(text, [article], title=evil)
+    assert "<img" not in page and "<script>alert" not in page
+    assert page.count("<script") == 2  # the JSON block and the page's own script
+    records = page.split('id="records">')[1].split("</script>")[0]
+    assert "<" not in records and json.loads(records)["0-a-ali"]["name"] == evil
+
+
+def test_arabic_runs_right_to_left_and_english_left_to_right():
+    assert is_rtl("ar") and not is_rtl("en")
+    assert is_rtl(None, "قطر تجري محادثات مع حماس") and not is_rtl("und", "Qatar talks")
+    with Extractor(strategy="rules", use_cache=False) as ex:
+        seed = SEED.read_text(encoding="utf-8")
+        ar = render_page(seed, ex.extract_articles(seed))
+        en = render_page(ENGLISH, ex.extract_articles(ENGLISH))
+    assert 'id="text" lang="ar" dir="rtl"' in ar
+    assert 'id="text" lang="en" dir="ltr"' in en
+    assert _strip(ar.split('id="text"')[1].split(">", 1)[1].split("</div>")[0]) == seed
+
+
+def test_extract_html_writes_the_same_page(tmp_path):
+    source = tmp_path / "talks.txt"
+    source.write_text(ENGLISH, encoding="utf-8")
+    out = tmp_path / "talks.html"
+    result = CliRunner().invoke(
+        cli_app, ["extract", str(source), "--strategy", "rules", "--html", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and 'data-kind="claim"' in page
+    with Extractor(strategy="rules", use_cache=False) as ex:
+        articles = ex.extract_articles(ENGLISH)
+    want = render_page(ENGLISH, articles, title="talks.txt")
+    strip_meta = lambda p: re.sub(r'<p class="meta">.*?</p>', "", p)  # noqa: E731
+    assert strip_meta(page) == strip_meta(want)
+
+
+# ------------------------------------------------------------------ a real browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path("/tmp/shots")
+
+_RECORD_TEXTS = """
+() => {
+  const records = JSON.parse(document.getElementById("records").textContent);
+  const out = {};
+  for (const key of Object.keys(records)) {
+    const parts = Array.from(document.querySelectorAll(`[data-rec="${CSS.escape(key)}"]`));
+    out[key] = {kind: records[key].record, evidence: records[key].evidence || null,
+                text: parts.map((el) => el.textContent).join(""), count: parts.length};
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.browser
+def test_the_viewer_in_headless_chromium(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    cfg = ServiceConfig(
+        extractor=Settings(strategy="rules", use_cache=False),
+        database_url=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+        poll_s=0.05,
+    )
+    documents = [
+        {"id": "seed-ar", "text": SEED.read_text(encoding="utf-8")},
+        {"id": "talks-en", "text": ENGLISH},
+    ]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with running(cfg) as url:
+        job = httpx.post(f"{url}/v1/jobs", json={"documents": documents}).json()["job_id"]
+        deadline = time.monotonic() + 20
+        while httpx.get(f"{url}/v1/jobs/{job}").json()["status"] != "done":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        lines = {
+            json.loads(x)["id"]: json.loads(x)
+            for x in httpx.get(f"{url}/v1/jobs/{job}/results").text.splitlines()
+        }
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            problems: list[str] = []
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            for doc, direction in (("seed-ar", "rtl"), ("talks-en", "ltr")):
+                response = page.goto(f"{url}/v1/jobs/{job}/documents/{doc}/view")
+                assert response is not None and response.status == 200
+                assert page.get_attribute("#text", "dir") == direction
+                found = page.evaluate(_RECORD_TEXTS)
+                text = next(d["text"] for d in documents if d["id"] == doc)
+                articles = lines[doc]["articles"]
+                checked = 0
+                for n, article in enumerate(articles):
+                    for kind, letter in (("claims", "c"), ("meetings", "m")):
+                        for i, record in enumerate(article[kind]):
+                            shown = found[f"{n}-{letter}-{i}"]
+                            assert shown["count"] >= 1
+                            start, end = record["span"]
+                            assert shown["text"] == text[start:end] == record["evidence"]
+                            checked += 1
+                assert checked >= 3
+                assert any(v["kind"] == "actor" and v["count"] for v in found.values())
+                first_claim = page.locator('[data-kind="claim"]').first
+                first_claim.dispatch_event("click")
+                assert "speakers" in page.inner_text("#fields")
+                page.screenshot(path=str(SHOTS / f"view-{doc}.png"), full_page=True)
+            browser.close()
+    assert problems == []
