@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import (
+    CallBudgetError,
     ConfigError,
     ExtractionError,
     ExtractorError,
@@ -29,6 +30,7 @@ from .settings import Settings
 __all__ = [
     "Actor",
     "Article",
+    "CallBudgetError",
     "Claim",
     "ConfigError",
     "Document",

@@ -83,6 +83,10 @@ Constrain = Annotated[
         help="Enum-constrained names and ids (default: on where the server compiles grammars).",
     ),
 ]
+MaxCalls = Annotated[
+    int | None,
+    typer.Option("--max-calls", help="Cap on LLM calls per input (default: from the size limit)."),
+]
 StrategyOpt = Annotated[
     str | None,
     typer.Option("--strategy", help="two-step (LLM, the default) or rules (cues only, no model)."),
@@ -112,6 +116,7 @@ def make_extractor(
     max_reasks: int | None = None,
     constrain: bool | None = None,
     strategy: str | None = None,
+    max_calls: int | None = None,
 ) -> Extractor:
     """The Extractor that the shared backend options describe (None = not given)."""
     from .extract import Extractor  # noqa: PLC0415  (keeps --help fast)
@@ -124,6 +129,7 @@ def make_extractor(
         "max_reasks": max_reasks,
         "constrain": constrain,
         "strategy": strategy,
+        "max_calls": max_calls,
     }
     if no_cache:
         options["use_cache"] = False
@@ -153,12 +159,13 @@ def extract(
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
+    max_calls: MaxCalls = None,
 ) -> None:
     """Extract the articles of one text (all of them, main first; --main: the main one)."""
     try:
         text = _read_input(source)
         extractor = make_extractor(
-            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
+            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy, max_calls
         )
         from .inputs import check_text  # noqa: PLC0415
 
@@ -292,6 +299,7 @@ def extract_many(
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
+    max_calls: MaxCalls = None,
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
     from .batch import BatchItem, run_batch  # noqa: PLC0415
@@ -301,7 +309,7 @@ def extract_many(
         fail(InputError("no input files matched", reason="missing"))
     try:
         extractor = make_extractor(
-            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
+            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy, max_calls
         )
     except ExtractorError as exc:
         fail(exc)

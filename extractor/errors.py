@@ -7,7 +7,8 @@
     └── ExtractionError       the LLM could not produce a valid record
         ├── TransportError    429/5xx/timeouts/connection, after all retries
         ├── TruncatedOutputError  output hit max_tokens, also after the one larger retry
-        └── ValidationFailedError output never validated, after all re-asks
+        ├── ValidationFailedError output never validated, after all re-asks
+        └── CallBudgetError   the input needs more LLM calls than `max_calls` allows
 
 Errors carry what a caller needs to act: attempts, last errors, usage, raw output.
 """
@@ -89,3 +90,20 @@ class TruncatedOutputError(ExtractionError):
 
 class ValidationFailedError(ExtractionError):
     """The model's output never passed validation, after all re-asks."""
+
+
+class CallBudgetError(ExtractionError):
+    """The input needs more LLM calls than the per-input cap (`max_calls`) allows.
+
+    Raised before the first call when the chunk plan alone is over the cap (then
+    `attempts` is 0 and nothing was spent), or at the call that would pass it.
+    `needed` is the planned number of calls, `max_calls` the cap.
+    """
+
+    def __init__(self, message: str, *, max_calls: int, needed: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.max_calls = max_calls
+        self.needed = needed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "max_calls": self.max_calls, "needed": self.needed}

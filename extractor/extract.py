@@ -10,6 +10,7 @@ retries belong to `llm.py`, grounding to `assemble.py`, what a problem is to
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import json
 import threading
@@ -38,6 +39,7 @@ from .drafts import (
     item_key,
 )
 from .errors import (
+    CallBudgetError,
     ExtractionError,
     InputError,
     TruncatedOutputError,
@@ -53,6 +55,7 @@ from .runtime import EMBEDDED_SHA256, start_server
 from .segment import (
     Segment,
     Sentence,
+    bound_sentences,
     chunk_sentences,
     number_sentences,
     split_articles,
@@ -64,6 +67,10 @@ if TYPE_CHECKING:
     from .llm import LLM
 
 D = TypeVar("D", bound=BaseModel)
+
+# LLM calls made for the input being extracted, per thread/task: one Extractor
+# serves a whole batch at once, and the cap (`max_calls`) is per input.
+_calls: contextvars.ContextVar[list[int]] = contextvars.ContextVar("extractor_calls")
 
 
 @cache
@@ -189,10 +196,40 @@ class Extractor:
             )
         index = TextIndex(text)
         segments = split_articles(text)
+        segments = segments[:1] if main_only else segments
+        plan = [bound_sentences(text, split_sentences(text, g), s.chunk_chars) for g in segments]
+        self._check_budget(plan)
+        token = _calls.set([0])
+        try:
+            return self._extract_segments(index, text, segments, plan, published)
+        finally:
+            _calls.reset(token)
+
+    def _check_budget(self, plan: list[list[Sentence]]) -> None:
+        """Refuse, before any call, an input whose chunk plan alone is over the cap."""
+        steps = {"rules": 0, "cues": 1, "two-step": 2}[self.settings.strategy]
+        needed = steps * sum(len(chunk_sentences(p, self.settings.chunk_chars)) for p in plan)
+        budget = self.settings.call_budget
+        if needed > budget:
+            raise CallBudgetError(
+                f"the input needs {needed} LLM calls, over the cap of {budget} per input "
+                "(raise max_calls / --max-calls, or split the input)",
+                max_calls=budget,
+                needed=needed,
+            )
+
+    def _extract_segments(
+        self,
+        index: TextIndex,
+        text: str,
+        segments: list[Segment],
+        plan: list[list[Sentence]],
+        published: str | None,
+    ) -> list[Article]:
+        s = self.settings
         articles = []
-        for segment in segments[:1] if main_only else segments:
+        for segment, sentences in zip(segments, plan, strict=True):
             started = time.monotonic()
-            sentences = split_sentences(text, segment)
             if not sentences:
                 continue
             if s.strategy != "two-step":
@@ -390,6 +427,7 @@ class Extractor:
                         draft=draft, cache_hit=True, notes=[*hit.notes, *_repairs(draft)]
                     )
                 self.cache.drop(key)  # unreadable under the current schema: recompute
+        counter = _calls.get(None)
         llm = self.backend()
         extra = (
             {"repeat_penalty": decoding["repeat_penalty"]} if "repeat_penalty" in decoding else None
@@ -399,6 +437,17 @@ class Extractor:
         reasks, bumped = 0, False
         follow_up: list[Message] = []
         while True:
+            if counter is not None:
+                if counter[0] >= s.call_budget:
+                    raise CallBudgetError(
+                        f"the input reached the cap of {s.call_budget} LLM calls "
+                        "(raise max_calls / --max-calls)",
+                        max_calls=s.call_budget,
+                        needed=counter[0] + 1,
+                        attempts=attempts,
+                        usage=usage.model_dump(),
+                    )
+                counter[0] += 1
             attempts += 1
             last = llm.complete(
                 messages + follow_up,

@@ -15,6 +15,7 @@ DOCUMENTED = sorted(
     [
         "Actor",
         "Article",
+        "CallBudgetError",
         "Claim",
         "ConfigError",
         "Document",
@@ -48,6 +49,7 @@ TREE = {
     "TransportError": "ExtractionError",
     "TruncatedOutputError": "ExtractionError",
     "ValidationFailedError": "ExtractionError",
+    "CallBudgetError": "ExtractionError",
 }
 
 

@@ -965,3 +965,43 @@ def test_the_default_strategy_is_cues(server):
     assert ex.settings.strategy == "cues"
     ex.extract_article(ARTICLE)
     assert len(server.requests) == 1
+
+
+# ------------------------------------------------------------------ cost bounded by the input
+
+
+def test_no_request_carries_more_than_a_chunk_of_an_over_long_sentence(server):
+    server.default = lambda body: Reply(completion(step1(outlet=None, dateline=None)))
+    text = "Ministers met.\n" + "word " * 6_000  # one 30 KB line without punctuation
+    make(server, strategy="cues", chunk_chars=5000, max_calls=50).extract_articles(text)
+    assert len(server.requests) >= 6
+    for body in server.requests:
+        article = str(body["messages"][-1]["content"])  # the examples come before it
+        numbered_lines = [line for line in article.splitlines() if re.match(r"\[\d+\] ", line)]
+        assert numbered_lines and sum(len(line) for line in numbered_lines) <= 5000 + 40
+
+
+def test_an_input_over_the_call_cap_is_refused_before_any_request(server):
+    from extractor.errors import CallBudgetError
+
+    text = "Ministers met.\n" + "The minister said the talks would resume. " * 2_000
+    with pytest.raises(CallBudgetError) as info:
+        make(server, chunk_chars=1000, max_calls=10).extract_articles(text)
+    assert server.requests == []
+    assert info.value.max_calls == 10 and info.value.needed > 10
+    assert info.value.attempts == 0 and "max-calls" in str(info.value)
+
+
+def test_re_asks_cannot_pass_the_call_cap(server):
+    from extractor.errors import CallBudgetError
+
+    server.default = Reply(completion("not json"))
+    with pytest.raises(CallBudgetError) as info:
+        make(server, max_calls=2, max_reasks=5).extract_article(ARTICLE)
+    assert len(server.requests) == 2 and info.value.max_calls == 2
+
+
+def test_the_default_call_cap_is_derived_from_the_size_limit(server):
+    small = make(server, max_chars=10_000, chunk_chars=5000, max_reasks=2)
+    assert small.settings.call_budget == 4 * 2 * 3
+    assert make(server).settings.call_budget > make(server, max_chars=50_000).settings.call_budget
