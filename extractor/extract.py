@@ -50,6 +50,7 @@ from .inputs import check_text
 from .lexicon import lexicons_hash
 from .models import Article, ExtractionMeta, Usage, is_date
 from .prompts import Message, load_prompt
+from .redact import redact_url
 from .rules import rules_article
 from .runtime import EMBEDDED_SHA256, start_server
 from .segment import (
@@ -177,7 +178,8 @@ class Extractor:
             size = s.gguf.stat().st_size if s.gguf.exists() else 0
             return s.gguf.name, f"gguf:{s.gguf.name}:{size}"
         model = s.model or (DEFAULT_OPENAI_MODEL if s.base_url is None else "default")
-        return model, s.base_url or "https://api.openai.com/v1"
+        # Redacted: the endpoint goes into meta, run names and cache keys on disk.
+        return model, redact_url(s.base_url) if s.base_url else "https://api.openai.com/v1"
 
     # ------------------------------------------------------------------ public
     def extract_articles(

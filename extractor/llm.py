@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
@@ -34,6 +35,7 @@ from tenacity import (
 
 from .errors import TransportError
 from .models import Usage
+from .redact import redact_text, redact_url
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -64,6 +66,59 @@ def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code == 429 or exc.status_code >= 500
     return False
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether the connection was refused (nothing listens there), from the cause chain."""
+    if getattr(exc, "extractor_refused", False):
+        return True
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionRefusedError) or "connection refused" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _is_loopback(url: str | None) -> bool:
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return False
+    return host in _LOOPBACK or host.startswith("127.")
+
+
+class _QuietInstructor(logging.Filter):
+    """Instructor logs every failed call at ERROR with the backend's raw error body.
+
+    The library reports failures itself, as typed errors: those records are demoted
+    to DEBUG, with any URL in them redacted, before any handler sees them.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            record.msg, record.args = redact_text(record.getMessage()), None
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+_QUIET = _QuietInstructor()
+
+
+def quiet_instructor_logs() -> None:
+    """Install the filter on instructor's loggers (idempotent; done when an LLM is made)."""
+    for name in ("instructor", "instructor.v2", "instructor.v2.retry", "instructor.core"):
+        logger = logging.getLogger(name)
+        if _QUIET not in logger.filters:
+            logger.addFilter(_QUIET)
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -173,9 +228,13 @@ class LLM:
         http_client: Any = None,
         compact_json: bool = False,
     ) -> None:
+        quiet_instructor_logs()
         self.model = model
         self.compact_json = compact_json
         self.base_url = base_url
+        # Nothing listens on this machine's port: a local server that is down will not
+        # come up between retries, so the first refusal is the answer.
+        self._fail_fast_on_refusal = _is_loopback(base_url)
         self.mode = mode
         self.transport_attempts = transport_attempts
         self.backoff_initial = backoff_initial
@@ -206,7 +265,9 @@ class LLM:
         retries = 0
         usage = Usage()
         retrying = Retrying(
-            retry=retry_if_exception(_is_transient),
+            retry=retry_if_exception(
+                lambda e: _is_transient(e) and not (self._fail_fast_on_refusal and _refused(e))
+            ),
             wait=_Wait(self.backoff_initial, self.backoff_max),
             stop=stop_after_attempt(self.transport_attempts)
             | stop_after_delay(self.transport_deadline),
@@ -231,6 +292,8 @@ class LLM:
                     except InstructorRetryException as exc:
                         cause = exc.__cause__
                         if cause is not None and _is_transient(cause):
+                            # `from None` drops the cause chain: note a refusal first.
+                            cause.extractor_refused = _refused(cause)  # type: ignore[attr-defined]
                             raise cause from None
                         if isinstance(cause, openai.APIError):
                             raise cause from None
@@ -260,8 +323,11 @@ class LLM:
         except openai.APIError as exc:
             status = getattr(exc, "status_code", None)
             kind = f"HTTP {status}" if status else type(exc).__name__
+            where = ""
+            if self._fail_fast_on_refusal and _refused(exc):
+                where = f": nothing listens at {redact_url(self.base_url or '')}"
             raise TransportError(
-                f"backend failed after {retries + 1} tries ({kind})",
+                f"backend failed after {retries + 1} tries ({kind}){where}",
                 attempts=retries + 1,
                 errors=[kind],
                 usage=usage.model_dump(),

@@ -537,10 +537,26 @@ def test_bad_input_raises_before_any_request(server, data, reason):
     assert server.requests == []
 
 
-def test_bad_published_date_raises_before_any_request(server):
+@pytest.mark.parametrize(
+    "published",
+    ["29/11/2026", "2023-02-30", "2023-13-45", "0000-00-00", "2023-10-09\n", "٢٠٢٣-١٠-٠٩"],
+)
+def test_bad_published_date_raises_before_any_request(server, published):
     with pytest.raises(InputError) as info:
-        make(server).extract_article(ARTICLE, published="29/11/2026")
+        make(server).extract_article(ARTICLE, published=published)
     assert info.value.reason == "published" and server.requests == []
+
+
+def test_credentials_in_the_base_url_never_reach_meta_or_the_cache_key(server, tmp_path):
+    secret_url = server.base_url.replace("http://", "http://user:sk-secret@")
+    server.push(Reply(completion(STEP1)), Reply(completion(STEP2)))
+    ex = make(server, base_url=secret_url, use_cache=True, cache_dir=tmp_path / "c")
+    article = ex.extract_article(ARTICLE)
+    ex.close()
+    dumped = article.model_dump_json()
+    assert "sk-secret" not in dumped and "***@127.0.0.1" in article.meta.base_url
+    stored = [p.read_bytes() for p in (tmp_path / "c").rglob("*") if p.is_file()]
+    assert stored and all(b"sk-secret" not in data for data in stored)
 
 
 # ------------------------------------------------------------------ untrusted article text
