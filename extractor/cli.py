@@ -136,10 +136,11 @@ def make_extractor(
     return Extractor(**{k: v for k, v in options.items() if v is not None})
 
 
-def _read_input(source: str) -> str:
-    from .inputs import read_input  # noqa: PLC0415
+def _read_input(source: str, max_chars: int | None = None) -> str:
+    from .inputs import BYTES_PER_CHAR_LIMIT, DEFAULT_MAX_BYTES, read_input  # noqa: PLC0415
 
-    text, was_html = read_input(source)
+    limit = max_chars * BYTES_PER_CHAR_LIMIT if max_chars else DEFAULT_MAX_BYTES
+    text, was_html = read_input(source, max_bytes=limit)
     if was_html:
         err.print("note: HTML input reduced to its text; spans refer to that text")
     return text
@@ -163,10 +164,10 @@ def extract(
 ) -> None:
     """Extract the articles of one text (all of them, main first; --main: the main one)."""
     try:
-        text = _read_input(source)
         extractor = make_extractor(
             model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy, max_calls
         )
+        text = _read_input(source, extractor.settings.max_chars)
         from .inputs import check_text  # noqa: PLC0415
 
         check_text(text, max_chars=extractor.settings.max_chars)
