@@ -9,7 +9,6 @@ imports it. Heavy modules load inside commands, so `--help` stays fast.
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import re
@@ -29,6 +28,7 @@ from .errors import (
     ExtractorError,
     InputError,
     ModelUnavailableError,
+    OutputError,
 )
 from .models import Article
 
@@ -98,6 +98,8 @@ def exit_code(exc: ExtractorError) -> int:
         return 2
     if isinstance(exc, ModelUnavailableError):
         return 4
+    if isinstance(exc, OutputError):
+        return 5
     return 3
 
 
@@ -278,17 +280,11 @@ def _show(article: Article) -> None:
         )
 
 
-def _expand(patterns: list[str]) -> list[Path]:
-    paths: list[Path] = []
-    for pattern in patterns:
-        matches = sorted(glob.glob(pattern, recursive=True)) or [pattern]
-        paths.extend(Path(m) for m in matches if Path(m).is_file() or m == pattern)
-    return paths
-
-
 @app.command("extract-many")
 def extract_many(
-    sources: Annotated[list[str], typer.Argument(help="Files or glob patterns.")],
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, glob patterns, or .jsonl sets of {id, text}.")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL results file.")],
     concurrency: Annotated[int, typer.Option(help="Articles in flight at once.")] = 1,
     published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
@@ -301,35 +297,79 @@ def extract_many(
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
     max_calls: MaxCalls = None,
+    restart: Annotated[
+        bool,
+        typer.Option(
+            "--restart", help="Set aside results of another configuration and start over."
+        ),
+    ] = False,
+    table_format: Annotated[
+        str, typer.Option("--format", help="jsonl, or csv: also claims and meetings tables.")
+    ] = "jsonl",
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
-    from .batch import BatchItem, run_batch  # noqa: PLC0415
+    from .batch import run_batch  # noqa: PLC0415
+    from .inputs import BYTES_PER_CHAR_LIMIT  # noqa: PLC0415
+    from .sources import expand_sources  # noqa: PLC0415
 
-    paths = _expand(sources)
-    if not paths:
-        fail(InputError("no input files matched", reason="missing"))
     try:
+        if table_format not in ("jsonl", "csv"):
+            raise ConfigError(f"--format must be jsonl or csv, got {table_format!r}")
+        if concurrency < 1:
+            raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
         extractor = make_extractor(
             model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy, max_calls
         )
+        max_bytes = extractor.settings.max_chars * BYTES_PER_CHAR_LIMIT
+        items = expand_sources(sources, max_bytes=max_bytes)
+        if not items:
+            raise InputError("the sources hold no articles", reason="empty")
+        with progress_bar() as progress:
+            task = progress.add_task("extracting", total=len(items))
+            summary = run_batch(
+                lambda text, **kw: extractor.extract_articles(
+                    text, published=kw.get("published", published)
+                ),
+                items,
+                output,
+                concurrency=concurrency,
+                on_progress=lambda item, record: progress.advance(task),
+                on_skipped=lambda n: progress.advance(task, n),
+                config={**extractor.fingerprint(), "published": published},
+                restart=restart,
+                max_bytes=max_bytes,
+            )
+        tables = None
+        if table_format == "csv":
+            from .batch import latest_records  # noqa: PLC0415
+            from .tables import write_tables  # noqa: PLC0415
+
+            tables = write_tables(output, latest_records(output))
     except ExtractorError as exc:
         fail(exc)
-    items = [BatchItem(id=str(p), path=p) for p in paths]
-    with progress_bar() as progress:
-        task = progress.add_task("extracting", total=len(items))
-        summary = run_batch(
-            lambda text: extractor.extract_articles(text, published=published),
-            items,
-            output,
-            concurrency=concurrency,
-            on_progress=lambda item, record: progress.advance(task),
-        )
     err.print(
-        f"{summary.done} done, {summary.failed} failed, {summary.skipped} already done "
-        f"({summary.seconds:.1f}s) → {output}"
+        plain(
+            f"{summary.done} done, {summary.failed} failed, {summary.skipped} already done "
+            f"({summary.seconds:.1f}s) → {output}"
+            + (f" (+ {tables[0].name}, {tables[1].name})" if tables else "")
+        )
     )
     for failure in summary.failures[:10]:
-        err.print(f"[red]failed[/red] {failure['id']}: {failure['type']}: {failure['message']}")
+        err.print(
+            Text.assemble(
+                ("failed ", "red"),
+                plain(f"{failure['id']}: {failure['type']}: {failure['message']}"),
+            )
+        )
+    if summary.interrupted:
+        err.print(
+            plain(
+                f"interrupted: the {summary.done + summary.failed} finished are written; "
+                f"{summary.not_started} not started (run again to resume)",
+                "yellow",
+            )
+        )
+        raise typer.Exit(130)
     if summary.failed:
         raise typer.Exit(3)
 

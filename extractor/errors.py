@@ -4,6 +4,7 @@
     ├── InputError            bad input, raised before any LLM call
     ├── ConfigError           bad settings (unknown prompt, missing file)
     ├── ModelUnavailableError the embedded model or a server cannot be reached/started
+    ├── OutputError           a result cannot be written (disk full, bad path, locked)
     └── ExtractionError       the LLM could not produce a valid record
         ├── TransportError    429/5xx/timeouts/connection, after all retries
         ├── TruncatedOutputError  output hit max_tokens, also after the one larger retry
@@ -40,6 +41,19 @@ class ConfigError(ExtractorError):
 
 class ModelUnavailableError(ExtractorError):
     """The model cannot be served or reached at all."""
+
+
+class OutputError(ExtractorError):
+    """A result cannot be written where it was asked for: nothing was reported done.
+
+    `path` is the file concerned. Raised for an output path that is a directory or
+    cannot be created, a failed or short write or fsync (a full disk), and a batch
+    output that another process holds (its lock).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class ExtractionError(ExtractorError):

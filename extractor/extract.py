@@ -181,6 +181,23 @@ class Extractor:
         # Redacted: the endpoint goes into meta, run names and cache keys on disk.
         return model, redact_url(s.base_url) if s.base_url else "https://api.openai.com/v1"
 
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything that shapes a result, for keying a batch (no secrets, no paths)."""
+        s = self.settings
+        model, endpoint = self.identity()
+        rules = s.strategy == "rules"
+        return {
+            "model": model,
+            "endpoint": endpoint,
+            "strategy": s.strategy,
+            "mode": "none" if rules else s.mode,
+            "prompt": "none" if rules else f"{self.prompt.name}@{self.prompt.hash}",
+            "schema": schema_hash(),
+            "lexicons": lexicons_hash() if s.strategy != "two-step" else None,
+            "constrained": None if rules else s.constrained,
+            "max_reasks": None if rules else s.max_reasks,
+        }
+
     # ------------------------------------------------------------------ public
     def extract_articles(
         self, text: str | bytes, *, published: str | None = None, main_only: bool = False

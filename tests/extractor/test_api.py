@@ -26,6 +26,7 @@ DOCUMENTED = sorted(
         "InputError",
         "Meeting",
         "ModelUnavailableError",
+        "OutputError",
         "Rejected",
         "Settings",
         "TransportError",
@@ -50,6 +51,7 @@ TREE = {
     "TruncatedOutputError": "ExtractionError",
     "ValidationFailedError": "ExtractionError",
     "CallBudgetError": "ExtractionError",
+    "OutputError": "ExtractorError",
 }
 
 
