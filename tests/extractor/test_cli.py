@@ -91,3 +91,123 @@ def test_version_names_the_pypi_distribution_not_the_unrelated_extractor() -> No
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("extractor-news ")
+
+
+def _files(tmp_path: Path, n: int) -> list[Path]:
+    paths = []
+    for i in range(n):
+        path = tmp_path / f"a{i}.txt"
+        path.write_text(f"Talks {i}\nThe minister said that Norway and Chile will meet in Oslo.\n")
+        paths.append(path)
+    return paths
+
+
+def test_extract_many_refuses_a_glob_that_matches_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["extract-many", str(tmp_path / "*.txt"), "-o", str(tmp_path / "o.jsonl")]
+    )
+    assert result.exit_code == 2 and "matches no files" in result.output
+
+
+def test_extract_many_refuses_concurrency_below_one(tmp_path: Path) -> None:
+    _files(tmp_path, 1)
+    result = runner.invoke(
+        app,
+        [
+            "extract-many",
+            str(tmp_path / "*.txt"),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--concurrency",
+            "0",
+            "--strategy",
+            "rules",
+        ],
+    )
+    assert result.exit_code == 2 and "concurrency" in result.output
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_extract_many_reads_jsonl_and_writes_csv_tables(tmp_path: Path) -> None:
+    import json
+
+    articles = tmp_path / "set.jsonl"
+    articles.write_text(
+        json.dumps({"id": "n1", "text": TEXT, "published": "2023-10-09"}) + "\n", encoding="utf-8"
+    )
+    out = tmp_path / "o.jsonl"
+    args = ["extract-many", str(articles), "-o", str(out), "--strategy", "rules", "--no-cache"]
+    result = runner.invoke(app, [*args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(out.read_text().splitlines()[0])
+    assert record["id"] == "n1" and record["articles"][0]["published"] == "2023-10-09"
+    assert (tmp_path / "o.claims.csv").is_file() and (tmp_path / "o.meetings.csv").is_file()
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "1 already done" in again.output
+
+
+def test_extract_many_with_another_configuration_refuses_then_restarts(tmp_path: Path) -> None:
+    _files(tmp_path, 2)
+    out = tmp_path / "o.jsonl"
+    base = ["extract-many", str(tmp_path / "*.txt"), "-o", str(out), "--no-cache"]
+    assert runner.invoke(app, [*base, "--strategy", "rules"]).exit_code == 0
+    other = runner.invoke(app, [*base, "--strategy", "cues", "--base-url", "http://127.0.0.1:9/v1"])
+    assert other.exit_code == 2 and "another configuration" in other.output
+    assert "Traceback" not in other.output
+    restarted = runner.invoke(app, [*base, "--strategy", "rules", "--published", "2023-10-09"])
+    assert restarted.exit_code == 2  # the date is part of the configuration too
+    restarted = runner.invoke(
+        app, [*base, "--strategy", "rules", "--published", "2023-10-09", "--restart"]
+    )
+    assert restarted.exit_code == 0 and "2 done" in restarted.output
+
+
+def test_extract_many_output_that_is_a_directory_is_exit_5(tmp_path: Path) -> None:
+    _files(tmp_path, 1)
+    (tmp_path / "o.jsonl").mkdir()
+    result = runner.invoke(
+        app,
+        [
+            "extract-many",
+            str(tmp_path / "*.txt"),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--strategy",
+            "rules",
+        ],
+    )
+    assert result.exit_code == 5 and "error:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_max_calls_refuses_a_long_input_before_any_request(tmp_path: Path) -> None:
+    long = tmp_path / "long.txt"
+    long.write_text("Talks\n" + "The minister said the talks would resume. " * 3000)
+    result = runner.invoke(
+        app,
+        [
+            "extract",
+            str(long),
+            "--strategy",
+            "cues",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--no-cache",
+            "--max-calls",
+            "2",
+        ],
+    )
+    assert result.exit_code == 3 and "max-calls" in result.output
+    assert "APIConnectionError" not in result.output  # refused before any request
+
+
+def test_a_directory_or_a_bad_date_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(tmp_path), "--strategy", "rules"])
+    assert result.exit_code == 2 and "is a directory" in result.output
+    ok = tmp_path / "ok.txt"
+    ok.write_text(TEXT)
+    result = runner.invoke(
+        app, ["extract", str(ok), "--strategy", "rules", "--published", "2023-02-30"]
+    )
+    assert result.exit_code == 2 and "published" in result.output
+    assert len(result.output.strip().splitlines()) == 1
