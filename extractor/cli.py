@@ -405,6 +405,43 @@ def serve(
         err.print("stopped")
 
 
+cache_app = typer.Typer(no_args_is_help=True, help="The completion cache: where, size, clear.")
+app.add_typer(cache_app, name="cache")
+CacheDir = Annotated[
+    Path | None, typer.Option("--cache-dir", help="The cache folder (or EXTRACTOR_CACHE_DIR).")
+]
+
+
+def _open_cache(cache_dir: Path | None) -> Any:
+    from .cache import CompletionCache  # noqa: PLC0415
+    from .settings import Settings  # noqa: PLC0415
+
+    return CompletionCache(Settings.resolve(cache_dir=cache_dir).cache_path())
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDir = None) -> None:
+    """Where the cache is, its size on disk, its entries and its size cap (JSON)."""
+    cache = _open_cache(cache_dir)
+    try:
+        out.print_json(json.dumps(cache.info()))
+    finally:
+        cache.close()
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDir = None) -> None:
+    """Remove every cached completion (the next extraction calls the model again)."""
+    cache = _open_cache(cache_dir)
+    try:
+        if cache.disabled:
+            fail(OutputError(f"cannot open the cache: {cache.disabled}", path=str(cache.directory)))
+        removed = cache.clear()
+    finally:
+        cache.close()
+    err.print(plain(f"removed {removed} cached completion(s) from {cache.directory}"))
+
+
 def add_plugins(target: typer.Typer) -> None:
     """Command groups that installed packages declare under `extractor.commands`.
 

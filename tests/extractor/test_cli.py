@@ -211,3 +211,30 @@ def test_a_directory_or_a_bad_date_is_one_line_exit_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "published" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_cache_info_and_clear(tmp_path: Path) -> None:
+    import json
+
+    from extractor.cache import CompletionCache
+
+    cache = CompletionCache(tmp_path / "c")
+    cache.put("k", "{}", {"prompt_tokens": 1, "completion_tokens": 1})
+    cache.close()
+    info = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "c")])
+    assert info.exit_code == 0
+    data = json.loads(info.stdout)
+    assert data["entries"] == 1 and data["directory"] == str(tmp_path / "c")
+    assert data["size_limit"] == 2**32 and data["bytes"] > 0
+    cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(tmp_path / "c")])
+    assert cleared.exit_code == 0 and "removed 1" in cleared.output
+    again = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "c")])
+    assert json.loads(again.stdout)["entries"] == 0
+
+
+def test_cache_clear_on_a_broken_cache_is_one_line_exit_5(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "c"
+    not_a_dir.write_text("x")
+    result = runner.invoke(app, ["cache", "clear", "--cache-dir", str(not_a_dir)])
+    assert result.exit_code == 5 and "cannot open the cache" in result.output
+    assert "Traceback" not in result.output

@@ -1021,3 +1021,14 @@ def test_the_default_call_cap_is_derived_from_the_size_limit(server):
     small = make(server, max_chars=10_000, chunk_chars=5000, max_reasks=2)
     assert small.settings.call_budget == 4 * 2 * 3
     assert make(server).settings.call_budget > make(server, max_chars=50_000).settings.call_budget
+
+
+def test_a_cache_that_cannot_work_never_fails_a_finished_extraction(server, tmp_path, caplog):
+    not_a_dir = tmp_path / "cache"
+    not_a_dir.write_text("a file where the cache folder should be")
+    server.push(Reply(completion(STEP1)), Reply(completion(STEP2)))
+    ex = make(server, use_cache=True, cache_dir=not_a_dir)
+    article = ex.extract_article(ARTICLE)
+    assert article.claims and len(server.requests) == 2
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "without the cache" in warnings[0].getMessage()
