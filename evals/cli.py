@@ -58,6 +58,8 @@ def _guard(exc: Exception) -> None:
         fail(exc)
     if isinstance(exc, GoldError | OSError):
         fail(InputError(str(exc), reason="eval"))
+    if isinstance(exc, RecursionError):  # JSON nested deeper than the parser goes
+        fail(InputError("an input file is nested too deeply to read", reason="eval"))
     raise exc
 
 

@@ -1,7 +1,9 @@
 """The `extractor` command line: extract, extract-many, serve (and plugged-in groups).
 
 Every expected failure prints one line (`error: …`) and exits non-zero, never a
-traceback: 2 bad input or settings, 3 extraction failed, 4 model unavailable.
+traceback: 2 bad input or settings, 3 extraction failed, 4 model unavailable, 5 an
+output cannot be written (or is locked by another batch), 130 a batch interrupted
+by Ctrl-C (what finished is written). The README's "Exit codes" table is the list.
 Other packages add command groups through the `extractor.commands` entry point:
 the eval harness (`evals/`) adds `extractor eval …` that way, so the library never
 imports it. Heavy modules load inside commands, so `--help` stays fast.
