@@ -238,3 +238,30 @@ def test_cache_clear_on_a_broken_cache_is_one_line_exit_5(tmp_path: Path) -> Non
     result = runner.invoke(app, ["cache", "clear", "--cache-dir", str(not_a_dir)])
     assert result.exit_code == 5 and "cannot open the cache" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_interrupted_batch_says_what_was_written_and_exits_130(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from extractor import batch
+    from extractor.batch import BatchSummary
+
+    def interrupted(*args, **kwargs):
+        return BatchSummary(total=5, done=2, interrupted=True, not_started=3)
+
+    monkeypatch.setattr(batch, "run_batch", interrupted)
+    _files(tmp_path, 5)
+    result = runner.invoke(
+        app,
+        [
+            "extract-many",
+            str(tmp_path / "*.txt"),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--strategy",
+            "rules",
+            "--no-cache",
+        ],
+    )
+    assert result.exit_code == 130
+    assert "interrupted: the 2 finished are written; 3 not started" in result.output
