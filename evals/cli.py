@@ -58,6 +58,8 @@ def _guard(exc: Exception) -> None:
         fail(exc)
     if isinstance(exc, GoldError | OSError):
         fail(InputError(str(exc), reason="eval"))
+    if isinstance(exc, RecursionError):  # JSON nested deeper than the parser goes
+        fail(InputError("an input file is nested too deeply to read", reason="eval"))
     raise exc
 
 
@@ -451,14 +453,36 @@ def bench(
     strategies: Annotated[
         str | None, typer.Option(help="Compare these strategies, e.g. two-step,cues.")
     ] = None,
+    pathological: Annotated[
+        bool,
+        typer.Option(
+            "--pathological",
+            help="No model: seconds per 100 KB of hostile inputs as a ratio to an ordinary one.",
+        ),
+    ] = False,
+    kb: Annotated[int, typer.Option(help="Input size for --pathological, in KB.")] = 100,
 ) -> None:
     """Seed benchmark on the embedded model: assembly, load, cold, warm, cache hit (JSON).
 
     `--strategies two-step,cues` instead runs the seed once per strategy, side by side
     on one warm server, and reports the ratios of wall time and completion tokens.
+    `--pathological` runs no model at all: each hostile input (repeated abbreviations,
+    one name many times, one long line, tiny sentences) through the rules strategy and
+    the pre-LLM stages of the others, against an ordinary article of the same size;
+    exit 1 when a ratio is over the target (3).
     """
     from .bench import bench_seed, bench_strategies  # noqa: PLC0415
 
+    if pathological:
+        from .pathological import bench_pathological  # noqa: PLC0415
+
+        if kb < 1:
+            fail(ConfigError("--kb must be at least 1"))
+        report = bench_pathological(kb, progress=lambda line: err.print(line, markup=False))
+        sys.stdout.write(json.dumps(report, indent=1) + "\n")
+        if not report["within_target"]:
+            raise typer.Exit(1)
+        return
     options = {"prompt": prompt, "max_reasks": max_reasks, "constrain": constrain}
     given = {k: v for k, v in options.items() if v is not None}
     try:

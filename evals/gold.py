@@ -141,6 +141,8 @@ def check_gold(path: Path, corpus_dirs: Sequence[Path]) -> list[str]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return [f"{name}: cannot read JSON: {exc}"]
+    except RecursionError:
+        return [f"{name}: cannot read JSON: nested too deeply"]
     if not isinstance(data, dict):
         return [f"{name}: top level must be an object"]
     try:

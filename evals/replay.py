@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from extractor.redact import redact_url
+
 SEAL_PREFIX = "sealed:v1:"
 
 
@@ -66,12 +68,17 @@ def _is_digest(body: object) -> bool:
 def redact_request(request: Any) -> Any:
     """Keep method, path and a body digest; drop every header (auth, SDK, OS, retries).
 
+    Credentials in the URL (`user:KEY@host`, `?api-key=`) are masked the same way.
+
     Idempotent: vcrpy applies it to live requests and again to the ones it loads from
     a cassette, so a body that is already a digest (str or bytes) is left as it is.
     """
     if not _is_digest(request.body):
         request.body = body_digest(request.body)
     request.headers = {}
+    uri = getattr(request, "uri", None)
+    if isinstance(uri, str):  # a key in the base URL never reaches a cassette
+        request.uri = redact_url(uri)
     return request
 
 

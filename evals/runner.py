@@ -85,7 +85,7 @@ def write_meta(run_dir: Path, meta: dict[str, Any]) -> None:
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # unreadable, not JSON, or nested too deep
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -227,8 +227,18 @@ def load_scores(run: Path) -> dict[str, Any]:
     """A run folder's `scores.json`, or a scores/baseline file; GoldError when unusable."""
     path = run / "scores.json" if run.is_dir() else run
     data = _read_json(path)
-    if not isinstance(data.get("per_document"), dict) or not data["per_document"]:
+    per_document = data.get("per_document")
+    if not isinstance(per_document, dict) or not per_document:
         raise GoldError(f"{path}: not a scores file with per-document counts")
+    for doc_id, entry in per_document.items():
+        try:  # every entry must be what the scorer wrote: it is pooled as such
+            if not isinstance(entry, dict) or not isinstance(entry.get("language"), str):
+                raise TypeError("no language")
+            aggregate([entry])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise GoldError(
+                f"{path}: per-document entry {str(doc_id)[:60]!r} is malformed ({exc!r:.80})"
+            ) from None
     return data
 
 

@@ -9,6 +9,7 @@ cleared) is written in the record's `note`. Nothing vanishes silently.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from .dates import find_published, resolve_date
@@ -358,8 +359,14 @@ def quarantine_injection(article: Article, sentences: list[Sentence]) -> None:
     if not bad:
         return
 
+    starts = [s.start for _, s in bad]  # sentences are in reading order, never overlapping
+
     def inside(span: tuple[int, int] | None) -> bool:
-        return span is not None and any(s.start <= span[0] and span[1] <= s.end for _, s in bad)
+        """Within one flagged sentence: a bisection, so 10⁴ of them cost n log n, not n²."""
+        if span is None:
+            return False
+        k = bisect_right(starts, span[0]) - 1
+        return k >= 0 and span[1] <= bad[k][1].end
 
     why = "possible prompt injection: rests only on text that gives the model instructions"
     rejected = [a.id for a in article.actors if a.mentions and all(map(inside, a.mentions))]

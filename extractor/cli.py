@@ -1,7 +1,9 @@
 """The `extractor` command line: extract, extract-many, serve, model-server (and plugged-in groups).
 
 Every expected failure prints one line (`error: …`) and exits non-zero, never a
-traceback: 2 bad input or settings, 3 extraction failed, 4 model unavailable.
+traceback: 2 bad input or settings, 3 extraction failed, 4 model unavailable, 5 an
+output cannot be written (or is locked by another batch), 130 a batch interrupted
+by Ctrl-C (what finished is written). The README's "Exit codes" table is the list.
 Other packages add command groups through the `extractor.commands` entry point:
 the eval harness (`evals/`) adds `extractor eval …` that way, so the library never
 imports it. Heavy modules load inside commands, so `--help` stays fast.
@@ -9,7 +11,6 @@ imports it. Heavy modules load inside commands, so `--help` stays fast.
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import re
@@ -29,6 +30,7 @@ from .errors import (
     ExtractorError,
     InputError,
     ModelUnavailableError,
+    OutputError,
 )
 from .models import Article
 
@@ -98,6 +100,10 @@ StallOpt = Annotated[
         help="Give up when the model sends no token for this many seconds (default 120).",
     ),
 ]
+MaxCalls = Annotated[
+    int | None,
+    typer.Option("--max-calls", help="Cap on LLM calls per input (default: from the size limit)."),
+]
 StrategyOpt = Annotated[
     str | None,
     typer.Option("--strategy", help="two-step (LLM, the default) or rules (cues only, no model)."),
@@ -109,6 +115,8 @@ def exit_code(exc: ExtractorError) -> int:
         return 2
     if isinstance(exc, ModelUnavailableError):
         return 4
+    if isinstance(exc, OutputError):
+        return 5
     return 3
 
 
@@ -130,6 +138,7 @@ def make_extractor(
     *,
     deadline: float | None = None,
     stall_timeout: float | None = None,
+    max_calls: int | None = None,
 ) -> Extractor:
     """The Extractor that the shared backend options describe (None = not given)."""
     from .extract import Extractor  # noqa: PLC0415  (keeps --help fast)
@@ -144,16 +153,18 @@ def make_extractor(
         "strategy": strategy,
         "deadline": deadline,
         "stall_timeout": stall_timeout,
+        "max_calls": max_calls,
     }
     if no_cache:
         options["use_cache"] = False
     return Extractor(**{k: v for k, v in options.items() if v is not None})
 
 
-def _read_input(source: str) -> str:
-    from .inputs import read_input  # noqa: PLC0415
+def _read_input(source: str, max_chars: int | None = None) -> str:
+    from .inputs import BYTES_PER_CHAR_LIMIT, DEFAULT_MAX_BYTES, read_input  # noqa: PLC0415
 
-    text, was_html = read_input(source)
+    limit = max_chars * BYTES_PER_CHAR_LIMIT if max_chars else DEFAULT_MAX_BYTES
+    text, was_html = read_input(source, max_bytes=limit)
     if was_html:
         err.print("note: HTML input reduced to its text; spans refer to that text")
     return text
@@ -186,6 +197,7 @@ def extract(
     html_out: Annotated[
         Path | None, typer.Option("--html", help="Also write the highlighted-record page here.")
     ] = None,
+    max_calls: MaxCalls = None,
 ) -> None:
     """Extract the articles of one text (all of them, main first; --main: the main one).
 
@@ -193,7 +205,6 @@ def extract(
     still printed, and the failed one says why).
     """
     try:
-        text = _read_input(source)
         extractor = make_extractor(
             model,
             base_url,
@@ -205,7 +216,9 @@ def extract(
             strategy,
             deadline=deadline,
             stall_timeout=stall_timeout,
+            max_calls=max_calls,
         )
+        text = _read_input(source, extractor.settings.max_chars)
         from .inputs import check_text  # noqa: PLC0415
 
         check_text(text, max_chars=extractor.settings.max_chars)
@@ -415,17 +428,11 @@ def _show(article: Article) -> None:
         )
 
 
-def _expand(patterns: list[str]) -> list[Path]:
-    paths: list[Path] = []
-    for pattern in patterns:
-        matches = sorted(glob.glob(pattern, recursive=True)) or [pattern]
-        paths.extend(Path(m) for m in matches if Path(m).is_file() or m == pattern)
-    return paths
-
-
 @app.command("extract-many")
 def extract_many(
-    sources: Annotated[list[str], typer.Argument(help="Files or glob patterns.")],
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, glob patterns, or .jsonl sets of {id, text}.")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL results file.")],
     concurrency: Annotated[int, typer.Option(help="Articles in flight at once.")] = 1,
     published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
@@ -437,35 +444,92 @@ def extract_many(
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
+    max_calls: MaxCalls = None,
+    deadline: DeadlineOpt = None,
+    stall_timeout: StallOpt = None,
+    restart: Annotated[
+        bool,
+        typer.Option(
+            "--restart", help="Set aside results of another configuration and start over."
+        ),
+    ] = False,
+    table_format: Annotated[
+        str, typer.Option("--format", help="jsonl, or csv: also claims and meetings tables.")
+    ] = "jsonl",
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
-    from .batch import BatchItem, run_batch  # noqa: PLC0415
+    from .batch import run_batch  # noqa: PLC0415
+    from .inputs import BYTES_PER_CHAR_LIMIT  # noqa: PLC0415
+    from .sources import expand_sources  # noqa: PLC0415
 
-    paths = _expand(sources)
-    if not paths:
-        fail(InputError("no input files matched", reason="missing"))
     try:
+        if table_format not in ("jsonl", "csv"):
+            raise ConfigError(f"--format must be jsonl or csv, got {table_format!r}")
+        if concurrency < 1:
+            raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
         extractor = make_extractor(
-            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
+            model,
+            base_url,
+            prompt,
+            gguf,
+            no_cache,
+            max_reasks,
+            constrain,
+            strategy,
+            deadline=deadline,
+            stall_timeout=stall_timeout,
+            max_calls=max_calls,
         )
+        max_bytes = extractor.settings.max_chars * BYTES_PER_CHAR_LIMIT
+        items = expand_sources(sources, max_bytes=max_bytes)
+        if not items:
+            raise InputError("the sources hold no articles", reason="empty")
+        with progress_bar() as progress:
+            task = progress.add_task("extracting", total=len(items))
+            summary = run_batch(
+                lambda text, **kw: extractor.extract_articles(
+                    text, published=kw.get("published", published)
+                ),
+                items,
+                output,
+                concurrency=concurrency,
+                on_progress=lambda item, record: progress.advance(task),
+                on_skipped=lambda n: progress.advance(task, n),
+                config={**extractor.fingerprint(), "published": published},
+                restart=restart,
+                max_bytes=max_bytes,
+            )
+        tables = None
+        if table_format == "csv":
+            from .batch import latest_records  # noqa: PLC0415
+            from .tables import write_tables  # noqa: PLC0415
+
+            tables = write_tables(output, latest_records(output))
     except ExtractorError as exc:
         fail(exc)
-    items = [BatchItem(id=str(p), path=p) for p in paths]
-    with progress_bar() as progress:
-        task = progress.add_task("extracting", total=len(items))
-        summary = run_batch(
-            lambda text: extractor.extract_articles(text, published=published),
-            items,
-            output,
-            concurrency=concurrency,
-            on_progress=lambda item, record: progress.advance(task),
-        )
     err.print(
-        f"{summary.done} done, {summary.failed} failed, {summary.skipped} already done "
-        f"({summary.seconds:.1f}s) → {output}"
+        plain(
+            f"{summary.done} done, {summary.failed} failed, {summary.skipped} already done "
+            f"({summary.seconds:.1f}s) → {output}"
+            + (f" (+ {tables[0].name}, {tables[1].name})" if tables else "")
+        )
     )
     for failure in summary.failures[:10]:
-        err.print(f"[red]failed[/red] {failure['id']}: {failure['type']}: {failure['message']}")
+        err.print(
+            Text.assemble(
+                ("failed ", "red"),
+                plain(f"{failure['id']}: {failure['type']}: {failure['message']}"),
+            )
+        )
+    if summary.interrupted:
+        err.print(
+            plain(
+                f"interrupted: the {summary.done + summary.failed} finished are written; "
+                f"{summary.not_started} not started (run again to resume)",
+                "yellow",
+            )
+        )
+        raise typer.Exit(130)
     if summary.failed:
         raise typer.Exit(3)
 
@@ -569,6 +633,43 @@ def model_server(
             time.sleep(3600)
     except KeyboardInterrupt:
         err.print("stopped")
+
+
+cache_app = typer.Typer(no_args_is_help=True, help="The completion cache: where, size, clear.")
+app.add_typer(cache_app, name="cache")
+CacheDir = Annotated[
+    Path | None, typer.Option("--cache-dir", help="The cache folder (or EXTRACTOR_CACHE_DIR).")
+]
+
+
+def _open_cache(cache_dir: Path | None) -> Any:
+    from .cache import CompletionCache  # noqa: PLC0415
+    from .settings import Settings  # noqa: PLC0415
+
+    return CompletionCache(Settings.resolve(cache_dir=cache_dir).cache_path())
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDir = None) -> None:
+    """Where the cache is, its size on disk, its entries and its size cap (JSON)."""
+    cache = _open_cache(cache_dir)
+    try:
+        out.print_json(json.dumps(cache.info()))
+    finally:
+        cache.close()
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDir = None) -> None:
+    """Remove every cached completion (the next extraction calls the model again)."""
+    cache = _open_cache(cache_dir)
+    try:
+        if cache.disabled:
+            fail(OutputError(f"cannot open the cache: {cache.disabled}", path=str(cache.directory)))
+        removed = cache.clear()
+    finally:
+        cache.close()
+    err.print(plain(f"removed {removed} cached completion(s) from {cache.directory}"))
 
 
 def add_plugins(target: typer.Typer) -> None:

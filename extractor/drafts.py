@@ -60,6 +60,23 @@ def _none_words(value: object) -> object:
     return value
 
 
+NOT_A_NUMBER = 0  # what a sentence "number" that is not an integer becomes: no sentence
+
+
+def _sentence_number(value: object) -> object:
+    """Only a JSON integer is a sentence number: `true` or `"2"` cites no sentence.
+
+    Lax parsing would read `true` as 1 and `"2"` as 2, pinning the item to evidence
+    the model never gave. Such a value becomes 0, a number no sentence has, so the
+    item is re-asked about and, if it stays, rejected ("sentence number out of
+    range"), never kept. The JSON schema is unchanged (an integer).
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        return NOT_A_NUMBER
+    return value
+
+
+SentenceNumber = Annotated[int, BeforeValidator(_sentence_number)]
 OptText = Annotated[ShortText | None, BeforeValidator(_none_words)]
 OptId = Annotated[ActorId | None, BeforeValidator(_none_words)]
 
@@ -106,7 +123,7 @@ class ClaimDraft(BaseModel):
     statement: Annotated[str, StringConstraints(max_length=240)] = Field(
         description="what is asserted, short, in the article's language"
     )
-    sentence: int = Field(description="number of the sentence that states it")
+    sentence: SentenceNumber = Field(description="number of the sentence that states it")
     quote: QuoteKind
 
 
@@ -122,7 +139,7 @@ class MeetingDraft(BaseModel):
     date_text: OptText = Field(None, description="date expression as written")
     location: OptText = None
     topic: OptText = None
-    sentence: int = Field(description="number of the sentence that states it")
+    sentence: SentenceNumber = Field(description="number of the sentence that states it")
 
 
 class _Answer(BaseModel):
@@ -227,7 +244,9 @@ def event_problems(draft: EventsDraft, actor_ids: Sequence[str], chunk: Chunk) -
         unknown = [s for s in claim.speakers if s not in known]
         if unknown:
             problems.append(f"claim {i} speakers {unknown} are not actor ids")
-        if not lo <= claim.sentence <= hi:
+        if claim.sentence == NOT_A_NUMBER:
+            problems.append(f"claim {i} sentence must be an integer between {lo} and {hi}")
+        elif not lo <= claim.sentence <= hi:
             problems.append(f"claim {i} sentence {claim.sentence} is not between {lo} and {hi}")
     for i, meeting in enumerate(draft.meetings, 1):
         unknown = [p for p in meeting.participants + meeting.mediators if p not in known]
@@ -235,7 +254,9 @@ def event_problems(draft: EventsDraft, actor_ids: Sequence[str], chunk: Chunk) -
             problems.append(f"meeting {i} actors {unknown} are not actor ids")
         if len(set(meeting.participants)) < 2:
             problems.append(f"meeting {i} needs two different participants")
-        if not lo <= meeting.sentence <= hi:
+        if meeting.sentence == NOT_A_NUMBER:
+            problems.append(f"meeting {i} sentence must be an integer between {lo} and {hi}")
+        elif not lo <= meeting.sentence <= hi:
             problems.append(f"meeting {i} sentence {meeting.sentence} is not between {lo} and {hi}")
     return problems
 

@@ -10,10 +10,12 @@
     │   ├── NotFoundError     unknown job or document, or one of another key (404)
     │   ├── TooLargeError     request body over the limit (413)
     │   └── RateLimitedError  too many requests in flight for this key (429, Retry-After)
+    ├── OutputError           a result cannot be written (disk full, bad path, locked)
     └── ExtractionError       the LLM could not produce a valid record
         ├── TransportError    429/5xx/timeouts/connection, after all retries
         ├── TruncatedOutputError  output hit max_tokens, also after the one larger retry
-        └── ValidationFailedError output never validated, after all re-asks
+        ├── ValidationFailedError output never validated, after all re-asks
+        └── CallBudgetError   the input needs more LLM calls than `max_calls` allows
 
 Errors carry what a caller needs to act: attempts, last errors, usage, raw output.
 """
@@ -61,6 +63,19 @@ class BackendConfigError(ConfigError):
 
 class ModelUnavailableError(ExtractorError):
     """The model cannot be served or reached at all."""
+
+
+class OutputError(ExtractorError):
+    """A result cannot be written where it was asked for: nothing was reported done.
+
+    `path` is the file concerned. Raised for an output path that is a directory or
+    cannot be created, a failed or short write or fsync (a full disk), and a batch
+    output that another process holds (its lock).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class ExtractionError(ExtractorError):
@@ -152,3 +167,20 @@ class RateLimitedError(ServiceError):
     def __init__(self, message: str, *, reason: str = "rate_limited", retry_after: int = 1) -> None:
         super().__init__(message, reason=reason)
         self.retry_after = retry_after
+
+
+class CallBudgetError(ExtractionError):
+    """The input needs more LLM calls than the per-input cap (`max_calls`) allows.
+
+    Raised before the first call when the chunk plan alone is over the cap (then
+    `attempts` is 0 and nothing was spent), or at the call that would pass it.
+    `needed` is the planned number of calls, `max_calls` the cap.
+    """
+
+    def __init__(self, message: str, *, max_calls: int, needed: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.max_calls = max_calls
+        self.needed = needed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "max_calls": self.max_calls, "needed": self.needed}

@@ -38,6 +38,7 @@ from .drafts import (
     item_key,
 )
 from .errors import (
+    CallBudgetError,
     ExtractionError,
     ExtractorError,
     InputError,
@@ -50,11 +51,13 @@ from .inputs import check_text
 from .lexicon import lexicons_hash
 from .models import Article, ExtractionMeta, Usage, is_date
 from .prompts import Message, load_prompt
+from .redact import redact_url
 from .rules import rules_article
 from .runtime import EMBEDDED_SHA256, start_server
 from .segment import (
     Segment,
     Sentence,
+    bound_sentences,
     chunk_sentences,
     number_sentences,
     split_articles,
@@ -102,12 +105,13 @@ class Progress:
 
 @dataclass(kw_only=True)
 class Run:
-    """One article's extraction under way: its deadline, and who hears of its progress.
+    """One article's extraction under way: its deadline, its input's call count, its listener.
 
     Passed down explicitly to every LLM call of the article, so the per-article
     deadline bounds all of them (re-asks and transport retries included).
     """
 
+    calls: list[int] = field(default_factory=lambda: [0])  # shared by the input's articles
     article: int = 1
     articles: int = 1
     deadline_at: float | None = None
@@ -224,7 +228,25 @@ class Extractor:
             size = s.gguf.stat().st_size if s.gguf.exists() else 0
             return s.gguf.name, f"gguf:{s.gguf.name}:{size}"
         model = s.model or (DEFAULT_OPENAI_MODEL if s.base_url is None else "default")
-        return model, s.base_url or "https://api.openai.com/v1"
+        # Redacted: the endpoint goes into meta, run names and cache keys on disk.
+        return model, redact_url(s.base_url) if s.base_url else "https://api.openai.com/v1"
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything that shapes a result, for keying a batch (no secrets, no paths)."""
+        s = self.settings
+        model, endpoint = self.identity()
+        rules = s.strategy == "rules"
+        return {
+            "model": model,
+            "endpoint": endpoint,
+            "strategy": s.strategy,
+            "mode": "none" if rules else s.mode,
+            "prompt": "none" if rules else f"{self.prompt.name}@{self.prompt.hash}",
+            "schema": schema_hash(),
+            "lexicons": lexicons_hash() if s.strategy != "two-step" else None,
+            "constrained": None if rules else s.constrained,
+            "max_reasks": None if rules else s.max_reasks,
+        }
 
     # ------------------------------------------------------------------ public
     def extract_articles(
@@ -252,11 +274,11 @@ class Extractor:
             )
         index = TextIndex(text)
         segments = split_articles(text)
-        chosen = [
-            (segment, sentences)
-            for segment in (segments[:1] if main_only else segments)
-            if (sentences := split_sentences(text, segment))
-        ]
+        segments = segments[:1] if main_only else segments
+        plan = [bound_sentences(text, split_sentences(text, g), s.chunk_chars) for g in segments]
+        self._check_budget(plan)
+        chosen = [(g, sentences) for g, sentences in zip(segments, plan, strict=True) if sentences]
+        calls = [0]  # LLM calls made for this input, against the per-input cap
         articles: list[Article] = []
         first_error: ExtractorError | None = None
         for k, (segment, sentences) in enumerate(chosen, 1):
@@ -264,6 +286,7 @@ class Extractor:
                 articles.append(failed_article(index, segment, first_error, 0.0))
                 continue
             run = Run(
+                calls=calls,
                 article=k,
                 articles=len(chosen),
                 deadline_at=time.monotonic() + s.deadline if s.deadline else None,
@@ -277,6 +300,19 @@ class Extractor:
         if first_error is not None and all(a.error is not None for a in articles):
             raise first_error
         return articles
+
+    def _check_budget(self, plan: list[list[Sentence]]) -> None:
+        """Refuse, before any call, an input whose chunk plan alone is over the cap."""
+        steps = {"rules": 0, "cues": 1, "two-step": 2}[self.settings.strategy]
+        needed = steps * sum(len(chunk_sentences(p, self.settings.chunk_chars)) for p in plan)
+        budget = self.settings.call_budget
+        if needed > budget:
+            raise CallBudgetError(
+                f"the input needs {needed} LLM calls, over the cap of {budget} per input "
+                "(raise max_calls / --max-calls, or split the input)",
+                max_calls=budget,
+                needed=needed,
+            )
 
     def _article(
         self,
@@ -506,6 +542,7 @@ class Extractor:
                         draft=draft, cache_hit=True, notes=[*hit.notes, *_repairs(draft)]
                     )
                 self.cache.drop(key)  # unreadable under the current schema: recompute
+        counter = run.calls
         llm = self.backend()
         extra = (
             {"repeat_penalty": decoding["repeat_penalty"]} if "repeat_penalty" in decoding else None
@@ -515,6 +552,16 @@ class Extractor:
         reasks, bumped = 0, False
         follow_up: list[Message] = []
         while True:
+            if counter[0] >= s.call_budget:
+                raise CallBudgetError(
+                    f"the input reached the cap of {s.call_budget} LLM calls "
+                    "(raise max_calls / --max-calls)",
+                    max_calls=s.call_budget,
+                    needed=counter[0] + 1,
+                    attempts=attempts,
+                    usage=usage.model_dump(),
+                )
+            counter[0] += 1
             attempts += 1
             last = llm.complete(
                 messages + follow_up,

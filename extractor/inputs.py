@@ -1,29 +1,57 @@
 """Input checks that run before any LLM call: bad input must cost nothing.
 
-Rejected: empty or whitespace-only text, bytes that are not UTF-8 (with the byte
-offset), binary content, HTML markup (the API rejects it; `html_to_text` and the
-CLI reduce it to text), and text over the size limit. Long text is not an error
-when chunking is on: it is split into windows instead.
+Rejected: empty, whitespace-only or invisible-only text, bytes that are not UTF-8
+(with the byte offset; UTF-16 is named as such), lone surrogates, binary content,
+HTML markup (the API rejects it; `html_to_text` and the CLI reduce it to text), and
+text over the size limit. Long text is not an error when chunking is on: it is split
+into windows instead.
+
+Files are checked before they are read: a directory, a FIFO or a device (`/dev/zero`)
+is refused from `stat` alone, and a file is read to at most the byte limit plus one
+byte, so no input can make the reader hang or grow without bound.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
+import stat
 import sys
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import InputError
 
 DEFAULT_MAX_CHARS = 200_000
+# Chunking accepts up to ten times max_chars; a character is at most 4 UTF-8 bytes.
+BYTES_PER_CHAR_LIMIT = 4 * 10
+DEFAULT_MAX_BYTES = DEFAULT_MAX_CHARS * BYTES_PER_CHAR_LIMIT
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Zs", "Zl", "Zp"}
 _HTML_HINT = re.compile(
     r"<\s*(?:html|body|div|p|article|head|script|span|br)\b[^>]*>", re.IGNORECASE
 )
 
 
+def _utf16(data: bytes) -> bool:
+    """A UTF-16 BOM, or text whose every other byte is NUL (UTF-16 without a BOM)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = data[:4096]
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) > 0.4 * len(even) or odd.count(0) > 0.4 * len(odd)
+
+
 def decode(data: bytes, name: str = "<input>") -> str:
     """Bytes to text, or an InputError naming the file and the first bad byte."""
+    if _utf16(data):
+        raise InputError(
+            f"{name}: UTF-16 text; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)",
+            reason="encoding",
+        )
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: binary content (NUL byte), not text", reason="binary")
     try:
@@ -37,19 +65,68 @@ def decode(data: bytes, name: str = "<input>") -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_input(source: str | Path) -> tuple[str, bool]:
+def _too_big(name: str, max_bytes: int) -> InputError:
+    return InputError(f"{name}: over the input limit of {max_bytes:,} bytes", reason="too_long")
+
+
+def read_bytes(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file (or of standard input for "-"), at most `max_bytes`.
+
+    `stat` first: a missing path, a directory, a FIFO, a socket or a device is an
+    InputError before anything is opened for reading, and a file over the limit is
+    refused by its size. The read itself stops at `max_bytes + 1` bytes, so a file
+    that grows while it is read (or a pipe on stdin) cannot exhaust memory.
+    """
+    name = str(source)
+    if name == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise _too_big("<stdin>", max_bytes)
+        return data
+    try:
+        info = os.stat(source)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file", reason="missing") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror})", reason="unreadable") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{name}: is a directory, not a file", reason="not_a_file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = (
+            "a FIFO"
+            if stat.S_ISFIFO(info.st_mode)
+            else "a device"
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(info.st_mode)
+            else "not a regular file"
+        )
+        raise InputError(f"{name}: is {kind}, not a regular file", reason="not_a_file")
+    if info.st_size > max_bytes:
+        raise _too_big(name, max_bytes)
+    try:
+        with open(source, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror})", reason="unreadable") from None
+    if len(data) > max_bytes:
+        raise _too_big(name, max_bytes)
+    return data
+
+
+def read_input(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bool]:
     """The text of a file, or of standard input for "-", and whether it was HTML.
 
     The one reader of the CLI and of batches: HTML pages are reduced to their
     visible text, and spans then refer to that text.
     """
-    if str(source) == "-":
-        text = decode(sys.stdin.buffer.read(), "<stdin>")
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise InputError(f"{source}: no such file", reason="missing")
-        text = decode(path.read_bytes(), str(source))
+    name = "<stdin>" if str(source) == "-" else str(source)
+    return text_of(read_bytes(source, max_bytes), name)
+
+
+def text_of(data: bytes, name: str) -> tuple[str, bool]:
+    """Decoded text of input bytes, reduced to visible text when it is HTML."""
+    text = decode(data, name)
     if looks_like_html(text):
         return html_to_text(text), True
     return text, False
@@ -130,6 +207,19 @@ def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, chunking: bo
         raise InputError(f"expected text, got {type(text).__name__}", reason="type")
     if not text.strip():
         raise InputError("input is empty or whitespace only", reason="empty")
+    if not _has_visible(text):
+        raise InputError(
+            "input has only invisible characters (format marks, zero-width spaces)",
+            reason="empty",
+        )
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        raise InputError(
+            f"input has a lone surrogate (U+{ord(surrogate.group()):04X}) at character "
+            f"{surrogate.start()}: not valid Unicode text",
+            reason="encoding",
+            offset=surrogate.start(),
+        )
     control = sum(1 for ch in text[:20_000] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if "\x00" in text or control > 0.01 * min(len(text), 20_000):
         raise InputError("input looks binary (control characters), not text", reason="binary")
@@ -150,3 +240,11 @@ def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS, chunking: bo
             reason="too_long",
         )
     return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_visible(text: str) -> bool:
+    """Whether any character would show: stops at the first one, so prose costs nothing."""
+    return any(unicodedata.category(ch) not in _INVISIBLE for ch in text)

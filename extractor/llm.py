@@ -22,6 +22,7 @@ import contextlib
 import datetime
 import email.utils
 import json
+import logging
 import re
 import socket
 import threading
@@ -48,6 +49,7 @@ from tenacity import (
 
 from .errors import BackendConfigError, ConfigError, ModelUnavailableError, TransportError
 from .models import Usage
+from .redact import redact_text, redact_url
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -78,6 +80,59 @@ def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code == 429 or exc.status_code >= 500
     return False
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether the connection was refused (nothing listens there), from the cause chain."""
+    if getattr(exc, "extractor_refused", False):
+        return True
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionRefusedError) or "connection refused" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _is_loopback(url: str | None) -> bool:
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return False
+    return host in _LOOPBACK or host.startswith("127.")
+
+
+class _QuietInstructor(logging.Filter):
+    """Instructor logs every failed call at ERROR with the backend's raw error body.
+
+    The library reports failures itself, as typed errors: those records are demoted
+    to DEBUG, with any URL in them redacted, before any handler sees them.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            record.msg, record.args = redact_text(record.getMessage()), None
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+_QUIET = _QuietInstructor()
+
+
+def quiet_instructor_logs() -> None:
+    """Install the filter on instructor's loggers (idempotent; done when an LLM is made)."""
+    for name in ("instructor", "instructor.v2", "instructor.v2.retry", "instructor.core"):
+        logger = logging.getLogger(name)
+        if _QUIET not in logger.filters:
+            logger.addFilter(_QUIET)
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -251,39 +306,8 @@ def backend_message(exc: BaseException, limit: int = 200) -> str | None:
 
 
 def shown_url(url: str | None) -> str:
-    """A URL fit for a message: no user:password, no query (keys ride there too)."""
-    from urllib.parse import urlsplit, urlunsplit  # noqa: PLC0415
-
-    if not url:
-        return "https://api.openai.com/v1"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-    except ValueError:
-        return "(unreadable URL)"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def _is_loopback(url: str | None) -> bool:
-    from urllib.parse import urlsplit  # noqa: PLC0415
-
-    try:
-        host = urlsplit(url or "").hostname or ""
-    except ValueError:
-        return False
-    return host in ("localhost", "::1") or host.startswith("127.")
-
-
-def _refused(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ConnectionRefusedError):
-            return True
-        if "connection refused" in str(seen).lower() or "errno 111" in str(seen).lower():
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    """A base URL fit for a message: credentials (user:password, key parameters) masked."""
+    return redact_url(url) if url else "https://api.openai.com/v1"
 
 
 def _unknown_model(status: int | None, message: str | None) -> bool:
@@ -369,9 +393,13 @@ class LLM:
         http_client: Any = None,
         compact_json: bool = False,
     ) -> None:
+        quiet_instructor_logs()
         self.model = model
         self.compact_json = compact_json
         self.base_url = base_url
+        # Nothing listens on this machine's port: a local server that is down will not
+        # come up between retries, so the first refusal is the answer.
+        self._fail_fast_on_refusal = _is_loopback(base_url)
         self.mode = mode
         self.timeout = timeout
         self.stall_timeout = stall_timeout
@@ -479,6 +507,8 @@ class LLM:
                     except InstructorRetryException as exc:
                         cause = exc.__cause__
                         if cause is not None and _is_transient(cause):
+                            # `from None` drops the cause chain: note a refusal first.
+                            cause.extractor_refused = _refused(cause)  # type: ignore[attr-defined]
                             raise cause from None
                         if isinstance(cause, openai.APIError):
                             raise cause from None

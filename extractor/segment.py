@@ -167,14 +167,25 @@ _ABBREV = re.compile(
 
 
 def _join_abbreviations(text: str, sentences: list[Sentence]) -> list[Sentence]:
-    out: list[Sentence] = []
+    """Join a sentence cut after an abbreviation to the next one, in linear time.
+
+    The abbreviation test looks at the piece that ends the sentence so far, never
+    at the growing joined text, and each joined sentence is sliced once: a text of
+    nothing but "U.S. Mr. Dr." costs the same per byte as prose.
+    """
+    groups: list[list[Sentence]] = []
     for sent in sentences:
-        prev = out[-1] if out else None
-        if prev and _ABBREV.search(prev.text) and "\n\n" not in text[prev.end : sent.start]:
-            out[-1] = Sentence(prev.start, sent.end, text[prev.start : sent.end])
+        last = groups[-1][-1] if groups else None
+        if last and _ABBREV.search(last.text) and "\n\n" not in text[last.end : sent.start]:
+            groups[-1].append(sent)
         else:
-            out.append(sent)
-    return out
+            groups.append([sent])
+    return [
+        group[0]
+        if len(group) == 1
+        else Sentence(group[0].start, group[-1].end, text[group[0].start : group[-1].end])
+        for group in groups
+    ]
 
 
 def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
@@ -195,6 +206,28 @@ def _subtract(lo: int, hi: int, holes: list[tuple[int, int]]) -> list[tuple[int,
     if pos < hi:
         pieces.append((pos, hi))
     return pieces
+
+
+def bound_sentences(text: str, sentences: list[Sentence], max_chars: int) -> list[Sentence]:
+    """Sentences no longer than `max_chars`: an over-long one is cut at spaces.
+
+    A 200 KB line without punctuation is one "sentence"; a chunk is made of whole
+    sentences, so without this cut one request would carry all of it, past any
+    model's context. Pieces are cut at the last whitespace before the limit (or at
+    the limit where there is none) and keep their offsets into `text`.
+    """
+    if all(len(s.text) <= max_chars for s in sentences):
+        return sentences
+    out: list[Sentence] = []
+    for sent in sentences:
+        start = sent.start
+        while sent.end - start > max_chars:
+            cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
+            cut = cut if cut > start else start + max_chars
+            _add(text, start, cut, out)
+            start = cut
+        _add(text, start, sent.end, out)
+    return out
 
 
 def number_sentences(sentences: list[Sentence], first: int = 1) -> str:

@@ -74,6 +74,7 @@ class Settings:
     n_ctx: int = 8192
     max_chars: int = 200_000
     chunk_chars: int = 5000
+    max_calls: int | None = None  # LLM calls per input; None = derived from max_chars
     repeat_penalty: float | None = None
     compact_json: bool | None = None  # llama.cpp-only grammar; None = on for the embedded model
     constrain: bool | None = None  # enum-constrained names/ids; None = on where compact_json is
@@ -103,6 +104,12 @@ class Settings:
                 raise ConfigError(f"{name} must be an integer, got {value!r}")
             if value < (0 if name == "max_reasks" else 1):
                 raise ConfigError(f"{name} must be at least {0 if name == 'max_reasks' else 1}")
+        if self.max_calls is not None and (
+            not isinstance(self.max_calls, int) or isinstance(self.max_calls, bool)
+        ):
+            raise ConfigError(f"max_calls must be an integer, got {self.max_calls!r}")
+        if self.max_calls is not None and self.max_calls < 1:
+            raise ConfigError("max_calls must be at least 1")
         for name in ("timeout", "stall_timeout", "deadline"):
             value = getattr(self, name)
             if value is None and name == "deadline":
@@ -158,6 +165,19 @@ class Settings:
         """Whether names and ids are enum-constrained (only where a grammar enforces it)."""
         wanted = self.constrain if self.constrain is not None else True
         return wanted and self.grammar_backend
+
+    @property
+    def call_budget(self) -> int:
+        """LLM calls one input may make: `max_calls`, or what a full-size input needs.
+
+        A text at the size limit cut into chunks, two steps per chunk (doubled for the
+        overlap between windows), each with its re-asks: an input ten times the limit
+        (which chunking accepts) cannot quietly cost ten times that.
+        """
+        if self.max_calls is not None:
+            return self.max_calls
+        chunks = -(-self.max_chars // self.chunk_chars)
+        return 4 * chunks * (1 + self.max_reasks)
 
     def cache_path(self) -> Path:
         return self.cache_dir or cache_dir() / "completions"

@@ -192,3 +192,32 @@ def test_eval_run_counts_documents_as_n_of_total(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "1/1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[" * 100_000,  # deeper than the JSON parser goes
+        "[]",
+        '{"per_document": {"d0": 3}}',
+        '{"per_document": {"d0": {"language": "en"}}}',
+        '{"per_document": {"d0": {"language": "en", "actors": "x"}}}',
+    ],
+)
+def test_compare_on_a_malformed_scores_file_is_one_line_exit_2(
+    tmp_path: Path, content: str
+) -> None:
+    good = _scores(tmp_path / "a.json", 4)
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    for args in ([str(good), str(bad)], [str(bad), str(good)]):
+        result = runner.invoke(app, ["compare", *args, "--resamples", "100"])
+        assert result.exit_code == 2, result.output
+        assert "error:" in result.output and "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_check_on_a_deeply_nested_gold_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000)
+    result = runner.invoke(app, ["check", "--gold", str(tmp_path)])
+    assert result.exit_code == 2 and "nested too deeply" in result.output

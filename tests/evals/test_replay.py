@@ -52,3 +52,19 @@ def test_recorded_eval_reproduces_the_recorded_scores(
         assert replayed[kind] == recorded[kind], kind
     assert replayed["per_document"] == recorded["per_document"]
     assert replayed == recorded
+
+
+def test_a_cassette_request_never_keeps_credentials_from_the_url() -> None:
+    from vcr.request import Request
+
+    from evals.replay import redact_request
+
+    request = Request(
+        "POST",
+        "http://user:sk-secret@127.0.0.1:8080/v1/chat/completions?api-key=sk-2",
+        b"{}",
+        {"Authorization": "Bearer sk-3"},
+    )
+    redact_request(request)
+    assert "sk-" not in request.uri and request.headers == {}
+    assert request.path == "/v1/chat/completions"

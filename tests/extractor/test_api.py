@@ -17,6 +17,7 @@ DOCUMENTED = sorted(
         "Article",
         "ArticleError",
         "BackendConfigError",
+        "CallBudgetError",
         "Claim",
         "ConfigError",
         "Document",
@@ -27,6 +28,7 @@ DOCUMENTED = sorted(
         "InputError",
         "Meeting",
         "ModelUnavailableError",
+        "OutputError",
         "Progress",
         "Rejected",
         "Settings",
@@ -62,6 +64,8 @@ TREE = {
     "NotFoundError": "ServiceError",
     "TooLargeError": "ServiceError",
     "RateLimitedError": "ServiceError",
+    "CallBudgetError": "ExtractionError",
+    "OutputError": "ExtractorError",
 }
 
 

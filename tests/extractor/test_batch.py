@@ -558,3 +558,213 @@ def test_an_item_with_a_failed_article_keeps_its_finished_articles_and_is_redone
     assert summary.failed == 1
     run_batch(extract, items, out)
     assert len(calls) == 2  # not done, so the rerun tried it again
+
+
+# ------------------------------------------------------------------ the disk can fail
+
+
+def test_a_failed_write_is_an_output_error_never_done(tmp_path, monkeypatch):
+    # Before: a full disk gave "2 done, 0 failed", exit 0, one record readable.
+    from extractor import batch as batch_module
+    from extractor.errors import OutputError
+
+    items = make_items(tmp_path, 3)
+    out = tmp_path / "out.jsonl"
+    real_write = os.write
+    calls = {"n": 0}
+
+    def full_disk(fd, data):
+        calls["n"] += 1
+        if calls["n"] >= 2:
+            raise OSError(28, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(batch_module.os, "write", full_disk)
+    with pytest.raises(OutputError, match="No space left") as info:
+        run_batch(FakeExtract(), items, out)
+    assert info.value.path == str(out)
+    monkeypatch.setattr(batch_module.os, "write", real_write)
+    again = FakeExtract()
+    summary = run_batch(again, items, out)
+    assert sorted(again.calls) == [1, 2] and summary.skipped == 1  # unwritten = not done
+
+
+def test_a_short_write_is_continued_to_the_last_byte(tmp_path, monkeypatch):
+    from extractor import batch as batch_module
+
+    real_write = os.write
+    monkeypatch.setattr(batch_module.os, "write", lambda fd, data: real_write(fd, bytes(data[:7])))
+    items = make_items(tmp_path, 2)
+    out = tmp_path / "out.jsonl"
+    assert run_batch(FakeExtract(), items, out).done == 2
+    assert [r["id"] for r in read_records(out)] == ["a00", "a01"]
+
+
+def test_an_output_path_that_is_a_directory_is_an_output_error(tmp_path):
+    from extractor.errors import OutputError
+
+    (tmp_path / "out.jsonl").mkdir()
+    with pytest.raises(OutputError, match="cannot write the output"):
+        run_batch(FakeExtract(), make_items(tmp_path, 1), tmp_path / "out.jsonl")
+
+
+# ------------------------------------------------------------------ a batch is a contract
+
+
+def test_another_configuration_on_the_same_output_refuses(tmp_path):
+    from extractor.errors import ConfigError
+
+    items = make_items(tmp_path, 2)
+    out = tmp_path / "out.jsonl"
+    run_batch(FakeExtract(), items, out, config={"model": "a"})
+    again = FakeExtract()
+    with pytest.raises(ConfigError, match="another configuration.*--restart"):
+        run_batch(again, items, out, config={"model": "b"})
+    assert again.calls == []
+    assert run_batch(FakeExtract(), items, out, config={"model": "a"}).skipped == 2
+
+
+def test_restart_sets_the_old_results_aside_and_starts_over(tmp_path):
+    items = make_items(tmp_path, 2)
+    out = tmp_path / "out.jsonl"
+    run_batch(FakeExtract(), items, out, config={"model": "a"})
+    again = FakeExtract()
+    summary = run_batch(again, items, out, config={"model": "b"}, restart=True)
+    assert sorted(again.calls) == [0, 1] and summary.skipped == 0
+    aside = list(tmp_path.glob("out.jsonl.*.previous"))
+    assert len(aside) == 1 and len(read_records(aside[0])) == 2
+    assert {r["config"] for r in read_records(out)} == {
+        __import__("extractor.batch", fromlist=["x"]).config_hash({"model": "b"})
+    }
+
+
+def test_a_second_process_on_the_same_output_refuses(tmp_path):
+    from extractor.batch import output_lock
+    from extractor.errors import OutputError
+
+    out = tmp_path / "out.jsonl"
+    code = (
+        "import sys, time, pathlib; sys.path.insert(0, sys.argv[2]);"
+        "from extractor.batch import output_lock;"
+        "cm = output_lock(pathlib.Path(sys.argv[1])); cm.__enter__();"
+        "print('locked', flush=True); time.sleep(30)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(out), str(Path(__file__).resolve().parents[2])],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        fake = FakeExtract()
+        with pytest.raises(OutputError, match="another batch is writing"):
+            run_batch(fake, make_items(tmp_path, 1), out)
+        assert fake.calls == []
+    finally:
+        holder.kill()
+        holder.wait()
+    with output_lock(out):  # released when the holder died
+        pass
+
+
+@pytest.mark.parametrize("line", ["[]", "3", '"done"', "null", '{"id": "a00", "ok": true}'])
+def test_a_line_that_is_not_a_finished_record_is_not_done(tmp_path, line):
+    items = make_items(tmp_path, 1)
+    out = tmp_path / "out.jsonl"
+    out.write_text(line + "\n", encoding="utf-8")
+    again = FakeExtract()
+    assert run_batch(again, items, out).done == 1 and again.calls == [0]
+
+
+def test_an_output_truncated_to_nothing_is_redone(tmp_path):
+    items = make_items(tmp_path, 3)
+    out = tmp_path / "out.jsonl"
+    run_batch(FakeExtract(), items, out)
+    out.write_bytes(b"")
+    again = FakeExtract()
+    summary = run_batch(again, items, out)
+    assert sorted(again.calls) == [0, 1, 2] and summary.skipped == 0
+
+
+def test_the_same_item_listed_twice_is_done_once(tmp_path):
+    items = make_items(tmp_path, 2)
+    fake = FakeExtract()
+    summary = run_batch(fake, [*items, items[0]], tmp_path / "out.jsonl")
+    assert sorted(fake.calls) == [0, 1] and summary.total == 2
+
+
+@pytest.mark.parametrize("concurrency", [0, -1])
+def test_concurrency_below_one_is_a_config_error(tmp_path, concurrency):
+    from extractor.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="concurrency"):
+        run_batch(
+            FakeExtract(), make_items(tmp_path, 1), tmp_path / "o.jsonl", concurrency=concurrency
+        )
+
+
+def test_ctrl_c_stops_taking_items_writes_what_finished_and_says_so(tmp_path):
+    items = make_items(tmp_path, 5)
+    out = tmp_path / "out.jsonl"
+
+    class Interrupting(FakeExtract):
+        def __call__(self, text):
+            if article_no(text) == 1:
+                signal.raise_signal(signal.SIGINT)  # delivered to the main thread, mid-item
+                time.sleep(0.2)
+            return super().__call__(text)
+
+    fake = Interrupting()
+    summary = run_batch(fake, items, out)
+    assert summary.interrupted and summary.not_started == 3
+    assert sorted(fake.calls) == [0, 1]  # the one in flight finished and was written
+    assert [r["id"] for r in read_records(out)] == ["a00", "a01"]
+
+
+def test_a_permanently_bad_input_is_recorded_once(tmp_path):
+    items = make_items(tmp_path, 2)
+    items[1].path.write_bytes(b"\xff\xfe" + "UTF-16 text".encode("utf-16-le"))
+    out = tmp_path / "out.jsonl"
+    run_batch(FakeExtract(), items, out)
+    for _ in range(2):
+        summary = run_batch(FakeExtract(), items, out)
+        assert summary.skipped == 2 and summary.failed == 0
+    records = read_records(out)
+    assert len(records) == 2 and records[1]["error"]["reason"] == "encoding"
+    items[1].path.write_text("Article 1\nFixed.\n", encoding="utf-8")
+    assert run_batch(FakeExtract(), items, out).done == 1  # a changed text is tried again
+
+
+def test_skipped_items_are_reported_for_the_progress_bar(tmp_path):
+    items = make_items(tmp_path, 5)
+    out = tmp_path / "out.jsonl"
+    run_batch(FakeExtract(), items[:4], out)
+    told: list[int] = []
+    run_batch(FakeExtract(), items, out, on_skipped=told.append)
+    assert told == [4]
+
+
+def test_a_fifo_in_a_batch_is_a_recorded_failure_not_a_hang(tmp_path):
+    items = make_items(tmp_path, 1)
+    fifo = tmp_path / "in" / "pipe.txt"
+    os.mkfifo(fifo)
+    summary = run_batch(
+        FakeExtract(), [*items, BatchItem(id="pipe", path=fifo)], tmp_path / "o.jsonl"
+    )
+    assert (summary.done, summary.failed) == (1, 1)
+    assert summary.failures[0]["reason"] == "not_a_file"
+
+
+def test_items_with_their_own_date_are_extracted_with_it(tmp_path):
+    seen = []
+
+    def extract(text, published=None):
+        seen.append((text, published))
+        return [Article(title=text, published=published)]
+
+    items = [
+        BatchItem(id="x", path=tmp_path / "set.jsonl", text="Article 0", published="2023-10-09"),
+        BatchItem(id="y", path=tmp_path / "set.jsonl", text="Article 1"),
+    ]
+    run_batch(extract, items, tmp_path / "o.jsonl")
+    assert seen == [("Article 0", "2023-10-09"), ("Article 1", None)]

@@ -172,3 +172,138 @@ def test_two_processes_share_one_directory(tmp_path: Path) -> None:
         }
     finally:
         reader.close()
+
+
+# ------------------------------------------------------------------ nothing stored is executed
+
+
+class _RunsCode:
+    """Pickles to a call of os.system: what a planted cache row would hold."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+KEY = cache_key(**PARTS)
+
+
+def _plant_pickle(directory: Path, marker: Path) -> None:
+    import diskcache
+
+    with diskcache.Cache(str(directory)) as raw:  # diskcache's default Disk pickles
+        raw.set(KEY, _RunsCode(marker))
+
+
+def test_a_planted_pickle_row_never_runs(tmp_path: Path) -> None:
+    # Before: this row ran its shell command during a normal `extract`.
+    marker = tmp_path / "pwned"
+    _plant_pickle(tmp_path / "cache", marker)
+    cache = CompletionCache(tmp_path / "cache")
+    assert cache.get(KEY) is None
+    assert not marker.exists()
+    cache.put(KEY, '{"actors": []}', USAGE)
+    assert cache.get(KEY) is not None  # the row was dropped and can be rewritten
+    cache.close()
+
+
+def test_a_row_naming_a_file_outside_the_cache_is_neither_read_nor_deleted(
+    tmp_path: Path,
+) -> None:
+    # Before: a row naming ../file made the extractor read and then delete that file.
+    import sqlite3
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text('{"format": 1, "raw": "{}", "notes": []}')
+    cache = CompletionCache(tmp_path / "cache")
+    cache.put(KEY, '{"actors": []}', USAGE)
+    cache.close()
+    with sqlite3.connect(tmp_path / "cache" / "cache.db") as db:
+        db.execute(
+            "UPDATE Cache SET mode = 3, filename = '../victim.txt', value = NULL WHERE key = ?",
+            (KEY,),
+        )
+    cache = CompletionCache(tmp_path / "cache")
+    assert cache.get(KEY) is None
+    cache.clear()
+    cache.close()
+    assert victim.read_text().startswith('{"format"')
+
+
+def test_no_value_is_ever_written_to_a_file_of_its_own(tmp_path: Path) -> None:
+    cache = CompletionCache(tmp_path / "cache")
+    cache.put(KEY, "x" * 100_000, USAGE)  # over diskcache's usual 32 KB file threshold
+    assert cache.get(KEY) is not None
+    cache.close()
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir() if p.is_dir()) == []
+
+
+# ------------------------------------------------------------------ the disk can fail
+
+
+def test_a_corrupted_database_is_moved_aside_and_the_cache_starts_clean(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "cache.db").write_bytes(b"this is not sqlite" * 100)
+    cache = CompletionCache(folder)
+    assert cache.disabled is None
+    cache.put(KEY, "{}", USAGE)
+    assert cache.get(KEY) is not None
+    cache.close()
+    assert len(list(folder.glob("cache.db.corrupt-*"))) == 1
+    assert "corrupted" in caplog.text
+
+
+def test_a_cache_path_that_is_a_file_means_no_cache_and_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "file"
+    path.write_text("x")
+    cache = CompletionCache(path)
+    assert cache.disabled is not None and cache.get(KEY) is None
+    cache.put(KEY, "{}", USAGE)  # a no-op, not an error
+    assert len([r for r in caplog.records if r.levelname == "WARNING"]) == 1
+
+
+def test_a_read_only_cache_means_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import diskcache
+
+    def read_only(*args, **kwargs):  # what sqlite says on a read-only directory
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(diskcache, "Cache", read_only)
+    cache = CompletionCache(tmp_path / "cache")
+    assert cache.disabled and "readonly" in cache.disabled
+    assert cache.get(KEY) is None
+    cache.put(KEY, "{}", USAGE)
+
+
+def test_a_full_disk_on_write_turns_the_cache_off_once(
+    cache: CompletionCache, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sqlite3
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(cache._cache, "set", full)
+    cache.put(KEY, "{}", USAGE)
+    cache.put(KEY, "{}", USAGE)
+    assert cache.disabled and "disk is full" in cache.disabled
+    assert cache.get(KEY) is None
+    assert len([r for r in caplog.records if r.levelname == "WARNING"]) == 1
+
+
+def test_info_and_clear(cache: CompletionCache) -> None:
+    cache.put(KEY, "{}", USAGE)
+    info = cache.info()
+    assert info["entries"] == 1 and info["bytes"] > 0 and info["size_limit"] == 2**32
+    assert cache.clear() == 1 and cache.info()["entries"] == 0

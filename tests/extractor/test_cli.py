@@ -201,3 +201,177 @@ def test_backend_refusals_are_configuration_errors_in_the_backends_words(tmp_pat
         assert result.exit_code == 2, result.output
         assert body["error"]["message"][:30] in result.stderr
         assert "1234567890" not in result.stderr
+
+
+def _files(tmp_path: Path, n: int) -> list[Path]:
+    paths = []
+    for i in range(n):
+        path = tmp_path / f"a{i}.txt"
+        path.write_text(f"Talks {i}\nThe minister said that Norway and Chile will meet in Oslo.\n")
+        paths.append(path)
+    return paths
+
+
+def test_extract_many_refuses_a_glob_that_matches_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["extract-many", str(tmp_path / "*.txt"), "-o", str(tmp_path / "o.jsonl")]
+    )
+    assert result.exit_code == 2 and "matches no files" in result.output
+
+
+def test_extract_many_refuses_concurrency_below_one(tmp_path: Path) -> None:
+    _files(tmp_path, 1)
+    result = runner.invoke(
+        app,
+        [
+            "extract-many",
+            str(tmp_path / "*.txt"),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--concurrency",
+            "0",
+            "--strategy",
+            "rules",
+        ],
+    )
+    assert result.exit_code == 2 and "concurrency" in result.output
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_extract_many_reads_jsonl_and_writes_csv_tables(tmp_path: Path) -> None:
+    import json
+
+    articles = tmp_path / "set.jsonl"
+    articles.write_text(
+        json.dumps({"id": "n1", "text": TEXT, "published": "2023-10-09"}) + "\n", encoding="utf-8"
+    )
+    out = tmp_path / "o.jsonl"
+    args = ["extract-many", str(articles), "-o", str(out), "--strategy", "rules", "--no-cache"]
+    result = runner.invoke(app, [*args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(out.read_text().splitlines()[0])
+    assert record["id"] == "n1" and record["articles"][0]["published"] == "2023-10-09"
+    assert (tmp_path / "o.claims.csv").is_file() and (tmp_path / "o.meetings.csv").is_file()
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "1 already done" in again.output
+
+
+def test_extract_many_with_another_configuration_refuses_then_restarts(tmp_path: Path) -> None:
+    _files(tmp_path, 2)
+    out = tmp_path / "o.jsonl"
+    base = ["extract-many", str(tmp_path / "*.txt"), "-o", str(out), "--no-cache"]
+    assert runner.invoke(app, [*base, "--strategy", "rules"]).exit_code == 0
+    other = runner.invoke(app, [*base, "--strategy", "cues", "--base-url", "http://127.0.0.1:9/v1"])
+    assert other.exit_code == 2 and "another configuration" in other.output
+    assert "Traceback" not in other.output
+    restarted = runner.invoke(app, [*base, "--strategy", "rules", "--published", "2023-10-09"])
+    assert restarted.exit_code == 2  # the date is part of the configuration too
+    restarted = runner.invoke(
+        app, [*base, "--strategy", "rules", "--published", "2023-10-09", "--restart"]
+    )
+    assert restarted.exit_code == 0 and "2 done" in restarted.output
+
+
+def test_extract_many_output_that_is_a_directory_is_exit_5(tmp_path: Path) -> None:
+    _files(tmp_path, 1)
+    (tmp_path / "o.jsonl").mkdir()
+    result = runner.invoke(
+        app,
+        [
+            "extract-many",
+            str(tmp_path / "*.txt"),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--strategy",
+            "rules",
+        ],
+    )
+    assert result.exit_code == 5 and "error:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_max_calls_refuses_a_long_input_before_any_request(tmp_path: Path) -> None:
+    long = tmp_path / "long.txt"
+    long.write_text("Talks\n" + "The minister said the talks would resume. " * 3000)
+    result = runner.invoke(
+        app,
+        [
+            "extract",
+            str(long),
+            "--strategy",
+            "cues",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--no-cache",
+            "--max-calls",
+            "2",
+        ],
+    )
+    assert result.exit_code == 3 and "max-calls" in result.output
+    assert "APIConnectionError" not in result.output  # refused before any request
+
+
+def test_a_directory_or_a_bad_date_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(tmp_path), "--strategy", "rules"])
+    assert result.exit_code == 2 and "is a directory" in result.output
+    ok = tmp_path / "ok.txt"
+    ok.write_text(TEXT)
+    result = runner.invoke(
+        app, ["extract", str(ok), "--strategy", "rules", "--published", "2023-02-30"]
+    )
+    assert result.exit_code == 2 and "published" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_cache_info_and_clear(tmp_path: Path) -> None:
+    import json
+
+    from extractor.cache import CompletionCache
+
+    cache = CompletionCache(tmp_path / "c")
+    cache.put("k", "{}", {"prompt_tokens": 1, "completion_tokens": 1})
+    cache.close()
+    info = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "c")])
+    assert info.exit_code == 0
+    data = json.loads(info.stdout)
+    assert data["entries"] == 1 and data["directory"] == str(tmp_path / "c")
+    assert data["size_limit"] == 2**32 and data["bytes"] > 0
+    cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(tmp_path / "c")])
+    assert cleared.exit_code == 0 and "removed 1" in cleared.output
+    again = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "c")])
+    assert json.loads(again.stdout)["entries"] == 0
+
+
+def test_cache_clear_on_a_broken_cache_is_one_line_exit_5(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "c"
+    not_a_dir.write_text("x")
+    result = runner.invoke(app, ["cache", "clear", "--cache-dir", str(not_a_dir)])
+    assert result.exit_code == 5 and "cannot open the cache" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_interrupted_batch_says_what_was_written_and_exits_130(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from extractor import batch
+    from extractor.batch import BatchSummary
+
+    def interrupted(*args, **kwargs):
+        return BatchSummary(total=5, done=2, interrupted=True, not_started=3)
+
+    monkeypatch.setattr(batch, "run_batch", interrupted)
+    _files(tmp_path, 5)
+    result = runner.invoke(
+        app,
+        [
+            "extract-many",
+            str(tmp_path / "*.txt"),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--strategy",
+            "rules",
+            "--no-cache",
+        ],
+    )
+    assert result.exit_code == 130
+    assert "interrupted: the 2 finished are written; 3 not started" in result.output

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from extractor.drafts import (
     ActorsDraft,
     Chunk,
+    ChunkDraft,
     EventsDraft,
     actor_problems,
     event_problems,
@@ -83,3 +88,32 @@ def test_dangling_affiliations_can_be_left_to_code() -> None:
     draft = _actors(BORG | {"affiliation": "malta"})
     assert actor_problems(draft, _chunk()) == ["actor borg affiliation 'malta' is not an actor id"]
     assert actor_problems(draft, _chunk(), affiliations=False) == []
+
+
+@pytest.mark.parametrize("value", [True, False, "2", "1", 2.0, None, [1]])
+def test_a_sentence_number_that_is_not_an_integer_cites_no_sentence(value: object) -> None:
+    # Before: lax parsing read `true` as sentence 1 and "2" as 2: evidence the model never gave.
+    claim = {"speakers": ["haddad"], "statement": "s", "sentence": value, "quote": "direct"}
+    meeting = {"participants": ["borg", "haddad"], "status": "held", "sentence": value}
+    events = EventsDraft.model_validate_json(json.dumps({"claims": [claim], "meetings": [meeting]}))
+    assert events.claims[0].sentence == 0 and events.meetings[0].sentence == 0
+    assert event_problems(events, ["borg", "haddad"], _chunk()) == [
+        "claim 1 sentence must be an integer between 1 and 3",
+        "meeting 1 sentence must be an integer between 1 and 3",
+    ]
+
+
+def test_a_non_integer_sentence_that_survives_the_re_asks_is_a_rejected_item() -> None:
+    from extractor.assemble import assemble
+
+    sentences = _chunk().sentences
+    events = EventsDraft.model_validate_json(
+        '{"claims": [{"speakers": ["haddad"], "statement": "s", "sentence": true, '
+        '"quote": "direct"}]}'
+    )
+    draft = ChunkDraft(actors=_actors(HADDAD).actors, claims=events.claims)
+    article = assemble(TextIndex(TEXT), split_articles(TEXT)[0], sentences, [draft])
+    assert article.claims == []
+    assert [(r.kind, r.reason) for r in article.rejected] == [
+        ("claim", "sentence number out of range")
+    ]

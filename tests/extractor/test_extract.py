@@ -538,10 +538,26 @@ def test_bad_input_raises_before_any_request(server, data, reason):
     assert server.requests == []
 
 
-def test_bad_published_date_raises_before_any_request(server):
+@pytest.mark.parametrize(
+    "published",
+    ["29/11/2026", "2023-02-30", "2023-13-45", "0000-00-00", "2023-10-09\n", "٢٠٢٣-١٠-٠٩"],
+)
+def test_bad_published_date_raises_before_any_request(server, published):
     with pytest.raises(InputError) as info:
-        make(server).extract_article(ARTICLE, published="29/11/2026")
+        make(server).extract_article(ARTICLE, published=published)
     assert info.value.reason == "published" and server.requests == []
+
+
+def test_credentials_in_the_base_url_never_reach_meta_or_the_cache_key(server, tmp_path):
+    secret_url = server.base_url.replace("http://", "http://user:sk-secret@")
+    server.push(Reply(completion(STEP1)), Reply(completion(STEP2)))
+    ex = make(server, base_url=secret_url, use_cache=True, cache_dir=tmp_path / "c")
+    article = ex.extract_article(ARTICLE)
+    ex.close()
+    dumped = article.model_dump_json()
+    assert "sk-secret" not in dumped and "***@127.0.0.1" in article.meta.base_url
+    stored = [p.read_bytes() for p in (tmp_path / "c").rglob("*") if p.is_file()]
+    assert stored and all(b"sk-secret" not in data for data in stored)
 
 
 # ------------------------------------------------------------------ untrusted article text
@@ -1013,3 +1029,54 @@ def test_the_article_deadline_bounds_all_its_calls(server):
         make(server, deadline=1.0).extract_article(ARTICLE)
     assert time.monotonic() - started < 3.0
     assert info.value.errors == ["deadline"]
+
+
+# ------------------------------------------------------------------ cost bounded by the input
+
+
+def test_no_request_carries_more_than_a_chunk_of_an_over_long_sentence(server):
+    server.default = lambda body: Reply(completion(step1(outlet=None, dateline=None)))
+    text = "Ministers met.\n" + "word " * 6_000  # one 30 KB line without punctuation
+    make(server, strategy="cues", chunk_chars=5000, max_calls=50).extract_articles(text)
+    assert len(server.requests) >= 6
+    for body in server.requests:
+        article = str(body["messages"][-1]["content"])  # the examples come before it
+        numbered_lines = [line for line in article.splitlines() if re.match(r"\[\d+\] ", line)]
+        assert numbered_lines and sum(len(line) for line in numbered_lines) <= 5000 + 40
+
+
+def test_an_input_over_the_call_cap_is_refused_before_any_request(server):
+    from extractor.errors import CallBudgetError
+
+    text = "Ministers met.\n" + "The minister said the talks would resume. " * 2_000
+    with pytest.raises(CallBudgetError) as info:
+        make(server, chunk_chars=1000, max_calls=10).extract_articles(text)
+    assert server.requests == []
+    assert info.value.max_calls == 10 and info.value.needed > 10
+    assert info.value.attempts == 0 and "max-calls" in str(info.value)
+
+
+def test_re_asks_cannot_pass_the_call_cap(server):
+    from extractor.errors import CallBudgetError
+
+    server.default = Reply(completion("not json"))
+    with pytest.raises(CallBudgetError) as info:
+        make(server, max_calls=2, max_reasks=5).extract_article(ARTICLE)
+    assert len(server.requests) == 2 and info.value.max_calls == 2
+
+
+def test_the_default_call_cap_is_derived_from_the_size_limit(server):
+    small = make(server, max_chars=10_000, chunk_chars=5000, max_reasks=2)
+    assert small.settings.call_budget == 4 * 2 * 3
+    assert make(server).settings.call_budget > make(server, max_chars=50_000).settings.call_budget
+
+
+def test_a_cache_that_cannot_work_never_fails_a_finished_extraction(server, tmp_path, caplog):
+    not_a_dir = tmp_path / "cache"
+    not_a_dir.write_text("a file where the cache folder should be")
+    server.push(Reply(completion(STEP1)), Reply(completion(STEP2)))
+    ex = make(server, use_cache=True, cache_dir=not_a_dir)
+    article = ex.extract_article(ARTICLE)
+    assert article.claims and len(server.requests) == 2
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "without the cache" in warnings[0].getMessage()

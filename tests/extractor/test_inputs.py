@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,74 @@ def test_save_text_writes_the_text_that_spans_refer_to(tmp_path) -> None:
     for claim in article["claims"]:
         start, end = claim["span"]
         assert text[start:end] == claim["evidence"]
+
+
+class TestHostileFiles:
+    """Found from `stat` or a bounded read: nothing hangs, nothing grows without bound."""
+
+    def test_a_directory_is_an_input_error(self, tmp_path: Path) -> None:
+        with pytest.raises(InputError, match="is a directory") as info:
+            read_input(tmp_path)
+        assert info.value.reason == "not_a_file"
+
+    def test_a_fifo_is_refused_without_opening_it(self, tmp_path: Path) -> None:
+        # Before: opening a FIFO with no writer blocked a batch forever.
+        fifo = tmp_path / "pipe"
+        os.mkfifo(fifo)
+        with pytest.raises(InputError, match="FIFO") as info:
+            read_input(fifo)
+        assert info.value.reason == "not_a_file"
+
+    def test_a_device_is_refused_without_reading_it(self) -> None:
+        # Before: /dev/zero was read until memory ran out (3 GB).
+        if not Path("/dev/zero").exists():
+            pytest.skip("no /dev/zero here")
+        with pytest.raises(InputError, match="device"):
+            read_input("/dev/zero")
+
+    def test_a_file_over_the_limit_is_refused_by_its_size(self, tmp_path: Path) -> None:
+        path = tmp_path / "big.txt"
+        with path.open("wb") as fh:  # sparse: 1 GB on paper, nothing on disk
+            fh.truncate(1 << 30)
+        with pytest.raises(InputError, match="over the input limit") as info:
+            read_input(path)
+        assert info.value.reason == "too_long"
+
+    def test_standard_input_is_read_to_the_limit_plus_one_byte(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import io
+        import sys
+
+        class Endless(io.RawIOBase):
+            def readable(self) -> bool:
+                return True
+
+            def readinto(self, buffer) -> int:  # type: ignore[override]
+                buffer[:] = b"a" * len(buffer)
+                return len(buffer)
+
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Endless())))
+        with pytest.raises(InputError, match="over the input limit"):
+            read_input("-", max_bytes=1000)
+
+    @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+    def test_utf16_is_named_as_such(self, tmp_path: Path, encoding: str) -> None:
+        path = tmp_path / "u16.txt"
+        path.write_bytes("The minister said the talks would resume.".encode(encoding))
+        with pytest.raises(InputError, match="UTF-16") as info:
+            read_input(path)
+        assert info.value.reason == "encoding"
+
+    @pytest.mark.parametrize(
+        "text", ["\u200b\u200c\u200d\ufeff", "\u200f\u202e \u2066", "\xa0\u3000"]
+    )
+    def test_invisible_only_text_is_empty(self, text: str) -> None:
+        with pytest.raises(InputError) as info:
+            check_text(text)
+        assert info.value.reason == "empty"
+
+    def test_a_lone_surrogate_is_an_encoding_error_with_its_offset(self) -> None:
+        with pytest.raises(InputError, match="surrogate") as info:
+            check_text("The minister said \ud800 the talks would resume.")
+        assert info.value.reason == "encoding" and info.value.offset == 18

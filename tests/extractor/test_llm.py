@@ -233,6 +233,28 @@ def test_connection_refused_on_loopback_fails_fast_naming_the_url():
     assert url in str(info.value) and "connection refused" in str(info.value)
 
 
+def test_a_refused_loopback_url_with_credentials_is_named_redacted():
+    url = refused_url().replace("http://", "http://user:sk-secret@")
+    with pytest.raises(ModelUnavailableError) as info:
+        ask(make_llm(url, attempts=3))
+    assert "sk-secret" not in str(info.value) and "***@127.0.0.1" in str(info.value)
+
+
+def test_instructor_error_logs_are_demoted_and_redacted(server, caplog):
+    import logging
+
+    make_llm(server.base_url)  # installs the filter
+    with caplog.at_level(logging.DEBUG, logger="instructor"):
+        logging.getLogger("instructor").error("boom at http://u:sk-secret@h/v1 body {...}")
+        logging.getLogger("instructor.v2.retry").error("API call failed: sk-raw-body")
+    assert [r.levelno for r in caplog.records] == [logging.DEBUG, logging.DEBUG]
+    assert "sk-secret" not in caplog.text and "***@h" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="instructor"):
+        logging.getLogger("instructor.v2.retry").error("API call failed: sk-raw-body")
+    assert caplog.records == []  # nothing at ERROR reaches a handler
+
+
 def test_persistent_read_timeout_raises_after_all_attempts(server):
     server.default = Hang(2.0)
     started = time.monotonic()

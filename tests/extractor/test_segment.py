@@ -7,9 +7,11 @@ import textwrap
 import pytest
 from paths import ROOT
 
+from extractor import segment as segment_module
 from extractor.segment import (
     Segment,
     Sentence,
+    bound_sentences,
     chunk_sentences,
     split_articles,
     split_sentences,
@@ -265,3 +267,50 @@ class TestChunkSentences:
         for chunk in chunks:
             if len(chunk) > 1:
                 assert sum(len(sentences[i].text) for i in chunk) <= 100
+
+
+class _CountingPattern:
+    """Wraps a compiled pattern and counts the characters each `search` is given."""
+
+    def __init__(self, pattern) -> None:
+        self.pattern = pattern
+        self.chars = 0
+
+    def search(self, string: str, *args):
+        self.chars += len(string)
+        return self.pattern.search(string, *args)
+
+
+class TestCostIsLinear:
+    @pytest.mark.parametrize("n", [2_000, 8_000])
+    def test_repeated_abbreviations_are_scanned_a_bounded_number_of_times(
+        self, monkeypatch: pytest.MonkeyPatch, n: int
+    ) -> None:
+        # Before: every joined sentence was searched whole again, n² characters.
+        counting = _CountingPattern(segment_module._ABBREV)
+        monkeypatch.setattr(segment_module, "_ABBREV", counting)
+        text = "U.S. Mr. Dr. " * n
+        sentences = split_sentences(text, Segment(0, len(text)))
+        assert len(sentences) == 1 and sentences[0].text == text.strip()
+        assert counting.chars <= 2 * len(text)
+
+    def test_an_over_long_sentence_is_cut_at_spaces_within_the_limit(self) -> None:
+        text = "word " * 40_000  # one 200 KB line, no punctuation
+        sentences = split_sentences(text, Segment(0, len(text)))
+        assert len(sentences) == 1
+        pieces = bound_sentences(text, sentences, 5000)
+        assert all(0 < len(p.text) <= 5000 for p in pieces)
+        assert all(text[p.start : p.end] == p.text for p in pieces)
+        assert all(p.text.startswith("word") and p.text.endswith("word") for p in pieces)
+        assert " ".join(p.text for p in pieces) == text.strip()
+        windows = chunk_sentences(pieces, 5000)
+        assert max(sum(len(pieces[i].text) for i in w) for w in windows) <= 5000
+
+    def test_a_long_run_without_spaces_is_cut_at_the_limit(self) -> None:
+        text = "x" * 12_001
+        pieces = bound_sentences(text, split_sentences(text, Segment(0, len(text))), 5000)
+        assert [len(p.text) for p in pieces] == [5000, 5000, 2001]
+
+    def test_sentences_within_the_limit_are_returned_unchanged(self, seed: str) -> None:
+        sentences = split_sentences(seed, split_articles(seed)[0])
+        assert bound_sentences(seed, sentences, 5000) is sentences

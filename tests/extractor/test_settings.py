@@ -82,3 +82,9 @@ def test_a_bad_base_url_error_does_not_echo_credentials() -> None:
 def test_good_base_urls_pass() -> None:
     for url in ("http://127.0.0.1:8080/v1", "https://api.example.com/v1"):
         assert Settings(base_url=url).base_url == url
+
+
+@pytest.mark.parametrize("value", [0, -1, True, "5"])
+def test_max_calls_below_one_or_not_an_integer_is_a_config_error(value: object) -> None:
+    with pytest.raises(ConfigError, match="max_calls"):
+        Settings(max_calls=value)  # type: ignore[arg-type]

@@ -1,0 +1,35 @@
+"""Specification of the pathological-input benchmark (`extractor eval bench --pathological`)."""
+
+from __future__ import annotations
+
+from evals.pathological import STRATEGIES, bench_pathological, inputs
+
+
+def test_every_input_has_the_size_of_the_ordinary_article() -> None:
+    texts = inputs(3000)
+    assert "ordinary" in texts and len(texts) >= 6
+    assert {len(t) for t in texts.values()} == {3000}
+
+
+def test_the_report_gives_a_ratio_to_the_ordinary_article_per_strategy() -> None:
+    report = bench_pathological(2)
+    assert set(report["runs"]) == set(STRATEGIES)
+    for strategy, row in report["runs"].items():
+        assert row["ordinary"]["ratio"] == 1.0
+        assert all(cell["s_per_100kb"] > 0 for cell in row.values())
+        assert all((cell["llm_calls"] > 0) == (strategy != "rules") for cell in row.values())
+    assert report["worst_ratio"] == max(
+        c["ratio"] for row in report["runs"].values() for c in row.values()
+    )
+
+
+def test_every_pathological_input_scales_linearly_through_the_rules_strategy() -> None:
+    # Four times the input must cost about four times the time (quadratic: sixteen).
+    # Measured in this run, best of two, so a busy machine slows both sizes alike.
+    from evals.pathological import _timed
+
+    small, large = inputs(5_000), inputs(20_000)
+    for name in small:
+        t_small = min(_timed("rules", small[name])[0] for _ in range(2))
+        t_large = min(_timed("rules", large[name])[0] for _ in range(2))
+        assert t_large / t_small <= 8, (name, t_small, t_large)
