@@ -197,7 +197,10 @@ def record(
     from .runner import CASSETTES_DIR, cassettes  # noqa: PLC0415
 
     try:
-        ex = make_extractor(None, None, prompt, None, True, max_reasks, constrain, strategy)
+        live = make_extractor(None, None, prompt, None, True, max_reasks, constrain, strategy)
+        # Unstreamed, so the cassettes hold whole answers that `replay` (also
+        # unstreamed) matches byte for byte; streaming only changes how they travel.
+        ex = type(live)(live.settings.with_(stream=False))
         ex.backend()  # start the embedded server before any cassette is open
     except ExtractorError as exc:
         fail(exc)
