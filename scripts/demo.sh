@@ -3,5 +3,5 @@
 # embedded model (no API key). The first run assembles and verifies the model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh local,html
 exec .venv/bin/extractor extract examples/seed-cnn-qatar-hamas.txt "$@"
