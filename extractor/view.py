@@ -226,9 +226,10 @@ def render_page(text: str, articles: Sequence[Article], *, title: str = "") -> s
         f"{sum(len(getattr(a, k)) for a in articles)} {k}" for k in ("actors", "claims", "meetings")
     )
     metas = [a.meta for a in articles if a.meta is not None]
-    meta_line = (
-        f"{metas[0].model} · {metas[0].strategy} · {len(articles)} article(s)" if metas else ""
-    )
+    made_by = [metas[0].model, metas[0].strategy] if metas else []
+    if len(made_by) == 2 and made_by[0] == made_by[1]:  # "rules · rules" says it once
+        made_by = made_by[1:]
+    meta_line = " · ".join([*made_by, f"{len(articles)} article(s)"]) if metas else ""
     lang_attr = escape(language if language and language != "und" else ("ar" if rtl else "en"))
     direction = "rtl" if rtl else "ltr"
     return (
