@@ -24,24 +24,37 @@ TAG = f"{PROMPT}-r{MAX_REASKS}"
 BASELINE = ROOT / "evals" / "baselines" / f"{TAG}-embedded.json"
 
 
+BASELINES = ROOT / "evals" / "baselines"
+
+
 @pytest.mark.parametrize(
-    ("strategy", "baseline"),
-    [("two-step", BASELINE), ("cues", ROOT / "evals" / "baselines" / f"cues-{TAG}-embedded.json")],
+    ("strategy", "max_reasks", "tag", "baseline"),
+    [
+        ("two-step", MAX_REASKS, TAG, BASELINE),
+        # `cues` replays the actor step of the same cassettes: the same request bytes.
+        ("cues", MAX_REASKS, TAG, BASELINES / f"cues-{TAG}-embedded.json"),
+        # The default, recorded live with its default settings (re-asks on).
+        ("cues", 2, "cues-v4-r2", BASELINES / "cues-v4-r2-embedded.json"),
+    ],
 )
 def test_recorded_eval_reproduces_the_recorded_scores(
-    corpus_dirs: list[Path], tmp_path: Path, strategy: str, baseline: Path
+    corpus_dirs: list[Path],
+    tmp_path: Path,
+    strategy: str,
+    max_reasks: int,
+    tag: str,
+    baseline: Path,
 ) -> None:
-    """`cues` replays the actor step of the same cassettes: its requests are the same bytes."""
     if not baseline.is_file():
         pytest.skip(f"no recorded baseline {baseline.name} yet")
-    with replay_extractor(PROMPT, MAX_REASKS, None, strategy) as ex:
+    with replay_extractor(PROMPT, max_reasks, None, strategy) as ex:
         scores = run_eval(
             ex.extract_articles,
             gold_dir=GOLD_DIR,
             corpus_dirs=corpus_dirs,
             run_dir=tmp_path / "replay",
             meta={},
-            around=cassettes(CASSETTES_DIR / f"eval-{TAG}", "none"),
+            around=cassettes(CASSETTES_DIR / f"eval-{tag}", "none"),
         )
     replayed = numbers_only(scores)
     recorded = {
