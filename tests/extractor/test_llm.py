@@ -362,7 +362,7 @@ def test_fake_server_default_can_depend_on_the_request(server):
 OLLAMA_404 = {"error": {"message": "model 'llama3' not found, try pulling it first"}}
 OPENAI_401 = {
     "error": {
-        "message": "Incorrect API key provided: sk-proj-abcdef123456. You can find your "
+        "message": "Incorrect API key provided: sk-abc123def45. You can find your "
         "API key at https://platform.openai.com/account/api-keys.",
         "type": "invalid_request_error",
         "code": "invalid_api_key",
@@ -388,7 +388,7 @@ def test_a_refused_key_is_a_config_error_and_the_key_is_not_echoed(server, code)
     message = str(info.value)
     assert len(server.requests) == 1
     assert f"HTTP {code}" in message and "Incorrect API key provided" in message
-    assert "abcdef123456" not in message
+    assert "abc123def45" not in message
     assert "API key" in message
 
 
