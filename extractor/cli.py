@@ -242,17 +242,16 @@ def extract(
     else:
         for article in articles:
             _show(article)
-    failed = [a for a in articles if a.error is not None]
-    for article in failed:
-        assert article.error is not None
+    failures = [(a.title, a.error) for a in articles if a.error is not None]
+    for title, error in failures:
         err.print(
             Text.assemble(
                 ("error: ", "red"),
-                plain(f"article {article.title or '(untitled)'!r} failed: {article.error.message}"),
+                plain(f"article {title or '(untitled)'!r} failed: {error.message}"),
             ),
             soft_wrap=True,
         )
-    if failed:
+    if failures:
         raise typer.Exit(3)
 
 
