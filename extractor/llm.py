@@ -472,7 +472,7 @@ class LLM:
             if not _is_transient(exc):
                 return False
             refused = isinstance(exc, openai.APIConnectionError) and _refused(exc)
-            if refused and _is_loopback(self.base_url):
+            if refused and self._fail_fast_on_refusal:
                 refusal.append("refused")  # nothing listens here: no server will appear
                 return False
             hinted = _retry_after(exc)
