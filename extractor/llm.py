@@ -410,11 +410,14 @@ class LLM:
         self.backoff_max = backoff_max
         self.transport_deadline = transport_deadline
         self._local = threading.local()
+        # httpx's own read timeout is only a backstop, later than any watchdog cut:
+        # the watchdog alone decides (and names) why a request stopped.
+        backstop = timeout + stall_timeout + 5.0
         if http_client is None:
             # No kept-alive connections: each request connects anew, so the watchdog
             # sees its socket from the start (calls are few and long; nothing is lost).
             http_client = httpx.Client(
-                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                timeout=httpx.Timeout(backstop, connect=min(timeout, 10.0)),
                 limits=httpx.Limits(max_keepalive_connections=0),
                 follow_redirects=True,
             )
@@ -424,7 +427,7 @@ class LLM:
             base_url=base_url,
             api_key=api_key or "not-needed",
             max_retries=0,  # tenacity owns transport retries
-            timeout=timeout,
+            timeout=backstop,
             http_client=http_client,
         )
         self.client = instructor.from_openai(self.raw, mode=MODES[mode])
