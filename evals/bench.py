@@ -1,6 +1,7 @@
 """Benchmark the seed extraction on the embedded model, side by side in one run.
 
     extractor eval bench [--max-reasks 0] [--skip-assembly]
+    extractor eval bench --strategies two-step,cues:v4,cues,rules [--dev]
 
 Measures, in one process and one sitting (these machines are noisy, so read the
 ratios): model assembly + verification (into a temporary EXTRACTOR_HOME), server
@@ -13,10 +14,12 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from extractor import Article, Extractor, runtime
+from extractor.errors import ExtractorError
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "seed-cnn-qatar-hamas.txt"
 
@@ -106,23 +109,54 @@ def import_times(roots: list[Path], runs: int = 9) -> dict[str, Any]:
     }
 
 
-def bench_strategies(strategies: list[str], options: dict[str, Any]) -> dict[str, Any]:
-    """The seed under each strategy, side by side in one process on one warm server.
+def parse_variant(spec: str) -> tuple[str, dict[str, Any]]:
+    """ "cues:v4" -> ("cues:v4", {"strategy": "cues", "prompt": "v4"}); "rules" -> no prompt."""
+    strategy, _, prompt = spec.partition(":")
+    return spec, {"strategy": strategy, **({"prompt": prompt} if prompt else {})}
 
+
+def bench_strategies(
+    strategies: list[str],
+    options: dict[str, Any],
+    documents: Sequence[Path] = (),
+    on_progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """The seed (or `documents`) under each strategy, side by side in one process.
+
+    A variant is `strategy` or `strategy:prompt` ("two-step", "cues:v4", "cues").
     The server is started and warmed first (one short extraction), the disk cache is
-    off, and each strategy runs once; the ratios to the first strategy are what to read.
+    off, and the variants take turns document by document, so a noisy machine slows
+    them alike; the ratios to the first variant are what to read.
     """
-    text = SEED.read_text(encoding="utf-8")
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in documents] or [
+        (SEED.name, SEED.read_text(encoding="utf-8"))
+    ]
     runtime.start_server()
-    with Extractor(use_cache=False, strategy="cues", **options) as ex:
+    with Extractor(use_cache=False, strategy="rules", **options) as ex:
         ex.extract_article("Warm-up\nThe minister said the talks would resume on Monday.\n")
-    runs: dict[str, dict[str, float]] = {}
-    for strategy in strategies:
-        with Extractor(use_cache=False, strategy=strategy, **options) as ex:
-            t0 = time.monotonic()
-            articles = ex.extract_articles(text)
-            runs[strategy] = _measure(articles, time.monotonic() - t0)
-    first = runs[strategies[0]]
+    variants = [parse_variant(spec) for spec in strategies]
+    extractors = {
+        name: Extractor(use_cache=False, **{**options, **chosen}) for name, chosen in variants
+    }
+    totals: dict[str, list[Article]] = {name: [] for name, _ in variants}
+    walls = dict.fromkeys(totals, 0.0)
+    failed: dict[str, list[str]] = {name: [] for name in totals}
+    try:
+        for doc, text in texts:
+            for name, ex in extractors.items():
+                t0 = time.monotonic()
+                try:
+                    totals[name] += ex.extract_articles(text)
+                except ExtractorError as exc:
+                    failed[name].append(f"{doc}: {type(exc).__name__}")
+                walls[name] += time.monotonic() - t0
+                if on_progress:
+                    on_progress(f"{doc} {name}: {walls[name]:.0f} s so far")
+    finally:
+        for ex in extractors.values():
+            ex.close()
+    runs = {name: _measure(totals[name], walls[name]) for name in totals}
+    first = runs[variants[0][0]]
     ratios = {
         s: {
             "wall": round(r["wall_s"] / max(first["wall_s"], 1e-9), 3),
@@ -132,4 +166,10 @@ def bench_strategies(strategies: list[str], options: dict[str, Any]) -> dict[str
         }
         for s, r in runs.items()
     }
-    return {"options": options, "runs": runs, "ratio_to_first": ratios}
+    return {
+        "options": options,
+        "documents": [doc for doc, _ in texts],
+        "runs": runs,
+        "failed": failed,
+        "ratio_to_first": ratios,
+    }

@@ -447,6 +447,16 @@ def compare(
         raise typer.Exit(1)
 
 
+def _gold_texts() -> list[Path]:
+    """The text of every gold document, in gold order (skipping any not found)."""
+    from .gold import find_text, load_gold_dir  # noqa: PLC0415
+    from .runner import GOLD_DIR, default_corpus_dirs  # noqa: PLC0415
+
+    dirs = default_corpus_dirs()
+    found = [find_text(doc.text_file, dirs) for doc in load_gold_dir(GOLD_DIR).values()]
+    return [p for p in found if p is not None]
+
+
 @app.command("bench")
 def bench(
     max_reasks: MaxReasks = None,
@@ -464,11 +474,19 @@ def bench(
         ),
     ] = False,
     kb: Annotated[int, typer.Option(help="Input size for --pathological, in KB.")] = 100,
+    dev: Annotated[
+        bool,
+        typer.Option(
+            "--dev", help="With --strategies: every dev-set gold text instead of the seed."
+        ),
+    ] = False,
 ) -> None:
     """Seed benchmark on the embedded model: assembly, load, cold, warm, cache hit (JSON).
 
-    `--strategies two-step,cues` instead runs the seed once per strategy, side by side
-    on one warm server, and reports the ratios of wall time and completion tokens.
+    `--strategies two-step,cues:v4,cues` instead runs the seed (with `--dev`, every
+    gold text) once per variant (`strategy[:prompt]`), taking turns document by
+    document on one warm server, and reports the ratios of wall time and completion
+    tokens.
     `--pathological` runs no model at all: each hostile input (repeated abbreviations,
     one name many times, one long line, tiny sentences) through the rules strategy and
     the pre-LLM stages of the others, against an ordinary article of the same size;
@@ -490,7 +508,12 @@ def bench(
     given = {k: v for k, v in options.items() if v is not None}
     try:
         if strategies:
-            report = bench_strategies([x.strip() for x in strategies.split(",") if x], given)
+            report = bench_strategies(
+                [x.strip() for x in strategies.split(",") if x],
+                given,
+                _gold_texts() if dev else (),
+                on_progress=lambda line: err.print(line, markup=False),
+            )
         else:
             report = bench_seed(given, assembly=not skip_assembly)
     except ExtractorError as exc:

@@ -190,8 +190,13 @@ class ActorBook:
                 ids[draft.id] = self.place(self.places[key], span)
                 continue
             same = next((e for e in self.entries if key in e.forms), None)
+            if same is None and self.lex.language == "en" and draft.kind == "person":
+                same = self._same_person(key)
             if same is not None:
                 ids[draft.id] = same.actor.id
+                if key not in same.forms:
+                    same.forms.add(key)
+                    same.actor.aliases.append(self.text[span[0] : span[1]])
                 continue
             surface = self.text[span[0] : span[1]]
             aliases = []
@@ -219,6 +224,37 @@ class ActorBook:
                 if entry.actor.affiliation is None:
                     entry.actor.affiliation = target
 
+    def entitle(self, actor_id: str, span: Span) -> None:
+        """The title written before an actor's name is its role, and a way to refer to it."""
+        entry = next(e for e in self.entries if e.actor.id == actor_id)
+        surface = self.text[span[0] : span[1]]
+        if entry.actor.role is None and entry.actor.kind == "person":
+            entry.actor.role = surface
+        entry.forms.add(normalize(surface))
+
+    def _same_person(self, key: str) -> _Entry | None:
+        """An English person already listed under another form of the name.
+
+        A small model lists "John Kerry", "Secretary of State John Kerry" and "Mr.
+        Kerry" as three actors; without their titles they are one name, or a surname
+        of it, and one actor.
+        """
+        core = core_name(key)
+        if not core:
+            return None
+        for entry in self.entries:
+            if entry.actor.kind != "person" or entry.actor.anonymous:
+                continue
+            for form in entry.forms:
+                other = core_name(form)
+                if other and (
+                    other == core
+                    or (len(core) == 1 and other[-1] == core[0])
+                    or (len(other) == 1 and core[-1] == other[0])
+                ):
+                    return entry
+        return None
+
     def place(self, place: Place, span: Span) -> str:
         """The actor of a country or bloc, written at `span`, created on first mention."""
         surface = self.text[span[0] : span[1]]
@@ -239,8 +275,27 @@ class ActorBook:
         return entry.actor.id
 
     def resolve(self, span: Span) -> str:
-        """The id of the actor the phrase at `span` names, creating it if it is new."""
+        """The id of the actor the phrase at `span` names, creating it if it is new.
+
+        "State Department spokesman Charles Redman" names Charles Redman, whose role
+        is the rest: the person, not the whole phrase, is the actor.
+        """
         start, end = _unwrap(self.text, span)
+        role = None
+        phrase = self.text[start:end]
+        split = name_tail(phrase) if self.lex.language == "en" else arabic_name_tail(phrase, self.lex)
+        if split is not None:
+            role, (lo, hi) = split
+            start, end = start + lo, start + hi
+        actor_id = self._resolve(start, end)
+        self.model_named.discard(actor_id)  # the cue stages found it too: not the model's alone
+        if role:
+            entry = next(e for e in self.entries if e.actor.id == actor_id)
+            if entry.actor.role is None and entry.actor.kind == "person":
+                entry.actor.role = role
+        return actor_id
+
+    def _resolve(self, start: int, end: int) -> str:
         surface = self.text[start:end]
         key = normalize(surface)
         for entry in reversed(self.entries):
@@ -320,6 +375,10 @@ class ActorBook:
                     return entry
         return None
 
+    def kind_of(self, key: str) -> ActorKind:
+        """The kind a new actor of this normalized phrase would get."""
+        return self._kind(key)
+
     def _kind(self, key: str) -> ActorKind:
         lex = self.lex
         words = key.split()
@@ -355,6 +414,80 @@ class ActorBook:
 
     def actors(self) -> list[Actor]:
         return [e.actor for e in self.entries]
+
+
+_TITLE_WORDS = _TITLES | {"of", "state", "foreign", "prime", "vice", "deputy", "former"}
+
+
+def core_name(key: str) -> list[str]:
+    """A normalized English name without leading titles or a possessive: its name words."""
+    words = [w.removesuffix("'s").removesuffix("’s").rstrip(".") for w in key.split()]
+    while words and words[0] in _TITLE_WORDS:
+        words.pop(0)
+    return words
+
+
+def name_tail(phrase: str) -> tuple[str | None, Span] | None:
+    """(role, span of the name in the phrase) when an English phrase ends in a name after its title.
+
+    "State Department spokesman Charles Redman", "The BBC's Paul Reynolds": a lower-case
+    word or a possessive, then two or more capitalized words, which are the name.
+    """
+    words = list(re.finditer(r"\S+", phrase))
+    cut = None
+    for k, m in enumerate(words[:-2]):
+        w = m.group()
+        if (w[:1].islower() and w not in _CONNECTORS) or w.endswith(("'s", "’s")):
+            cut = k
+    if cut is None:
+        return None
+    tail = words[cut + 1 :]
+    if not all(_NAME_WORD.match(m.group().strip(",")) or m.group() in _CONNECTORS for m in tail):
+        return None
+    role = phrase[: tail[0].start()].strip(" ,")
+    if role.lower().startswith("the "):
+        role = role[4:]
+    return role.removesuffix("'s").removesuffix("’s") or None, (tail[0].start(), len(phrase))
+
+
+def arabic_name_tail(phrase: str, lex: Lexicon) -> tuple[str | None, Span] | None:
+    """(role, span of the name in the phrase) when an Arabic phrase joins a name and a title.
+
+    "الرئيس التركي رجب طيب أردوغان", "المتحدث باسم الخارجية المصرية المستشار أحمد
+    أبو زيد": after the last title noun and its definite adjectives come two or more
+    words, the first without the article, none a title, digit or source noun.
+    """
+    words = list(re.finditer(r"\S+", phrase))
+    folded = [normalize(m.group()) for m in words]
+    for k in range(2, min(4, len(words))):  # "داود شهاب المتحدث باسم الحركة": name, then post
+        if folded[k] in lex.title_nouns and folded[k].startswith("ال"):
+            head = folded[:k]
+            if not head[0].startswith("ال") and not any(
+                w in lex.title_nouns or w in lex.source_nouns or w in lex.speaker_stops
+                for w in head
+            ):
+                cut = words[k - 1].end()
+                return phrase[words[k].start() :].strip(" ،,") or None, (0, cut)
+            break
+    for k in range(len(words) - 2, -1, -1):
+        if folded[k] not in lex.title_nouns:
+            continue
+        m = k + 1
+        while m < len(words) and folded[m].startswith("ال"):
+            m += 1
+        rest = folded[m:]
+        if (
+            len(rest) < 2
+            or rest[0] == normalize("باسم")  # "متحدث باسم …": a preposition, no name
+            or rest[0].startswith(tuple(normalize(p) for p in ("بال", "لل", "كال", "وال", "فال")))
+            or any(w in lex.title_nouns or w in lex.source_nouns for w in rest)
+            or any(ch.isdigit() for w in rest for ch in w)
+            or any(w in lex.speaker_stops for w in rest)
+        ):
+            return None
+        role = phrase[: words[m].start()].strip(" ،,")
+        return role or None, (words[m].start(), len(phrase))
+    return None
 
 
 def _unwrap(text: str, span: Span) -> Span:

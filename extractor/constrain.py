@@ -29,22 +29,38 @@ from .drafts import (
     ClaimDraft,
     EventsDraft,
     MeetingDraft,
+    NameDraft,
+    NamesDraft,
 )
 
 _WORD = re.compile(r"\S+")
 _EDGE = "\"'“”‘’«»()[]{}<>،,.;:!?؟؛…-–—|/\\*"
+_STOPS = "\"'“”‘’«»()[]{}<>،,;:!?؟؛…|/\\*"  # a word ending so ends the name
+_OPENERS = "\"“‘«([{<"
 MAX_WORDS = 6
 MAX_CANDIDATES = 6000
 
 
-def name_candidates(sentences: list[str], max_words: int = MAX_WORDS) -> list[str]:
-    """Every run of 1..max_words words in the sentences, trimmed of edge punctuation."""
+def name_candidates(
+    sentences: list[str], max_words: int = MAX_WORDS, *, cross_punctuation: bool = False
+) -> list[str]:
+    """Every run of 1..max_words words in the sentences, trimmed of edge punctuation.
+
+    A run never crosses punctuation ("الحركة، حسبما قال"): a name has none inside it
+    but its own dots and hyphens, so such runs are only places for a small model to
+    go wrong, and a longer grammar to compile. `cross_punctuation` keeps the older
+    candidate list that prompt `v4` was recorded with, so its cassettes still replay.
+    """
     seen: dict[str, None] = {}
     for sentence in sentences:
         words = _WORD.findall(sentence)
         for i in range(len(words)):
             for n in range(1, max_words + 1):
                 if i + n > len(words):
+                    break
+                if (not cross_punctuation) and n > 1 and (
+                    words[i + n - 2][-1] in _STOPS or words[i + n - 1][0] in _OPENERS
+                ):
                     break
                 phrase = " ".join(words[i : i + n]).strip(_EDGE + " ")
                 if phrase and len(phrase) <= 80 and any(ch.isalpha() for ch in phrase):
@@ -70,6 +86,23 @@ def actors_model(candidates: list[str]) -> type[ActorsDraft]:
         "ActorsDraft",
         __base__=ActorsDraft,
         actors=(list[actor], Field(default_factory=list, max_length=MAX_ACTORS)),
+    )
+
+
+def names_model(candidates: list[str]) -> type[NamesDraft]:
+    """NamesDraft whose names can only be phrases of the text."""
+    if not candidates:
+        return NamesDraft
+    phrase: Any = Literal[tuple(candidates)]
+    name: Any = create_model(
+        "NameDraft",
+        __base__=NameDraft,
+        name=(phrase, Field(description="name copied exactly from the text")),
+    )
+    return create_model(
+        "NamesDraft",
+        __base__=NamesDraft,
+        actors=(list[name], Field(default_factory=list, max_length=MAX_ACTORS)),
     )
 
 

@@ -26,7 +26,8 @@ from .normalize import normalize
 _EDGE = "\"'“”‘’«»„‹›()[]{}<>،,.;:!?؟؛…-–—|/\\*"
 _CLAUSE_END = (",", "،", ";", "؛", ":", "—", "–", "(", ")")
 _MIN_QUOTED_WORDS = 3
-_IMPLICIT_REACH = 8  # sentences back to the speaker an implicit subject continues
+IMPLICIT_REACH = 8  # sentences back to the speaker an implicit subject continues
+PERSONAL = ("he", "she")  # resolved to the person last named, who may not have spoken yet
 _AUXILIARIES = frozenset(
     normalize(w) for w in ("كان", "وكان", "فكان", "كانت", "وكانت", "فكانت", "قد", "وقد")
 )
@@ -50,6 +51,8 @@ class Speaker:
 
     span: Span | None
     implicit: bool = False
+    pronoun: str | None = None  # "he", "she": a subject to resolve, not always the last speaker
+    role: Span | None = None  # "المتحدثة باسم الحكومة، فاطمة مهاجراني،": the title before a name
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,35 @@ def quoted_share(text: str, depth: int = 0) -> tuple[float, int]:
     return (inside / count if count else 0.0), depth
 
 
+def quoted_offsets(text: str, depth: int = 0) -> list[bool]:
+    """Per character of `text`: is it inside quotation marks (`depth` > 0: a quote is open)."""
+    inside = [False] * len(text)
+    lead = len(text) - len(text.lstrip())
+    i = 0
+    while i < len(text):
+        mark = "''" if text.startswith("''", i) else text[i]
+        opens = mark in ("«", "‹", "„", "“") or (mark in ('"', "''") and not depth)
+        if opens and i > lead and not _closes_later(text, i + len(mark)):
+            mark = text[i]  # a stray mark ('نشرت صحيفة "واشنطن بوست …'): no quotation opens
+            inside[i] = depth > 0
+        elif mark in ('"', "''"):
+            depth = 0 if depth else 1
+        elif mark in ("«", "‹", "„", "“"):
+            depth += 1
+        elif mark in ("»", "›", "”"):
+            depth = max(0, depth - 1)
+        else:
+            inside[i] = depth > 0
+        i += len(mark)
+    return inside
+
+
+def _closes_later(text: str, i: int) -> bool:
+    """A closing mark follows: an opening mark mid-sentence starts a real quotation."""
+    rest = text[i:]
+    return any(m in rest for m in ("»", "›", "”", '"', "''"))
+
+
 def quoted_words(text: str) -> int:
     """Words inside quotation marks in `text` (a scare-quoted word is not a quotation)."""
     best = 0
@@ -126,6 +158,11 @@ class _Sentence:
         self.toks = tokens(text, start, end)
         self.start, self.end = start, end
         self.headline = False
+        self.quoted: list[bool] = []  # per token: inside a quotation
+
+    def mark_quoted(self, depth: int) -> None:
+        inside = quoted_offsets(self.text[self.start : self.end], depth)
+        self.quoted = [inside[t.start - self.start] for t in self.toks]
 
     def phrase_after(self, i: int, max_words: int = 7) -> tuple[Span | None, int]:
         """The speaker phrase right after token i (Arabic order, 'said X', 'according to X')."""
@@ -155,6 +192,8 @@ class _Sentence:
                 break
             if lex.language == "ar" and j > first and _relay(t, lex):
                 break
+            if lex.language == "ar" and j > first and _object_starts(t.word):
+                break  # "وأقر غريفيث بإخفاق …", "وأضاف كيري والارتياح …": the subject ended
             if (
                 lex.language == "ar"
                 and j > first
@@ -201,6 +240,17 @@ class _Sentence:
             return False
         words = normalize(self.text[span[0] : span[1]]).split()
         return len(words) == 1 and words[0] in self.lex.pronoun_subjects
+
+
+def _object_starts(word: str) -> bool:
+    """An Arabic word that cannot continue a subject: a بـ-object or a clause opened by و.
+
+    "باسم" (spokesman *for* …) is the one بـ-word that belongs to a speaker phrase.
+    """
+    if word == normalize("باسم"):
+        return False
+    # بال-/بإ-/باست- nouns (بالإخفاق، بإخفاق، باستهداف), not names like "باراك"
+    return word.startswith(tuple(normalize(p) for p in ("بال", "بإ", "باست", "وال")))
 
 
 def _starts_quote(t: Token) -> bool:
@@ -255,6 +305,7 @@ def sentence_cue(
     """
     s = _Sentence(text, start, end, lex)
     s.headline = headline
+    s.mark_quoted(depth)
     folded = normalize(text[start:end])
     if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", folded) for c in lex.not_claim_cues):
         return None
@@ -286,6 +337,8 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
     lex = s.lex
     toks = s.toks
     for i, t in enumerate(toks):
+        if s.quoted and s.quoted[i]:
+            continue  # "«…قلت لهم…»": a verb inside a quotation is the quoted words, not a cue
         for phrase in lex.attribution_phrases:
             if _match_phrase(toks, i, phrase, lex):
                 k = i + len(phrase) - 1
@@ -319,9 +372,36 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
     return None
 
 
+def _apposition(s: _Sentence, j: int, max_words: int = 4) -> Span | None:
+    """The name set off by commas right after a title: "وزير الخارجية، أيمن الصفدي، إن".
+
+    Token j starts the candidate; it is a name when it ends at a comma within
+    `max_words` and holds no stop word, verb, quotation or preposition-led word.
+    """
+    lex, toks = s.lex, s.toks
+    for k in range(j, min(j + max_words, len(toks))):
+        t = toks[k]
+        if (
+            t.word in lex.speaker_stops
+            or t.word in lex.complementizers
+            or _is_verb(t.word, lex, lex.reporting_verbs)
+            or _starts_quote(t)
+            or any(ch.isdigit() for ch in t.word)
+            or (k == j and t.word[:1] in ("ب", "ل", "ك") and t.word[1:3] == "ال")
+        ):
+            return None
+        if _ends_clause(t):
+            return (toks[j].start, t.end) if "،" in t.after or "," in t.after else None
+    return None
+
+
 def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
     """Verb–subject order: the phrase after the verb, up to إن/أن/«:» or a stop word."""
-    phrase, j = s.phrase_after(i)
+    phrase, j = s.phrase_after(i, max_words=9)
+    if phrase is not None and j < len(s.toks) and _ends_clause(s.toks[j - 1]):
+        name = _apposition(s, j)
+        if name is not None and ("،" in s.toks[j - 1].after or "," in s.toks[j - 1].after):
+            return (Speaker(name, role=phrase),)
     if phrase is None:
         # Subject first ("مصادر قريبة من طهران أوضحت أن"): only for a verb without و/ف,
         # which would start a new clause whose subject is the previous speaker.
@@ -344,9 +424,13 @@ def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
 
 
 def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
-    """'X said', 'said X', 'X told Y' (Y a medium: a relay too)."""
-    before = s.phrase_before(i)
+    """'X said', 'said X', 'X told Y' (Y a medium: a relay too), 'X, who …, said'."""
     toks = s.toks
+    if i > 1 and "," in toks[i - 1].after:  # "Erin Murphy, a former aide who …, said"
+        opener = _opening_name(s, i - 1)
+        if opener is not None:
+            return (Speaker(opener),)
+    before = s.phrase_before(i)
     if before is not None and not s.pronoun(before):
         speakers = [Speaker(before)]
         if toks[i].word in ("told", "tells", "tell") and i + 1 < len(toks):
@@ -355,13 +439,29 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
                 speakers.append(Speaker(obj))
         return tuple(speakers)
     if before is not None:  # "he said"
-        return (Speaker(None, implicit=True),)
+        return (Speaker(None, implicit=True, pronoun=_word(s, before)),)
     after, _ = s.phrase_after(i, max_words=6)
     if after is not None and not s.pronoun(after) and toks[i].word not in ("told", "tells"):
         return (Speaker(after),)
-    if after is not None and s.pronoun(after):
-        return (Speaker(None, implicit=True),)
+    if after is not None and s.pronoun(after):  # '"…," said he'
+        return (Speaker(None, implicit=True, pronoun=_word(s, after)),)
     return ()
+
+
+def _opening_name(s: _Sentence, last: int) -> Span | None:
+    """A capitalized name that opens the sentence and ends at a comma before token `last`."""
+    toks = s.toks
+    for k in range(min(4, last)):
+        raw = s.text[toks[k].start : toks[k].end]
+        if not raw[:1].isupper() or toks[k].word in s.lex.speaker_stops:
+            return None
+        if "," in toks[k].after:
+            return (toks[0].start, toks[k].end) if k >= 1 else None
+    return None
+
+
+def _word(s: _Sentence, span: Span) -> str:
+    return normalize(s.text[span[0] : span[1]])
 
 
 def _colon_speaker(s: _Sentence) -> tuple[Speaker, ...] | None:
@@ -407,7 +507,8 @@ def speech_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -
         if (
             cue is not None
             and cue.speakers[0].implicit
-            and not (out and out[-1].sentence >= n - _IMPLICIT_REACH)
+            and cue.speakers[0].pronoun not in PERSONAL
+            and not (out and out[-1].sentence >= n - IMPLICIT_REACH)
         ):
             cue = None  # "وأضاف", "he added" with no speaker nearby: nobody to name
         if cue is not None:
@@ -419,7 +520,10 @@ def speech_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -
                 continues
                 or (
                     share >= 0.5
-                    and quoted_words(piece) >= _MIN_QUOTED_WORDS
+                    and (
+                        quoted_words(piece) >= _MIN_QUOTED_WORDS
+                        or piece.lstrip().startswith(OPEN_QUOTES)  # a quotation opens here
+                    )
                     and out[-1].sentence >= n - 2
                 )
             )

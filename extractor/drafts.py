@@ -169,6 +169,41 @@ class ActorsDraft(_Answer):
     actors: list[ActorDraft] = Field(default_factory=list, max_length=MAX_ACTORS)
 
 
+class NameDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText = Field(description="name copied exactly from the text")
+    kind: ActorKind
+
+
+class NamesDraft(_Answer):
+    """The `cues` strategy's one question: the named actors of a chunk, and nothing more.
+
+    Two fields per actor, because output tokens are the cost: ids, English names,
+    roles and affiliations are code's work (the gazetteer, the cue stage's appositions
+    and coreference), and unnamed sources come from the cue stage, not the model.
+    """
+
+    outlet: OptText = Field(None, description="publisher named in the text")
+    dateline: OptText = Field(None, description="dateline place as written")
+    actors: list[NameDraft] = Field(default_factory=list, max_length=MAX_ACTORS)
+
+    def as_actors(self) -> ActorsDraft:
+        """The same answer as step one's shape, with ids made from the names."""
+        actors: list[ActorDraft] = []
+        seen: set[str] = set()
+        for item in self.actors:
+            base = "-".join(normalize(item.name).split())[:36] or "actor"
+            aid, n = base, 2
+            while aid in seen:
+                aid, n = f"{base}-{n}", n + 1
+            seen.add(aid)
+            actors.append(ActorDraft(id=aid, name=item.name, name_en=item.name, kind=item.kind))
+        draft = ActorsDraft(outlet=self.outlet, dateline=self.dateline, actors=actors)
+        draft._repairs = self.repairs
+        return draft
+
+
 class EventsDraft(_Answer):
     """Step two: claims and meetings, citing the actor ids of step one."""
 

@@ -25,13 +25,14 @@ from pydantic import BaseModel, ValidationError
 
 from .assemble import assemble, failed_article, quarantine_injection
 from .cache import CompletionCache, cache_key
-from .constrain import actors_model, events_model, name_candidates
+from .constrain import actors_model, events_model, name_candidates, names_model
 from .drafts import (
     LIST_LIMITS,
     ActorsDraft,
     Chunk,
     ChunkDraft,
     EventsDraft,
+    NamesDraft,
     actor_problems,
     event_problems,
     grounded_actors,
@@ -39,6 +40,7 @@ from .drafts import (
 )
 from .errors import (
     CallBudgetError,
+    ConfigError,
     ExtractionError,
     ExtractorError,
     InputError,
@@ -74,7 +76,7 @@ D = TypeVar("D", bound=BaseModel)
 @cache
 def schema_hash() -> str:
     """Hash of the draft schemas: part of every result's provenance."""
-    schemas = [m.model_json_schema() for m in (ActorsDraft, EventsDraft)]
+    schemas = [m.model_json_schema() for m in (ActorsDraft, EventsDraft, NamesDraft)]
     return hashlib.sha256(json.dumps(schemas, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -167,6 +169,11 @@ class Extractor:
         else:
             self.settings = settings.with_(**overrides) if overrides else settings
         self.prompt = load_prompt(self.settings.prompt)
+        if self.settings.strategy == "two-step" and self.prompt.step2 is None:
+            raise ConfigError(
+                f"prompt {self.prompt.name!r} asks one question; the two-step strategy "
+                "needs a prompt with step2.txt (e.g. v4)"
+            )
         self._http_client = http_client
         self._llm: LLM | None = None
         self._lock = threading.Lock()
@@ -413,7 +420,8 @@ class Extractor:
         chunk = Chunk(index=index, sentences=[sentences[i] for i in window], first=window.start + 1)
         messages = self.prompt.messages(number_sentences(list(chunk.sentences), chunk.first))
         constrain = self.settings.constrained
-        names = name_candidates([c.text for c in chunk.sentences]) if constrain else []
+        texts = [c.text for c in chunk.sentences]
+        names = name_candidates(texts, cross_punctuation=True) if constrain else []
         run.at("actors", run.chunk, run.chunks)
         one = self._call(
             messages,
@@ -423,16 +431,39 @@ class Extractor:
         )
         return chunk, messages, one
 
+    def _names_step(
+        self, index: TextIndex, sentences: list[Sentence], window: range, run: Run
+    ) -> tuple[Chunk, CallResult[NamesDraft]]:
+        """A one-question prompt's call: the chunk's named actors, names and kinds only."""
+        chunk = Chunk(index=index, sentences=[sentences[i] for i in window], first=window.start + 1)
+        messages = self.prompt.messages(number_sentences(list(chunk.sentences), chunk.first))
+        constrain = self.settings.constrained
+        names = name_candidates([c.text for c in chunk.sentences]) if constrain else []
+        run.at("actors", run.chunk, run.chunks)
+        one = self._call(
+            messages,
+            names_model(names) if constrain else NamesDraft,
+            lambda draft: actor_problems(draft.as_actors(), chunk, affiliations=False),
+            run,
+        )
+        return chunk, one
+
     def _actors_chunk(
         self, index: TextIndex, sentences: list[Sentence], window: range, run: Run
     ) -> ChunkResult:
-        """Step one of the two-step prompt alone: who is in this chunk, grounded."""
-        chunk, _, one = self._actor_step(index, sentences, window, run, affiliations=False)
+        """Who is in this chunk, grounded: a names prompt, or step one of a two-step one."""
+        one: CallResult[NamesDraft] | CallResult[ActorsDraft]
+        if self.prompt.step2 is None:
+            chunk, one = self._names_step(index, sentences, window, run)
+            actors = one.draft.as_actors()
+        else:
+            chunk, _, one = self._actor_step(index, sentences, window, run, affiliations=False)
+            actors = one.draft
         return ChunkResult(
             draft=ChunkDraft(
-                outlet=one.draft.outlet,
-                dateline=one.draft.dateline,
-                actors=grounded_actors(one.draft, chunk),
+                outlet=actors.outlet,
+                dateline=actors.dateline,
+                actors=grounded_actors(actors, chunk),
             ),
             usage=one.usage,
             attempts=one.attempts,

@@ -73,6 +73,7 @@ class Lexicon:
     verb_adverbs: frozenset[str] = frozenset()
     future_prefixes: tuple[str, ...] = ()
     relative_pronouns: frozenset[str] = frozenset()
+    title_nouns: frozenset[str] = frozenset()  # titles and posts written before a name
 
 
 _SETS = (
@@ -87,7 +88,7 @@ _SETS = (
     "pronoun_subjects",
     "meeting_triggers",
 )
-_OPTIONAL_SETS = ("statement_nouns", "verb_adverbs", "relative_pronouns")
+_OPTIONAL_SETS = ("statement_nouns", "verb_adverbs", "relative_pronouns", "title_nouns")
 _PHRASES = (
     "not_claim_cues",
     "planned_markers",

@@ -3,7 +3,9 @@
 A prompt folder holds `system.txt`, `user.txt` (with `$article`), `step2.txt` (with
 `$actors`) and optional `examples.json` (few-shot pairs, never from the dev set).
 Step one asks for outlet, dateline and actors; step two, on the same conversation,
-for claims and meetings citing step one's ids. Templates are filled with
+for claims and meetings citing step one's ids. A folder without `step2.txt` is a
+one-question prompt (`names1`, the `cues` strategy's): its examples are single
+turns, and it cannot drive the two-step strategy. Templates are filled with
 `string.Template.substitute`: a missing placeholder is an error, and article text
 is inserted last and literally (no Jinja: braces in articles are data, not syntax).
 The hash covers every file in the folder, so a changed prompt can never be served
@@ -22,7 +24,9 @@ from string import Template
 
 from .errors import ConfigError
 
-DEFAULT_PROMPT = "v4"
+DEFAULT_PROMPT = "v4"  # the two-step strategy's
+# Each strategy's prompt when none is chosen.
+STRATEGY_PROMPTS = {"cues": "names1", "two-step": "v4", "rules": "names1"}
 STEP1_KEYS = ("outlet", "dateline", "actors")
 STEP2_KEYS = ("claims", "meetings")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -63,7 +67,7 @@ class Prompt:
     name: str
     system: str
     user: Template
-    step2: Template
+    step2: Template | None  # None: a one-question prompt
     examples: tuple[Message, ...]
     hash: str
 
@@ -79,6 +83,8 @@ class Prompt:
         self, first: list[Message], step1_output: str, actors: list[tuple[str, str]]
     ) -> list[Message]:
         """Step two continues step one's conversation, so its whole prefix is cached."""
+        if self.step2 is None:
+            raise ConfigError(f"prompt {self.name!r} has no step two (no step2.txt)")
         return [
             *first,
             {"role": "assistant", "content": step1_output},
@@ -105,7 +111,7 @@ def load_prompt(name: str = DEFAULT_PROMPT, root: Path | None = None) -> Prompt:
     if "$article" not in user_src:
         raise ConfigError(f"prompt {name!r}: user.txt has no $article placeholder")
     user = Template(user_src)
-    step2 = Template(_read(folder, "step2.txt", name))
+    step2 = Template(_read(folder, "step2.txt", name)) if (folder / "step2.txt").exists() else None
     examples: list[Message] = []
     shots = folder / "examples.json"
     if shots.is_file():
@@ -113,13 +119,16 @@ def load_prompt(name: str = DEFAULT_PROMPT, root: Path | None = None) -> Prompt:
             loaded = json.loads(shots.read_text(encoding="utf-8"))
             for shot in loaded:
                 out = shot["output"]
-                listing = actor_listing([(a["id"], a["name"]) for a in out["actors"]])
                 examples += [
                     {"role": "user", "content": user.substitute(article=shot["article"])},
                     {"role": "assistant", "content": _compact({k: out[k] for k in STEP1_KEYS})},
-                    {"role": "user", "content": step2.substitute(actors=listing)},
-                    {"role": "assistant", "content": _compact({k: out[k] for k in STEP2_KEYS})},
                 ]
+                if step2 is not None:
+                    listing = actor_listing([(a["id"], a["name"]) for a in out["actors"]])
+                    examples += [
+                        {"role": "user", "content": step2.substitute(actors=listing)},
+                        {"role": "assistant", "content": _compact({k: out[k] for k in STEP2_KEYS})},
+                    ]
         except (ValueError, KeyError, TypeError) as exc:
             raise ConfigError(f"prompt {name!r}: examples.json is malformed ({exc})") from exc
     digest = hashlib.sha256()

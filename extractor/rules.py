@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 from .actors import ActorBook, canonical_name, english_names, place_mentions
 from .assemble import detect_language, mentions, title_of
-from .cues import SpeechCue, sentence_cue, speech_cues
+from .cues import IMPLICIT_REACH as REACH
+from .cues import PERSONAL, SpeechCue, sentence_cue, speech_cues
 from .dates import find_published
 from .drafts import ActorDraft
 from .grounding import TextIndex
@@ -74,7 +75,8 @@ def rules_article(
     if named:
         book.add_named(named, index, segment)
     cues = speech_cues(text, [(s.start, s.end) for s in sentences], lex)
-    article.claims = _claims(cues, sentences, book)
+    names = english_names(text, sentences) if language == "en" else []
+    article.claims = _claims(cues, sentences, book, _people(text, names, book))
     article.claims = _interview(text, sentences, lex, book, article.claims)
     found = place_mentions(text, segment, gazetteer)
     for span, place in found:
@@ -83,7 +85,7 @@ def rules_article(
     if language == "en":
         taken = [span for span, _ in found]
         known = {e.actor.id for e in book.entries}
-        for span in english_names(text, sentences):
+        for span in names:
             if not any(s <= span[0] < e or span[0] <= s < span[1] for s, e in taken):
                 book.resolve(span)
         named_only = {e.actor.id for e in book.entries} - known
@@ -104,14 +106,8 @@ def rules_article(
             speaking.setdefault(claim.span[0], set()).update(
                 s for s in claim.speakers if s not in book.place_ids()
             )
-    article.meetings = _meetings(
-        text,
-        sentences,
-        lex,
-        {a.id: a.mentions for a in article.actors if a.id not in not_parties},
-        named_only,
-        speaking,
-    )
+    parties = {a.id: a.mentions for a in article.actors if a.id not in not_parties}
+    article.meetings = _meetings(text, sentences, lex, parties, named_only, speaking)
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
             canonical_name(actor, places_by_name[place_ids[actor.id]])
@@ -265,18 +261,65 @@ def _anonymous_id(book: ActorBook, actor_id: str) -> bool:
     return any(e.actor.id == actor_id and e.actor.anonymous for e in book.entries)
 
 
+def _people(text: str, names: Sequence[Span], book: ActorBook) -> list[Span]:
+    """Name spans that are people (not places or organizations): what "he"/"she" can be."""
+    out = []
+    for span in names:
+        key = normalize(text[span[0] : span[1]])
+        if key not in book.places and book.kind_of(key) == "person":
+            out.append(span)
+    return out
+
+
+def _named_person(
+    people: Sequence[Span], sentences: Sequence[Sentence], lo: int, cue: SpeechCue
+) -> Span | None:
+    """The last person who is a sentence's subject since the previous claim (3 sentences back).
+
+    A subject opens its sentence ("Mr. Obama made clear …", "But Mr. Blair …"); a
+    name further in is usually an object or an aside, not whom "he" continues.
+    """
+    found = None
+    for n in range(max(lo + 1, cue.sentence - 3, 0), cue.sentence + 1):
+        sent = sentences[n]
+        words = re.finditer(r"\S+", sent.text)
+        second = [m.start() for m, _ in zip(words, range(2), strict=False)][-1]
+        end = cue.cue[0] if n == cue.sentence and cue.cue else sent.end
+        for p in people:
+            if sent.start <= p[0] <= sent.start + second and p[1] <= end:
+                found = p
+    return found
+
+
 def _claims(
-    cues: Sequence[SpeechCue], sentences: Sequence[Sentence], book: ActorBook
+    cues: Sequence[SpeechCue],
+    sentences: Sequence[Sentence],
+    book: ActorBook,
+    people: Sequence[Span] = (),
 ) -> list[Claim]:
+    """One claim per cue; an implicit subject is the previous speaker, "he"/"she" a person.
+
+    "he said" right after a claim continues its speaker; after narration that names a
+    person ("Mr. Obama made clear …. '…,' he said") it is that person.
+    """
     claims: list[Claim] = []
     previous: list[str] = []
+    last = -REACH - 1  # sentence of the previous claim
     for cue in cues:
         speakers: list[str] = []
         for speaker in cue.speakers:
             if speaker.implicit or speaker.span is None:
-                speakers += [p for p in previous if p not in speakers]
+                person = None
+                if speaker.pronoun in PERSONAL and last < cue.sentence - 1:
+                    person = _named_person(people, sentences, last, cue)
+                if person is not None:
+                    speakers.append(book.resolve(person))
+                elif last >= cue.sentence - REACH or speaker.pronoun in PERSONAL:
+                    speakers += [p for p in previous if p not in speakers]
             else:
                 actor_id = book.resolve(speaker.span)
+                if speaker.role is not None:
+                    book.entitle(actor_id, speaker.role)
                 if actor_id not in speakers:
                     speakers.append(actor_id)
         if not speakers:
@@ -292,5 +335,5 @@ def _claims(
                 alignment="exact",
             )
         )
-        previous = speakers
+        previous, last = speakers, cue.sentence
     return claims

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .prompts import DEFAULT_PROMPT, check_prompt_name
+from .prompts import STRATEGY_PROMPTS, check_prompt_name
 from .runtime import cache_dir
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 MODES = ("json_schema", "json", "tools", "md_json")  # Instructor modes, by name
 # "two-step": the LLM writes actors, then claims and meetings (prompt `v4`);
-# "cues": cue stages find claims and meetings, the LLM names the actors;
+# "cues": cue stages find claims, speakers and meetings, the LLM names the actors
+#   (prompt `names1`: names and kinds only);
 # "rules": cue stages only, no model at all.
 STRATEGIES = ("two-step", "cues", "rules")
 
@@ -57,7 +58,7 @@ class Settings:
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: str = "json_schema"
-    prompt: str = DEFAULT_PROMPT
+    prompt: str = ""  # "" = the strategy's own (STRATEGY_PROMPTS)
     max_reasks: int = 2
     max_tokens: int = 1536
     temperature: float = 0.0
@@ -89,6 +90,8 @@ class Settings:
             _check_base_url(self.base_url)
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}; known modes: {list(MODES)}")
+        if not self.prompt:
+            object.__setattr__(self, "prompt", STRATEGY_PROMPTS[self.strategy])
         check_prompt_name(self.prompt)
         for name in (
             "max_reasks",

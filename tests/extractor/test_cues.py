@@ -101,4 +101,16 @@ def test_a_quotation_of_several_sentences_is_one_claim_per_sentence() -> None:
 
 
 def test_an_implicit_subject_needs_a_speaker_nearby() -> None:
-    assert _cues("He added that the port would reopen.") == []
+    assert _cues("They added that the port would reopen.") == []
+
+
+def test_he_or_she_is_kept_for_the_rules_stage_to_resolve_to_a_person() -> None:
+    # "he said" after narration that names a person is that person: not dropped here.
+    assert _cues("He added that the port would reopen.") == [(0, "implicit")]
+
+
+def test_a_verb_inside_a_quotation_is_not_the_attribution() -> None:
+    text = "''I have to tell you, it was hard,'' Mr. Vera said."
+    [cue] = speech_cues(text, [(0, len(text))], EN)
+    span = cue.speakers[0].span
+    assert span is not None and text[span[0] : span[1]] == "Mr. Vera"

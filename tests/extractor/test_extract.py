@@ -18,6 +18,7 @@ import pytest
 from fakeserver import Drip, FakeServer, Reply, Status, completion
 
 from extractor.errors import (
+    ConfigError,
     InputError,
     TransportError,
     TruncatedOutputError,
@@ -976,12 +977,19 @@ def test_cues_strategy_asks_the_model_only_for_actors(server):
     assert article.meta.lexicon_hash and article.outlet == "Harbour Wire"
 
 
-def test_the_default_strategy_is_cues(server):
-    server.reply(STEP1)
+def test_the_default_strategy_is_cues_with_the_one_question_names_prompt(server):
+    names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Joseph Borg", "kind": "person"}]
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
-    assert ex.settings.strategy == "cues"
-    ex.extract_article(ARTICLE)
-    assert len(server.requests) == 1
+    assert (ex.settings.strategy, ex.settings.prompt) == ("cues", "names1")
+    article = ex.extract_article(ARTICLE)
+    assert len(server.requests) == 1  # one call, no re-ask: the compact answer validated
+    assert {"Karim Haddad", "Joseph Borg"} <= {a.name for a in article.actors}
+
+
+def test_the_two_step_strategy_refuses_a_one_question_prompt():
+    with pytest.raises(ConfigError, match="step2"):
+        Extractor(strategy="two-step", prompt="names1", use_cache=False)
 
 
 TWO_ARTICLES = (

@@ -120,7 +120,15 @@ class TestConfigErrors:
         with pytest.raises(ConfigError, match=r"\$article"):
             load_prompt("p", tmp_path)
 
-    @pytest.mark.parametrize("missing", ["system.txt", "user.txt", "step2.txt"])
+    def test_a_prompt_without_step_two_asks_one_question(self, tmp_path: Path) -> None:
+        folder = _folder(tmp_path)
+        (folder / "step2.txt").unlink()
+        prompt = load_prompt("p", tmp_path)
+        assert prompt.step2 is None
+        with pytest.raises(ConfigError, match="no step two"):
+            prompt.step2_messages([], "{}", [])
+
+    @pytest.mark.parametrize("missing", ["system.txt", "user.txt"])
     def test_missing_required_file(self, tmp_path: Path, missing: str) -> None:
         folder = _folder(tmp_path)
         (folder / missing).unlink()

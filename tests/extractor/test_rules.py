@@ -39,7 +39,7 @@ def test_arabic_sources_are_actors_and_speak_their_claims() -> None:
     assert speakers == [
         ["مصدر مطلع في الوزارة"],
         ["مصدر مطلع في الوزارة"],
-        ["وزير الخارجية سامر الحداد"],
+        ["سامر الحداد"],  # the name; "وزير الخارجية" is its role
     ]
     source = next(a for a in article.actors if a.name == "مصدر مطلع في الوزارة")
     assert source.anonymous and "المصدر" in source.aliases  # "the source" is the same one
@@ -118,3 +118,63 @@ def test_interview_answers_are_the_interviewees_claims() -> None:
 def test_two_questions_are_not_an_interview() -> None:
     text = INTERVIEW.rsplit("* Will you", 1)[0]
     assert not [c for c in rules().extract_article(text).claims if "table" in c.evidence]
+
+
+def _speakers(text: str) -> list[list[str]]:
+    article = rules().extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    return [[names[s] for s in c.speakers] for c in article.claims]
+
+
+def test_a_name_set_off_by_commas_after_a_title_is_the_speaker() -> None:
+    text = "عنوان الخبر\nوقال وزير الخارجية الأردني، سامر الحداد، إن الحدود ستفتح غدا.\n"
+    article = rules().extract_article(text)
+    (claim,) = article.claims
+    (speaker,) = [a for a in article.actors if a.id in claim.speakers]
+    assert speaker.name == "سامر الحداد"
+    assert speaker.role == "وزير الخارجية الأردني"
+
+
+def test_a_title_and_a_name_in_one_phrase_make_one_person_with_a_role() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وأكد الرئيس التونسي كمال الهادي أن الاتفاق قريب.\n"
+        "وقال جوزيف بورغ المتحدث باسم الحكومة إن الوفد سيصل غدا.\n"
+    )
+    article = rules().extract_article(text)
+    roles = {a.name: a.role for a in article.actors}
+    assert _speakers(text) == [["كمال الهادي"], ["جوزيف بورغ"]]
+    assert roles["كمال الهادي"] == "الرئيس التونسي"
+    assert roles["جوزيف بورغ"] == "المتحدث باسم الحكومة"
+
+
+def test_an_english_title_before_a_name_is_the_role_not_the_name() -> None:
+    text = "Talks\nState Department spokesman Lena Brandt told reporters the talks would go on.\n"
+    article = rules().extract_article(text)
+    (claim,) = article.claims
+    (speaker,) = [a for a in article.actors if a.id in claim.speakers]
+    assert (speaker.name, speaker.role) == ("Lena Brandt", "State Department spokesman")
+
+
+def test_he_said_after_narration_is_the_person_that_narration_opens_with() -> None:
+    text = (
+        "Talks\n"
+        '"The port will reopen," said Lena Brandt, the envoy.\n'
+        "The strike had lasted a week.\n"
+        "Karim Haddad met the workers on Sunday.\n"
+        '"I have seen their anguish," he said.\n'
+    )
+    assert _speakers(text) == [["Lena Brandt"], ["Karim Haddad"]]
+
+
+def test_a_name_then_an_aside_then_said_is_the_speaker() -> None:
+    text = (
+        "Talks\n"
+        "Karim Haddad, a former envoy who led the 2011 talks, said the deal was close.\n"
+    )
+    assert _speakers(text) == [["Karim Haddad"]]
+
+
+def test_a_subject_phrase_ends_where_an_object_begins() -> None:
+    text = "عنوان الخبر\nوأقر كمال الهادي بإخفاق المحادثات أمس.\nوأضاف الهادي والارتياح باد عليه أن الجولة المقبلة قريبة.\n"
+    assert _speakers(text) == [["كمال الهادي"], ["كمال الهادي"]]

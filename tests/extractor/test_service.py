@@ -131,7 +131,7 @@ def test_extract_on_a_backend_reports_its_model_and_usage(tmp_path):
     assert (meta["model"], meta["strategy"], meta["llm_calls"]) == ("m", "cues", 1)
     assert meta["usage"] == {"prompt_tokens": 50, "completion_tokens": 20}
     assert meta["prompt_hash"] not in (None, "none")
-    assert {a["id"] for a in article["actors"]} >= {"haddad", "borg"}
+    assert {a["name"] for a in article["actors"]} >= {"Karim Haddad", "Joseph Borg"}
 
 
 def test_a_request_may_choose_the_rules_strategy_on_a_backed_service(tmp_path):
