@@ -453,7 +453,8 @@ def _gold_texts() -> list[Path]:
     from .runner import GOLD_DIR, default_corpus_dirs  # noqa: PLC0415
 
     dirs = default_corpus_dirs()
-    found = [find_text(doc.text_file, dirs) for doc in load_gold_dir(GOLD_DIR).values()]
+    docs = load_gold_dir(GOLD_DIR).values()
+    found = [find_text(doc.text_file, dirs) for doc in docs if doc.text_file]
     return [p for p in found if p is not None]
 
 

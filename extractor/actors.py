@@ -283,7 +283,9 @@ class ActorBook:
         start, end = _unwrap(self.text, span)
         role = None
         phrase = self.text[start:end]
-        split = name_tail(phrase) if self.lex.language == "en" else arabic_name_tail(phrase, self.lex)
+        split = (
+            name_tail(phrase) if self.lex.language == "en" else arabic_name_tail(phrase, self.lex)
+        )
         if split is not None:
             role, (lo, hi) = split
             start, end = start + lo, start + hi
@@ -548,7 +550,12 @@ def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
             caps = [
                 k for k in run if not re.fullmatch(r"[A-Z]\.", text[toks[k].start : toks[k].end])
             ]
-            if len(caps) >= 2 and not all(toks[k].word in _NOT_NAMES for k in run):
+            whole = text[toks[run[0]].start : toks[run[-1]].end] if run else ""
+            if (
+                len(caps) >= 2
+                and not all(toks[k].word in _NOT_NAMES for k in run)
+                and not whole.isupper()  # "FULL TEXT", "BREAKING NEWS": a heading
+            ):
                 out.append((toks[run[0]].start, toks[run[-1]].end))
             i = max(j, i + 1)
     return out

@@ -36,7 +36,7 @@ from .drafts import (
 _WORD = re.compile(r"\S+")
 _EDGE = "\"'“”‘’«»()[]{}<>،,.;:!?؟؛…-–—|/\\*"
 _STOPS = "\"'“”‘’«»()[]{}<>،,;:!?؟؛…|/\\*"  # a word ending so ends the name
-_OPENERS = "\"“‘«([{<"
+_OPENERS = '"“‘«([{<'
 MAX_WORDS = 6
 MAX_CANDIDATES = 6000
 
@@ -58,8 +58,10 @@ def name_candidates(
             for n in range(1, max_words + 1):
                 if i + n > len(words):
                     break
-                if (not cross_punctuation) and n > 1 and (
-                    words[i + n - 2][-1] in _STOPS or words[i + n - 1][0] in _OPENERS
+                if (
+                    (not cross_punctuation)
+                    and n > 1
+                    and (words[i + n - 2][-1] in _STOPS or words[i + n - 1][0] in _OPENERS)
                 ):
                     break
                 phrase = " ".join(words[i : i + n]).strip(_EDGE + " ")

@@ -242,6 +242,17 @@ class _Sentence:
         return len(words) == 1 and words[0] in self.lex.pronoun_subjects
 
 
+def _verb_with_object(toks: Sequence[Token], j: int, lex: Lexicon) -> bool:
+    """A reporting verb with an object pronoun at token j ("قاله", "أكدته"), in Arabic."""
+    if lex.language != "ar" or j >= len(toks):
+        return False
+    word = toks[j].word
+    return any(
+        word.endswith(end) and _is_verb(word[: -len(end)], lex, lex.reporting_verbs)
+        for end in ("ه", "ها", "هم", "ته")
+    )
+
+
 def _object_starts(word: str) -> bool:
     """An Arabic word that cannot continue a subject: a بـ-object or a clause opened by و.
 
@@ -346,6 +357,9 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
                 after, j = s.phrase_after(k - 1 if fused else k, max_words=8)
                 if after is not None and fused:
                     after = (after[0] + 1, after[1])
+                if after is None and _verb_with_object(toks, k + 1, lex):
+                    # "بحسب ما قاله": the sentence's own subject said it, named before
+                    return (t.start, toks[k].end), (Speaker(None, implicit=True),)
                 if after is not None and not s.pronoun(after):
                     cue = (t.start, toks[k].start + 1 if fused else toks[k].end)
                     speakers = [Speaker(after)]

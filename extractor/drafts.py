@@ -198,7 +198,16 @@ class NamesDraft(_Answer):
             while aid in seen:
                 aid, n = f"{base}-{n}", n + 1
             seen.add(aid)
-            actors.append(ActorDraft(id=aid, name=item.name, name_en=item.name, kind=item.kind))
+            actors.append(
+                ActorDraft(
+                    id=aid,
+                    name=item.name,
+                    name_en=item.name,
+                    kind=item.kind,
+                    role=None,
+                    affiliation=None,
+                )
+            )
         draft = ActorsDraft(outlet=self.outlet, dateline=self.dateline, actors=actors)
         draft._repairs = self.repairs
         return draft

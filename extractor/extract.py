@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import jiter
 from pydantic import BaseModel, ValidationError
 
+from . import decide
 from .assemble import assemble, failed_article, quarantine_injection
 from .cache import CompletionCache, cache_key
 from .constrain import actors_model, events_model, name_candidates, names_model
+from .decide import Question
 from .drafts import (
     LIST_LIMITS,
     ActorsDraft,
@@ -389,15 +391,20 @@ class Extractor:
         claims, speakers and meetings come from the cue stages.
         """
         results = []
+        windows = chunk_sentences(sentences, self.settings.chunk_chars)
+        conversations: list[tuple[list[Message], str]] = []
         if self.settings.strategy == "cues":
-            windows = chunk_sentences(sentences, self.settings.chunk_chars)
             for n, window in enumerate(windows, 1):
                 run.chunk, run.chunks = n, len(windows)
-                results.append(self._actors_chunk(index, sentences, window, run))
+                result, conversation = self._actors_chunk(index, sentences, window, run)
+                results.append(result)
+                conversations.append(conversation)
         else:
             run.at("rules")
         named = [a for r in results for a in r.draft.actors] if results else None
         article = rules_article(index, segment, sentences, published=published, named=named)
+        if self.prompt.decide is not None and conversations:
+            results += self._decide(article, sentences, windows, conversations, run)
         for r in results:
             for value, name in ((r.draft.outlet, "outlet"), (r.draft.dateline, "dateline")):
                 found = index.find(value, segment.start, segment.end) if value else None
@@ -433,7 +440,7 @@ class Extractor:
 
     def _names_step(
         self, index: TextIndex, sentences: list[Sentence], window: range, run: Run
-    ) -> tuple[Chunk, CallResult[NamesDraft]]:
+    ) -> tuple[Chunk, list[Message], CallResult[NamesDraft]]:
         """A one-question prompt's call: the chunk's named actors, names and kinds only."""
         chunk = Chunk(index=index, sentences=[sentences[i] for i in window], first=window.start + 1)
         messages = self.prompt.messages(number_sentences(list(chunk.sentences), chunk.first))
@@ -446,19 +453,77 @@ class Extractor:
             lambda draft: actor_problems(draft.as_actors(), chunk, affiliations=False),
             run,
         )
-        return chunk, one
+        return chunk, messages, one
+
+    def _decide(
+        self,
+        article: Article,
+        sentences: list[Sentence],
+        windows: list[range],
+        conversations: list[tuple[list[Message], str]],
+        run: Run,
+    ) -> list[ChunkResult]:
+        """Per chunk with described speakers, one question: which listed actor each is.
+
+        Continues that chunk's names conversation (the server's prefix cache holds the
+        article), and answers in sentence numbers and short ids only.
+        """
+        out: list[ChunkResult] = []
+        offered = decide.choices(article)
+        if not offered:
+            return out
+        seen: set[int] = set()
+        for n, (window, (messages, said)) in enumerate(zip(windows, conversations, strict=True), 1):
+            asked = [q for q in decide.questions(article, sentences, window) if q.claim not in seen]
+            if not asked:
+                continue
+            seen |= {q.claim for q in asked}
+            run.at("speakers", n, len(windows))
+            fields = decide.listing(asked, offered)
+
+            def problems(draft: decide.SpeakerAnswers, asked: list[Question] = asked) -> list[str]:
+                return decide.answer_problems(draft, asked)
+
+            one = self._call(
+                self.prompt.decide_messages(messages, said, fields),
+                decide.answers_model(asked, [i for i, _ in offered]),
+                problems,
+                run,
+            )
+            notes = decide.apply(article, asked, one.draft, offered)
+            article.notes.extend(notes)
+            out.append(
+                ChunkResult(
+                    draft=ChunkDraft(),
+                    usage=one.usage,
+                    attempts=one.attempts,
+                    cache_hit=one.cache_hit,
+                    llm_s=one.llm_s,
+                    notes=one.notes,
+                )
+            )
+        return out
 
     def _actors_chunk(
         self, index: TextIndex, sentences: list[Sentence], window: range, run: Run
-    ) -> ChunkResult:
-        """Who is in this chunk, grounded: a names prompt, or step one of a two-step one."""
+    ) -> tuple[ChunkResult, tuple[list[Message], str]]:
+        """Who is in this chunk, grounded: a names prompt, or step one of a two-step one.
+
+        Also the conversation so far (messages, the answer as sent back), which the
+        speaker question continues.
+        """
         one: CallResult[NamesDraft] | CallResult[ActorsDraft]
         if self.prompt.step2 is None:
-            chunk, one = self._names_step(index, sentences, window, run)
+            chunk, messages, one = self._names_step(index, sentences, window, run)
             actors = one.draft.as_actors()
         else:
-            chunk, _, one = self._actor_step(index, sentences, window, run, affiliations=False)
+            chunk, messages, one = self._actor_step(
+                index, sentences, window, run, affiliations=False
+            )
             actors = one.draft
+        said = json.dumps(
+            one.draft.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")
+        )
         return ChunkResult(
             draft=ChunkDraft(
                 outlet=actors.outlet,
@@ -470,7 +535,7 @@ class Extractor:
             cache_hit=one.cache_hit,
             llm_s=one.llm_s,
             notes=one.notes,
-        )
+        ), (messages, said)
 
     def _meta(self, results: list[ChunkResult], latency: float) -> ExtractionMeta:
         model, endpoint = self.identity()

@@ -5,7 +5,9 @@ A prompt folder holds `system.txt`, `user.txt` (with `$article`), `step2.txt` (w
 Step one asks for outlet, dateline and actors; step two, on the same conversation,
 for claims and meetings citing step one's ids. A folder without `step2.txt` is a
 one-question prompt (`names1`, the `cues` strategy's): its examples are single
-turns, and it cannot drive the two-step strategy. Templates are filled with
+turns, and it cannot drive the two-step strategy. Its optional `decide.txt` (with
+`$actors` and `$claims`) asks, on the same conversation, who the speakers that the
+text only describes are. Templates are filled with
 `string.Template.substitute`: a missing placeholder is an error, and article text
 is inserted last and literally (no Jinja: braces in articles are data, not syntax).
 The hash covers every file in the folder, so a changed prompt can never be served
@@ -70,6 +72,7 @@ class Prompt:
     step2: Template | None  # None: a one-question prompt
     examples: tuple[Message, ...]
     hash: str
+    decide: Template | None = None  # `decide.txt`: who described speakers are ($actors, $claims)
 
     def messages(self, article: str) -> list[Message]:
         """Static instructions and examples first, the article last (prefix-cache friendly)."""
@@ -77,6 +80,18 @@ class Prompt:
             {"role": "system", "content": self.system},
             *self.examples,
             {"role": "user", "content": self.user.substitute(article=article)},
+        ]
+
+    def decide_messages(
+        self, first: list[Message], answer: str, fields: dict[str, str]
+    ) -> list[Message]:
+        """The speaker question continues the names conversation: its prefix is cached."""
+        if self.decide is None:
+            raise ConfigError(f"prompt {self.name!r} has no decide.txt")
+        return [
+            *first,
+            {"role": "assistant", "content": answer},
+            {"role": "user", "content": self.decide.substitute(**fields)},
         ]
 
     def step2_messages(
@@ -135,4 +150,7 @@ def load_prompt(name: str = DEFAULT_PROMPT, root: Path | None = None) -> Prompt:
     for path in sorted(folder.iterdir()):
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return Prompt(name, system, user, step2, tuple(examples), digest.hexdigest()[:16])
+    decide = (
+        Template(_read(folder, "decide.txt", name)) if (folder / "decide.txt").exists() else None
+    )
+    return Prompt(name, system, user, step2, tuple(examples), digest.hexdigest()[:16], decide)

@@ -34,7 +34,10 @@ def actors_answer(body: dict[str, Any], delay: float = 0.0) -> Reply:
         empty = json.dumps({"claims": [], "meetings": []})
         return Reply(completion(empty, prompt_tokens=50, completion_tokens=5), delay=delay)
     if "name_en" not in json.dumps(body):  # a names prompt (`names1`): names and kinds only
-        names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Joseph Borg", "kind": "person"}]
+        names = [
+            {"name": "Karim Haddad", "kind": "person"},
+            {"name": "Joseph Borg", "kind": "person"},
+        ]
         content = json.dumps({"outlet": None, "dateline": None, "actors": names})
         return Reply(completion(content, prompt_tokens=50, completion_tokens=20), delay=delay)
     content = json.dumps(

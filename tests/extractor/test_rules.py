@@ -168,13 +168,14 @@ def test_he_said_after_narration_is_the_person_that_narration_opens_with() -> No
 
 
 def test_a_name_then_an_aside_then_said_is_the_speaker() -> None:
-    text = (
-        "Talks\n"
-        "Karim Haddad, a former envoy who led the 2011 talks, said the deal was close.\n"
-    )
+    text = "Talks\nKarim Haddad, a former envoy who led the 2011 talks, said the deal was close.\n"
     assert _speakers(text) == [["Karim Haddad"]]
 
 
 def test_a_subject_phrase_ends_where_an_object_begins() -> None:
-    text = "عنوان الخبر\nوأقر كمال الهادي بإخفاق المحادثات أمس.\nوأضاف الهادي والارتياح باد عليه أن الجولة المقبلة قريبة.\n"
+    text = (
+        "عنوان الخبر\n"
+        "وأقر كمال الهادي بإخفاق المحادثات أمس.\n"
+        "وأضاف الهادي والارتياح باد عليه أن الجولة المقبلة قريبة.\n"
+    )
     assert _speakers(text) == [["كمال الهادي"], ["كمال الهادي"]]

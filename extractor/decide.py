@@ -1,0 +1,170 @@
+"""The decisions the cue stages leave to the model: who a description of a speaker is.
+
+The cue stage finds a claim's speaker phrase, and coreference resolves names,
+surnames and "the source" to the actors they continue. What it cannot resolve is a
+description: "the Russian leader said", "وقال المسؤول اليمني", "the impostor gushed".
+Those need reading, so each becomes one small, enum-shaped question for the model:
+which listed actor is it. There is no "none": offered it, the small model answers
+"none" to everything, and a description the cue stage kept as a speaker almost always
+stands for an actor the article names. Everything else about the claim (evidence, span,
+quote) stays the code's.
+
+Pure functions here: which claims to ask about, the answer's schema, the question's
+text and applying the answers; the call itself is `extract.py`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from .drafts import _Answer
+from .models import Actor, Article
+from .normalize import normalize
+from .segment import Sentence
+
+MAX_QUESTIONS = 12  # per chunk: more would be a long answer, and a long grammar
+MAX_CHOICES = 24  # actors offered per question
+
+
+@dataclass(frozen=True)
+class Question:
+    claim: int  # index into article.claims
+    sentence: int  # the sentence number the model sees ([n])
+    description: str  # the speaker as the text describes it
+
+
+class SpeakerAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sentence: int = Field(description="the claim's sentence number")
+    actor: str = Field(description="id of the actor the description refers to")
+
+
+class SpeakerAnswers(_Answer):
+    """The model's answers: one per asked claim."""
+
+    answers: list[SpeakerAnswer] = Field(default_factory=list, max_length=MAX_QUESTIONS)
+
+
+def is_description(name: str, language: str) -> bool:
+    """A definite description with no proper name in it: "the Russian leader", "المسؤول اليمني".
+
+    English: "the …" ending in a lower-case noun. Arabic: two or three words, each with
+    the article (after و/ف), so no personal name is among them.
+    """
+    words = name.split()
+    if language == "en":
+        return len(words) >= 2 and words[0].lower() == "the" and words[-1][:1].islower()
+    folded = [normalize(w) for w in words]
+    return 1 <= len(folded) <= 3 and all(w.lstrip("وف").startswith("ال") for w in folded)
+
+
+def questions(article: Article, sentences: Sequence[Sentence], window: range) -> list[Question]:
+    """The claims in `window` whose only speaker is a description no other actor resolved.
+
+    Source nouns included ("وقال المسؤول اليمني"): a definite one that coreference did
+    not tie to an earlier unnamed source points back at someone the article named.
+    """
+    by_id = {a.id: a for a in article.actors}
+    starts = {s.start: n for n, s in enumerate(sentences)}
+    out: list[Question] = []
+    for k, claim in enumerate(article.claims):
+        n = starts.get(claim.span[0]) if claim.span else None
+        if n is None or n not in window or len(claim.speakers) != 1:
+            continue
+        actor = by_id.get(claim.speakers[0])
+        if actor is None or actor.kind != "person":
+            continue
+        if is_description(actor.name, article.language or "en"):
+            out.append(Question(k, n + 1, actor.name))
+    return out[:MAX_QUESTIONS]
+
+
+def _offered(article: Article) -> list[Actor]:
+    """The actors a description may refer to: named people, in order of appearance.
+
+    A speaker the text describes ("the minister", "المسؤول اليمني") is a person; the
+    countries and bodies the article also names would only be wrong answers.
+    """
+    lang = article.language or "en"
+    return [
+        a
+        for a in article.actors
+        if a.kind == "person" and not a.anonymous and not is_description(a.name, lang)
+    ][:MAX_CHOICES]
+
+
+def choices(article: Article) -> list[tuple[str, str]]:
+    """(short id, name) of the actors offered."""
+    return [(f"a{i}", a.name) for i, a in enumerate(_offered(article), 1)]
+
+
+def answers_model(asked: Sequence[Question], ids: Sequence[str]) -> type[SpeakerAnswers]:
+    """SpeakerAnswers whose sentence numbers and actor ids can only be the asked ones."""
+    numbers: Any = Literal[tuple(q.sentence for q in asked)]
+    actor_ids: Any = Literal[tuple(ids)]
+    answer: Any = create_model(
+        "SpeakerAnswer",
+        __base__=SpeakerAnswer,
+        sentence=(numbers, Field(description="the claim's sentence number")),
+        actor=(actor_ids, Field(description="id of the actor the description refers to")),
+    )
+    return create_model(
+        "SpeakerAnswers",
+        __base__=SpeakerAnswers,
+        answers=(list[answer], Field(default_factory=list, max_length=len(asked))),
+    )
+
+
+def listing(asked: Sequence[Question], offered: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The template's fields: the actors offered, and the claims asked about."""
+    return {
+        "actors": "\n".join(f"{i} = {name}" for i, name in offered),
+        "claims": "\n".join(f"[{q.sentence}] {q.description}" for q in asked),
+    }
+
+
+def answer_problems(draft: SpeakerAnswers, asked: Sequence[Question]) -> list[str]:
+    """Sentence numbers that were not asked about (shape is checked by the schema)."""
+    numbers = {q.sentence for q in asked}
+    return [
+        f"sentence {a.sentence} was not asked about; answer only for {sorted(numbers)}"
+        for a in draft.answers
+        if a.sentence not in numbers
+    ]
+
+
+def apply(
+    article: Article,
+    asked: Sequence[Question],
+    draft: SpeakerAnswers,
+    offered: Sequence[tuple[str, str]],
+) -> list[str]:
+    """Re-attribute the asked claims the model resolved; notes say what changed.
+
+    The description becomes an alias of the actor it names; a description actor
+    that no record uses any more is dropped.
+    """
+    target = {short: actor for (short, _), actor in zip(offered, _offered(article), strict=False)}
+    by_sentence = {q.sentence: q for q in asked}
+    notes: list[str] = []
+    for answer in draft.answers:
+        q = by_sentence.get(answer.sentence)
+        actor = target.get(answer.actor)
+        if q is None or actor is None:
+            continue
+        claim = article.claims[q.claim]
+        claim.speakers = [actor.id]
+        if q.description not in actor.aliases and q.description != actor.name:
+            actor.aliases.append(q.description)
+        notes.append(f"model: the speaker of sentence {q.sentence} is {actor.name}")
+    used = {s for c in article.claims for s in c.speakers}
+    used |= {p for m in article.meetings for p in [*m.participants, *m.mediators]}
+    used |= {a.affiliation for a in article.actors if a.affiliation}
+    asked_names = {q.description for q in asked}
+    article.actors = [a for a in article.actors if a.id in used or a.name not in asked_names]
+    return notes

@@ -1,0 +1,82 @@
+"""Specification of the speaker questions: what the model is asked, and how answers apply."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from extractor import decide
+from extractor.grounding import TextIndex
+from extractor.rules import rules_article
+from extractor.segment import split_articles, split_sentences
+
+TEXT = (
+    "Talks resume\n"
+    "Karim Haddad met the workers on Sunday.\n"
+    "\"The port will reopen,\" the veteran negotiator said.\n"
+    "A senior official said the deal was close.\n"
+)
+
+
+def _article():
+    index = TextIndex(TEXT)
+    segment = split_articles(TEXT)[0]
+    sentences = split_sentences(TEXT, segment)
+    return rules_article(index, segment, sentences), sentences
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "expected"),
+    [
+        ("the Russian leader", "en", True),
+        ("the impostor", "en", True),
+        ("The BBC's Paul Reynolds", "en", False),
+        ("a senior official", "en", False),
+        ("المسؤول اليمني", "ar", True),
+        ("خالد اليماني", "ar", False),
+    ],
+)
+def test_a_description_is_definite_and_names_nobody(name: str, language: str, expected: bool):
+    assert decide.is_description(name, language) is expected
+
+
+def test_only_described_person_speakers_are_asked_about_and_only_people_offered():
+    article, sentences = _article()
+    asked = decide.questions(article, sentences, range(len(sentences)))
+    assert [q.description for q in asked] == ["the veteran negotiator"]
+    assert [name for _, name in decide.choices(article)] == ["Karim Haddad"]
+
+
+def test_the_answer_schema_allows_only_asked_sentences_and_offered_ids():
+    article, sentences = _article()
+    asked = decide.questions(article, sentences, range(len(sentences)))
+    model = decide.answers_model(asked, ["a1"])
+    ok = model.model_validate({"answers": [{"sentence": asked[0].sentence, "actor": "a1"}]})
+    assert ok.answers[0].actor == "a1"
+    with pytest.raises(ValidationError):
+        model.model_validate({"answers": [{"sentence": asked[0].sentence, "actor": "none"}]})
+    with pytest.raises(ValidationError):
+        model.model_validate({"answers": [{"sentence": 99, "actor": "a1"}]})
+
+
+def test_an_answer_reattributes_the_claim_and_the_description_becomes_an_alias():
+    article, sentences = _article()
+    asked = decide.questions(article, sentences, range(len(sentences)))
+    offered = decide.choices(article)
+    draft = decide.SpeakerAnswers(answers=[{"sentence": asked[0].sentence, "actor": "a1"}])
+    notes = decide.apply(article, asked, draft, offered)
+    by_id = {a.id: a for a in article.actors}
+    claim = article.claims[asked[0].claim]
+    assert [by_id[s].name for s in claim.speakers] == ["Karim Haddad"]
+    assert "the veteran negotiator" in by_id[claim.speakers[0]].aliases
+    assert "the veteran negotiator" not in {a.name for a in article.actors}  # unused: dropped
+    assert notes == [f"model: the speaker of sentence {asked[0].sentence} is Karim Haddad"]
+
+
+def test_answers_about_sentences_not_asked_are_problems_to_reask():
+    article, sentences = _article()
+    asked = decide.questions(article, sentences, range(len(sentences)))
+    draft = decide.SpeakerAnswers(answers=[{"sentence": 42, "actor": "a1"}])
+    assert decide.answer_problems(draft, asked) == [
+        f"sentence 42 was not asked about; answer only for {[asked[0].sentence]}"
+    ]
