@@ -433,6 +433,12 @@ def compare(
             f"(Δ {boot['observed']:+.3f}, 95% CI [{boot['low']:+.3f}, {boot['high']:+.3f}],"
             f" {boot['n_documents']} documents)"
         )
+        att = result["bootstrap_attributed"]
+        claims = d["claims"]["attributed_f1"]
+        out.print(
+            f"attributed-claim F1 {claims['a']:.3f} → {claims['b']:.3f} "
+            f"(Δ {att['observed']:+.3f}, 95% CI [{att['low']:+.3f}, {att['high']:+.3f}])"
+        )
         table = Table("type", "field", "A", "B", "Δ")
         for kind in ("actors", "claims", "meetings"):
             for field_name, v in d[kind].items():
@@ -447,13 +453,13 @@ def compare(
         raise typer.Exit(1)
 
 
-def _gold_texts() -> list[Path]:
-    """The text of every gold document, in gold order (skipping any not found)."""
+def _gold_texts(only: list[str] | None = None) -> list[Path]:
+    """The text of every gold document (or of `only` these ids), in gold order."""
     from .gold import find_text, load_gold_dir  # noqa: PLC0415
     from .runner import GOLD_DIR, default_corpus_dirs  # noqa: PLC0415
 
     dirs = default_corpus_dirs()
-    docs = load_gold_dir(GOLD_DIR).values()
+    docs = [d for i, d in load_gold_dir(GOLD_DIR).items() if not only or i in only]
     found = [find_text(doc.text_file, dirs) for doc in docs if doc.text_file]
     return [p for p in found if p is not None]
 
@@ -481,6 +487,7 @@ def bench(
             "--dev", help="With --strategies: every dev-set gold text instead of the seed."
         ),
     ] = False,
+    only: Only = None,
 ) -> None:
     """Seed benchmark on the embedded model: assembly, load, cold, warm, cache hit (JSON).
 
@@ -512,7 +519,7 @@ def bench(
             report = bench_strategies(
                 [x.strip() for x in strategies.split(",") if x],
                 given,
-                _gold_texts() if dev else (),
+                _gold_texts(only) if dev else (),
                 on_progress=lambda line: err.print(line, markup=False),
             )
         else:

@@ -25,7 +25,7 @@ from extractor.models import Article, Document
 from .gold import GoldError, cases, load_document, load_gold_dir, parse_document, text_path
 from .report import render_html
 from .scoring import RECORD_TYPES, aggregate, score_corpus
-from .stats import bootstrap_diff
+from .stats import bootstrap_attributed, bootstrap_diff
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = ROOT / "evals" / "gold"
@@ -292,6 +292,7 @@ def compare(a: dict[str, Any], b: dict[str, Any], *, n: int = 10_000) -> dict[st
         "documents": {"shared": len(common), "ids": common, "only_a": only_a, "only_b": only_b},
         "deltas": deltas,
         "bootstrap": bootstrap_diff(a["per_document"], b["per_document"], n=n),
+        "bootstrap_attributed": bootstrap_attributed(a["per_document"], b["per_document"], n=n),
         "changed_documents": changed,
         "by_language": {
             lang: _delta(a["by_language"], b["by_language"], (lang, "headline_f1"))

@@ -181,6 +181,8 @@ class ActorBook:
         """Actors a model named, grounded in the segment; their affiliations mapped to ids."""
         ids: dict[str, str] = {}
         for draft in drafts:
+            if self.not_an_actor(draft.name):
+                continue
             found = index.find(draft.name, segment.start, segment.end)
             if found is None:
                 continue
@@ -296,6 +298,25 @@ class ActorBook:
             if entry.actor.role is None and entry.actor.kind == "person":
                 entry.actor.role = role
         return actor_id
+
+    def not_an_actor(self, name: str) -> bool:
+        """A word for an event or a statement ("اجتماع", "المشاورات", "the talks"), or a number.
+
+        A small model lists them as actors; no person or body is named so.
+        """
+        key = normalize(name)
+        bare = " ".join(w.removeprefix("ال") if len(w) > 4 else w for w in key.split())
+        lex = self.lex
+        nouns = lex.meeting_triggers | lex.statement_nouns
+        words = key.split()
+        if words and words[0] in ("the", "a", "an"):
+            words = words[1:]
+        return (
+            key in nouns
+            or bare in nouns
+            or " ".join(words) in nouns
+            or not any(ch.isalpha() for ch in key)
+        )
 
     def _resolve(self, start: int, end: int) -> str:
         surface = self.text[start:end]

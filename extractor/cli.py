@@ -75,7 +75,12 @@ def _root(
 
 Model = Annotated[str | None, typer.Option(help="Model name on the backend.")]
 BaseUrl = Annotated[str | None, typer.Option(help="OpenAI-compatible server, e.g. vLLM/Ollama.")]
-PromptOpt = Annotated[str | None, typer.Option("--prompt", help="Prompt version (prompts/NAME).")]
+PromptOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prompt", help="Prompt version (prompts/NAME); default: names1 for cues, v4 for two-step."
+    ),
+]
 Gguf = Annotated[Path | None, typer.Option(help="Serve this GGUF instead of the embedded model.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")]
 MaxReasks = Annotated[int | None, typer.Option(help="Validation re-asks per call (default 2).")]
@@ -106,7 +111,11 @@ MaxCalls = Annotated[
 ]
 StrategyOpt = Annotated[
     str | None,
-    typer.Option("--strategy", help="two-step (LLM, the default) or rules (cues only, no model)."),
+    typer.Option(
+        "--strategy",
+        help="cues (default: cue stages, the model names actors and described speakers), "
+        "rules (cue stages only, no model) or two-step (the model writes every record).",
+    ),
 ]
 
 

@@ -19,6 +19,7 @@ draft says so in `repairs`, so the result can report it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Self
@@ -193,7 +194,7 @@ class NamesDraft(_Answer):
         actors: list[ActorDraft] = []
         seen: set[str] = set()
         for item in self.actors:
-            base = "-".join(normalize(item.name).split())[:36] or "actor"
+            base = re.sub(r"[^\w]+", "-", normalize(item.name)).strip("-")[:36] or "actor"
             aid, n = base, 2
             while aid in seen:
                 aid, n = f"{base}-{n}", n + 1

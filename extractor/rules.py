@@ -21,9 +21,9 @@ from .cues import PERSONAL, SpeechCue, sentence_cue, speech_cues
 from .dates import find_published
 from .drafts import ActorDraft
 from .grounding import TextIndex
-from .lexicon import Lexicon, load_gazetteer, load_lexicon
+from .lexicon import Lexicon, Place, load_gazetteer, load_lexicon
 from .meetings import meeting_cue
-from .models import Article, Claim, Meeting, Span
+from .models import Actor, Article, Claim, Meeting, Span
 from .normalize import normalize
 from .segment import Segment, Sentence
 
@@ -91,6 +91,7 @@ def rules_article(
         named_only = {e.actor.id for e in book.entries} - known
     article.actors = book.actors()
     place_ids = {e.actor.id: name for name, e in book.by_place.items()}
+    _affiliate(article.actors, places, book)
     for actor in article.actors:
         if actor.id in place_ids:  # word-bounded and case-kept, not every folded substring
             actor.mentions = [span for span, p in found if p.name_en == place_ids[actor.id]]
@@ -113,6 +114,21 @@ def rules_article(
             canonical_name(actor, places_by_name[place_ids[actor.id]])
     _prune(article, book.model_named)
     return article
+
+
+def _affiliate(actors: Sequence[Actor], places: dict[str, Place], book: ActorBook) -> None:
+    """A person whose role names a country belongs to it ("وزير الخارجية القطري", "Russian
+    Foreign Minister"): the country is the affiliation, when the article has it as an actor.
+    """
+    for actor in actors:
+        if actor.kind != "person" or not actor.role or actor.affiliation:
+            continue
+        for word in actor.role.split():
+            place = places.get(normalize(word.strip(",.،")))
+            entry = book.by_place.get(place.name_en) if place else None
+            if entry is not None and entry.actor.id != actor.id:
+                actor.affiliation = entry.actor.id
+                break
 
 
 def _prune(article: Article, model_named: set[str]) -> None:
@@ -315,6 +331,10 @@ def _claims(
                 if person is not None:
                     speakers.append(book.resolve(person))
                 elif last >= cue.sentence - REACH or speaker.pronoun in PERSONAL:
+                    speakers += [p for p in previous if p not in speakers]
+            elif book.not_an_actor(book.text[speaker.span[0] : speaker.span[1]]):
+                # "who in 2010 said": a number is nobody; the subject is someone before
+                if last >= cue.sentence - REACH:
                     speakers += [p for p in previous if p not in speakers]
             else:
                 actor_id = book.resolve(speaker.span)

@@ -221,3 +221,10 @@ def test_check_on_a_deeply_nested_gold_file_is_a_problem_not_a_crash(tmp_path: P
     (tmp_path / "deep.json").write_text("[" * 100_000)
     result = runner.invoke(app, ["check", "--gold", str(tmp_path)])
     assert result.exit_code == 2 and "nested too deeply" in result.output
+
+
+def test_a_bench_variant_is_a_strategy_and_optionally_its_prompt() -> None:
+    from evals.bench import parse_variant
+
+    assert parse_variant("cues:v4") == ("cues:v4", {"strategy": "cues", "prompt": "v4"})
+    assert parse_variant("rules") == ("rules", {"strategy": "rules"})

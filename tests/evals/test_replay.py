@@ -28,26 +28,29 @@ BASELINES = ROOT / "evals" / "baselines"
 
 
 @pytest.mark.parametrize(
-    ("strategy", "max_reasks", "tag", "baseline"),
+    ("strategy", "prompt", "max_reasks", "tag", "baseline"),
     [
-        ("two-step", MAX_REASKS, TAG, BASELINE),
-        # `cues` replays the actor step of the same cassettes: the same request bytes.
-        ("cues", MAX_REASKS, TAG, BASELINES / f"cues-{TAG}-embedded.json"),
-        # The default, recorded live with its default settings (re-asks on).
-        ("cues", 2, "cues-v4-r2", BASELINES / "cues-v4-r2-embedded.json"),
+        ("two-step", PROMPT, MAX_REASKS, TAG, BASELINE),
+        # `cues --prompt v4` replays the actor step of the same cassettes: the same bytes.
+        ("cues", PROMPT, MAX_REASKS, TAG, BASELINES / f"cues-{TAG}-embedded.json"),
+        # `cues --prompt v4` recorded live with re-asks on (the default before names1).
+        ("cues", PROMPT, 2, "cues-v4-r2", BASELINES / "cues-v4-r2-embedded.json"),
+        # The default: `cues` with its own prompt `names1`, recorded live, re-asks on.
+        ("cues", "names1", 2, "cues-names1-r2", BASELINES / "cues-names1-r2-embedded.json"),
     ],
 )
 def test_recorded_eval_reproduces_the_recorded_scores(
     corpus_dirs: list[Path],
     tmp_path: Path,
     strategy: str,
+    prompt: str,
     max_reasks: int,
     tag: str,
     baseline: Path,
 ) -> None:
     if not baseline.is_file():
         pytest.skip(f"no recorded baseline {baseline.name} yet")
-    with replay_extractor(PROMPT, max_reasks, None, strategy) as ex:
+    with replay_extractor(prompt, max_reasks, None, strategy) as ex:
         scores = run_eval(
             ex.extract_articles,
             gold_dir=GOLD_DIR,

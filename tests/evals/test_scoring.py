@@ -644,3 +644,19 @@ def test_bootstrap_detects_a_uniform_improvement() -> None:
 def test_bootstrap_needs_shared_documents() -> None:
     with pytest.raises(ValueError):
         bootstrap_diff({}, {})
+
+
+def _claims_doc(tp: int, fp: int, fn: int, attributed: int) -> dict[str, object]:
+    return {"claims": {"tp": tp, "fp": fp, "fn": fn, "attributed_tp": attributed}}
+
+
+def test_attributed_bootstrap_repools_counts_and_sees_a_uniform_gain() -> None:
+    from evals.stats import bootstrap_attributed
+
+    a = {f"d{i}": _claims_doc(4, 0, 0, 2) for i in range(6)}  # attributed F1 0.5
+    b = {f"d{i}": _claims_doc(4, 0, 0, 3) for i in range(6)}  # attributed F1 0.75
+    result = bootstrap_attributed(a, b, n=300, seed=2)
+    assert result["observed"] == pytest.approx(0.25)
+    assert result["low"] == pytest.approx(0.25) and result["high"] == pytest.approx(0.25)
+    same = bootstrap_attributed(a, a, n=100)
+    assert (same["low"], same["high"], same["observed"]) == (0.0, 0.0, 0.0)

@@ -13,7 +13,7 @@ from extractor.segment import split_articles, split_sentences
 TEXT = (
     "Talks resume\n"
     "Karim Haddad met the workers on Sunday.\n"
-    "\"The port will reopen,\" the veteran negotiator said.\n"
+    '"The port will reopen," the veteran negotiator said.\n'
     "A senior official said the deal was close.\n"
 )
 

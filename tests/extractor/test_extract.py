@@ -1088,3 +1088,35 @@ def test_a_cache_that_cannot_work_never_fails_a_finished_extraction(server, tmp_
     assert article.claims and len(server.requests) == 2
     warnings = [r for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 1 and "without the cache" in warnings[0].getMessage()
+
+
+DESCRIBED = (
+    "Port talks resume\n"
+    "Karim Haddad met the dock workers in Valletta on Sunday.\n"
+    '"The port will reopen on Monday," the veteran negotiator said.\n'
+)
+
+
+def test_a_described_speaker_is_one_enum_question_on_the_same_conversation(server):
+    names = [{"name": "Karim Haddad", "kind": "person"}]
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
+    server.reply(json.dumps({"answers": [{"sentence": 3, "actor": "a1"}]}))
+    ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
+    article = ex.extract_article(DESCRIBED)
+    first, second = server.requests
+    question = second["messages"][-1]["content"]
+    assert second["messages"][: len(first["messages"])] == first["messages"]  # prefix reused
+    assert "a1 = Karim Haddad" in question and "[3] the veteran negotiator" in question
+    by_id = {a.id: a for a in article.actors}
+    (claim,) = article.claims
+    assert [by_id[s].name for s in claim.speakers] == ["Karim Haddad"]
+    assert claim.evidence == '"The port will reopen on Monday," the veteran negotiator said.'
+    assert article.meta is not None and article.meta.llm_calls == 2
+
+
+def test_no_described_speaker_means_no_second_call(server):
+    names = [{"name": "Karim Haddad", "kind": "person"}]
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
+    ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
+    ex.extract_article("Port talks\nKarim Haddad said the port would reopen on Monday.\n")
+    assert len(server.requests) == 1
