@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .assemble import unique_id
-from .cues import tokens
+from .cues import is_verb, tokens
 from .drafts import ActorDraft
 from .grounding import TextIndex
 from .lexicon import Gazetteer, Lexicon, Place
@@ -181,6 +181,15 @@ class ActorBook:
         """Actors a model named, grounded in the segment; their affiliations mapped to ids."""
         ids: dict[str, str] = {}
         for draft in drafts:
+            first, _, rest = draft.name.partition(" ")
+            lex = self.lex
+            if (
+                rest
+                and lex.language == "ar"
+                and is_verb(normalize(first), lex, lex.reporting_verbs)
+            ):
+                # "أوضحت المتحدثة باسم …": the model took the verb too; the name follows it
+                draft = draft.model_copy(update={"name": rest})
             if self.not_an_actor(draft.name):
                 continue
             found = index.find(draft.name, segment.start, segment.end)

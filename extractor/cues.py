@@ -139,7 +139,7 @@ def quoted_words(text: str) -> int:
     return best
 
 
-def _is_verb(word: str, lex: Lexicon, verbs: frozenset[str]) -> bool:
+def is_verb(word: str, lex: Lexicon, verbs: frozenset[str]) -> bool:
     """`word` is one of `verbs`, possibly with the clitics و/ف and the future س (Arabic)."""
     if word in verbs:
         return True
@@ -172,7 +172,7 @@ class _Sentence:
             j < len(toks) and _starts_quote(toks[j]) and not _wrapped(toks[j])
         ):
             return None, j  # "تقول: «…»", 'said: "…"': what follows is the quotation
-        if j < len(toks) and _is_verb(toks[j].word, lex, lex.reporting_verbs):
+        if j < len(toks) and is_verb(toks[j].word, lex, lex.reporting_verbs):
             j += 1  # "بحسب ما أكد مصدر": the phrase's own verb is not the speaker
         while j < len(toks) and toks[j].word in _PRONOUN_OBJECTS:
             j += 1  # "نقلت فيه «رويترز»": a pronoun object before the subject
@@ -201,7 +201,7 @@ class _Sentence:
                 and (t.word[1:] in lex.source_nouns)
             ):
                 break  # "مسؤول أمريكي وشخص آخر": a second speaker starts
-            if _is_verb(t.word, lex, lex.reporting_verbs) and j > first:
+            if is_verb(t.word, lex, lex.reporting_verbs) and j > first:
                 break
             j += 1
             if _ends_clause(t):
@@ -223,7 +223,7 @@ class _Sentence:
                 break
             if t.word in lex.speaker_stops or t.word in lex.complementizers:
                 break
-            if _is_verb(t.word, lex, lex.reporting_verbs):
+            if is_verb(t.word, lex, lex.reporting_verbs):
                 break
             j -= 1
             if t.before and any(q in t.before for q in OPEN_QUOTES):
@@ -248,7 +248,7 @@ def _verb_with_object(toks: Sequence[Token], j: int, lex: Lexicon) -> bool:
         return False
     word = toks[j].word
     return any(
-        word.endswith(end) and _is_verb(word[: -len(end)], lex, lex.reporting_verbs)
+        word.endswith(end) and is_verb(word[: -len(end)], lex, lex.reporting_verbs)
         for end in ("ه", "ها", "هم", "ته")
     )
 
@@ -368,7 +368,7 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
                         if second is not None:  # "وشخص آخر مطلع"
                             speakers.append(Speaker((second[0] + 1, second[1])))
                     return cue, tuple(speakers)
-        if not _is_verb(t.word, lex, lex.reporting_verbs):
+        if not is_verb(t.word, lex, lex.reporting_verbs):
             continue
         if lex.language == "en" and i and s.text[t.start].isupper():
             continue  # "the United States", "Claims Court": a name, not a verb
@@ -378,7 +378,7 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
         if found:
             return (t.start, t.end), found
     for t in toks:
-        if _is_verb(t.word, lex, lex.continuation_verbs):  # "مضيفاً:", "saying, ..."
+        if is_verb(t.word, lex, lex.continuation_verbs):  # "مضيفاً:", "saying, ..."
             return (t.start, t.end), (Speaker(None, implicit=True),)
     colon = _colon_speaker(s)
     if colon is not None:
@@ -398,7 +398,7 @@ def _apposition(s: _Sentence, j: int, max_words: int = 4) -> Span | None:
         if (
             t.word in lex.speaker_stops
             or t.word in lex.complementizers
-            or _is_verb(t.word, lex, lex.reporting_verbs)
+            or is_verb(t.word, lex, lex.reporting_verbs)
             or _starts_quote(t)
             or any(ch.isdigit() for ch in t.word)
             or (k == j and t.word[:1] in ("ب", "ل", "ك") and t.word[1:3] == "ال")
