@@ -108,6 +108,9 @@ def rules_article(
                 s for s in claim.speakers if s not in book.place_ids()
             )
     parties = {a.id: a.mentions for a in article.actors if a.id not in not_parties}
+    for aid in place_ids:  # "met in Beijing", "talks at the Kremlin": the place, not a party
+        if aid in parties:
+            parties[aid] = [m for m in parties[aid] if not _locative(text, m, lex)]
     article.meetings = _meetings(text, sentences, lex, parties, named_only, speaking)
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
@@ -129,6 +132,15 @@ def _affiliate(actors: Sequence[Actor], places: dict[str, Place], book: ActorBoo
             if entry is not None and entry.actor.id != actor.id:
                 actor.affiliation = entry.actor.id
                 break
+
+
+_LOCATIVE = {"en": frozenset(("in", "at", "inside")), "ar": frozenset((normalize("في"),))}
+
+
+def _locative(text: str, span: Span, lex: Lexicon) -> bool:
+    """A place named right after "in"/"at"/"في": where the meeting is, not who meets."""
+    before = text[max(0, span[0] - 12) : span[0]].split()
+    return bool(before) and normalize(before[-1]) in _LOCATIVE.get(lex.language, frozenset())
 
 
 def _prune(article: Article, model_named: set[str]) -> None:

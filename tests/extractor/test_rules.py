@@ -179,3 +179,16 @@ def test_a_subject_phrase_ends_where_an_object_begins() -> None:
         "وأضاف الهادي والارتياح باد عليه أن الجولة المقبلة قريبة.\n"
     )
     assert _speakers(text) == [["كمال الهادي"], ["كمال الهادي"]]
+
+
+def test_a_country_named_after_in_is_where_the_meeting_is_not_a_party() -> None:
+    text = (
+        "Talks\n"
+        "Karim Haddad met Lena Brandt in Qatar on Sunday.\n"
+        "Karim Haddad will visit Qatar next week.\n"
+    )
+    article = rules().extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    parties = [sorted(names[p] for p in m.participants) for m in article.meetings]
+    assert ["Karim Haddad", "Lena Brandt"] in parties  # "in Qatar": the place
+    assert any("Qatar" in p for p in parties)  # "visit Qatar": the host is a party
