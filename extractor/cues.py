@@ -105,12 +105,14 @@ def quoted_offsets(text: str, depth: int = 0) -> list[bool]:
     """Per character of `text`: is it inside quotation marks (`depth` > 0: a quote is open)."""
     inside = [False] * len(text)
     lead = len(text) - len(text.lstrip())
+    last_close = max(text.rfind(m) for m in ("»", "›", "”", '"', "''"))
     i = 0
     while i < len(text):
         mark = "''" if text.startswith("''", i) else text[i]
         opens = mark in ("«", "‹", "„", "“") or (mark in ('"', "''") and not depth)
-        if opens and i > lead and not _closes_later(text, i + len(mark)):
-            mark = text[i]  # a stray mark ('نشرت صحيفة "واشنطن بوست …'): no quotation opens
+        if opens and i > lead and last_close < i + len(mark):
+            # a stray mark ('نشرت صحيفة "واشنطن بوست …', no closing mark after it): no quotation
+            mark = text[i]
             inside[i] = depth > 0
         elif mark in ('"', "''"):
             depth = 0 if depth else 1
@@ -122,12 +124,6 @@ def quoted_offsets(text: str, depth: int = 0) -> list[bool]:
             inside[i] = depth > 0
         i += len(mark)
     return inside
-
-
-def _closes_later(text: str, i: int) -> bool:
-    """A closing mark follows: an opening mark mid-sentence starts a real quotation."""
-    rest = text[i:]
-    return any(m in rest for m in ("»", "›", "”", '"', "''"))
 
 
 def quoted_words(text: str) -> int:

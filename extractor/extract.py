@@ -477,6 +477,12 @@ class Extractor:
             asked = [q for q in decide.questions(article, sentences, window) if q.claim not in seen]
             if not asked:
                 continue
+            if run.calls[0] >= self.settings.call_budget:  # optional: never fail the article
+                article.notes.append(
+                    "speaker questions skipped: the call cap is spent; described speakers "
+                    "stay as the cue stage read them"
+                )
+                break
             seen |= {q.claim for q in asked}
             run.at("speakers", n, len(windows))
             fields = decide.listing(asked, offered)

@@ -1120,3 +1120,14 @@ def test_no_described_speaker_means_no_second_call(server):
     ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
     ex.extract_article("Port talks\nKarim Haddad said the port would reopen on Monday.\n")
     assert len(server.requests) == 1
+
+
+def test_a_spent_call_cap_skips_the_speaker_question_instead_of_failing(server):
+    names = [{"name": "Karim Haddad", "kind": "person"}]
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
+    ex = Extractor(
+        base_url=server.base_url, model="m", use_cache=False, transport_attempts=1, max_calls=1
+    )
+    article = ex.extract_article(DESCRIBED)
+    assert len(server.requests) == 1 and article.error is None
+    assert any("speaker questions skipped" in n for n in article.notes)
