@@ -135,13 +135,13 @@ def bench_strategies(
     with Extractor(use_cache=False, strategy="rules", **options) as ex:
         ex.extract_article("Warm-up\nThe minister said the talks would resume on Monday.\n")
     variants = [parse_variant(spec) for spec in strategies]
-    extractors = {
-        name: Extractor(use_cache=False, **{**options, **chosen}) for name, chosen in variants
-    }
+    extractors: dict[str, Extractor] = {}
     totals: dict[str, list[Article]] = {name: [] for name, _ in variants}
     walls = dict.fromkeys(totals, 0.0)
     failed: dict[str, list[str]] = {name: [] for name in totals}
     try:
+        for name, chosen in variants:  # inside the try: a bad variant closes the others
+            extractors[name] = Extractor(use_cache=False, **{**options, **chosen})
         for doc, text in texts:
             for name, ex in extractors.items():
                 t0 = time.monotonic()

@@ -79,42 +79,31 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
     return out
 
 
-def quoted_share(text: str, depth: int = 0) -> tuple[float, int]:
-    """Share of `text`'s visible characters inside quotation marks, and the depth at its end.
+def _walk_quotes(
+    text: str, depth: int = 0, closes_beyond: bool = False
+) -> tuple[list[bool], list[bool], int]:
+    """Per character: inside quotation marks, is a quotation mark; and the depth at the end.
 
-    `depth` > 0 means a quotation opened in an earlier sentence is still open.
+    `depth` > 0 means a quotation opened in an earlier sentence is still open. A mark
+    that would open a quotation mid-sentence with no closing mark after it is stray
+    ('نشرت صحيفة "واشنطن بوست …'): it opens nothing, here or in the sentences after.
+    `closes_beyond`: a closing mark follows later in the paragraph, so a quotation
+    opened here may go on over several sentences (none is stray).
     """
-    inside = count = 0
-    i = 0
-    while i < len(text):
-        mark = "''" if text.startswith("''", i) else text[i]
-        if mark in ('"', "''"):  # the same mark opens and closes
-            depth = 0 if depth else 1
-        elif mark in ("«", "‹", "„", "“"):
-            depth += 1
-        elif mark in ("»", "›", "”"):
-            depth = max(0, depth - 1)
-        elif not mark.isspace():
-            count += 1
-            inside += depth > 0
-        i += len(mark)
-    return (inside / count if count else 0.0), depth
-
-
-def quoted_offsets(text: str, depth: int = 0) -> list[bool]:
-    """Per character of `text`: is it inside quotation marks (`depth` > 0: a quote is open)."""
     inside = [False] * len(text)
+    marks = [False] * len(text)
     lead = len(text) - len(text.lstrip())
     last_close = max(text.rfind(m) for m in ("»", "›", "”", '"', "''"))
     i = 0
     while i < len(text):
         mark = "''" if text.startswith("''", i) else text[i]
         opens = mark in ("«", "‹", "„", "“") or (mark in ('"', "''") and not depth)
-        if opens and i > lead and last_close < i + len(mark):
-            # a stray mark ('نشرت صحيفة "واشنطن بوست …', no closing mark after it): no quotation
-            mark = text[i]
+        if opens and i > lead and last_close < i + len(mark) and not closes_beyond:
+            mark = text[i]  # stray: an ordinary character
             inside[i] = depth > 0
-        elif mark in ('"', "''"):
+            i += 1
+            continue
+        if mark in ('"', "''"):  # the same mark opens and closes
             depth = 0 if depth else 1
         elif mark in ("«", "‹", "„", "“"):
             depth += 1
@@ -122,8 +111,25 @@ def quoted_offsets(text: str, depth: int = 0) -> list[bool]:
             depth = max(0, depth - 1)
         else:
             inside[i] = depth > 0
+            i += 1
+            continue
+        for k in range(i, i + len(mark)):
+            marks[k] = True
         i += len(mark)
-    return inside
+    return inside, marks, depth
+
+
+def quoted_share(text: str, depth: int = 0, closes_beyond: bool = False) -> tuple[float, int]:
+    """Share of `text`'s visible characters inside quotation marks, and the depth at its end."""
+    inside, marks, depth = _walk_quotes(text, depth, closes_beyond)
+    visible = [k for k, ch in enumerate(text) if not marks[k] and not ch.isspace()]
+    share = sum(inside[k] for k in visible) / len(visible) if visible else 0.0
+    return share, depth
+
+
+def quoted_offsets(text: str, depth: int = 0, closes_beyond: bool = False) -> list[bool]:
+    """Per character of `text`: is it inside quotation marks (`depth` > 0: a quote is open)."""
+    return _walk_quotes(text, depth, closes_beyond)[0]
 
 
 def quoted_words(text: str) -> int:
@@ -156,8 +162,8 @@ class _Sentence:
         self.headline = False
         self.quoted: list[bool] = []  # per token: inside a quotation
 
-    def mark_quoted(self, depth: int) -> None:
-        inside = quoted_offsets(self.text[self.start : self.end], depth)
+    def mark_quoted(self, depth: int, closes_beyond: bool = False) -> None:
+        inside = quoted_offsets(self.text[self.start : self.end], depth, closes_beyond)
         self.quoted = [inside[t.start - self.start] for t in self.toks]
 
     def phrase_after(self, i: int, max_words: int = 7) -> tuple[Span | None, int]:
@@ -304,6 +310,7 @@ def sentence_cue(
     index: int,
     depth: int = 0,
     headline: bool = False,
+    closes_beyond: bool = False,
 ) -> SpeechCue | None:
     """The reporting cue of one sentence, if it reports speech.
 
@@ -312,7 +319,7 @@ def sentence_cue(
     """
     s = _Sentence(text, start, end, lex)
     s.headline = headline
-    s.mark_quoted(depth)
+    s.mark_quoted(depth, closes_beyond)
     folded = normalize(text[start:end])
     if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", folded) for c in lex.not_claim_cues):
         return None
@@ -320,11 +327,18 @@ def sentence_cue(
     if found is None:
         return None
     cue, speakers = found
-    return SpeechCue(index, cue, speakers, _quote_kind(text, start, end, depth, cue, speakers))
+    kind = _quote_kind(text, start, end, depth, cue, speakers, closes_beyond)
+    return SpeechCue(index, cue, speakers, kind)
 
 
 def _quote_kind(
-    text: str, start: int, end: int, depth: int, cue: Span | None, speakers: tuple[Speaker, ...]
+    text: str,
+    start: int,
+    end: int,
+    depth: int,
+    cue: Span | None,
+    speakers: tuple[Speaker, ...],
+    closes_beyond: bool = False,
 ) -> QuoteKind:
     """Direct when most of the statement (the sentence less its attribution) is quoted."""
     marks = [s.span for s in speakers if s.span is not None] + ([cue] if cue else [])
@@ -335,7 +349,7 @@ def _quote_kind(
         rest = piece[:lo] + " " + piece[hi:]
         if len(rest.split()) >= _MIN_QUOTED_WORDS:
             piece = rest
-    share, _ = quoted_share(piece, depth)
+    share, _ = quoted_share(piece, depth, closes_beyond)
     return "direct" if share >= 0.5 else "indirect"
 
 
@@ -458,12 +472,43 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
     return ()
 
 
+_CALENDAR = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
 def _opening_name(s: _Sentence, last: int) -> Span | None:
     """A capitalized name that opens the sentence and ends at a comma before token `last`."""
     toks = s.toks
     for k in range(min(4, last)):
         raw = s.text[toks[k].start : toks[k].end]
-        if not raw[:1].isupper() or toks[k].word in s.lex.speaker_stops:
+        word = toks[k].word
+        if (
+            not raw[:1].isupper()
+            or word in s.lex.speaker_stops
+            or word in _CALENDAR
+            or (k == 0 and word.endswith("ing"))  # "Speaking Monday, …": a fronted clause
+        ):
             return None
         if "," in toks[k].after:
             return (toks[0].start, toks[k].end) if k >= 1 else None
@@ -496,6 +541,20 @@ def _is_media(phrase: str, lex: Lexicon) -> bool:
     return any(w in lex.media_nouns for w in words) or normalize(phrase) in lex.media_nouns
 
 
+def _closes_beyond(text: str) -> list[bool]:
+    """Per offset: does a closing quotation mark follow before the paragraph ends (one pass)."""
+    out = [False] * (len(text) + 1)
+    seen = False
+    for i in range(len(text) - 1, -1, -1):
+        ch = text[i]
+        if ch == "\n":
+            seen = False
+        elif ch in ("»", "›", "”", '"') or text.startswith("''", i):
+            seen = True
+        out[i] = seen
+    return out
+
+
 def speech_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -> list[SpeechCue]:
     """Every sentence of reported speech, in order, quote continuations included.
 
@@ -506,14 +565,16 @@ def speech_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -
     out: list[SpeechCue] = []
     depth = 0
     previous_end = 0
+    beyond = _closes_beyond(text)
     for n, (start, end) in enumerate(sentences):
         piece = text[start:end]
         if "\n" in text[previous_end:start] and not piece.lstrip().startswith(OPEN_QUOTES):
             depth = 0  # a quotation goes on past a paragraph only if the next one reopens it
         previous_end = end
         continues = depth > 0
-        share, depth = quoted_share(piece, depth)
-        cue = sentence_cue(text, start, end, lex, n, 1 if continues else 0)
+        later = beyond[end] if end < len(beyond) else False
+        share, depth = quoted_share(piece, depth, later)
+        cue = sentence_cue(text, start, end, lex, n, 1 if continues else 0, closes_beyond=later)
         if (
             cue is not None
             and cue.speakers[0].implicit

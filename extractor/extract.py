@@ -124,6 +124,7 @@ class Run:
     stage: str = ""
     chunk: int = 1
     chunks: int = 1
+    reserve: int = 0  # calls the input's later articles need: optional calls leave them
 
     def at(self, stage: str, chunk: int = 1, chunks: int = 1) -> None:
         self.stage, self.chunk, self.chunks = stage, chunk, chunks
@@ -170,7 +171,7 @@ class Extractor:
             self.settings = Settings.resolve(**overrides)
         else:
             self.settings = settings.with_(**overrides) if overrides else settings
-        self.prompt = load_prompt(self.settings.prompt)
+        self.prompt = load_prompt(self.settings.prompt_name)
         if self.settings.strategy == "two-step" and self.prompt.step2 is None:
             raise ConfigError(
                 f"prompt {self.prompt.name!r} asks one question; the two-step strategy "
@@ -287,6 +288,7 @@ class Extractor:
         plan = [bound_sentences(text, split_sentences(text, g), s.chunk_chars) for g in segments]
         self._check_budget(plan)
         chosen = [(g, sentences) for g, sentences in zip(segments, plan, strict=True) if sentences]
+        needs = [self._needed(sentences) for _, sentences in chosen]
         calls = [0]  # LLM calls made for this input, against the per-input cap
         articles: list[Article] = []
         first_error: ExtractorError | None = None
@@ -300,6 +302,7 @@ class Extractor:
                 articles=len(chosen),
                 deadline_at=time.monotonic() + s.deadline if s.deadline else None,
                 on_progress=on_progress,
+                reserve=sum(needs[k:]),
             )
             try:
                 articles.append(self._article(index, segment, sentences, published, run))
@@ -310,10 +313,14 @@ class Extractor:
             raise first_error
         return articles
 
+    def _needed(self, sentences: list[Sentence]) -> int:
+        """The calls an article cannot do without: one per chunk and step, no re-ask."""
+        steps = {"rules": 0, "cues": 1, "two-step": 2}[self.settings.strategy]
+        return steps * len(chunk_sentences(sentences, self.settings.chunk_chars))
+
     def _check_budget(self, plan: list[list[Sentence]]) -> None:
         """Refuse, before any call, an input whose chunk plan alone is over the cap."""
-        steps = {"rules": 0, "cues": 1, "two-step": 2}[self.settings.strategy]
-        needed = steps * sum(len(chunk_sentences(p, self.settings.chunk_chars)) for p in plan)
+        needed = sum(self._needed(p) for p in plan)
         budget = self.settings.call_budget
         if needed > budget:
             raise CallBudgetError(
@@ -477,7 +484,8 @@ class Extractor:
             asked = [q for q in decide.questions(article, sentences, window) if q.claim not in seen]
             if not asked:
                 continue
-            if run.calls[0] >= self.settings.call_budget:  # optional: never fail the article
+            # Optional calls: they never fail the article, nor take a later article's call.
+            if run.calls[0] + run.reserve + 1 > self.settings.call_budget:
                 article.notes.append(
                     "speaker questions skipped: the call cap is spent; described speakers "
                     "stay as the cue stage read them"
@@ -490,12 +498,31 @@ class Extractor:
             def problems(draft: decide.SpeakerAnswers, asked: list[Question] = asked) -> list[str]:
                 return decide.answer_problems(draft, asked)
 
-            one = self._call(
-                self.prompt.decide_messages(messages, said, fields),
-                decide.answers_model(asked, [i for i, _ in offered]),
-                problems,
-                run,
-            )
+            try:
+                one = self._call(
+                    self.prompt.decide_messages(messages, said, fields),
+                    decide.answers_model(asked, [i for i, _ in offered]),
+                    problems,
+                    run,
+                )
+            except ExtractionError as exc:  # the cue stage's reading stands
+                note = (
+                    f"speaker question of chunk {n} failed ({type(exc).__name__}); "
+                    "described speakers stay as the cue stage read them"
+                )
+                article.notes.append(note)
+                spent = Usage(**exc.usage) if exc.usage else Usage()
+                out.append(
+                    ChunkResult(
+                        draft=ChunkDraft(),
+                        usage=spent,
+                        attempts=0,
+                        cache_hit=False,
+                        llm_s=0.0,
+                        notes=[],
+                    )
+                )
+                continue
             notes = decide.apply(article, asked, one.draft, offered)
             article.notes.extend(notes)
             out.append(

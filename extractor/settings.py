@@ -90,9 +90,8 @@ class Settings:
             _check_base_url(self.base_url)
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}; known modes: {list(MODES)}")
-        if not self.prompt:
-            object.__setattr__(self, "prompt", STRATEGY_PROMPTS[self.strategy])
-        check_prompt_name(self.prompt)
+        if self.prompt:
+            check_prompt_name(self.prompt)
         for name in (
             "max_reasks",
             "max_tokens",
@@ -181,6 +180,11 @@ class Settings:
             return self.max_calls
         chunks = -(-self.max_chars // self.chunk_chars)
         return 4 * chunks * (1 + self.max_reasks)
+
+    @property
+    def prompt_name(self) -> str:
+        """The prompt chosen, or the strategy's own: read late, so `with_(strategy=…)` follows."""
+        return self.prompt or STRATEGY_PROMPTS[self.strategy]
 
     def cache_path(self) -> Path:
         return self.cache_dir or cache_dir() / "completions"

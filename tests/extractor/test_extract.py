@@ -981,7 +981,7 @@ def test_the_default_strategy_is_cues_with_the_one_question_names_prompt(server)
     names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Joseph Borg", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
-    assert (ex.settings.strategy, ex.settings.prompt) == ("cues", "names1")
+    assert (ex.settings.strategy, ex.prompt.name) == ("cues", "names1")
     article = ex.extract_article(ARTICLE)
     assert len(server.requests) == 1  # one call, no re-ask: the compact answer validated
     assert {"Karim Haddad", "Joseph Borg"} <= {a.name for a in article.actors}
@@ -1131,3 +1131,44 @@ def test_a_spent_call_cap_skips_the_speaker_question_instead_of_failing(server):
     article = ex.extract_article(DESCRIBED)
     assert len(server.requests) == 1 and article.error is None
     assert any("speaker questions skipped" in n for n in article.notes)
+
+
+def test_a_strategy_changed_later_gets_its_own_default_prompt():
+    from extractor.settings import Settings
+
+    base = Settings(strategy="rules")
+    assert Extractor(base.with_(strategy="two-step"), use_cache=False).prompt.name == "v4"
+    assert Extractor(base.with_(strategy="cues"), use_cache=False).prompt.name == "names1"
+    chosen = Settings(prompt="v4").with_(strategy="cues")
+    assert Extractor(chosen, use_cache=False).prompt.name == "v4"  # a chosen prompt stays
+
+
+def test_a_failed_speaker_question_keeps_the_article(server):
+    names = [{"name": "Karim Haddad", "kind": "person"}]
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
+    server.reply("not json").reply("still not json")
+    ex = Extractor(
+        base_url=server.base_url, model="m", use_cache=False, transport_attempts=1, max_reasks=1
+    )
+    article = ex.extract_article(DESCRIBED)
+    assert article.error is None and article.claims
+    assert any("speaker question of chunk 1 failed" in n for n in article.notes)
+
+
+def test_a_speaker_question_never_takes_a_later_articles_call(server):
+    names = [{"name": "Karim Haddad", "kind": "person"}]
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": []}))
+    text = (
+        DESCRIBED
+        + "Read also\nPort strike ends\n"
+        + ("The dock workers returned to work on Monday after a week. " * 4)
+    )
+    ex = Extractor(
+        base_url=server.base_url, model="m", use_cache=False, transport_attempts=1, max_calls=2
+    )
+    articles = ex.extract_articles(text)
+    assert [a.error for a in articles] == [None, None]
+    assert len(server.requests) == 2  # one names call each; the question was skipped
+    assert "Claims (sentence" not in server.requests[1]["messages"][-1]["content"]
+    assert any("speaker questions skipped" in n for n in articles[0].notes)

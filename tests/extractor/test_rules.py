@@ -192,3 +192,17 @@ def test_a_country_named_after_in_is_where_the_meeting_is_not_a_party() -> None:
     parties = [sorted(names[p] for p in m.participants) for m in article.meetings]
     assert ["Karim Haddad", "Lena Brandt"] in parties  # "in Qatar": the place
     assert any("Qatar" in p for p in parties)  # "visit Qatar": the host is a party
+
+
+def test_a_fronted_clause_is_not_a_speaker_name() -> None:
+    text = "Talks\nSpeaking Monday, Karim Haddad, the minister, said the port would reopen.\n"
+    assert _speakers(text) != [["Speaking Monday"]]
+
+
+def test_a_stray_quotation_mark_does_not_hide_the_claims_after_it() -> None:
+    text = (
+        "Port talks\n"
+        'The paper "Malta Today ran the story on Sunday. '
+        "Karim Haddad said the port would reopen on Monday.\n"
+    )
+    assert _speakers(text) == [["Karim Haddad"]]
