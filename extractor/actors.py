@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .assemble import unique_id
-from .cues import is_verb, tokens
+from .cues import CALENDAR, is_verb, tokens
 from .drafts import ActorDraft
 from .grounding import TextIndex
 from .lexicon import Gazetteer, Lexicon, Place
@@ -120,25 +120,7 @@ _NOT_NAMES = {
     "we",
     "i",
     "mr",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+    *CALENDAR,
 }
 _NAME_WORD = re.compile(r"[A-Z][\w'’.-]*$|[A-Z]\.$")
 _CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for"}

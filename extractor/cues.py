@@ -472,7 +472,7 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
     return ()
 
 
-_CALENDAR = frozenset(
+CALENDAR = frozenset(  # English day and month names: dates, never names
     [
         "monday",
         "tuesday",
@@ -506,7 +506,7 @@ def _opening_name(s: _Sentence, last: int) -> Span | None:
         if (
             not raw[:1].isupper()
             or word in s.lex.speaker_stops
-            or word in _CALENDAR
+            or word in CALENDAR
             or (k == 0 and word.endswith("ing"))  # "Speaking Monday, …": a fronted clause
         ):
             return None
