@@ -31,6 +31,31 @@ def _headline(sums: Matrix) -> Matrix:
     return f1.mean(axis=-1)
 
 
+def _paired(a: Matrix, b: Matrix, stat: Any, n: int, seed: int) -> dict[str, Any]:
+    """stat(B) − stat(A) over `n` resamples of documents (axis 0), pooled per resample."""
+    docs = a.shape[0]
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(docs, np.full(docs, 1 / docs), size=n).astype(float)
+    diffs = stat(np.tensordot(weights, b, axes=1)) - stat(np.tensordot(weights, a, axes=1))
+    observed = stat(b.sum(axis=0)) - stat(a.sum(axis=0))
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return {
+        "n_documents": docs,
+        "n_resamples": n,
+        "observed": float(observed),
+        "mean": float(diffs.mean()),
+        "low": float(low),
+        "high": float(high),
+    }
+
+
+def _shared(per_doc_a: dict[str, Any], per_doc_b: dict[str, Any]) -> list[str]:
+    ids = sorted(set(per_doc_a) & set(per_doc_b))
+    if not ids:
+        raise ValueError("the two runs share no documents")
+    return ids
+
+
 def bootstrap_diff(
     per_doc_a: dict[str, dict[str, Any]],
     per_doc_b: dict[str, dict[str, Any]],
@@ -45,25 +70,24 @@ def bootstrap_diff(
     is the document, not the article (the spec says articles): articles of one
     input share a text and an extraction call, so they are not independent.
     """
-    ids = sorted(set(per_doc_a) & set(per_doc_b))
-    if not ids:
-        raise ValueError("the two runs share no documents")
+    ids = _shared(per_doc_a, per_doc_b)
     a, b = _count_array(per_doc_a, ids), _count_array(per_doc_b, ids)
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=n).astype(float)
-    diffs = _headline(np.einsum("rd,dtk->rtk", weights, b)) - _headline(
-        np.einsum("rd,dtk->rtk", weights, a)
-    )
-    observed = _headline(b.sum(axis=0)) - _headline(a.sum(axis=0))
-    low, high = np.percentile(diffs, [2.5, 97.5])
-    return {
-        "n_documents": len(ids),
-        "n_resamples": n,
-        "observed": float(observed),
-        "mean": float(diffs.mean()),
-        "low": float(low),
-        "high": float(high),
-    }
+    return _paired(a, b, _headline, n, seed)
+
+
+def _attributed_counts(per_doc: dict[str, dict[str, Any]], ids: list[str]) -> Matrix:
+    """Shape (docs, [attributed_tp, predicted claims, gold claims])."""
+    rows = []
+    for i in ids:
+        c = per_doc[i]["claims"]
+        rows.append([c.get("attributed_tp", 0), c["tp"] + c["fp"], c["tp"] + c["fn"]])
+    return np.array(rows, dtype=np.float64)
+
+
+def _attributed_f1(sums: Matrix) -> Matrix:
+    att, pred, gold = sums[..., 0], sums[..., 1], sums[..., 2]
+    denom = pred + gold
+    return np.where(denom > 0, 2 * att / np.where(denom > 0, denom, 1), 1.0)
 
 
 def bootstrap_attributed(
@@ -77,31 +101,6 @@ def bootstrap_attributed(
     An attributed claim is a matched claim whose speaker is right: precision is
     attributed_tp over predicted claims (tp + fp), recall over gold claims (tp + fn).
     """
-    ids = sorted(set(per_doc_a) & set(per_doc_b))
-    if not ids:
-        raise ValueError("the two runs share no documents")
-
-    def counts(per_doc: dict[str, dict[str, Any]]) -> Matrix:
-        rows = []
-        for i in ids:
-            c = per_doc[i]["claims"]
-            rows.append([c.get("attributed_tp", 0), c["tp"] + c["fp"], c["tp"] + c["fn"]])
-        return np.array(rows, dtype=np.float64)
-
-    def f1(sums: Matrix) -> Matrix:
-        att, pred, gold = sums[..., 0], sums[..., 1], sums[..., 2]
-        denom = pred + gold
-        return np.where(denom > 0, 2 * att / np.where(denom > 0, denom, 1), 1.0)
-
-    a, b = counts(per_doc_a), counts(per_doc_b)
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=n).astype(float)
-    diffs = f1(weights @ b) - f1(weights @ a)
-    low, high = np.percentile(diffs, [2.5, 97.5])
-    return {
-        "n_documents": len(ids),
-        "n_resamples": n,
-        "observed": float(f1(b.sum(axis=0)) - f1(a.sum(axis=0))),
-        "low": float(low),
-        "high": float(high),
-    }
+    ids = _shared(per_doc_a, per_doc_b)
+    a, b = _attributed_counts(per_doc_a, ids), _attributed_counts(per_doc_b, ids)
+    return _paired(a, b, _attributed_f1, n, seed)
