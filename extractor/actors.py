@@ -122,6 +122,8 @@ _NOT_NAMES = {
     "mr",
     *CALENDAR,
 }
+_FEMALE = {"mrs", "ms", "miss", "madam", "mme", "lady", "queen", "princess", "sister"}
+_MALE = {"mr", "sir", "lord", "king", "prince", "brother", "father"}
 _NAME_WORD = re.compile(r"[A-Z][\w'’.-]*$|[A-Z]\.$")
 _CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for"}
 _DETERMINERS = {
@@ -141,6 +143,44 @@ _DETERMINERS = {
     "many",
     "other",
 }
+
+
+_AR_LINKS = {normalize(w) for w in ("في", "إلى", "لدى", "باسم", "عن", "من")}  # prepositions
+
+
+def is_description(name: str, language: str, titles: frozenset[str] = frozenset()) -> bool:
+    """A definite description with no proper name in it: "the Russian leader", "المسؤول اليمني".
+
+    English: "the …" ending in a lower-case noun. Arabic: up to three words, each with
+    the article (after و/ف, or as لل), so no personal name is among them; prepositions
+    may link them ("المبعوث الدولي إلى اليمن", "المتحدث باسم الخارجية"). With the
+    language's title nouns, also a title with definite words after it ("وزير الخارجية
+    الأميركي", "رئيس الوزراء القطري").
+    """
+    words = name.split()
+    if language == "en":
+        return len(words) >= 2 and words[0].lower() == "the" and words[-1][:1].islower()
+    folded = [normalize(w) for w in words]
+    if not folded:
+        return False
+    head = folded[0][1:] if folded[0][:1] in ("و", "ف") else folded[0]
+    if len(folded) >= 2 and (folded[0] in titles or head in titles):
+        return all(w.startswith(("ال", "لل")) or w in _AR_LINKS for w in folded[1:])
+    content = [w for w in folded if w not in _AR_LINKS]
+    return (
+        len(folded) <= 5
+        and 1 <= len(content) <= 3
+        and all(w.lstrip("وف").startswith(("ال", "لل")) for w in content)
+    )
+
+
+def actor_key(surface: str) -> str:
+    """How an actor's mention is compared: normalized, a hashtag read as its words.
+
+    "حركة #الجهاد_الاسلامي" and "حركة الجهاد الإسلامي" are one movement; news sites
+    write names as hashtags in running text.
+    """
+    return " ".join(normalize(surface).replace("#", " ").replace("_", " ").split())
 
 
 @dataclass
@@ -178,10 +218,23 @@ class ActorBook:
             if found is None:
                 continue
             span = (found.start, found.end)
-            key = normalize(self.text[span[0] : span[1]])
-            if key in self.places:
-                ids[draft.id] = self.place(self.places[key], span)
+            role = draft.role
+            if draft.kind == "person":  # "الرئيس الأميركي دونالد ترامب": the name is the actor
+                phrase = self.text[span[0] : span[1]]
+                split = name_tail(phrase) if lex.language == "en" else arabic_name_tail(phrase, lex)
+                if split is not None:
+                    title, (lo, hi) = split
+                    role = role or title
+                    span = (span[0] + lo, span[0] + hi)
+            key = actor_key(self.text[span[0] : span[1]])
+            place = self.places.get(key) or self._place_of(key)
+            if place is not None:
+                ids[draft.id] = self.place(place, span)
                 continue
+            if draft.kind == "person" and is_description(
+                self.text[span[0] : span[1]], lex.language, lex.title_nouns
+            ):
+                continue  # "وزير الخارجية الأميركي": a description, which the names prompt excludes
             same = next((e for e in self.entries if key in e.forms), None)
             if same is None and self.lex.language == "en" and draft.kind == "person":
                 same = self._same_person(key)
@@ -195,18 +248,18 @@ class ActorBook:
             aliases = []
             for alias in draft.aliases:
                 hit = index.find(alias, segment.start, segment.end)
-                if hit is not None and normalize(self.text[hit.start : hit.end]) != key:
+                if hit is not None and actor_key(self.text[hit.start : hit.end]) != key:
                     aliases.append(self.text[hit.start : hit.end])
             actor = Actor(
                 id=unique_id(draft.id, {e.actor.id for e in self.entries}),
                 name=surface,
                 name_en=draft.name_en or surface,
                 kind=draft.kind,
-                role=draft.role,
+                role=role,
                 anonymous=draft.anonymous,
                 aliases=list(dict.fromkeys(aliases)),
             )
-            entry = _Entry(actor, {key, *(normalize(a) for a in aliases)})
+            entry = _Entry(actor, {key, *(actor_key(a) for a in aliases)})
             self.entries.append(entry)
             ids[draft.id] = actor.id
             self.model_named.add(actor.id)
@@ -217,13 +270,22 @@ class ActorBook:
                 if entry.actor.affiliation is None:
                     entry.actor.affiliation = target
 
+    def _place_of(self, key: str) -> Place | None:
+        """A country written with its own adjective: "الولايات المتحدة الأميركية"."""
+        words = key.split()
+        for cut in range(len(words) - 1, 0, -1):
+            place = self.places.get(" ".join(words[:cut]))
+            if place is not None and all(self.places.get(w) is place for w in words[cut:]):
+                return place
+        return None
+
     def entitle(self, actor_id: str, span: Span) -> None:
         """The title written before an actor's name is its role, and a way to refer to it."""
         entry = next(e for e in self.entries if e.actor.id == actor_id)
         surface = self.text[span[0] : span[1]]
         if entry.actor.role is None and entry.actor.kind == "person":
             entry.actor.role = surface
-        entry.forms.add(normalize(surface))
+        entry.forms.add(actor_key(surface))
 
     def _same_person(self, key: str) -> _Entry | None:
         """An English person already listed under another form of the name.
@@ -259,11 +321,11 @@ class ActorBook:
                 name_en=place.name_en,
                 kind="organization" if place.kind == "organization" else "country",
             )
-            entry = _Entry(actor, {normalize(surface)})
+            entry = _Entry(actor, {actor_key(surface)})
             self.entries.append(entry)
             self.by_place[place.name_en] = entry
-        elif normalize(surface) not in entry.forms:
-            entry.forms.add(normalize(surface))
+        elif actor_key(surface) not in entry.forms:
+            entry.forms.add(actor_key(surface))
             entry.actor.aliases.append(surface)
         return entry.actor.id
 
@@ -290,6 +352,28 @@ class ActorBook:
                 entry.actor.role = role
         return actor_id
 
+    def gender(self, span: Span) -> str | None:
+        """ "m" or "f" where the article gives a person's name a gendered title, else None.
+
+        Any form of the actor counts: "Margaret Hassan" is "f" where the text also says
+        "Mrs Hassan"; the title may stand just before the name, outside its span.
+        """
+        key = actor_key(self.text[span[0] : span[1]])
+        before = self.text[max(0, span[0] - 6) : span[0]].split()
+        forms = {key}
+        if before:
+            forms.add(f"{before[-1].lower()} {key}")
+        for entry in self.entries:
+            if key in entry.forms:
+                forms |= entry.forms
+        for form in forms:
+            title = form.split()[0].rstrip(".") if form.split() else ""
+            if title in _FEMALE:
+                return "f"
+            if title in _MALE:
+                return "m"
+        return None
+
     def not_an_actor(self, name: str) -> bool:
         """A word for an event or a statement ("اجتماع", "المشاورات", "the talks"), or a number.
 
@@ -311,12 +395,13 @@ class ActorBook:
 
     def _resolve(self, start: int, end: int) -> str:
         surface = self.text[start:end]
-        key = normalize(surface)
+        key = actor_key(surface)
         for entry in reversed(self.entries):
             if key in entry.forms:
                 return entry.actor.id
-        if key in self.places:  # "قطر قالت", "Washington said": the country speaks
-            return self.place(self.places[key], (start, end))
+        place = self.places.get(key) or self._place_of(key)
+        if place is not None:  # "قطر قالت", "Washington said": the country speaks
+            return self.place(place, (start, end))
         target = self._refers_to(key) or self._fuller_name_of(key)
         if target is not None:
             if len(key.split()) > len(normalize(target.actor.name).split()) and (

@@ -78,7 +78,7 @@ BaseUrl = Annotated[str | None, typer.Option(help="OpenAI-compatible server, e.g
 PromptOpt = Annotated[
     str | None,
     typer.Option(
-        "--prompt", help="Prompt version (prompts/NAME); default: names1 for cues, v4 for two-step."
+        "--prompt", help="Prompt version (prompts/NAME); default: names2 for cues, v4 for two-step."
     ),
 ]
 Gguf = Annotated[Path | None, typer.Option(help="Serve this GGUF instead of the embedded model.")]

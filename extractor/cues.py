@@ -171,7 +171,10 @@ class _Sentence:
         lex, toks = self.lex, self.toks
         j = i + 1
         if ":" in toks[i].after or (
-            j < len(toks) and _starts_quote(toks[j]) and not _wrapped(toks[j])
+            j < len(toks)
+            and _starts_quote(toks[j])
+            and not _wrapped(toks[j])
+            and (lex.language != "ar" or _quoted_name(toks, j) is None)
         ):
             return None, j  # "تقول: «…»", 'said: "…"': what follows is the quotation
         if j < len(toks) and is_verb(toks[j].word, lex, lex.reporting_verbs):
@@ -179,11 +182,20 @@ class _Sentence:
         while j < len(toks) and toks[j].word in _PRONOUN_OBJECTS:
             j += 1  # "نقلت فيه «رويترز»": a pronoun object before the subject
         first = j
+        if lex.language == "ar" and j < len(toks) and toks[j].word.startswith(_BE_OBJECT):
+            return None, j  # "وغريفيث يقر بالإخفاق": an object, the subject came first
+        quoted = lex.language == "ar" and j < len(toks) and not _wrapped(toks[j])
+        close = _quoted_name(toks, j) if quoted else None
+        if close is not None:  # "ولم توضح «أحرار الشام» …": the quoted name is the subject
+            return (toks[j].start, toks[close].end), close + 1
         while j < len(toks) and j - first < max_words:
             t = toks[j]
             if t.word in lex.complementizers or t.word in lex.pronoun_subjects and j == first:
                 break
             if j > first and _starts_quote(t) and not _wrapped(t):
+                close = _quoted_name(toks, j) if lex.language == "ar" else None
+                if close is not None:  # "حركة «أحرار الشام»": the quoted name is the name
+                    return (t.start, toks[close].end), close + 1
                 break
             if t.word in lex.speaker_stops:
                 if t.word == normalize("في") and j > first and j + 1 < len(toks):
@@ -255,6 +267,9 @@ def _verb_with_object(toks: Sequence[Token], j: int, lex: Lexicon) -> bool:
     )
 
 
+_BE_OBJECT = tuple(normalize(p) for p in ("بال", "بإ", "باست"))
+
+
 def _object_starts(word: str) -> bool:
     """An Arabic word that cannot continue a subject: a بـ-object or a clause opened by و.
 
@@ -273,6 +288,26 @@ def _starts_quote(t: Token) -> bool:
 def _wrapped(t: Token) -> bool:
     """A name inside quotation marks («رويترز»), not the start of a quotation."""
     return _starts_quote(t) and any(q in t.after for q in CLOSE_QUOTES)
+
+
+def _quoted_name(toks: Sequence[Token], j: int, max_words: int = 4) -> int | None:
+    """The last token of a short quoted name opening at j («أحرار الشام»), if it is one.
+
+    A quotation runs on or ends its sentence; a quoted name closes within a few words,
+    with no comma or full stop inside, and the sentence goes on after it. Arabic
+    papers quote names so; in English a short quotation ('said "yes" and left') would
+    look the same, so only Arabic reads it as a name.
+    """
+    if not _starts_quote(toks[j]):
+        return None
+    for k in range(j, min(j + max_words, len(toks))):
+        t = toks[k]
+        if any(q in t.after for q in CLOSE_QUOTES):
+            rest = t.after.strip("".join(CLOSE_QUOTES))
+            return k if k + 1 < len(toks) and not rest else None
+        if t.after.strip():
+            return None
+    return None
 
 
 def _ends_clause(t: Token) -> bool:
@@ -419,13 +454,30 @@ def _apposition(s: _Sentence, j: int, max_words: int = 4) -> Span | None:
     return None
 
 
+_TITLE_LINKS = frozenset(normalize(w) for w in ("إلى", "في", "لدى"))
+
+
 def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
     """Verb–subject order: the phrase after the verb, up to إن/أن/«:» or a stop word."""
     phrase, j = s.phrase_after(i, max_words=9)
-    if phrase is not None and j < len(s.toks) and _ends_clause(s.toks[j - 1]):
+    toks = s.toks
+    if phrase is not None and j < len(toks) and _ends_clause(toks[j - 1]):
         name = _apposition(s, j)
-        if name is not None and ("،" in s.toks[j - 1].after or "," in s.toks[j - 1].after):
+        if name is not None and ("،" in toks[j - 1].after or "," in toks[j - 1].after):
             return (Speaker(name, role=phrase),)
+    elif phrase is not None and j < len(toks):
+        # "المبعوث الأممي لسوريا، ستيفان دي ميستورا،", "… إلى سوريا، …": the title's
+        # one-word complement, then the name set off by commas
+        k = j + 1 if toks[j].word in _TITLE_LINKS else j
+        if (
+            k + 1 < len(toks)
+            and ("،" in toks[k].after or "," in toks[k].after)
+            # "قال المتحدث لرويترز، …" is a relay; "المبعوث الدولي لليمن، …" a complement
+            and (toks[k].word.startswith("لل") or not _relay(toks[k], s.lex))
+        ):
+            name = _apposition(s, k + 1)
+            if name is not None:
+                return (Speaker(name, role=(phrase[0], toks[k].end)),)
     if phrase is None:
         # Subject first ("مصادر قريبة من طهران أوضحت أن"): only for a verb without و/ف,
         # which would start a new clause whose subject is the previous speaker.
@@ -434,7 +486,6 @@ def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
             return (Speaker(before),)
         return (Speaker(None, implicit=True),)
     speakers = [Speaker(phrase)]
-    toks = s.toks
     # relayed speech: "نقلت رويترز عن مصادر" -> the original speaker first, then the relay
     if (
         j < len(toks)

@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from .llm import LLM
 
 D = TypeVar("D", bound=BaseModel)
+T = TypeVar("T")
 
 
 @cache
@@ -412,6 +413,8 @@ class Extractor:
         article = rules_article(index, segment, sentences, published=published, named=named)
         if self.prompt.decide is not None and conversations:
             results += self._decide(article, sentences, windows, conversations, run)
+        if self.prompt.meet is not None and conversations:
+            results += self._meet(article, sentences, windows, conversations, run)
         for r in results:
             for value, name in ((r.draft.outlet, "outlet"), (r.draft.dateline, "dateline")):
                 found = index.find(value, segment.start, segment.end) if value else None
@@ -472,69 +475,104 @@ class Extractor:
     ) -> list[ChunkResult]:
         """Per chunk with described speakers, one question: which listed actor each is.
 
-        Continues that chunk's names conversation (the server's prefix cache holds the
-        article), and answers in sentence numbers and short ids only.
+        Answers are sentence numbers and short ids only.
         """
-        out: list[ChunkResult] = []
         offered = decide.choices(article)
         if not offered:
-            return out
+            return []
         seen: set[int] = set()
-        for n, (window, (messages, said)) in enumerate(zip(windows, conversations, strict=True), 1):
+
+        def pending(window: range) -> list[Question] | None:
             asked = [q for q in decide.questions(article, sentences, window) if q.claim not in seen]
-            if not asked:
+            seen.update(q.claim for q in asked)
+            return asked or None
+
+        def answer(
+            asked: list[Question], conversation: tuple[list[Message], str]
+        ) -> CallResult[Any]:
+            one = self._call(
+                self.prompt.decide_messages(*conversation, decide.listing(asked, offered)),
+                decide.answers_model(asked, [i for i, _ in offered]),
+                lambda draft: decide.answer_problems(draft, asked),
+                run,
+            )
+            article.notes.extend(decide.apply(article, asked, one.draft, offered))
+            return one
+
+        return self._follow_ups(
+            article, "speaker", "described speakers", windows, conversations, run, pending, answer
+        )
+
+    def _meet(
+        self,
+        article: Article,
+        sentences: list[Sentence],
+        windows: list[range],
+        conversations: list[tuple[list[Message], str]],
+        run: Run,
+    ) -> list[ChunkResult]:
+        """Per chunk with meetings, one question: is each held or planned, face to face or not."""
+
+        def pending(window: range) -> list[decide.MeetingQuestion] | None:
+            return decide.meeting_questions(article, sentences, window) or None
+
+        def answer(
+            asked: list[decide.MeetingQuestion], conversation: tuple[list[Message], str]
+        ) -> CallResult[Any]:
+            one = self._call(
+                self.prompt.meet_messages(*conversation, decide.meeting_listing(asked)),
+                decide.meeting_answers_model(asked),
+                lambda draft: decide.meeting_problems(draft, asked),
+                run,
+            )
+            article.notes.extend(decide.apply_meetings(article, asked, one.draft))
+            return one
+
+        return self._follow_ups(
+            article, "meeting", "meetings", windows, conversations, run, pending, answer
+        )
+
+    def _follow_ups(
+        self,
+        article: Article,
+        kind: str,
+        what: str,
+        windows: list[range],
+        conversations: list[tuple[list[Message], str]],
+        run: Run,
+        pending: Callable[[range], T | None],
+        answer: Callable[[T, tuple[list[Message], str]], CallResult[Any]],
+    ) -> list[ChunkResult]:
+        """One optional question per chunk that has something to ask, in its names conversation.
+
+        Continuing the conversation keeps the article in the server's prefix cache.
+        These calls never fail the article, nor take a later article's call: with no
+        room left under the call cap they are skipped, a failed one is a note, and
+        either way the cue stage's reading stands.
+        """
+        out: list[ChunkResult] = []
+        for n, (window, conversation) in enumerate(zip(windows, conversations, strict=True), 1):
+            asked = pending(window)
+            if asked is None:
                 continue
-            # Optional calls: they never fail the article, nor take a later article's call.
             if run.calls[0] + run.reserve + 1 > self.settings.call_budget:
                 article.notes.append(
-                    "speaker questions skipped: the call cap is spent; described speakers "
-                    "stay as the cue stage read them"
+                    f"{kind} questions skipped: the call cap is spent; {what} stay as the "
+                    "cue stage read them"
                 )
                 break
-            seen |= {q.claim for q in asked}
-            run.at("speakers", n, len(windows))
-            fields = decide.listing(asked, offered)
-
-            def problems(draft: decide.SpeakerAnswers, asked: list[Question] = asked) -> list[str]:
-                return decide.answer_problems(draft, asked)
-
+            run.at(f"{kind}s", n, len(windows))
             try:
-                one = self._call(
-                    self.prompt.decide_messages(messages, said, fields),
-                    decide.answers_model(asked, [i for i, _ in offered]),
-                    problems,
-                    run,
+                one = answer(asked, conversation)
+            except ExtractionError as exc:
+                article.notes.append(
+                    f"{kind} question of chunk {n} failed ({type(exc).__name__}); "
+                    f"{what} stay as the cue stage read them"
                 )
-            except ExtractionError as exc:  # the cue stage's reading stands
-                note = (
-                    f"speaker question of chunk {n} failed ({type(exc).__name__}); "
-                    "described speakers stay as the cue stage read them"
-                )
-                article.notes.append(note)
                 spent = Usage(**exc.usage) if exc.usage else Usage()
-                out.append(
-                    ChunkResult(
-                        draft=ChunkDraft(),
-                        usage=spent,
-                        attempts=0,
-                        cache_hit=False,
-                        llm_s=0.0,
-                        notes=[],
-                    )
-                )
+                out.append(_result(spent, 0, False, 0.0, []))
                 continue
-            notes = decide.apply(article, asked, one.draft, offered)
-            article.notes.extend(notes)
-            out.append(
-                ChunkResult(
-                    draft=ChunkDraft(),
-                    usage=one.usage,
-                    attempts=one.attempts,
-                    cache_hit=one.cache_hit,
-                    llm_s=one.llm_s,
-                    notes=one.notes,
-                )
-            )
+            out.append(_result(one.usage, one.attempts, one.cache_hit, one.llm_s, one.notes))
         return out
 
     def _actors_chunk(
@@ -772,6 +810,13 @@ class Extractor:
                     + "\nReturn the whole corrected JSON object.",
                 },
             ]
+
+
+def _result(usage: Usage, attempts: int, hit: bool, llm_s: float, notes: list[str]) -> ChunkResult:
+    """A follow-up question's cost, as a chunk result with no records of its own."""
+    return ChunkResult(
+        draft=ChunkDraft(), usage=usage, attempts=attempts, cache_hit=hit, llm_s=llm_s, notes=notes
+    )
 
 
 def _repairs(draft: BaseModel) -> list[str]:

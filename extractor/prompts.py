@@ -4,10 +4,12 @@ A prompt folder holds `system.txt`, `user.txt` (with `$article`), `step2.txt` (w
 `$actors`) and optional `examples.json` (few-shot pairs, never from the dev set).
 Step one asks for outlet, dateline and actors; step two, on the same conversation,
 for claims and meetings citing step one's ids. A folder without `step2.txt` is a
-one-question prompt (`names1`, the `cues` strategy's): its examples are single
-turns, and it cannot drive the two-step strategy. Its optional `decide.txt` (with
-`$actors` and `$claims`) asks, on the same conversation, who the speakers that the
-text only describes are. Templates are filled with
+one-question prompt (`names2`, the `cues` strategy's, or the older `names1`): its
+examples are single turns, and it cannot drive the two-step strategy. Its optional
+`decide.txt` (with `$actors` and `$claims`) asks, on the same conversation, who the
+speakers that the text only describes are; its optional `meet.txt` (with
+`$meetings`, in `names2`) whether each meeting is held or planned, direct or not.
+Templates are filled with
 `string.Template.substitute`: a missing placeholder is an error, and article text
 is inserted last and literally (no Jinja: braces in articles are data, not syntax).
 The hash covers every file in the folder, so a changed prompt can never be served
@@ -28,7 +30,7 @@ from .errors import ConfigError
 
 DEFAULT_PROMPT = "v4"  # the two-step strategy's
 # Each strategy's prompt when none is chosen.
-STRATEGY_PROMPTS = {"cues": "names1", "two-step": "v4", "rules": "names1"}
+STRATEGY_PROMPTS = {"cues": "names2", "two-step": "v4", "rules": "names2"}
 STEP1_KEYS = ("outlet", "dateline", "actors")
 STEP2_KEYS = ("claims", "meetings")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -73,6 +75,7 @@ class Prompt:
     examples: tuple[Message, ...]
     hash: str
     decide: Template | None = None  # `decide.txt`: who described speakers are ($actors, $claims)
+    meet: Template | None = None  # `meet.txt`: who meets in the meeting sentences ($meetings)
 
     def messages(self, article: str) -> list[Message]:
         """Static instructions and examples first, the article last (prefix-cache friendly)."""
@@ -88,11 +91,15 @@ class Prompt:
         """The speaker question continues the names conversation: its prefix is cached."""
         if self.decide is None:
             raise ConfigError(f"prompt {self.name!r} has no decide.txt")
-        return [
-            *first,
-            {"role": "assistant", "content": answer},
-            {"role": "user", "content": self.decide.substitute(**fields)},
-        ]
+        return _follow_up(first, answer, self.decide.substitute(**fields))
+
+    def meet_messages(
+        self, first: list[Message], answer: str, fields: dict[str, str]
+    ) -> list[Message]:
+        """The meeting question continues the names conversation too."""
+        if self.meet is None:
+            raise ConfigError(f"prompt {self.name!r} has no meet.txt")
+        return _follow_up(first, answer, self.meet.substitute(**fields))
 
     def step2_messages(
         self, first: list[Message], step1_output: str, actors: list[tuple[str, str]]
@@ -105,6 +112,10 @@ class Prompt:
             {"role": "assistant", "content": step1_output},
             {"role": "user", "content": self.step2.substitute(actors=actor_listing(actors))},
         ]
+
+
+def _follow_up(first: list[Message], answer: str, question: str) -> list[Message]:
+    return [*first, {"role": "assistant", "content": answer}, {"role": "user", "content": question}]
 
 
 def _read(folder: Path, name: str, prompt: str) -> str:
@@ -150,7 +161,8 @@ def load_prompt(name: str = DEFAULT_PROMPT, root: Path | None = None) -> Prompt:
     for path in sorted(folder.iterdir()):
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    decide = (
-        Template(_read(folder, "decide.txt", name)) if (folder / "decide.txt").exists() else None
+    decide, meet = (
+        Template(_read(folder, f, name)) if (folder / f).exists() else None
+        for f in ("decide.txt", "meet.txt")
     )
-    return Prompt(name, system, user, step2, tuple(examples), digest.hexdigest()[:16], decide)
+    return Prompt(name, system, user, step2, tuple(examples), digest.hexdigest()[:16], decide, meet)

@@ -98,9 +98,9 @@ def rules_article(
         else:
             forms = [actor.name, *actor.aliases]
             actor.mentions = mentions(index, forms, segment.start, segment.end)
-    # Who speaks in a sentence reports the meeting, and an unnamed source is nobody's
-    # party: neither takes part in the meetings the sentence states.
-    not_parties = {a.id for a in article.actors if a.anonymous}
+    # Who speaks in a sentence reports the meeting, an unnamed source is nobody's party,
+    # and an outlet interviews or reports: none takes part in the meetings stated.
+    not_parties = {a.id for a in article.actors if a.anonymous or a.kind == "media"}
     speaking: dict[int, set[str]] = {}
     for claim in article.claims:
         if claim.span is not None:
@@ -300,12 +300,18 @@ def _people(text: str, names: Sequence[Span], book: ActorBook) -> list[Span]:
 
 
 def _named_person(
-    people: Sequence[Span], sentences: Sequence[Sentence], lo: int, cue: SpeechCue
+    people: Sequence[Span],
+    sentences: Sequence[Sentence],
+    lo: int,
+    cue: SpeechCue,
+    book: ActorBook,
+    pronoun: str | None,
 ) -> Span | None:
     """The last person who is a sentence's subject since the previous claim (3 sentences back).
 
     A subject opens its sentence ("Mr. Obama made clear …", "But Mr. Blair …"); a
-    name further in is usually an object or an aside, not whom "he" continues.
+    name further in is usually an object or an aside, not whom "he" continues. "He"
+    is not a person the article calls Mrs or Ms, nor "she" one it calls Mr.
     """
     found = None
     for n in range(max(lo + 1, cue.sentence - 3, 0), cue.sentence + 1):
@@ -314,9 +320,13 @@ def _named_person(
         second = [m.start() for m, _ in zip(words, range(2), strict=False)][-1]
         end = cue.cue[0] if n == cue.sentence and cue.cue else sent.end
         for p in people:
-            if sent.start <= p[0] <= sent.start + second and p[1] <= end:
+            opens = sent.start <= p[0] <= sent.start + second and p[1] <= end
+            if opens and (pronoun is None or book.gender(p) in (None, _GENDER[pronoun])):
                 found = p
     return found
+
+
+_GENDER = {"he": "m", "she": "f"}
 
 
 def _claims(
@@ -339,7 +349,7 @@ def _claims(
             if speaker.implicit or speaker.span is None:
                 person = None
                 if speaker.pronoun in PERSONAL and last < cue.sentence - 1:
-                    person = _named_person(people, sentences, last, cue)
+                    person = _named_person(people, sentences, last, cue, book, speaker.pronoun)
                 if person is not None:
                     speakers.append(book.resolve(person))
                 elif last >= cue.sentence - REACH or speaker.pronoun in PERSONAL:

@@ -20,7 +20,7 @@ DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 MODES = ("json_schema", "json", "tools", "md_json")  # Instructor modes, by name
 # "two-step": the LLM writes actors, then claims and meetings (prompt `v4`);
 # "cues": cue stages find claims, speakers and meetings, the LLM names the actors
-#   (prompt `names1`: names and kinds only);
+#   and answers who described speakers are and how meetings stand (prompt `names2`);
 # "rules": cue stages only, no model at all.
 STRATEGIES = ("two-step", "cues", "rules")
 

@@ -29,11 +29,18 @@ from extractor.service import ServiceConfig, create_app
 
 
 def actors_answer(body: dict[str, Any], delay: float = 0.0) -> Reply:
-    """The cues strategy's one call per chunk: who is in it (two-step's step two: nothing)."""
-    if "Task 2" in str(body.get("messages", [{}])[-1].get("content", "")):
+    """The cues strategy's calls: a chunk's names, its meetings; two-step's step two: nothing."""
+    last = str(body.get("messages", [{}])[-1].get("content", ""))
+    if "then the parties" in last:  # names2's meeting question: nothing to change
+        return Reply(
+            completion('{"meetings":[]}', prompt_tokens=50, completion_tokens=5), delay=delay
+        )
+    if "Task 2" in last:
         empty = json.dumps({"claims": [], "meetings": []})
         return Reply(completion(empty, prompt_tokens=50, completion_tokens=5), delay=delay)
-    if "name_en" not in json.dumps(body):  # a names prompt (`names1`): names and kinds only
+    if "name_en" not in json.dumps(
+        body
+    ):  # a names prompt (`names1`, `names2`): names and kinds only
         names = [
             {"name": "Karim Haddad", "kind": "person"},
             {"name": "Joseph Borg", "kind": "person"},

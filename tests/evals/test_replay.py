@@ -35,8 +35,10 @@ BASELINES = ROOT / "evals" / "baselines"
         ("cues", PROMPT, MAX_REASKS, TAG, BASELINES / f"cues-{TAG}-embedded.json"),
         # `cues --prompt v4` recorded live with re-asks on (the default before names1).
         ("cues", PROMPT, 2, "cues-v4-r2", BASELINES / "cues-v4-r2-embedded.json"),
-        # The default: `cues` with its own prompt `names1`, recorded live, re-asks on.
+        # `cues` with the first names prompt, `names1` (no meeting question), re-asks on.
         ("cues", "names1", 2, "cues-names1-r2", BASELINES / "cues-names1-r2-embedded.json"),
+        # The default: `cues` with its own prompt `names2`, recorded live, re-asks on.
+        ("cues", "names2", 2, "cues-names2-r2", BASELINES / "cues-names2-r2-embedded.json"),
     ],
 )
 def test_recorded_eval_reproduces_the_recorded_scores(

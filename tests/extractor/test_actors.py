@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from extractor.actors import english_names, place_mentions
+import pytest
+
+from extractor.actors import ActorBook, english_names, place_mentions
 from extractor.segment import Segment, split_articles, split_sentences
 
 
@@ -38,10 +40,11 @@ def test_capitalized_runs_are_names() -> None:
 
 
 def _book(text: str, language: str):
-    from extractor.actors import ActorBook
-    from extractor.lexicon import load_lexicon
+    from extractor.lexicon import load_gazetteer, load_lexicon
+    from extractor.normalize import normalize
 
-    return ActorBook(text, load_lexicon(language))
+    places = {normalize(f): p for p in load_gazetteer(language).places for f in p.forms}
+    return ActorBook(text, load_lexicon(language), places)
 
 
 def test_words_for_events_statements_and_numbers_are_not_actors() -> None:
@@ -51,22 +54,54 @@ def test_words_for_events_statements_and_numbers_are_not_actors() -> None:
     assert not ar.not_an_actor("حركة حماس") and not en.not_an_actor("Karim Haddad")
 
 
-def test_a_model_name_that_starts_with_a_reporting_verb_is_the_name_after_it() -> None:
+def _named(text: str, language: str, name: str, kind: str = "person") -> ActorBook:
     from extractor.drafts import ActorDraft
     from extractor.grounding import TextIndex
 
-    text = "عنوان\nأوضحت المتحدثة باسم الحكومة فاطمة الحداد أن الجولة قريبة.\n"
-    book = _book(text, "ar")
-    draft = ActorDraft(
-        id="x",
-        name="أوضحت المتحدثة باسم الحكومة",
-        name_en="x",
-        kind="person",
-        role=None,
-        affiliation=None,
-    )
+    book = _book(text, language)
+    draft = ActorDraft(id="x", name=name, name_en="x", kind=kind, role=None, affiliation=None)
     book.add_named([draft], TextIndex(text), split_articles(text)[0])
-    assert [a.name for a in book.actors()] == ["المتحدثة باسم الحكومة"]
+    return book
+
+
+def test_a_model_name_that_starts_with_a_reporting_verb_is_the_name_after_it() -> None:
+    text = "عنوان\nأوضحت الدكتورة فاطمة الحداد أن الجولة قريبة.\n"
+    book = _named(text, "ar", "أوضحت الدكتورة فاطمة الحداد")
+    assert [(a.name, a.role) for a in book.actors()] == [("فاطمة الحداد", "الدكتورة")]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("عنوان\nوقال وزير الخارجية الأميركي إن الجولة قريبة.\n", "ar", "وزير الخارجية الأميركي"),
+        (
+            "عنوان\nوقال المبعوث الدولي إلى اليمن إن الجولة قريبة.\n",
+            "ar",
+            "المبعوث الدولي إلى اليمن",
+        ),
+        ("Talks\nThe round is close, the foreign minister said.\n", "en", "the foreign minister"),
+    ],
+)
+def test_a_description_the_model_lists_as_a_name_is_no_actor(
+    text: str, language: str, name: str
+) -> None:
+    assert _named(text, language, name).actors() == []
+
+
+def test_a_country_written_with_its_own_adjective_is_that_country() -> None:
+    text = "عنوان\nوقالت الولايات المتحدة الأميركية إن الجولة قريبة.\n"
+    book = _named(text, "ar", "الولايات المتحدة الأميركية", kind="country")
+    assert [a.name_en for a in book.actors()] == ["United States"]
+
+
+def test_a_hashtag_names_the_same_actor_as_its_words() -> None:
+    text = (
+        "عنوان\nأعلنت حركة #الجهاد_الاسلامي وقفا للنار.\nوقالت حركة الجهاد الإسلامي إنها ملتزمة.\n"
+    )
+    book = _book(text, "ar")
+    first = book.resolve((text.index("حركة #"), text.index(" وقفا")))
+    second = text.index("حركة الجهاد")
+    assert book.resolve((second, second + len("حركة الجهاد الإسلامي"))) == first
 
 
 def test_all_capital_headings_are_not_names() -> None:

@@ -34,6 +34,9 @@ def _article():
         ("a senior official", "en", False),
         ("المسؤول اليمني", "ar", True),
         ("خالد اليماني", "ar", False),
+        ("المبعوث الدولي إلى اليمن", "ar", True),
+        ("المبعوث الدولي لليمن", "ar", True),
+        ("المتحدث باسم الخارجية المصرية", "ar", True),
     ],
 )
 def test_a_description_is_definite_and_names_nobody(name: str, language: str, expected: bool):
@@ -80,3 +83,52 @@ def test_answers_about_sentences_not_asked_are_problems_to_reask():
     assert decide.answer_problems(draft, asked) == [
         f"sentence 42 was not asked about; answer only for {[asked[0].sentence]}"
     ]
+
+
+MEETING = (
+    "Talks resume\n"
+    "Karim Haddad met Lina Sabbagh and Omar Nasser in Geneva on Sunday, Reuters reported.\n"
+)
+
+
+def _meeting():
+    index = TextIndex(MEETING)
+    segment = split_articles(MEETING)[0]
+    sentences = split_sentences(MEETING, segment)
+    article = rules_article(index, segment, sentences)
+    return article, decide.meeting_questions(article, sentences, range(len(sentences)))
+
+
+def test_a_meeting_question_names_each_meeting_sentence_and_its_parties():
+    _, asked = _meeting()
+    assert decide.meeting_listing(asked) == {
+        "meetings": "[2] Karim Haddad, Lina Sabbagh, Omar Nasser"
+    }
+
+
+def test_the_meeting_answer_schema_allows_only_asked_sentences_and_known_values():
+    _, asked = _meeting()
+    model = decide.meeting_answers_model(asked)
+    ok = {"sentence": 2, "status": "held", "format": "direct"}
+    assert model.model_validate({"meetings": [ok]}).meetings[0].status == "held"
+    for bad in ({**ok, "sentence": 7}, {**ok, "status": "maybe"}, {**ok, "format": "video"}):
+        with pytest.raises(ValidationError):
+            model.model_validate({"meetings": [bad]})
+
+
+def test_a_meeting_answer_sets_status_and_format_but_never_the_parties():
+    article, asked = _meeting()
+    parties = list(article.meetings[0].participants)
+    answer = {"sentence": 2, "status": "planned", "format": "direct"}
+    notes = decide.apply_meetings(article, asked, decide.MeetingAnswers(meetings=[answer]))
+    (meeting,) = article.meetings
+    assert (meeting.status, meeting.format, meeting.participants) == ("planned", "direct", parties)
+    assert notes == ["model: the meeting of sentence 2 is planned, direct"]
+
+
+def test_a_format_the_markers_gave_stands_and_the_status_is_the_models():
+    article, asked = _meeting()
+    article.meetings[0].format = "indirect"  # as "غير مباشرة" or a named mediator sets it
+    answer = {"sentence": 2, "status": "planned", "format": "direct"}
+    decide.apply_meetings(article, asked, decide.MeetingAnswers(meetings=[answer]))
+    assert (article.meetings[0].status, article.meetings[0].format) == ("planned", "indirect")

@@ -980,11 +980,15 @@ def test_cues_strategy_asks_the_model_only_for_actors(server):
 def test_the_default_strategy_is_cues_with_the_one_question_names_prompt(server):
     names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Joseph Borg", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
+    meeting = {"sentence": 2, "status": "planned", "format": "direct"}
+    server.reply(json.dumps({"meetings": [meeting]}))
     ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
-    assert (ex.settings.strategy, ex.prompt.name) == ("cues", "names1")
+    assert (ex.settings.strategy, ex.prompt.name) == ("cues", "names2")
     article = ex.extract_article(ARTICLE)
-    assert len(server.requests) == 1  # one call, no re-ask: the compact answer validated
+    # one names call, then the meeting question; no re-ask: both compact answers validated
+    assert len(server.requests) == 2
     assert {"Karim Haddad", "Joseph Borg"} <= {a.name for a in article.actors}
+    assert [(m.status, m.format) for m in article.meetings] == [("planned", "direct")]
 
 
 def test_the_two_step_strategy_refuses_a_one_question_prompt():
@@ -1138,7 +1142,7 @@ def test_a_strategy_changed_later_gets_its_own_default_prompt():
 
     base = Settings(strategy="rules")
     assert Extractor(base.with_(strategy="two-step"), use_cache=False).prompt.name == "v4"
-    assert Extractor(base.with_(strategy="cues"), use_cache=False).prompt.name == "names1"
+    assert Extractor(base.with_(strategy="cues"), use_cache=False).prompt.name == "names2"
     chosen = Settings(prompt="v4").with_(strategy="cues")
     assert Extractor(chosen, use_cache=False).prompt.name == "v4"  # a chosen prompt stays
 
@@ -1172,3 +1176,37 @@ def test_a_speaker_question_never_takes_a_later_articles_call(server):
     assert len(server.requests) == 2  # one names call each; the question was skipped
     assert "Claims (sentence" not in server.requests[1]["messages"][-1]["content"]
     assert any("speaker questions skipped" in n for n in articles[0].notes)
+
+
+MET = "Port talks\nKarim Haddad met Lina Sabbagh and Omar Nasser in Valletta on Sunday.\n"
+
+
+def test_a_meeting_is_one_enum_question_on_the_same_conversation(server):
+    people = ("Karim Haddad", "Lina Sabbagh", "Omar Nasser")
+    names = [{"name": n, "kind": "person"} for n in people]
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
+    answer = {"sentence": 2, "status": "planned", "format": "direct"}
+    server.reply(json.dumps({"meetings": [answer]}))
+    ex = Extractor(
+        base_url=server.base_url, model="m", prompt="names2", use_cache=False, transport_attempts=1
+    )
+    article = ex.extract_article(MET)
+    first, second = server.requests
+    question = second["messages"][-1]["content"]
+    assert second["messages"][: len(first["messages"])] == first["messages"]  # prefix reused
+    assert "[2] Karim Haddad, Lina Sabbagh, Omar Nasser" in question
+    by_id = {a.id: a for a in article.actors}
+    (meeting,) = article.meetings
+    assert [by_id[p].name for p in meeting.participants] == list(people)  # the code's parties
+    assert (meeting.status, meeting.format) == ("planned", "direct")
+    assert meeting.evidence == MET.splitlines()[1]  # the code's span, not the model's
+
+
+def test_a_prompt_without_meet_txt_asks_no_meeting_question(server):
+    names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Lina Sabbagh", "kind": "person"}]
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
+    ex = Extractor(
+        base_url=server.base_url, model="m", prompt="names1", use_cache=False, transport_attempts=1
+    )
+    article = ex.extract_article("Port talks\nKarim Haddad met Lina Sabbagh in Valletta.\n")
+    assert len(server.requests) == 1 and len(article.meetings) == 1

@@ -128,6 +128,27 @@ class TestConfigErrors:
         with pytest.raises(ConfigError, match="no step two"):
             prompt.step2_messages([], "{}", [])
 
+    def test_follow_up_questions_are_optional_files_that_continue_the_conversation(
+        self, tmp_path: Path
+    ) -> None:
+        folder = _folder(tmp_path, step2=None)
+        bare = load_prompt("p", tmp_path)
+        assert bare.decide is None and bare.meet is None
+        with pytest.raises(ConfigError, match="no meet.txt"):
+            bare.meet_messages([], "{}", {})
+        (folder / "meet.txt").write_text("Who meets?\n$actors\n$meetings", encoding="utf-8")
+        prompt = load_prompt("p", tmp_path)
+        first = prompt.messages("[1] text")
+        follow = prompt.meet_messages(
+            first, '{"actors": []}', {"actors": "a1 = X", "meetings": "[1]"}
+        )
+        assert follow[: len(first)] == first
+        assert follow[len(first) :] == [
+            {"role": "assistant", "content": '{"actors": []}'},
+            {"role": "user", "content": "Who meets?\na1 = X\n[1]"},
+        ]
+        assert prompt.hash != bare.hash
+
     @pytest.mark.parametrize("missing", ["system.txt", "user.txt"])
     def test_missing_required_file(self, tmp_path: Path, missing: str) -> None:
         folder = _folder(tmp_path)

@@ -167,6 +167,16 @@ def test_he_said_after_narration_is_the_person_that_narration_opens_with() -> No
     assert _speakers(text) == [["Lena Brandt"], ["Karim Haddad"]]
 
 
+def test_he_is_not_a_person_the_article_calls_mrs() -> None:
+    text = (
+        "Hostage appeal\n"
+        "Karim Haddad flew to Baghdad on Sunday to plead for Lina Brandt.\n"
+        "Mrs Brandt has worked in the city for thirty years.\n"
+        '"I will do anything I can to help," he said.\n'
+    )
+    assert _speakers(text) == [["Karim Haddad"]]
+
+
 def test_a_name_then_an_aside_then_said_is_the_speaker() -> None:
     text = "Talks\nKarim Haddad, a former envoy who led the 2011 talks, said the deal was close.\n"
     assert _speakers(text) == [["Karim Haddad"]]
