@@ -16,6 +16,7 @@ from functools import cache
 
 from .assemble import unique_id
 from .cues import CALENDAR, is_verb, tokens
+from .decide import is_description
 from .drafts import ActorDraft
 from .grounding import TextIndex
 from .lexicon import Gazetteer, Lexicon, Place
@@ -143,35 +144,6 @@ _DETERMINERS = {
     "many",
     "other",
 }
-
-
-_AR_LINKS = {normalize(w) for w in ("في", "إلى", "لدى", "باسم", "عن", "من")}  # prepositions
-
-
-def is_description(name: str, language: str, titles: frozenset[str] = frozenset()) -> bool:
-    """A definite description with no proper name in it: "the Russian leader", "المسؤول اليمني".
-
-    English: "the …" ending in a lower-case noun. Arabic: up to three words, each with
-    the article (after و/ف, or as لل), so no personal name is among them; prepositions
-    may link them ("المبعوث الدولي إلى اليمن", "المتحدث باسم الخارجية"). With the
-    language's title nouns, also a title with definite words after it ("وزير الخارجية
-    الأميركي", "رئيس الوزراء القطري").
-    """
-    words = name.split()
-    if language == "en":
-        return len(words) >= 2 and words[0].lower() == "the" and words[-1][:1].islower()
-    folded = [normalize(w) for w in words]
-    if not folded:
-        return False
-    head = folded[0][1:] if folded[0][:1] in ("و", "ف") else folded[0]
-    if len(folded) >= 2 and (folded[0] in titles or head in titles):
-        return all(w.startswith(("ال", "لل")) or w in _AR_LINKS for w in folded[1:])
-    content = [w for w in folded if w not in _AR_LINKS]
-    return (
-        len(folded) <= 5
-        and 1 <= len(content) <= 3
-        and all(w.lstrip("وف").startswith(("ال", "لل")) for w in content)
-    )
 
 
 def actor_key(surface: str) -> str:
