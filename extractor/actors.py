@@ -375,8 +375,10 @@ class ActorBook:
         if place is not None:  # "قطر قالت", "Washington said": the country speaks
             return self.place(place, (start, end))
         target = self._refers_to(key) or self._fuller_name_of(key)
+        if target is None and self.lex.language == "en" and self._kind(key) == "person":
+            target = self._same_person(key)  # "Deputy Secretary of State John Whitehead"
         if target is not None:
-            if len(key.split()) > len(normalize(target.actor.name).split()) and (
+            if len(core_name(key)) > len(core_name(normalize(target.actor.name))) and (
                 self.lex.language == "en" and surface[:1].isupper()
             ):  # "Vladimir V. Putin" after "Mr. Putin": the fullest name is the name
                 target.actor.aliases.append(target.actor.name)
@@ -487,7 +489,34 @@ class ActorBook:
         return [e.actor for e in self.entries]
 
 
-_TITLE_WORDS = _TITLES | {"of", "state", "foreign", "prime", "vice", "deputy", "former"}
+_TITLE_WORDS = _TITLES | {
+    "of",
+    "state",
+    "foreign",
+    "prime",
+    "vice",
+    "deputy",
+    "former",
+    "crown",
+    "chief",
+    "envoy",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "chancellor",
+    "premier",
+    "defense",
+    "defence",
+    "interior",
+    "finance",
+    "justice",
+    "treasury",
+    "commerce",
+    "trade",
+    "energy",
+    "health",
+    "home",
+}
 
 
 def core_name(key: str) -> list[str]:

@@ -108,3 +108,13 @@ def test_all_capital_headings_are_not_names() -> None:
     text = "FULL TEXT\nKarim Haddad met the workers.\n"
     spans = english_names(text, split_sentences(text, split_articles(text)[0]))
     assert [text[s:e] for s, e in spans] == ["Karim Haddad"]
+
+
+def test_a_titled_full_name_is_the_person_already_listed_by_name() -> None:
+    text = "Talks\nJohn Whitehead arrived.\nDeputy Secretary of State John Whitehead said so.\n"
+    book = _book(text, "en")
+    first = book.resolve((text.index("John"), text.index(" arrived")))
+    titled = text.index("Deputy")
+    second = book.resolve((titled, text.index(" said")))
+    assert second == first
+    assert [a.name for a in book.actors()] == ["John Whitehead"]  # the title is no part of it
