@@ -21,7 +21,7 @@ questions' text and applying the answers; the calls themselves are `extract.py`'
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -157,14 +157,19 @@ def listing(asked: Sequence[Question], offered: Sequence[tuple[str, str]]) -> di
     }
 
 
+def _unasked(answered: Iterable[int], asked: Iterable[int]) -> list[str]:
+    """Re-ask messages for answers about sentences no question named."""
+    numbers = set(asked)
+    return [
+        f"sentence {n} was not asked about; answer only for {sorted(numbers)}"
+        for n in answered
+        if n not in numbers
+    ]
+
+
 def answer_problems(draft: SpeakerAnswers, asked: Sequence[Question]) -> list[str]:
     """Sentence numbers that were not asked about (shape is checked by the schema)."""
-    numbers = {q.sentence for q in asked}
-    return [
-        f"sentence {a.sentence} was not asked about; answer only for {sorted(numbers)}"
-        for a in draft.answers
-        if a.sentence not in numbers
-    ]
+    return _unasked((a.sentence for a in draft.answers), (q.sentence for q in asked))
 
 
 def apply(
@@ -272,12 +277,7 @@ def meeting_listing(asked: Sequence[MeetingQuestion]) -> dict[str, str]:
 
 def meeting_problems(draft: MeetingAnswers, asked: Sequence[MeetingQuestion]) -> list[str]:
     """Sentence numbers that were not asked about (shape is checked by the schema)."""
-    numbers = {q.sentence for q in asked}
-    return [
-        f"sentence {a.sentence} was not asked about; answer only for {sorted(numbers)}"
-        for a in draft.meetings
-        if a.sentence not in numbers
-    ]
+    return _unasked((a.sentence for a in draft.meetings), (q.sentence for q in asked))
 
 
 def apply_meetings(

@@ -18,10 +18,10 @@ TEXT = (
 )
 
 
-def _article():
-    index = TextIndex(TEXT)
-    segment = split_articles(TEXT)[0]
-    sentences = split_sentences(TEXT, segment)
+def _article(text: str = TEXT):
+    index = TextIndex(text)
+    segment = split_articles(text)[0]
+    sentences = split_sentences(text, segment)
     return rules_article(index, segment, sentences), sentences
 
 
@@ -92,10 +92,7 @@ MEETING = (
 
 
 def _meeting():
-    index = TextIndex(MEETING)
-    segment = split_articles(MEETING)[0]
-    sentences = split_sentences(MEETING, segment)
-    article = rules_article(index, segment, sentences)
+    article, sentences = _article(MEETING)
     return article, decide.meeting_questions(article, sentences, range(len(sentences)))
 
 
