@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .assemble import unique_id
-from .cues import CALENDAR, is_verb, tokens
+from .cues import CALENDAR, is_nisba, is_verb, tokens
 from .decide import is_description
 from .drafts import ActorDraft
 from .grounding import TextIndex
@@ -243,11 +243,26 @@ class ActorBook:
                     entry.actor.affiliation = target
 
     def _place_of(self, key: str) -> Place | None:
-        """A country written with its own adjective: "الولايات المتحدة الأميركية"."""
+        """A country written with its own adjective: "الولايات المتحدة الأميركية".
+
+        Or with the verb's object run on in verb–subject order ("نفت إسرائيل التوصل
+        إلى تهدئة" → "إسرائيل التوصل"): a definite noun, not an adjective, after the
+        country's name is no part of it.
+        """
         words = key.split()
         for cut in range(len(words) - 1, 0, -1):
             place = self.places.get(" ".join(words[:cut]))
-            if place is not None and all(self.places.get(w) is place for w in words[cut:]):
+            if place is None:
+                continue
+            rest = words[cut:]
+            if all(self.places.get(w) is place for w in rest):
+                return place
+            if (
+                self.lex.language == "ar"
+                and len(rest) == 1
+                and rest[0].startswith("ال")
+                and not is_nisba(rest[0])
+            ):
                 return place
         return None
 
@@ -281,6 +296,41 @@ class ActorBook:
                 ):
                     return entry
         return None
+
+    def _titled(self, key: str) -> _Entry | None:
+        """The one named person the text gives this title: "the Crown Prince" → Abdullah.
+
+        A story names "Crown Prince Abdullah bin Abdul Aziz" once, then says "the
+        Crown Prince"; the title alone is that person when exactly one person is so
+        titled, by role or with the title written before a form of the name.
+        """
+        words = [w.rstrip(".") for w in key.split()]
+        if words[:1] == ["the"]:
+            words = words[1:]
+        if not words or any(w not in _TITLE_WORDS for w in words) or words == ["of"]:
+            return None
+        title = " ".join(words)
+        found: list[_Entry] = []
+        for entry in self.entries:
+            actor = entry.actor
+            if actor.kind != "person" or actor.anonymous:
+                continue
+            role = normalize(actor.role or "")
+            if role == title or role.endswith(" " + title) and not _qualified(role, title):
+                found.append(entry)
+                continue
+            for form in entry.forms:
+                if form.startswith(title + " ") and core_name(form):
+                    found.append(entry)
+                    break
+            else:
+                for surface in [actor.name, *actor.aliases]:
+                    pattern = r"(?<![\w-])" + r"\s+".join(map(re.escape, title.split()))
+                    pattern += r"\s+" + r"\s+".join(map(re.escape, surface.split()))
+                    if re.search(pattern, self.text, flags=re.IGNORECASE):
+                        found.append(entry)
+                        break
+        return found[0] if len(found) == 1 else None
 
     def place(self, place: Place, span: Span) -> str:
         """The actor of a country or bloc, written at `span`, created on first mention."""
@@ -377,6 +427,8 @@ class ActorBook:
         target = self._refers_to(key) or self._fuller_name_of(key)
         if target is None and self.lex.language == "en" and self._kind(key) == "person":
             target = self._same_person(key)  # "Deputy Secretary of State John Whitehead"
+        if target is None and self.lex.language == "en":
+            target = self._titled(key)  # "the Crown Prince" after "Crown Prince Abdullah"
         if target is not None:
             if len(core_name(key)) > len(core_name(normalize(target.actor.name))) and (
                 self.lex.language == "en" and surface[:1].isupper()
@@ -519,6 +571,12 @@ _TITLE_WORDS = _TITLES | {
 }
 
 
+def _qualified(role: str, title: str) -> bool:
+    """ "vice president" is not "president": a title word before the title changes it."""
+    before = role[: -len(title)].split()
+    return bool(before) and before[-1] in {"vice", "deputy", "former", "crown", "prime"}
+
+
 def core_name(key: str) -> list[str]:
     """A normalized English name without leading titles or a possessive: its name words."""
     words = [w.removesuffix("'s").removesuffix("’s").rstrip(".") for w in key.split()]
@@ -637,7 +695,7 @@ def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
                     pass
                 else:
                     break
-                if toks[j].after and toks[j].after.strip(".") and j > i:
+                if toks[j].after and toks[j].after.strip("."):  # "with Mr Blair, Mr Abbas"
                     j += 1
                     break  # a comma or a quote ends the name
                 j += 1

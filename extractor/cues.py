@@ -208,6 +208,8 @@ class _Sentence:
                 break
             if lex.language == "ar" and j > first and _object_starts(t.word):
                 break  # "وأقر غريفيث بإخفاق …", "وأضاف كيري والارتياح …": the subject ended
+            if lex.language == "ar" and j > first and _object_after_adjective(toks[j - 1], t, lex):
+                break  # "وطالب وزير الخارجية اليمني المجتمع الدولي": the object begins
             if (
                 lex.language == "ar"
                 and j > first
@@ -279,6 +281,70 @@ def _object_starts(word: str) -> bool:
         return False
     # بال-/بإ-/باست- nouns (بالإخفاق، بإخفاق، باستهداف), not names like "باراك"
     return word.startswith(tuple(normalize(p) for p in ("بال", "بإ", "باست", "وال")))
+
+
+_ADJECTIVES = frozenset(  # definite adjectives that follow a nisba in a title, not objects
+    normalize(w)
+    for w in (
+        "السابق",
+        "السابقة",
+        "الأسبق",
+        "الخاص",
+        "الخاصة",
+        "الجديد",
+        "الجديدة",
+        "العام",
+        "العامة",
+        "الأعلى",
+        "الأول",
+        "الأولى",
+        "الدائم",
+        "الدائمة",
+        "المقبل",
+        "المكلف",
+        "المكلفة",
+        "المستقيل",
+        "المؤقت",
+        "البارز",
+        "البارزة",
+        "الكبير",
+        "الكبيرة",
+        "الرفيع",
+        "الرفيعة",
+        "المسؤول",
+        "المسؤولة",
+        "المطلع",
+        "المطلعة",
+        "المعني",
+        "المنتهية",
+        "الأكبر",
+        "الحر",
+        "الحرة",
+    )
+)
+
+
+def is_nisba(word: str) -> bool:
+    """A relational adjective: "اليمني", "الأميركية", "الدوليون" (normalized ة → ه)."""
+    return word.endswith(("ي", "يه", "يون", "يين", "يان", "يتان", "يتين"))
+
+
+def _object_after_adjective(prev: Token, t: Token, lex: Lexicon) -> bool:
+    """A definite noun after a title's nisba adjective starts the verb's object.
+
+    "وزير الخارجية اليمني المجتمع الدولي": the title ends with its adjective; a
+    definite noun that is neither an adjective nor a title ("الشيخ") opens the object.
+    """
+    return (
+        prev.word.startswith("ال")
+        and is_nisba(prev.word)
+        and not prev.after.strip()
+        and not t.after.strip()  # "الجيش السوري الحر، إبراهيم الجباوي،": a name follows
+        and t.word.startswith("ال")
+        and not is_nisba(t.word)
+        and t.word not in _ADJECTIVES
+        and t.word not in lex.title_nouns
+    )
 
 
 def _starts_quote(t: Token) -> bool:
@@ -457,10 +523,73 @@ def _apposition(s: _Sentence, j: int, max_words: int = 4) -> Span | None:
 _TITLE_LINKS = frozenset(normalize(w) for w in ("إلى", "في", "لدى"))
 
 
+_BE = frozenset(normalize(w) for w in ("كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"))
+_ALREADY = frozenset(normalize(w) for w in ("قد", "وقد"))
+
+
+def _auxiliary_subject(s: _Sentence, i: int, max_words: int = 9) -> Span | None:
+    """The subject that كان puts before the verb: "وكان كيري قال لـ…", "مصدر … كان قد نفى".
+
+    With كان the subject comes between it and the verb, or before كان itself when
+    only قد follows it; what follows the verb is then an addressee or the statement.
+    """
+    lex, toks = s.lex, s.toks
+    verb = toks[i].word.lstrip("وف")
+    if verb not in lex.reporting_verbs:
+        return None  # "كانت إيران ستقول": a future under كان is what would be said
+
+    def stop(t: Token) -> bool:
+        return (
+            t.word in lex.complementizers
+            or t.word in lex.relative_pronouns
+            or (t.word in lex.speaker_stops and t.word not in _ALREADY | {normalize("في")})
+            or is_verb(t.word, lex, lex.reporting_verbs)
+            or _starts_quote(t)
+            and not _wrapped(t)
+            or any(p in t.after for p in (".", ":", "؛", ";", "(", ")", "—", "–"))
+        )
+
+    a = i - 1
+    while a >= 0 and i - a <= max_words + 2 and toks[a].word not in _BE:
+        if stop(toks[a]):
+            return None
+        a -= 1
+    if a < 0 or i - a > max_words + 2:
+        return None
+    inner = [k for k in range(a + 1, i) if toks[k].word not in _ALREADY]
+    if inner:
+        return toks[inner[0]].start, toks[inner[-1]].end
+    if i - a < 2:
+        return None  # "كان قال": no قد, no subject between: the usual order follows
+    first = a  # "مصدر … كان قد نفى": only قد between, the subject stands before كان
+    while first > 0 and a - first < max_words:
+        t = toks[first - 1]
+        if _ends_clause(t) or t.after.endswith(tuple(CLOSE_QUOTES)) or stop(t):
+            break
+        first -= 1
+    opened = (
+        first == 0 or _ends_clause(toks[first - 1]) or (toks[first - 1].word in lex.complementizers)
+    )
+    if first == a or not opened:
+        return None
+    return toks[first].start, toks[a - 1].end
+
+
 def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
     """Verb–subject order: the phrase after the verb, up to إن/أن/«:» or a stop word."""
-    phrase, j = s.phrase_after(i, max_words=9)
     toks = s.toks
+    before = _auxiliary_subject(s, i)
+    if before is not None:
+        speakers = [Speaker(before)]
+        relay = _addressee(s, i + 1)
+        if relay is not None:
+            speakers.append(Speaker(relay))
+        if _relayed(s, i):
+            original, _ = s.phrase_after(i + 1)
+            if original is not None:
+                speakers.insert(0, Speaker(original))
+        return tuple(speakers)
+    phrase, j = s.phrase_after(i, max_words=9)
     if phrase is not None and j < len(toks) and _ends_clause(toks[j - 1]):
         name = _apposition(s, j)
         if name is not None and ("،" in toks[j - 1].after or "," in toks[j - 1].after):
@@ -486,16 +615,68 @@ def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
             return (Speaker(before),)
         return (Speaker(None, implicit=True),)
     speakers = [Speaker(phrase)]
+    relay = _addressee(s, j)
+    if relay is not None:  # "وقال القنصل لـ«رويترز» إن": the medium told relays it
+        speakers.append(Speaker(relay))
     # relayed speech: "نقلت رويترز عن مصادر" -> the original speaker first, then the relay
-    if (
-        j < len(toks)
-        and toks[j].word == normalize("عن")
-        and toks[i].word.lstrip("وف").startswith(normalize("نقل"))
-    ):
+    if j < len(toks) and _relayed(s, j - 1, i):
         original, _ = s.phrase_after(j)
         if original is not None:
             speakers.insert(0, Speaker(original))
     return tuple(speakers)
+
+
+def _addressee(s: _Sentence, j: int, max_words: int = 3) -> Span | None:
+    """The medium that was told, at token j ("لـ«رويترز»", "لوكالة «نوفوستي» الروسية").
+
+    RECORDS.md lists the relay as a speaker after the original one. Only a medium
+    counts: "قال لمجلس العلاقات الخارجية" addresses an audience, not a relay.
+    """
+    lex, toks = s.lex, s.toks
+    if lex.language != "ar" or j >= len(toks):
+        return None
+    if not _relay(toks[j], lex) and not (
+        toks[j].word.startswith("ل") and _is_media(toks[j].word[1:], lex)  # "لرويترز"
+    ):
+        return None
+    raw = s.text[toks[j].start : toks[j].end]
+    skip = len(raw) - len(raw.lstrip("لـ\"«“'"))
+    start = toks[j].start + skip
+    k = j
+    while k + 1 < len(toks) and k - j + 1 < max_words and not _ends_clause(toks[k]):
+        nxt = toks[k + 1]
+        if (
+            nxt.word in lex.complementizers
+            or nxt.word in lex.speaker_stops
+            or is_verb(nxt.word, lex, lex.reporting_verbs)
+            or (_starts_quote(nxt) and not _wrapped(nxt))
+        ):
+            break
+        k += 1
+    if start >= toks[k].end:
+        return None
+    phrase = s.text[start : toks[k].end].strip("\"«»“”' ")
+    if not phrase or not _is_media(phrase, lex) and not _wrapped_name(toks[j]):
+        return None
+    return start, start + len(s.text[start : toks[k].end].rstrip("\"«»“”' "))
+
+
+def _wrapped_name(t: Token) -> bool:
+    """ "لـ«رويترز»", "لـCNN": a name written straight after the preposition."""
+    return any(q in t.word or q in t.before for q in OPEN_QUOTES) or bool(
+        re.search(r"[A-Za-z]", t.word)
+    )
+
+
+def _relayed(s: _Sentence, before: int, verb: int | None = None) -> bool:
+    """ "نقل(ت) … عن X": the token after `before` is عن and the verb is a form of نقل."""
+    toks = s.toks
+    verb = before if verb is None else verb
+    return (
+        before + 1 < len(toks)
+        and toks[before + 1].word == normalize("عن")
+        and toks[verb].word.lstrip("وف").startswith(normalize("نقل"))
+    )
 
 
 def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
@@ -513,14 +694,47 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
             if obj is not None and _is_media(s.text[obj[0] : obj[1]], s.lex):
                 speakers.append(Speaker(obj))
         return tuple(speakers)
-    if before is not None:  # "he said"
-        return (Speaker(None, implicit=True, pronoun=_word(s, before)),)
-    after, _ = s.phrase_after(i, max_words=6)
+    if before is not None:  # "he said"; "he told the Guardian" relays it too
+        implicit = Speaker(None, implicit=True, pronoun=_word(s, before))
+        if toks[i].word in ("told", "tells", "tell") and i + 1 < len(toks):
+            obj, _ = s.phrase_after(i, max_words=4)
+            if obj is not None and _is_media(s.text[obj[0] : obj[1]], s.lex):
+                return (implicit, Speaker(obj))
+        return (implicit,)
+    # 'said X' inverts only after a quotation or a comma ('"…," said X', ', said X,'),
+    # or to open the sentence: in "… and blamed the tumble" what follows is the object.
+    inverted = i == 0 or any(p in toks[i - 1].after for p in (",", *CLOSE_QUOTES))
+    after, _ = s.phrase_after(i, max_words=6) if inverted else (None, i)
     if after is not None and not s.pronoun(after) and toks[i].word not in ("told", "tells"):
         return (Speaker(after),)
     if after is not None and s.pronoun(after):  # '"…," said he'
         return (Speaker(None, implicit=True, pronoun=_word(s, after)),)
+    if not inverted and i and toks[i - 1].word == "and":
+        subject = _subject_name(s, i)  # "Mr. Putin backpedaled … and blamed …"
+        if subject is not None and s.pronoun(subject):  # "He argued … and said …"
+            return (Speaker(None, implicit=True, pronoun=_word(s, subject)),)
+        if subject is not None:
+            return (Speaker(subject),)
     return ()
+
+
+def _subject_name(s: _Sentence, last: int) -> Span | None:
+    """The capitalized name that opens the sentence, before a lower-case verb and `last`."""
+    toks = s.toks
+    k = 0
+    while k < min(4, last) and s.text[toks[k].start : toks[k].start + 1].isupper():
+        if (
+            toks[k].word in s.lex.speaker_stops
+            or toks[k].word in CALENDAR
+            or toks[k].after.strip(".")
+        ):
+            return None
+        k += 1
+    if k == 0 or k >= last or not s.text[toks[k].start : toks[k].start + 1].islower():
+        return None
+    if k == 1 and toks[0].word in ("the", "but", "and", "in", "on", "at", "it", "this", "that"):
+        return None
+    return toks[0].start, toks[k - 1].end
 
 
 CALENDAR = frozenset(  # English day and month names: dates, never names
@@ -551,7 +765,11 @@ CALENDAR = frozenset(  # English day and month names: dates, never names
 def _opening_name(s: _Sentence, last: int) -> Span | None:
     """A capitalized name that opens the sentence and ends at a comma before token `last`."""
     toks = s.toks
-    for k in range(min(4, last)):
+    first = 0  # '"…," Mr. Daniloff, now 81, said': the name opens what follows the quotation
+    for k in range(last):
+        if any(q in toks[k].after for q in CLOSE_QUOTES) and "," in toks[k].after:
+            first = k + 1
+    for k in range(first, min(first + 4, last)):
         raw = s.text[toks[k].start : toks[k].end]
         word = toks[k].word
         if (
@@ -562,7 +780,7 @@ def _opening_name(s: _Sentence, last: int) -> Span | None:
         ):
             return None
         if "," in toks[k].after:
-            return (toks[0].start, toks[k].end) if k >= 1 else None
+            return (toks[first].start, toks[k].end) if k > first else None
     return None
 
 

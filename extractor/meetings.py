@@ -36,33 +36,46 @@ def _has(folded: str, phrases: Sequence[str], lex: Lexicon) -> bool:
     return any(re.search(rf"(?<!\w){clitic}{re.escape(p)}(?!\w)", folded) for p in phrases)
 
 
-def _trigger(toks: Sequence[Token], lex: Lexicon) -> Token | None:
-    for t in toks:
-        word = t.word
-        if word in lex.meeting_triggers:
+_NEAR = 6  # words either side of a trigger where a phone or letter marker cancels it
+
+
+def _is_trigger(word: str, lex: Lexicon) -> bool:
+    if word in lex.meeting_triggers:
+        return True
+    if lex.language != "ar":
+        return False
+    bare = word[1:] if word[:1] in ("و", "ف") else word
+    return (
+        bare in lex.meeting_triggers
+        or (bare[:1] == "س" and bare[1:] in lex.meeting_triggers)
+        or (bare.startswith("ال") and bare[2:] in lex.meeting_triggers)
+        or (bare[:1] in ("ب", "ل") and bare[1:] in lex.meeting_triggers)
+    )
+
+
+def _trigger(text: str, toks: Sequence[Token], lex: Lexicon) -> Token | None:
+    """The first trigger that no phone, letter or contact marker stands next to.
+
+    "أجرت الصحيفة الحوار معه عبر الهاتف بعد ساعات من استقباله نظيره": the
+    interview by phone is no meeting, the reception that follows in the same
+    sentence is one.
+    """
+    for k, t in enumerate(toks):
+        if not _is_trigger(t.word, lex):
+            continue
+        lo, hi = toks[max(0, k - _NEAR)].start, toks[min(len(toks) - 1, k + _NEAR)].end
+        if not _has(normalize(text[lo:hi]), lex.not_meeting, lex):
             return t
-        if lex.language == "ar":
-            bare = word[1:] if word[:1] in ("و", "ف") else word
-            if (
-                bare in lex.meeting_triggers
-                or (bare[:1] == "س" and bare[1:] in lex.meeting_triggers)
-                or (bare.startswith("ال") and bare[2:] in lex.meeting_triggers)
-            ):
-                return t
-            if bare[:1] in ("ب", "ل") and bare[1:] in lex.meeting_triggers:
-                return t
     return None
 
 
 def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> MeetingCue | None:
     """The meeting a sentence reports, if it reports one."""
     toks = tokens(text, start, end)
-    trigger = _trigger(toks, lex)
+    trigger = _trigger(text, toks, lex)
     if trigger is None:
         return None
     folded = normalize(text[start:end])
-    if _has(folded, lex.not_meeting, lex):
-        return None
     status: MeetingStatus = "held"
     future = lex.language == "ar" and normalize(text[trigger.start : trigger.end]).lstrip(
         "وف"

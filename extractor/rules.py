@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .actors import ActorBook, canonical_name, english_names, place_mentions
+from .actors import ActorBook, canonical_name, english_names, name_tail, place_mentions
 from .assemble import detect_language, mentions, title_of
 from .cues import IMPLICIT_REACH as REACH
 from .cues import PERSONAL, SpeechCue, sentence_cue, speech_cues
@@ -86,7 +86,9 @@ def rules_article(
         taken = [span for span, _ in found]
         known = {e.actor.id for e in book.entries}
         for span in names:
-            if not any(s <= span[0] < e or span[0] <= s < span[1] for s, e in taken):
+            split = name_tail(text[span[0] : span[1]])  # "Saudi Arabia's Crown Prince …"
+            name = (span[0] + split[1][0], span[0] + split[1][1]) if split else span
+            if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
                 book.resolve(span)
         named_only = {e.actor.id for e in book.entries} - known
     article.actors = book.actors()
@@ -108,8 +110,8 @@ def rules_article(
                 s for s in claim.speakers if s not in book.place_ids()
             )
     parties = {a.id: a.mentions for a in article.actors if a.id not in not_parties}
-    for aid in place_ids:  # "met in Beijing", "talks at the Kremlin": the place, not a party
-        if aid in parties:
+    for aid in parties:  # "met in Beijing", "talks at the White House": where, not who
+        if aid in place_ids or lex.language == "en":
             parties[aid] = [m for m in parties[aid] if not _locative(text, m, lex)]
     article.meetings = _meetings(text, sentences, lex, parties, named_only, speaking)
     for actor in article.actors:  # a country is named by its name, not by an adjective
@@ -138,8 +140,10 @@ _LOCATIVE = {"en": frozenset(("in", "at", "inside")), "ar": frozenset((normalize
 
 
 def _locative(text: str, span: Span, lex: Lexicon) -> bool:
-    """A place named right after "in"/"at"/"في": where the meeting is, not who meets."""
-    before = text[max(0, span[0] - 12) : span[0]].split()
+    """Named right after "in"/"at (the)"/"في": where the meeting is, not who meets."""
+    before = text[max(0, span[0] - 16) : span[0]].split()
+    if lex.language == "en" and before and before[-1].lower() == "the":
+        before = before[:-1]
     return bool(before) and normalize(before[-1]) in _LOCATIVE.get(lex.language, frozenset())
 
 

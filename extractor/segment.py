@@ -24,8 +24,10 @@ _MARKER = re.compile(
 )
 # Sentence ends: Latin and Arabic full stops, question/exclamation marks, and the
 # Arabic semicolon; a run of closing quotes/brackets stays with its sentence.
-_SENT_END = re.compile(r"(?<=[.!?؟؛…])[\"'”’»)\]]*\s+|\n+")
-_SENT_END_WRAPPED = regex.compile(r"(?<=[.!?؟؛…])[\"'”’»)\]]*\s+|\n\s*\n\s*|(?<=\n)(?=[ \t]+\S)")
+# The closing marks after a full stop end the sentence they close (group 1), so a
+# quotation that ends with its sentence is closed within it, not dropped between two.
+_SENT_END = re.compile(r"(?<=[.!?؟؛…])([\"'”’»)\]]*)\s+|\n+")
+_SENT_END_WRAPPED = regex.compile(r"(?<=[.!?؟؛…])([\"'”’»)\]]*)\s+|\n\s*\n\s*|(?<=\n)(?=[ \t]+\S)")
 _MIN_BODY_WORDS = 25
 
 
@@ -154,7 +156,7 @@ def split_sentences(text: str, segment: Segment) -> list[Sentence]:
     for lo, hi in pieces:
         pos = lo
         for match in pattern.finditer(text, lo, hi):
-            _add(text, pos, match.start(), out)
+            _add(text, pos, match.end(1) if match.group(1) is not None else match.start(), out)
             pos = match.end()
         _add(text, pos, hi, out)
     return _join_abbreviations(text, out)

@@ -118,3 +118,39 @@ def test_a_titled_full_name_is_the_person_already_listed_by_name() -> None:
     second = book.resolve((titled, text.index(" said")))
     assert second == first
     assert [a.name for a in book.actors()] == ["John Whitehead"]  # the title is no part of it
+
+
+def test_a_title_alone_is_the_one_person_the_text_gives_that_title() -> None:
+    text = (
+        "Visit\nCrown Prince Abdullah bin Abdul Aziz met the envoy. Later the Crown Prince left.\n"
+    )
+    book = _book(text, "en")
+    prince = book.resolve((text.index("Crown"), text.index(" met")))
+    later = text.index("Crown Prince left")
+    assert book.resolve((later, later + len("Crown Prince"))) == prince
+
+
+def test_a_title_two_people_hold_names_neither() -> None:
+    text = "Visit\nPresident Ruto met President Museveni. Later the President left.\n"
+    book = _book(text, "en")
+    ruto = book.resolve((text.index("President Ruto"), text.index(" met")))
+    museveni = book.resolve((text.index("President Museveni"), text.index(". Later")))
+    later = text.index("President left")
+    assert book.resolve((later, later + len("President"))) not in (ruto, museveni)
+
+
+def test_vice_president_is_not_the_president() -> None:
+    text = "Visit\nVice President George Bush met the envoy. Later the President left.\n"
+    book = _book(text, "en")
+    bush = book.resolve((text.index("Vice"), text.index(" met")))
+    later = text.index("President left")
+    assert book.resolve((later, later + len("President"))) != bush
+
+
+def test_a_country_with_the_verbs_object_run_on_is_that_country() -> None:
+    """ "نفت إسرائيل التوصل إلى تهدئة": "إسرائيل التوصل" is Israel, the rest the object."""
+    text = "خبر\nنفت إسرائيل التوصل إلى تهدئة.\n"
+    book = _book(text, "ar")
+    start = text.index("إسرائيل")
+    actor_id = book.resolve((start, text.index(" إلى")))
+    assert [a.name_en for a in book.actors() if a.id == actor_id] == ["Israel"]

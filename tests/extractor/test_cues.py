@@ -9,6 +9,7 @@ import pytest
 
 from extractor.cues import quoted_share, sentence_cue, speech_cues
 from extractor.lexicon import load_lexicon
+from extractor.segment import split_articles, split_sentences
 
 AR = load_lexicon("ar")
 EN = load_lexicon("en")
@@ -42,6 +43,13 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             ["two people familiar"],
         ),
         ("Brandt told Reuters that the port would reopen.", ["Brandt", "Reuters"]),
+        ('"The port will reopen," he told Reuters.', ["<implicit>", "Reuters"]),
+        ('"The port will reopen," Mr. Haddad, now 81 and retired, said.', ["Mr. Haddad"]),
+        ('"The port will reopen," said the minister.', ["the minister"]),
+        # no inversion inside a clause: what follows the verb is its object
+        ("Mr. Haddad left the talks and blamed the delay on the weather.", ["Mr. Haddad"]),
+        ("He left the talks and blamed the delay on the weather.", ["<implicit>"]),
+        ("The talks stalled and blamed the delay on the weather.", None),
         ("He added that the port would reopen.", ["<implicit>"]),
         ('Haddad said "yes" and left the room.', ["Haddad"]),
         ("The port reopened on Monday after a week.", None),
@@ -57,7 +65,23 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
     ("text", "expected"),
     [
         ("وقال وزير الخارجية سامر الحداد إن المحادثات ستبدأ الأحد.", ["وزير الخارجية سامر الحداد"]),
-        ("وقال المصدر لـ«الشرق» إن الوفد وصل.", ["المصدر"]),
+        # the medium told relays it: listed after the speaker (RECORDS.md §2)
+        ("وقال المصدر لـ«الشرق» إن الوفد وصل.", ["المصدر", "الشرق"]),
+        # كان puts the subject before the verb; what follows is the addressee
+        ("وكان الوزير سامر الحداد قال لمجلس الأعمال إن المحادثات ستبدأ.", ["الوزير سامر الحداد"]),
+        ("وكانت «رويترز» نقلت عن مسؤولين أتراك إن الوفد وصل.", ["مسؤولين أتراك", "رويترز"]),
+        ("يشار إلى أن مصدرا في الوزارة كان قد نفى، الأحد، وصول الوفد.", ["مصدرا في الوزارة"]),
+        ("وكان قد قال الوزير إن الوفد وصل.", ["الوزير"]),
+        ("لأن الوفد كان سيقول إنه وصل.", ["<implicit>"]),  # what would be said: no subject
+        ("وقال إننا سنواصل المحادثات.", ["<implicit>"]),  # إننا opens the statement
+        ("ولم يذكر المصدران كيف وصل الوفد.", ["المصدران"]),  # كيف opens the statement
+        # after the title's nisba adjective a definite noun opens the object
+        ("وطالب وزير الخارجية الكيني المجتمع الدولي بالتحرك.", ["وزير الخارجية الكيني"]),
+        ("وقال المبعوث الأممي الخاص إن الجولة انتهت.", ["المبعوث الأممي الخاص"]),
+        (
+            "ونقلت رويترز عن المتحدث باسم الجيش الوطني الحر، سامر الحداد، إن الجولة انتهت.",
+            ["المتحدث باسم الجيش الوطني الحر", "رويترز"],
+        ),
         ("وأضاف أن الوفد سيعود إلى العاصمة غدا.", ["<implicit>"]),
         ("ستبدأ المحادثات الأحد، بحسب ما أكد مصدر مطلع في الوزارة.", ["مصدر مطلع في الوزارة"]),
         ("ستبدأ المحادثات الأحد، وفقا لمسؤول كبير وشخص آخر مطلع.", ["مسؤول كبير", "شخص آخر مطلع"]),
@@ -66,7 +90,7 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
         ("مصادر للوكالة: المحادثات ستبدأ الأحد", ["مصادر"]),
         ("أعلن المبعوث الأممي للمنطقة، سامر الحداد، الأحد، انتهاء الجولة.", ["سامر الحداد"]),
         ("أعلن المبعوث الأممي إلى سوريا، سامر الحداد، الأحد، انتهاء الجولة.", ["سامر الحداد"]),
-        ("قال المتحدث لرويترز، الأحد، إن الجولة انتهت.", ["المتحدث"]),
+        ("قال المتحدث لرويترز، الأحد، إن الجولة انتهت.", ["المتحدث", "رويترز"]),
         ("والمبعوث يقر بالفشل", ["والمبعوث"]),
         ("وأقر لواء «أحرار المدينة» بانهيار المفاوضات.", ["أحرار المدينة"]),
         ("ولم توضح «أحرار المدينة» فحوى المفاوضات.", ["أحرار المدينة"]),
@@ -122,3 +146,14 @@ def test_a_verb_inside_a_quotation_is_not_the_attribution() -> None:
     [cue] = speech_cues(text, [(0, len(text))], EN)
     span = cue.speakers[0].span
     assert span is not None and text[span[0] : span[1]] == "Mr. Vera"
+
+
+def test_a_quotation_closed_with_its_sentence_does_not_run_into_the_next() -> None:
+    """The closing mark after the full stop ends the quotation: the next sentence is
+    read for its own cue, not as more of the quotation."""
+    text = 'He added: "We are ready." In Doha, the envoy said the talks would go on.'
+    segment = split_articles(text)[0]
+    sentences = [(s.start, s.end) for s in split_sentences(text, segment)]
+    cues = speech_cues(text, sentences, EN)
+    spans = [s.span for c in cues for s in c.speakers]
+    assert [text[a:b] for a, b in (x for x in spans if x)] == ["the envoy"]

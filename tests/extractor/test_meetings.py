@@ -49,6 +49,19 @@ def test_phone_calls_and_letters_are_not_meetings() -> None:
     assert cue("Kenya's president held a phone call with Uganda's leader.") is None
     assert cue("وأجرى الوزير اتصالا هاتفيا مع نظيره القطري.", AR) is None
     assert cue("The port reopened on Monday.") is None
+    assert cue("Kenya's president spoke to Uganda's leader about the talks by phone.") is None
+
+
+def test_a_phone_marker_cancels_only_the_trigger_next_to_it() -> None:
+    """An interview by phone is no meeting; the reception later in the sentence is one."""
+    text = (
+        "وأجرت الصحيفة الحوار مع الوزير عبر الهاتف من مكتبه في العاصمة، وبعد ساعات قليلة "
+        "التقى الوزير نظيره الكيني في المطار."
+    )
+    found = cue(text, AR)
+    assert found is not None
+    assert text[found.trigger[0] : found.trigger[1]] == "التقى"
+    assert cue("وأجرت الصحيفة الحوار مع الوزير عبر الهاتف من مكتبه.", AR) is None
 
 
 def test_the_rules_strategy_reports_a_meeting_with_its_parties() -> None:

@@ -216,3 +216,19 @@ def test_a_stray_quotation_mark_does_not_hide_the_claims_after_it() -> None:
         "Karim Haddad said the port would reopen on Monday.\n"
     )
     assert _speakers(text) == [["Karim Haddad"]]
+
+
+def test_a_name_after_a_country_possessive_meets_under_its_title() -> None:
+    """ "Saudi Arabia's Crown Prince Abdullah …", then "the Crown Prince": one party."""
+    text = (
+        "Prince visits\n"
+        "Saudi Arabia's Crown Prince Abdullah bin Abdul Aziz arrived in Washington on Monday. "
+        "Before leaving, the Crown Prince met with President Reagan at the White House.\n"
+    )
+    article = Extractor(strategy="rules", use_cache=False).extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    assert any(
+        sorted(names[p] for p in m.participants)
+        == ["Crown Prince Abdullah bin Abdul Aziz", "President Reagan"]
+        for m in article.meetings
+    ), [[names[p] for p in m.participants] for m in article.meetings]

@@ -162,13 +162,6 @@ class TestSplitSentences:
         text = "Talks began. Will they last? Nobody knows!"
         assert _texts(text) == ["Talks began.", "Will they last?", "Nobody knows!"]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="known bug: the closing-quote run after a full stop is part of the separator "
-        "match, so the sentence loses its closing quote ('ready.\" Then' -> 'ready.'). "
-        "Not fixed here: sentence text feeds the cassette request digests, so the fix "
-        "needs a re-record (see the report).",
-    )
     def test_closing_quote_stays_with_its_sentence(self) -> None:
         text = 'He said: "We are ready." Then he left.'
         assert _texts(text) == ['He said: "We are ready."', "Then he left."]
