@@ -94,6 +94,7 @@ def rules_article(
     article.actors = book.actors()
     place_ids = {e.actor.id: name for name, e in book.by_place.items()}
     _affiliate(article.actors, places, book)
+    _surnames(index, segment, article.actors, set(place_ids), places, lex)
     for actor in article.actors:
         if actor.id in place_ids:  # word-bounded and case-kept, not every folded substring
             actor.mentions = [span for span, p in found if p.name_en == place_ids[actor.id]]
@@ -113,12 +114,92 @@ def rules_article(
     for aid in parties:  # "met in Beijing", "talks at the White House": where, not who
         if aid in place_ids or lex.language == "en":
             parties[aid] = [m for m in parties[aid] if not _locative(text, m, lex)]
-    article.meetings = _meetings(text, sentences, lex, parties, named_only, speaking)
+    by_id = {a.id: a for a in article.actors}
+    article.meetings = _meetings(text, sentences, lex, parties, named_only, speaking, by_id)
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
             canonical_name(actor, places_by_name[place_ids[actor.id]])
     _prune(article, book.model_named)
     return article
+
+
+_COMPOUND = frozenset(  # a name word after these is half of a compound ("عبد الرحمن")
+    normalize(w)
+    for w in ("بن", "ابن", "آل", "عبد", "أبو", "أبي", "bin", "ibn", "al", "abdul", "abu")
+)
+
+
+def _surnames(
+    index: TextIndex,
+    segment: Segment,
+    actors: Sequence[Actor],
+    place_ids: set[str],
+    places: dict[str, Place],
+    lex: Lexicon,
+) -> None:
+    """A person's last name, written alone ("Shultz", "كيري"), is an alias of that person.
+
+    Stories name a person in full once, then by surname; the surname is a form the
+    text uses for the actor (RECORDS.md `aliases`), so its mentions count where the
+    person meets or is mentioned again. Only a surname no other actor shares, that is
+    not a country or a title, and not the second half of a compound ("آل ثاني").
+    """
+    people = [a for a in actors if a.kind == "person" and not a.anonymous and a.id not in place_ids]
+    last: dict[str, list[Actor]] = {}
+    for actor in people:
+        words = actor.name.split()
+        if len(words) < 2 or normalize(words[-2]) in _COMPOUND:
+            continue
+        word = words[-1].strip(".,،")
+        key = normalize(word)
+        if (
+            len(key) < 3
+            or key in places
+            or key in lex.title_nouns
+            or key in lex.speaker_stops
+            or (lex.language == "en" and not word[:1].isupper())
+        ):
+            continue
+        last.setdefault(key, []).append(actor)
+    taken = {normalize(f) for a in actors for f in [a.name, *a.aliases]}
+    for key, owners in last.items():
+        if len(owners) != 1 or key in taken:
+            continue
+        actor = owners[0]
+        word = actor.name.split()[-1].strip(".,،")
+        full = mentions(index, [actor.name, *actor.aliases], segment.start, segment.end)
+        alone = [
+            span
+            for span in index.find_all(word, segment.start, segment.end)
+            if _whole_word(index.text, span, lex.language)
+            and not any(s <= span[0] and span[1] <= e for s, e in full)
+        ]
+        if alone:
+            actor.aliases.append(index.text[alone[0][0] : alone[0][1]])
+
+
+def _whole_word(text: str, span: Span, language: str) -> bool:
+    """No letter touches the span, but an Arabic clitic و ف ب ل may open it ("وكيري").
+
+    In English a capitalized word next to it makes it part of another name ("White
+    House" is not Mr. White).
+    """
+    start, end = span
+    if end < len(text) and text[end].isalpha():
+        return False
+    if language == "en":
+        if not text[start : start + 1].isupper():
+            return False  # "black or white" is not Mr. White
+        after = text[end : end + 30].split()[:1]
+        before = text[max(0, start - 30) : start].split()[-1:]
+        if any(w[:1].isupper() for w in after) or any(
+            w[:1].isupper() and not w.endswith((".", ",", ":", ";")) for w in before
+        ):
+            return False
+    if start and text[start - 1].isalpha():
+        clitic = text[start - 1] in "وفبل"
+        return clitic and (start < 2 or not text[start - 2].isalpha())
+    return True
 
 
 def _affiliate(actors: Sequence[Actor], places: dict[str, Place], book: ActorBook) -> None:
@@ -175,13 +256,18 @@ def _meetings(
     spans: dict[str, list[Span]],
     backup: set[str],
     speaking: dict[int, set[str]],
+    actors: dict[str, Actor] | None = None,
 ) -> list[Meeting]:
     """Meetings of sentences with a trigger and two to four actors in them.
 
     Actors found only as capitalized names (`backup`) take part only where the other
     actors are too few: a sentence that names countries and people usually lists
-    the parties by one of the two, and gold lists them once.
+    the parties by one of the two, and gold lists them once. For the same reason,
+    where two named people meet, they are the parties, not their countries
+    ("Saudi Arabia's Crown Prince Abdullah met Vice President Bush after U.S. forces
+    struck an Iranian platform" is Abdullah and Bush).
     """
+    actors = actors or {}
     meetings: list[Meeting] = []
     for n, sent in enumerate(sentences):
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
@@ -207,6 +293,9 @@ def _meetings(
         main = [aid for aid in participants if aid not in backup]
         if len(main) >= 2:
             participants = main
+        people = [aid for aid in participants if _named_person_id(actors.get(aid))]
+        if len(people) >= 2:
+            participants = people
         if not 2 <= len(participants) <= _MAX_PARTICIPANTS:
             continue  # a list of many actors is a roster, not a meeting we can read
         fmt = "indirect" if mediators and cue.format == "unknown" else cue.format
@@ -232,6 +321,10 @@ def _meetings(
             )
         )
     return meetings
+
+
+def _named_person_id(actor: Actor | None) -> bool:
+    return actor is not None and actor.kind == "person" and not actor.anonymous
 
 
 _QUESTION = re.compile(r"^\s*(?:\*|س\s*[:/-]|Q\s*[:.]|Question\s*:)")

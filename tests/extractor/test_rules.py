@@ -232,3 +232,40 @@ def test_a_name_after_a_country_possessive_meets_under_its_title() -> None:
         == ["Crown Prince Abdullah bin Abdul Aziz", "President Reagan"]
         for m in article.meetings
     ), [[names[p] for p in m.participants] for m in article.meetings]
+
+
+def test_where_two_named_people_meet_they_are_the_parties_not_their_countries() -> None:
+    text = (
+        "لقاء في نيروبي\n"
+        "وقال وزير الخارجية الكيني، سامر الحداد، إن الوفد سيعود.\n"
+        "وقال وزير الخارجية الأوغندي، كريم منصور، إن الجولة انتهت.\n"
+        "والتقى سامر الحداد نظيره كريم منصور أمس بعد اشتباكات بين قوات كينيا وأوغندا.\n"
+    )
+    article = rules().extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    parties = [sorted(names[p] for p in m.participants) for m in article.meetings]
+    assert parties == [["سامر الحداد", "كريم منصور"]]
+
+
+def test_a_surname_written_alone_is_a_mention_of_the_person() -> None:
+    text = (
+        "Talks in Moscow\n"
+        "Secretary of State Karl Brandt arrived in Moscow on Monday. "
+        "Foreign Minister Ivan Petrov welcomed the delegation.\n"
+        "Petrov met Brandt at the door of the guest house.\n"
+    )
+    article = rules().extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    parties = [sorted(names[p] for p in m.participants) for m in article.meetings]
+    assert any("Brandt" in " ".join(p) and "Petrov" in " ".join(p) for p in parties), parties
+
+
+def test_a_lower_case_word_or_another_name_is_not_a_surname_mention() -> None:
+    text = (
+        "Anthem row\n"
+        "Coach Patrick White said every player should stand, black or white.\n"
+        "The White House said nothing.\n"
+    )
+    article = rules().extract_article(text)
+    (white,) = [a for a in article.actors if a.name.endswith("Patrick White")]
+    assert white.aliases == []
