@@ -19,22 +19,18 @@ from paths import GOLD_DIR, ROOT
 from evals.cli import replay_extractor
 from evals.runner import CASSETTES_DIR, cassettes, numbers_only, run_eval
 
-PROMPT, MAX_REASKS = "v4", 0  # the recorded run's settings (tag v4-r0)
-TAG = f"{PROMPT}-r{MAX_REASKS}"
-BASELINE = ROOT / "evals" / "baselines" / f"{TAG}-embedded.json"
-
-
 BASELINES = ROOT / "evals" / "baselines"
+# The `two-step` `v4` recording (cassettes/eval-v4-r0/, baselines v4-r0-embedded.json and
+# cues-v4-r0-embedded.json) predates keeping a quotation's closing mark with its
+# sentence: its English requests number the old sentences, so it no longer replays and
+# its baselines stand as measured at commit 4c2c683 (see the README).
 
 
 @pytest.mark.parametrize(
     ("strategy", "prompt", "max_reasks", "tag", "baseline"),
     [
-        ("two-step", PROMPT, MAX_REASKS, TAG, BASELINE),
-        # `cues --prompt v4` replays the actor step of the same cassettes: the same bytes.
-        ("cues", PROMPT, MAX_REASKS, TAG, BASELINES / f"cues-{TAG}-embedded.json"),
         # `cues --prompt v4` recorded live with re-asks on (the default before names1).
-        ("cues", PROMPT, 2, "cues-v4-r2", BASELINES / "cues-v4-r2-embedded.json"),
+        ("cues", "v4", 2, "cues-v4-r2", BASELINES / "cues-v4-r2-embedded.json"),
         # `cues` with the first names prompt, `names1` (no meeting question), re-asks on.
         ("cues", "names1", 2, "cues-names1-r2", BASELINES / "cues-names1-r2-embedded.json"),
         # The default: `cues` with its own prompt `names2`, recorded live, re-asks on.
