@@ -170,6 +170,7 @@ class ActorBook:
         self.places = places or {}  # normalized form -> place
         self.by_place: dict[str, _Entry] = {}
         self.model_named: set[str] = set()  # actors only a model named
+        self._titled_seen: dict[tuple[str, int], _Entry | None] = {}  # (title, entries) → answer
 
     def add_named(self, drafts: Sequence[ActorDraft], index: TextIndex, segment: Segment) -> None:
         """Actors a model named, grounded in the segment; their affiliations mapped to ids."""
@@ -310,6 +311,12 @@ class ActorBook:
         if not words or any(w not in _TITLE_WORDS for w in words) or words == ["of"]:
             return None
         title = " ".join(words)
+        seen = (title, len(self.entries))  # a text saying "the President" 1,000 times: one scan
+        if seen not in self._titled_seen:
+            self._titled_seen[seen] = self._titled_scan(title)
+        return self._titled_seen[seen]
+
+    def _titled_scan(self, title: str) -> _Entry | None:
         found: list[_Entry] = []
         for entry in self.entries:
             actor = entry.actor

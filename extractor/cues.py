@@ -640,8 +640,9 @@ def _addressee(s: _Sentence, j: int, max_words: int = 3) -> Span | None:
     ):
         return None
     raw = s.text[toks[j].start : toks[j].end]
-    skip = len(raw) - len(raw.lstrip("لـ\"«“'"))
-    start = toks[j].start + skip
+    # one ل, its tatweel and any opening mark: "لـ«لوموند»" is Le Monde, not "وموند"
+    opening = re.match(r"لـ*[\"«“']*", raw)
+    start = toks[j].start + (opening.end() if opening else 0)
     k = j
     while k + 1 < len(toks) and k - j + 1 < max_words and not _ends_clause(toks[k]):
         nxt = toks[k + 1]
@@ -653,12 +654,10 @@ def _addressee(s: _Sentence, j: int, max_words: int = 3) -> Span | None:
         ):
             break
         k += 1
-    if start >= toks[k].end:
-        return None
-    phrase = s.text[start : toks[k].end].strip("\"«»“”' ")
+    phrase = s.text[start : toks[k].end].rstrip("\"«»“”' ")
     if not phrase or not _is_media(phrase, lex) and not _wrapped_name(toks[j]):
         return None
-    return start, start + len(s.text[start : toks[k].end].rstrip("\"«»“”' "))
+    return start, start + len(phrase)
 
 
 def _wrapped_name(t: Token) -> bool:

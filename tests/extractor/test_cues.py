@@ -67,6 +67,7 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
         ("وقال وزير الخارجية سامر الحداد إن المحادثات ستبدأ الأحد.", ["وزير الخارجية سامر الحداد"]),
         # the medium told relays it: listed after the speaker (RECORDS.md §2)
         ("وقال المصدر لـ«الشرق» إن الوفد وصل.", ["المصدر", "الشرق"]),
+        ("وقال المصدر لـ«لوموند» إن الوفد وصل.", ["المصدر", "لوموند"]),  # one ل is the preposition
         # كان puts the subject before the verb; what follows is the addressee
         ("وكان الوزير سامر الحداد قال لمجلس الأعمال إن المحادثات ستبدأ.", ["الوزير سامر الحداد"]),
         ("وكانت «رويترز» نقلت عن مسؤولين أتراك إن الوفد وصل.", ["مسؤولين أتراك", "رويترز"]),
