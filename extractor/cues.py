@@ -28,9 +28,9 @@ _CLAUSE_END = (",", "،", ";", "؛", ":", "—", "–", "(", ")")
 _MIN_QUOTED_WORDS = 3
 IMPLICIT_REACH = 8  # sentences back to the speaker an implicit subject continues
 PERSONAL = ("he", "she")  # resolved to the person last named, who may not have spoken yet
-_AUXILIARIES = frozenset(
-    normalize(w) for w in ("كان", "وكان", "فكان", "كانت", "وكانت", "فكانت", "قد", "وقد")
-)
+_BE = frozenset(normalize(w) for w in ("كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"))
+_ALREADY = frozenset(normalize(w) for w in ("قد", "وقد"))
+_AUXILIARIES = _BE | _ALREADY
 _PRONOUN_OBJECTS = frozenset(
     normalize(w) for w in ("فيه", "فيها", "له", "لها", "لهم", "لنا", "لي", "عنه", "عنها")
 )
@@ -521,10 +521,6 @@ def _apposition(s: _Sentence, j: int, max_words: int = 4) -> Span | None:
 
 
 _TITLE_LINKS = frozenset(normalize(w) for w in ("إلى", "في", "لدى"))
-
-
-_BE = frozenset(normalize(w) for w in ("كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"))
-_ALREADY = frozenset(normalize(w) for w in ("قد", "وقد"))
 
 
 def _auxiliary_subject(s: _Sentence, i: int, max_words: int = 9) -> Span | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractor import Extractor
+from extractor import Article, Extractor
 from extractor.cli import app
 from extractor.lexicon import lexicons_hash
 
@@ -25,6 +25,12 @@ EN_TEXT = (
     '"We are close," said Lena Brandt, the envoy.\n'
     "Brandt said the union had agreed to meet.\n"
 )
+
+
+def _parties(article: Article) -> list[list[str]]:
+    """Each meeting's participants by name, sorted."""
+    names = {a.id: a.name for a in article.actors}
+    return [sorted(names[p] for p in m.participants) for m in article.meetings]
 
 
 def rules() -> Extractor:
@@ -198,8 +204,7 @@ def test_a_country_named_after_in_is_where_the_meeting_is_not_a_party() -> None:
         "Karim Haddad will visit Qatar next week.\n"
     )
     article = rules().extract_article(text)
-    names = {a.id: a.name for a in article.actors}
-    parties = [sorted(names[p] for p in m.participants) for m in article.meetings]
+    parties = _parties(article)
     assert ["Karim Haddad", "Lena Brandt"] in parties  # "in Qatar": the place
     assert any("Qatar" in p for p in parties)  # "visit Qatar": the host is a party
 
@@ -226,12 +231,8 @@ def test_a_name_after_a_country_possessive_meets_under_its_title() -> None:
         "Before leaving, the Crown Prince met with President Reagan at the White House.\n"
     )
     article = Extractor(strategy="rules", use_cache=False).extract_article(text)
-    names = {a.id: a.name for a in article.actors}
-    assert any(
-        sorted(names[p] for p in m.participants)
-        == ["Crown Prince Abdullah bin Abdul Aziz", "President Reagan"]
-        for m in article.meetings
-    ), [[names[p] for p in m.participants] for m in article.meetings]
+    parties = _parties(article)
+    assert ["Crown Prince Abdullah bin Abdul Aziz", "President Reagan"] in parties, parties
 
 
 def test_where_two_named_people_meet_they_are_the_parties_not_their_countries() -> None:
@@ -242,8 +243,7 @@ def test_where_two_named_people_meet_they_are_the_parties_not_their_countries() 
         "والتقى سامر الحداد نظيره كريم منصور أمس بعد اشتباكات بين قوات كينيا وأوغندا.\n"
     )
     article = rules().extract_article(text)
-    names = {a.id: a.name for a in article.actors}
-    parties = [sorted(names[p] for p in m.participants) for m in article.meetings]
+    parties = _parties(article)
     assert parties == [["سامر الحداد", "كريم منصور"]]
 
 
@@ -255,8 +255,7 @@ def test_a_surname_written_alone_is_a_mention_of_the_person() -> None:
         "Petrov met Brandt at the door of the guest house.\n"
     )
     article = rules().extract_article(text)
-    names = {a.id: a.name for a in article.actors}
-    parties = [sorted(names[p] for p in m.participants) for m in article.meetings]
+    parties = _parties(article)
     assert any("Brandt" in " ".join(p) and "Petrov" in " ".join(p) for p in parties), parties
 
 
