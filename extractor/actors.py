@@ -24,6 +24,7 @@ from .models import Actor, ActorKind, Span
 from .normalize import normalize
 from .segment import Segment, Sentence
 
+_OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه", "ني", "نا", "كم")  # normalized: ة is ه
 _AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
 
 _TITLES = {
@@ -161,6 +162,45 @@ class _Entry:
     forms: set[str] = field(default_factory=set)  # normalized name and aliases
 
 
+def _after_definite(text: str, span: Span) -> Span:
+    """An Arabic person's name without the definite words a model took from the title
+    before it: "(لشؤون) الشرق الأدنى آن باترسون" → "آن باترسون".
+
+    A name's own words carry no article (but "عبد الرحمن"); two or more of them after
+    definite words are the name, and the definite words a complement of the title.
+    """
+    words = list(re.finditer(r"\S+", text[span[0] : span[1]]))
+    folded = [normalize(w.group()) for w in words]
+    lead = 0
+    while lead < len(folded) and folded[lead].startswith("ال"):
+        lead += 1
+    rest = folded[lead:]
+    if lead == 0 or len(rest) < 2 or rest[0] in _AR_NAME_LINKS:
+        return span
+    pairs = zip(rest, rest[1:], strict=False)
+    if any(w.startswith("ال") and prev not in _AR_NAME_LINKS for prev, w in pairs):
+        return span  # "السيد حسن نصر الله", "الطلب إهانة": not a title's complement
+    return span[0] + words[lead].start(), span[1]
+
+
+def _trimmed(name: str) -> str:
+    """A model's name without an unclosed aside or a possessive: "Joseph Crowley (D-N.Y",
+    "Putin’s"."""
+    if "(" in name and ")" not in name:
+        name = name[: name.index("(")]
+    name = name.strip()
+    for mark in ("’s", "'s"):
+        if name.endswith(mark) and len(name) > len(mark) + 1:
+            name = name[: -len(mark)]
+    return name
+
+
+def _ends_with(a: Sequence[str], b: Sequence[str]) -> bool:
+    """One word list ends with the other."""
+    n = min(len(a), len(b))
+    return list(a[-n:]) == list(b[-n:])
+
+
 class ActorBook:
     """The actors of one article, built from speaker phrases, with simple coreference."""
 
@@ -171,11 +211,14 @@ class ActorBook:
         self.by_place: dict[str, _Entry] = {}
         self.model_named: set[str] = set()  # actors only a model named
         self._titled_seen: dict[tuple[str, int], _Entry | None] = {}  # (title, entries) → answer
+        self._folded_text: str | None = None
+        self._kind_seen: dict[tuple[str, int], _Entry | None] = {}  # (noun, entries) → answer
 
     def add_named(self, drafts: Sequence[ActorDraft], index: TextIndex, segment: Segment) -> None:
         """Actors a model named, grounded in the segment; their affiliations mapped to ids."""
         ids: dict[str, str] = {}
-        for draft in drafts:
+        # "الحركة", "الحزب" refer back to the movement or party named in full: after it
+        for draft in sorted(drafts, key=lambda d: self._kind_noun(normalize(d.name))):
             first, _, rest = draft.name.partition(" ")
             lex = self.lex
             if (
@@ -185,8 +228,18 @@ class ActorBook:
             ):
                 # "أوضحت المتحدثة باسم …": the model took the verb too; the name follows it
                 draft = draft.model_copy(update={"name": rest})
-            if self.not_an_actor(draft.name):
-                continue
+            elif lex.language == "ar" and rest and first.startswith("وال") and len(first) > 4:
+                # "والرئيس أوباما": the conjunction is not part of the name
+                draft = draft.model_copy(update={"name": draft.name[1:]})
+            draft = draft.model_copy(update={"name": _trimmed(draft.name)})
+            if lex.language == "en" and self._only_opening(draft.name):
+                continue  # "Alas," "Meanwhile": a capital that only starts sentences
+            if (
+                self.not_an_actor(draft.name)
+                or self.verb_form(draft.name)
+                or normalize(draft.name).partition(" ")[0] in lex.relative_pronouns
+            ):
+                continue  # "التي قام بها …": a relative clause, not a name
             found = index.find(draft.name, segment.start, segment.end)
             if found is None:
                 continue
@@ -199,6 +252,8 @@ class ActorBook:
                     title, (lo, hi) = split
                     role = role or title
                     span = (span[0] + lo, span[0] + hi)
+                elif lex.language == "ar":
+                    span = _after_definite(self.text, span)
             key = actor_key(self.text[span[0] : span[1]])
             place = self.places.get(key) or self._place_of(key)
             if place is not None:
@@ -209,6 +264,8 @@ class ActorBook:
             ):
                 continue  # "وزير الخارجية الأميركي": a description, which the names prompt excludes
             same = next((e for e in self.entries if key in e.forms), None)
+            if same is None and self._kind_noun(key):  # "الحركة" after "حركة حماس"
+                same = self._refers_to(key)
             if same is None and self.lex.language == "en" and draft.kind == "person":
                 same = self._same_person(key)
             if same is not None:
@@ -294,6 +351,8 @@ class ActorBook:
                     other == core
                     or (len(core) == 1 and other[-1] == core[0])
                     or (len(other) == 1 and core[-1] == other[0])
+                    # "Suu Kyi" ends "Aung San Suu Kyi"; "Aung San" (her father) does not
+                    or (min(len(core), len(other)) >= 2 and _ends_with(core, other))
                 ):
                     return entry
         return None
@@ -422,6 +481,71 @@ class ActorBook:
             or not any(ch.isalpha() for ch in key)
         )
 
+    @property
+    def _folded(self) -> str:
+        if self._folded_text is None:
+            self._folded_text = normalize(self.text)
+        return self._folded_text
+
+    def _kind_named(self, noun: str) -> _Entry | None:
+        """The latest actor the text names after this noun ("حركة" → "حركة حماس"), memoized."""
+        memo = (noun, len(self.entries))
+        if memo not in self._kind_seen:
+            self._kind_seen[memo] = next(
+                (
+                    e
+                    for e in reversed(self.entries)
+                    if f"{noun} {normalize(e.actor.name)}" in self._folded
+                ),
+                None,
+            )
+        return self._kind_seen[memo]
+
+    def _kind_noun(self, key: str) -> bool:
+        """One definite Arabic word for a kind of body: "الحركة", "الحزب", "الوزارة"."""
+        return (
+            self.lex.language == "ar"
+            and " " not in key
+            and key.startswith("ال")
+            and (key in self.lex.organization_nouns or key[2:] in self.lex.organization_nouns)
+        )
+
+    def _only_opening(self, name: str) -> bool:
+        """One English word written only to open a sentence, and then with a comma.
+
+        "Alas, …", "Meanwhile, …": capitalized for its place, not because it names
+        someone, though a model lists it as a person. A name is written elsewhere too,
+        or followed by its verb ("Putin said").
+        """
+        if " " in name.strip() or not name[:1].isupper():
+            return False
+        word = re.escape(name.strip())
+        found = [m.start() for m in re.finditer(rf"\b{word}\b(?!,)", self.text)]
+        if found:  # "Putin said": a name opens the sentence and its verb follows
+            return False
+        openers = [m.start() for m in re.finditer(rf"\b{word},", self.text)]
+        return bool(openers) and all(self._opens(at) for at in openers)
+
+    def _opens(self, at: int) -> bool:
+        """Offset `at` starts a line, a sentence or a quotation."""
+        before = self.text[max(0, at - 80) : at]
+        kept = before.rstrip()
+        return not kept or "\n" in before[len(kept) :] or kept[-1] in ".!?:\"“‘'(—-"
+
+    def verb_form(self, name: str) -> bool:
+        """An Arabic verb of speech or meeting, with its object pronoun ("قاله", "التقاه").
+
+        A small model lists the word of "بحسب ما قاله" as a person; a one-word name
+        that the lexicon knows as a verb names nobody.
+        """
+        key = normalize(name)
+        lex = self.lex
+        if lex.language != "ar" or " " in key:
+            return False
+        verbs = lex.reporting_verbs | lex.meeting_triggers
+        stems = [key, *(key[: -len(s)] for s in _OBJECT_PRONOUNS if key.endswith(s))]
+        return any(len(w) >= 3 and is_verb(w, lex, verbs) for w in stems)
+
     def _resolve(self, start: int, end: int) -> str:
         surface = self.text[start:end]
         key = actor_key(surface)
@@ -474,12 +598,16 @@ class ActorBook:
                 bare = head[2:]
                 for entry in reversed(self.entries):
                     names = " ".join(entry.forms).split()
+                    # "الشرق الأوسط" is not "الشرق الأدنى آن باترسون": every word counts
+                    rest = all(w in names or w.removeprefix("ال") in names for w in words[1:])
                     if (
-                        bare in names
-                        or head in names
+                        (bare in names or head in names)
+                        and rest
                         or (bare in self.lex.source_nouns and entry.actor.anonymous)
                     ):
                         return entry
+                if self._kind_noun(key):  # "الحركة" is "حماس" where the text says "حركة حماس"
+                    return self._kind_named(bare)
             return None
         content = [w for w in words if w not in _DETERMINERS and w.rstrip(".") not in _TITLES]
         if not content or len(content) > 2:
@@ -494,16 +622,27 @@ class ActorBook:
         return None
 
     def _fuller_name_of(self, key: str) -> _Entry | None:
-        """An earlier short form ("Mr. Putin", "Putin") of the full name `key` (English)."""
+        """An earlier short form ("Mr. Putin", "Putin", "كيري") of the full name `key`.
+
+        In Arabic only a person's one undefined word: "الحركة" ends no name.
+        """
         words = key.split()
-        if self.lex.language != "en" or len(words) < 2:
+        arabic = self.lex.language == "ar"
+        if len(words) < 2 or self.lex.language not in ("en", "ar"):
             return None
         for entry in reversed(self.entries):
             if entry.actor.kind in ("country", "organization") or entry.actor.anonymous:
                 continue
+            if arabic and entry.actor.kind != "person":
+                continue
             for form in entry.forms:
-                content = [w for w in form.split() if w.rstrip(".") not in _TITLES]
-                if len(content) == 1 and content[0] == words[-1]:
+                titles = self.lex.title_nouns if arabic else _TITLES
+                content = [w for w in form.split() if w.rstrip(".") not in titles]
+                if (
+                    len(content) == 1
+                    and content[0] == words[-1]
+                    and not (arabic and content[0].startswith("ال"))
+                ):
                     return entry
         return None
 
@@ -776,3 +915,102 @@ def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tu
                 break
     out.sort(key=lambda sp: sp[0])
     return out
+
+
+_AR_NAME_LINKS = frozenset(  # a definite word after these is half of a name ("عبد الرحمن")
+    normalize(w) for w in ("بن", "ابن", "آل", "عبد", "أبو", "أبي", "ولد")
+)
+_AR_PARTICLES = frozenset(  # prepositions and particles: where a name ends
+    normalize(w)
+    for w in (
+        *("في", "على", "إلى", "الى", "من", "عن", "مع", "حول", "بعد", "قبل", "منذ", "عند"),
+        *("لدى", "أمام", "ضد", "عبر", "نحو", "بين", "دون", "ثم", "أو", "لكن", "بل", "حتى"),
+        *("كما", "باسم", "خلال", "إن", "أن", "قد", "لا", "لم", "لن", "ما", "هو", "هي"),
+        *("مرات", "مرة", "نظير", "نظيره", "نظيرها", "نظيريه", "نظراء", "نظرائه"),
+    )
+)
+_AR_CLITIC = ("و", "ف", "ب", "ل", "ك")
+
+
+def _ar_bare(word: str) -> str:
+    """A word without a one-letter clitic (و ف ب ل ك)."""
+    return word[1:] if word[:1] in _AR_CLITIC and len(word) > 3 else word
+
+
+def arabic_titled_names(
+    text: str, sentences: Sequence[Sentence], lex: Lexicon
+) -> list[tuple[Span, Span]]:
+    """(title, name) where a title announces a name: "وزير الخارجية الأميركي أنتوني
+    بلينكن", "رئيس حكومة الاحتلال، بنيامين نتنياهو،", "الشيخ محمد بن عبد الرحمن".
+
+    Arabic has no capitals; a title noun and its definite complements ("الخارجية
+    الأميركي", "حكومة الاحتلال") are what announce a person's name. The name is the
+    words after them, set off by a comma or not: one to five words without the article
+    (but "عبد الرحمن", "آل ثاني") and without a clitic before an article or a title
+    ("بالرياض", "لرئيس"), none a particle, title, source noun, stop word, verb of
+    speech or meeting, or digit. A one-word name must end at punctuation ("الرئيس
+    أوباما،"): otherwise it is as likely the next clause's first word.
+    """
+    out: list[tuple[Span, Span]] = []  # (title, name)
+    stops = lex.speaker_stops | lex.complementizers | lex.relative_pronouns | lex.source_nouns
+    verbs = lex.reporting_verbs | lex.meeting_triggers
+    for sent in sentences:
+        toks = tokens(text, sent.start, sent.end)
+        for i, t in enumerate(toks):
+            if t.after.strip() or (
+                t.word not in lex.title_nouns and _ar_bare(t.word) not in lex.title_nouns
+            ):
+                continue
+            j = i + 1  # the title's complements: "الخارجية الأميركي", "حكومة الاحتلال"
+            while j < len(toks) and j - i <= 4 and not toks[j - 1].after.strip():
+                w = toks[j].word
+                if any(q in toks[j].before for q in '«"“') or not (
+                    w.startswith("ال") or w in lex.organization_nouns
+                ):
+                    break
+                j += 1
+            if j >= len(toks) or (toks[j - 1].after.strip() and toks[j - 1].after.strip() != "،"):
+                continue  # a full stop or a quotation after the title: no name follows
+            name: list[int] = []
+            stopped = False  # the name ended at a word that cannot be part of it
+            for k in range(j, min(j + 5, len(toks))):
+                w = toks[k].word
+                bare = _ar_bare(w)
+                linked = bool(name) and toks[name[-1]].word in _AR_NAME_LINKS
+                if (
+                    (w.startswith("ال") and not linked)
+                    or (name and w[:1] == "و")  # "أنتوني بلينكن ومساعدته": someone else
+                    or (bare != w and (bare.startswith("ال") or bare in lex.title_nouns))
+                    or w in _AR_PARTICLES
+                    or bare in _AR_PARTICLES  # "بنظرائه"
+                    or w.startswith(normalize("لل"))  # "لليمن"
+                    or w in lex.title_nouns
+                    or w in stops
+                    or is_verb(w, lex, verbs)
+                    or not re.fullmatch(r"[\u0621-\u064a]+", w)
+                    or any(q in toks[k].before for q in '«"“')
+                ):
+                    stopped = True
+                    break
+                name.append(k)
+                if toks[k].after.strip():
+                    break  # a comma or a full stop ends the name
+            while name and toks[name[-1]].word in _AR_NAME_LINKS:
+                name.pop()
+            linked = any(toks[n].word in _AR_NAME_LINKS for n in name)
+            ended = stopped or bool(name) and bool(toks[name[-1]].after.strip())
+            if (
+                not name
+                or (len(name) == 1 and not toks[name[0]].after.strip())
+                or (len(name) > 3 and not linked)  # "سامح شكري اتصالين هاتفيين": words run on
+                or not ended
+            ):
+                continue
+            title = (
+                t.start + len(t.word) - len(_ar_bare(t.word))
+                if t.word not in lex.title_nouns
+                else t.start,
+                toks[j - 1].end,
+            )
+            out.append((title, (toks[name[0]].start, toks[name[-1]].end)))
+    return sorted(set(out))

@@ -483,13 +483,20 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
             continue
         if lex.language == "en" and i and s.text[t.start].isupper():
             continue  # "the United States", "Claims Court": a name, not a verb
+        if lex.language == "en" and i and "," in toks[i - 1].after and t.word.endswith("ing"):
+            continue  # ", saying the port …": a participle does not invert; see below
         if i and toks[i - 1].word in lex.relative_pronouns and not _ends_clause(toks[i - 1]):
             continue  # "الاتفاق الذي أعلن عنه", "the deal that was announced": not a source
         found = _arabic_speakers(s, i) if lex.language == "ar" else _english_speakers(s, i)
         if found:
             return (t.start, t.end), found
-    for t in toks:
+    for i, t in enumerate(toks):
         if is_verb(t.word, lex, lex.continuation_verbs):  # "مضيفاً:", "saying, ..."
+            if lex.language == "en" and i and "," in toks[i - 1].after:
+                # "Shultz has been more guarded, saying that …": the sentence's subject
+                subject = _subject_name(s, i)
+                if subject is not None and not s.pronoun(subject):
+                    return (t.start, t.end), (Speaker(subject),)
             return (t.start, t.end), (Speaker(None, implicit=True),)
     colon = _colon_speaker(s)
     if colon is not None:
@@ -678,7 +685,7 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
     """'X said', 'said X', 'X told Y' (Y a medium: a relay too), 'X, who …, said'."""
     toks = s.toks
     if i > 1 and "," in toks[i - 1].after:  # "Erin Murphy, a former aide who …, said"
-        opener = _opening_name(s, i - 1)
+        opener = _opening_name(s, i - 1) or _name_before_aside(s, i - 1)
         if opener is not None:
             return (Speaker(opener),)
     before = s.phrase_before(i)
@@ -777,6 +784,36 @@ def _opening_name(s: _Sentence, last: int) -> Span | None:
         if "," in toks[k].after:
             return (toks[first].start, toks[k].end) if k > first else None
     return None
+
+
+def _name_before_aside(s: _Sentence, last: int, max_aside: int = 6) -> Span | None:
+    """The name before a lower-case aside that ends at token `last`'s comma.
+
+    "…, as Peña Nieto, contradicting Trump, said": the aside's own name is its
+    object; the speaker is the capitalized name set off before it, after a
+    lower-case word.
+    """
+    toks = s.toks
+    p = next(
+        (k for k in range(last - 1, max(-1, last - max_aside - 1), -1) if "," in toks[k].after),
+        None,
+    )
+    if p is None or p + 1 > last or not s.text[toks[p + 1].start].islower():
+        return None
+    first = p
+    while first > 0 and p - first < 3 and s.text[toks[first - 1].start].isupper():
+        if toks[first - 1].after.strip():
+            break
+        first -= 1
+    names = toks[first : p + 1]
+    if (
+        not all(s.text[t.start].isupper() for t in names)
+        or any(t.word in s.lex.speaker_stops or t.word in CALENDAR for t in names)
+        or (first > 0 and not s.text[toks[first - 1].start].islower())
+    ):
+        return None
+    span = (toks[first].start, toks[p].end)
+    return None if s.pronoun(span) else span
 
 
 def _word(s: _Sentence, span: Span) -> str:

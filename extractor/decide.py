@@ -43,7 +43,8 @@ AR_LINKS = {normalize(w) for w in ("في", "إلى", "لدى", "باسم", "عن
 def is_description(name: str, language: str, titles: frozenset[str] = frozenset()) -> bool:
     """A definite description with no proper name in it: "the Russian leader", "المسؤول اليمني".
 
-    English: "the …" ending in a lower-case noun. Arabic: up to three words, each with
+    English: "the …" (or "this …", "that …") ending in a lower-case noun. Arabic: up to
+    three words, each with
     the article (after و/ف, or as لل), so no personal name is among them; prepositions
     may link them ("المبعوث الدولي إلى اليمن", "المتحدث باسم الخارجية"). With the
     language's title nouns, also a title with definite words after it ("وزير الخارجية
@@ -51,7 +52,11 @@ def is_description(name: str, language: str, titles: frozenset[str] = frozenset(
     """
     words = name.split()
     if language == "en":
-        return len(words) >= 2 and words[0].lower() == "the" and words[-1][:1].islower()
+        return (
+            len(words) >= 2
+            and words[0].lower() in ("the", "this", "that")  # "this Trump look-alike"
+            and words[-1][:1].islower()
+        )
     folded = [normalize(w) for w in words]
     if not folded:
         return False

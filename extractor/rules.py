@@ -11,13 +11,21 @@ previous speaker; an interview's answers are the interviewee's. Actors come from
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 
-from .actors import ActorBook, canonical_name, english_names, name_tail, place_mentions
+from .actors import (
+    ActorBook,
+    arabic_titled_names,
+    canonical_name,
+    english_names,
+    name_tail,
+    place_mentions,
+)
 from .assemble import detect_language, mentions, title_of
 from .cues import IMPLICIT_REACH as REACH
-from .cues import PERSONAL, SpeechCue, sentence_cue, speech_cues
+from .cues import PERSONAL, SpeechCue, is_verb, sentence_cue, speech_cues
 from .dates import find_published
 from .drafts import ActorDraft
 from .grounding import TextIndex
@@ -91,6 +99,11 @@ def rules_article(
             if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
                 book.resolve(span)
         named_only = {e.actor.id for e in book.entries} - known
+    else:  # Arabic names announced by a title: "وزير الخارجية الأميركي أنتوني بلينكن"
+        known = {e.actor.id for e in book.entries}
+        for title, span in arabic_titled_names(text, sentences, lex):
+            book.entitle(book.resolve(span), title)
+        named_only = {e.actor.id for e in book.entries} - known
     article.actors = book.actors()
     place_ids = {e.actor.id: name for name, e in book.by_place.items()}
     _affiliate(article.actors, places, book)
@@ -101,15 +114,35 @@ def rules_article(
         else:
             forms = [actor.name, *actor.aliases]
             actor.mentions = mentions(index, forms, segment.start, segment.end)
+    for actor in article.actors:
+        if actor.id not in place_ids and any(_told(text, m, lex) for m in actor.mentions):
+            actor.kind = "media"
     # Who speaks in a sentence reports the meeting, an unnamed source is nobody's party,
     # and an outlet interviews or reports: none takes part in the meetings stated.
     not_parties = {a.id for a in article.actors if a.anonymous or a.kind == "media"}
-    speaking: dict[int, set[str]] = {}
-    for claim in article.claims:
-        if claim.span is not None:
-            speaking.setdefault(claim.span[0], set()).update(
-                s for s in claim.speakers if s not in book.place_ids()
-            )
+    # (Only where the sentence names the speaker as such: "وسيذهب غريفيث، بحسب ما قاله،
+    # إلى مسقط" goes himself.)
+    said_by: dict[int, list[Span]] = {}
+    for cue in cues:
+        said_by.setdefault(sentences[cue.sentence].start, []).extend(
+            sp.span for sp in cue.speakers if sp.span is not None
+        )
+    starts = [s.start for s in sentences]
+    named_in: dict[int, list[tuple[str, Span]]] = {}  # sentence start -> (actor, mention)
+    for actor in article.actors:
+        if actor.id not in place_ids:
+            for m in actor.mentions:
+                k = bisect_right(starts, m[0]) - 1
+                if k >= 0:
+                    named_in.setdefault(starts[k], []).append((actor.id, m))
+    speaking = {
+        start: {
+            aid
+            for aid, m in named_in.get(start, [])
+            if any(s <= m[0] < e or m[0] <= s < m[1] for s, e in spans)
+        }
+        for start, spans in said_by.items()
+    }
     parties = {a.id: a.mentions for a in article.actors if a.id not in not_parties}
     for aid in parties:  # "met in Beijing", "talks at the White House": where, not who
         if aid in place_ids or lex.language == "en":
@@ -228,6 +261,31 @@ def _locative(text: str, span: Span, lex: Lexicon) -> bool:
     return bool(before) and normalize(before[-1]) in _LOCATIVE.get(lex.language, frozenset())
 
 
+_TOLD = re.compile(r"(?:^|\s)لـ*[«\"“]$")  # "لـ«", "ل«": the preposition, then the quoted name
+
+
+def _told(text: str, span: Span, lex: Lexicon) -> bool:
+    """The name is the medium told: "قال لـ«الشرق الأوسط»", "في حديث لـ«الحياة»".
+
+    Arabic news writes the outlet a speaker talked to as لـ before its quoted name,
+    after a verb of speech or a word for a statement, a few words back ("الحوار مع
+    وزير الخارجية جون كيري لـ«…»"); "التابعة لـ«حزب الله»" belongs, it does not tell.
+    Whatever is told so is a medium, never a party to the meetings it reports,
+    whatever kind a model gave it.
+    """
+    if lex.language != "ar":
+        return False
+    before = text[max(0, span[0] - 80) : span[0]]
+    opening = _TOLD.search(before)
+    if opening is None:
+        return False
+    words = [normalize(w.strip('،,.«»"“”()')) for w in before[: opening.start()].split()[-8:]]
+    return any(
+        is_verb(w, lex, lex.reporting_verbs) or w.removeprefix("ال") in lex.statement_nouns
+        for w in words
+    )
+
+
 def _prune(article: Article, model_named: set[str]) -> None:
     """Drop actors only a model named that the article neither quotes, meets nor repeats.
 
@@ -293,6 +351,7 @@ def _meetings(
         main = [aid for aid in participants if aid not in backup]
         if len(main) >= 2:
             participants = main
+        participants = _one_side(participants, actors)
         people = [aid for aid in participants if _named_person_id(actors.get(aid))]
         if len(people) >= 2:
             participants = people
@@ -321,6 +380,44 @@ def _meetings(
             )
         )
     return meetings
+
+
+_NISBA_ENDINGS = ("يتين", "يتان", "يين", "يون", "يان", "يه", "ي", "ين", "ون")
+
+
+def _stems(name: str) -> frozenset[str]:
+    """An Arabic name's words without the article and the adjective's endings.
+
+    "الوفد الحوثي" → {وفد, حوث}; "الحوثيين" → {حوث}; "اليمن", "اليمني" → {يمن}.
+    """
+    out = set()
+    for word in normalize(name).split():
+        word = word.removeprefix("ال")
+        for ending in _NISBA_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                word = word[: -len(ending)]
+                break
+        if len(word) >= 3:
+            out.add(word)
+    return frozenset(out)
+
+
+def _one_side(participants: list[str], actors: dict[str, Actor]) -> list[str]:
+    """Two names of one side are one party, the fuller: "الوفد الحوثي" is "الحوثيين"'s.
+
+    A sentence that names a delegation by its side's adjective names the side too; a
+    meeting of the two would be the side meeting itself.
+    """
+    stems = {
+        aid: _stems(actors[aid].name)
+        for aid in participants
+        if aid in actors and re.search("[\u0600-\u06ff]", actors[aid].name)
+    }
+    return [
+        aid
+        for aid in participants
+        if not any(other != aid and stems.get(aid) and stems[aid] < stems[other] for other in stems)
+    ]
 
 
 def _named_person_id(actor: Actor | None) -> bool:
@@ -451,8 +548,11 @@ def _claims(
                     speakers.append(book.resolve(person))
                 elif last >= cue.sentence - REACH or speaker.pronoun in PERSONAL:
                     speakers += [p for p in previous if p not in speakers]
-            elif book.not_an_actor(book.text[speaker.span[0] : speaker.span[1]]):
-                # "who in 2010 said": a number is nobody; the subject is someone before
+            elif book.not_an_actor(phrase := book.text[speaker.span[0] : speaker.span[1]]) or (
+                book.verb_form(phrase)
+            ):
+                # "who in 2010 said": a number is nobody; "بحسب ما قاله": a verb's pronoun
+                # is no name; the subject is someone before
                 if last >= cue.sentence - REACH:
                     speakers += [p for p in previous if p not in speakers]
             else:

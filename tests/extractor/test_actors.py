@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.actors import ActorBook, english_names, place_mentions
+from extractor.actors import ActorBook, arabic_titled_names, english_names, place_mentions
 from extractor.segment import Segment, split_articles, split_sentences
 
 
@@ -154,3 +154,120 @@ def test_a_country_with_the_verbs_object_run_on_is_that_country() -> None:
     start = text.index("إسرائيل")
     actor_id = book.resolve((start, text.index(" إلى")))
     assert [a.name_en for a in book.actors() if a.id == actor_id] == ["Israel"]
+
+
+def _many(text: str, language: str, names: list[tuple[str, str]]) -> ActorBook:
+    from extractor.drafts import ActorDraft
+    from extractor.grounding import TextIndex
+
+    book = _book(text, language)
+    drafts = [
+        ActorDraft(id=f"a{i}", name=name, name_en="x", kind=kind, role=None, affiliation=None)
+        for i, (name, kind) in enumerate(names)
+    ]
+    book.add_named(drafts, TextIndex(text), split_articles(text)[0])
+    return book
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("عنوان\nوسيعود الوفد، بحسب ما قاله، إلى العاصمة.\n", "قاله"),  # a verb and its pronoun
+        ("عنوان\nوأشاد بالزيارة التي قام بها الوزير أمس.\n", "التي قام بها الوزير"),
+    ],
+)
+def test_a_verb_or_a_relative_clause_the_model_lists_is_no_actor(text: str, name: str) -> None:
+    assert _named(text, "ar", name).actors() == []
+
+
+def test_the_conjunction_before_a_title_is_no_part_of_the_name() -> None:
+    text = "عنوان\nحضر الوزير والرئيس كريم منصور الاجتماع.\n"
+    book = _named(text, "ar", "والرئيس كريم منصور")
+    assert [(a.name, a.role) for a in book.actors()] == [("كريم منصور", "الرئيس")]
+
+
+def test_an_unclosed_aside_and_a_possessive_are_cut_from_a_model_name() -> None:
+    text = "Talks\nRep. Karl Brandt (D-N.Y. said Petrov's plan was late, and Petrov agreed.\n"
+    names = [("Rep. Karl Brandt (D-N.Y", "person"), ("Petrov's", "person")]
+    assert sorted(a.name for a in _many(text, "en", names).actors()) == [
+        "Petrov",
+        "Rep. Karl Brandt",
+    ]
+
+
+def test_a_name_that_ends_another_listed_name_is_that_person_but_its_start_is_not() -> None:
+    """ "Suu Kyi" is "Aung San Suu Kyi"; "Aung San" (her father) is someone else."""
+    text = "Visit\nAung San Suu Kyi arrived. Suu Kyi met Aung San's old friends.\n"
+    names = [("Aung San Suu Kyi", "person"), ("Suu Kyi", "person"), ("Aung San", "person")]
+    book = _many(text, "en", names)
+    assert sorted(a.name for a in book.actors()) == ["Aung San", "Aung San Suu Kyi"]
+
+
+def test_the_movement_is_the_movement_the_text_names_in_full() -> None:
+    """A model lists "الحركة" first; the text says "حركة حماس": one actor."""
+    text = "عنوان\nالتقى الوفد بقادة حركة حماس أمس.\nوقالت الحركة إن اللقاء كان مثمرا.\n"
+    names = [("الحركة", "organization"), ("حماس", "organization")]
+    assert [a.name for a in _many(text, "ar", names).actors()] == ["حماس"]
+
+
+def _titled_names(text: str) -> list[tuple[str, str]]:
+    from extractor.lexicon import load_lexicon
+
+    sentences = split_sentences(text, split_articles(text)[0])
+    found = arabic_titled_names(text, sentences, load_lexicon("ar"))
+    return [(text[t[0] : t[1]], text[n[0] : n[1]]) for t, n in found]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "والتقى وزير الخارجية الكيني سامر منصور الوفد أمس.",
+            [("وزير الخارجية الكيني", "سامر منصور")],
+        ),
+        (
+            "وقال رئيس حكومة الإقليم، كريم منصور، إن الجولة انتهت.",
+            [("رئيس حكومة الإقليم", "كريم منصور")],
+        ),
+        ("واستقبل الشيخ خالد بن عبد الرحمن الوفد.", [("الشيخ", "خالد بن عبد الرحمن")]),
+        # where the name ends: "and his aide", a preposition, a clitic before the article
+        ("وحضر الرئيس سامر منصور ومساعدته الاجتماع.", [("الرئيس", "سامر منصور")]),
+        ("ووصل الوزير سامر منصور إلى نيروبي.", [("الوزير", "سامر منصور")]),
+        ("ووصل الوزير سامر منصور بالطائرة.", [("الوزير", "سامر منصور")]),
+        # no name: the next clause, words running on, a quotation
+        ("وقال الوزير إن الجولة انتهت.", []),
+        ("وتلقى الوزير سامر منصور اتصالين هاتفيين أمس.", []),
+        ("وقال الوزير «الجولة انتهت».", []),
+    ],
+)
+def test_a_title_announces_the_arabic_name_after_it(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _titled_names(f"عنوان\n{sentence}\n") == expected
+
+
+def test_a_two_word_definite_phrase_refers_back_only_with_both_words() -> None:
+    """ "الشرق الأوسط" is not "الشرق الأدنى …" though both start with "الشرق"."""
+    text = "عنوان\nوقال مركز الشرق الأدنى للأبحاث إن الجولة انتهت.\n"
+    book = _many(text, "ar", [("الشرق الأدنى للأبحاث", "organization")])
+    assert book._refers_to("الشرق الاوسط") is None
+    assert book._refers_to("الشرق الادني") is not None
+
+
+def test_definite_words_a_model_takes_from_the_title_are_no_part_of_the_name() -> None:
+    text = "عنوان\nوقالت مساعدة الوزير لشؤون الشرق الأدنى آن باترسون إن الجولة انتهت.\n"
+    book = _named(text, "ar", "الشرق الأدنى آن باترسون")
+    assert [a.name for a in book.actors()] == ["آن باترسون"]
+
+
+def test_a_full_arabic_name_is_the_person_its_surname_already_named() -> None:
+    text = "عنوان\nوقال كيري إن الجولة انتهت.\nوأضاف وزير الخارجية جون كيري أن الوفد سيعود.\n"
+    book = _named(text, "ar", "كيري")
+    start = text.index("جون")
+    assert book.resolve((start, start + len("جون كيري"))) == book.actors()[0].id
+
+
+def test_a_word_that_only_opens_sentences_with_a_comma_is_no_name() -> None:
+    text = 'Talks\nAlas, the deal failed. "Alas, no," he said. Putin said no. Later, Putin left.\n'
+    names = [("Alas", "person"), ("Putin", "person"), ("Later", "person")]
+    assert sorted(a.name for a in _many(text, "en", names).actors()) == ["Putin"]

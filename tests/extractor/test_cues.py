@@ -52,6 +52,14 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
         ("The talks stalled and blamed the delay on the weather.", None),
         ("He added that the port would reopen.", ["<implicit>"]),
         ('Haddad said "yes" and left the room.', ["Haddad"]),
+        # a participle after the clause continues its subject, named or not
+        ("Haddad has been more guarded, saying the port may reopen.", ["Haddad"]),
+        ("He has been more guarded, saying the port may reopen.", ["<implicit>"]),
+        # a lower-case aside between name and verb: the aside's name is its object
+        (
+            "It began badly, as Lena Brandt, contradicting Haddad, said the port stays shut.",
+            ["Lena Brandt"],
+        ),
         ("The port reopened on Monday after a week.", None),
         ("It is said that the port will reopen.", None),
         ("The deal that was announced on Monday ends the strike.", None),

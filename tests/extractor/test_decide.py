@@ -30,6 +30,7 @@ def _article(text: str = TEXT):
     [
         ("the Russian leader", "en", True),
         ("the impostor", "en", True),
+        ("this Trump look-alike", "en", True),
         ("The BBC's Paul Reynolds", "en", False),
         ("a senior official", "en", False),
         ("المسؤول اليمني", "ar", True),

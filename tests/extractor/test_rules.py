@@ -10,7 +10,11 @@ from typer.testing import CliRunner
 
 from extractor import Article, Extractor
 from extractor.cli import app
+from extractor.drafts import ActorDraft
+from extractor.grounding import TextIndex
 from extractor.lexicon import lexicons_hash
+from extractor.rules import rules_article
+from extractor.segment import split_articles, split_sentences
 
 AR_TEXT = (
     "وزير الخارجية يلتقي وفد حركة النور في الدوحة\n"
@@ -268,3 +272,45 @@ def test_a_lower_case_word_or_another_name_is_not_a_surname_mention() -> None:
     article = rules().extract_article(text)
     (white,) = [a for a in article.actors if a.name.endswith("Patrick White")]
     assert white.aliases == []
+
+
+def test_the_medium_told_is_media_and_no_party_to_the_meeting() -> None:
+    text = (
+        "لقاء في نيروبي\n"
+        "وقال سامر الحداد لـ«النهار» إنه التقى كريم منصور أمس.\n"
+        "واجتمع سامر الحداد مع كريم منصور بحضور «النهار» في نيروبي.\n"
+    )
+    article = Extractor(strategy="rules", use_cache=False).extract_article(text)
+    kinds = {a.name: a.kind for a in article.actors}
+    assert kinds.get("النهار") == "media"
+    assert all("النهار" not in p for p in _parties(article))
+
+
+def test_a_delegation_named_by_its_sides_adjective_does_not_meet_that_side() -> None:
+    """ "الوفد الحوثي" and "الحوثيين" in one sentence are one side, not a meeting."""
+    text = (
+        "جولة جديدة\n"
+        "ووصل الوفد الحوثي إلى جنيف أمس لإجراء مشاورات باسم الحوثيين.\n"
+        "ويضم الوفد الحوثي خمسة أعضاء.\n"
+    )
+    drafts = [
+        ActorDraft(id=i, name=n, name_en=i, kind="organization", role=None, affiliation=None)
+        for i, n in (("delegation", "الوفد الحوثي"), ("houthis", "الحوثيين"))
+    ]
+    segment = split_articles(text)[0]
+    sentences = split_sentences(text, segment)
+    article = rules_article(TextIndex(text), segment, sentences, named=drafts)
+    assert {"الوفد الحوثي", "الحوثيين"} <= {a.name for a in article.actors}
+    assert article.meetings == []
+
+
+def test_one_who_goes_to_talks_by_his_own_account_is_a_party() -> None:
+    """ "بحسب ما قاله" names no speaker: he is the sentence's subject, and he meets."""
+    text = (
+        "جولة جديدة\n"
+        "وقال المبعوث سامر الحداد إن الجولة انتهت.\n"
+        "وسيذهب الحداد، بحسب ما قاله، إلى عمّان لإجراء مشاورات مع كريم منصور.\n"
+    )
+    article = rules().extract_article(text)
+    assert _speakers(text)[-1] == ["سامر الحداد"]
+    assert any("سامر الحداد" in p for p in _parties(article))
