@@ -680,9 +680,6 @@ class ActorBook:
             return sourced and not named
         return sourced
 
-    def place_ids(self) -> set[str]:
-        return {e.actor.id for e in self.by_place.values()}
-
     def actors(self) -> list[Actor]:
         return [e.actor for e in self.entries]
 
