@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .assemble import unique_id
-from .cues import CALENDAR, is_nisba, is_verb, tokens
+from .cues import CALENDAR, is_nisba, is_verb, tokens, with_object
 from .decide import is_description
 from .drafts import ActorDraft
 from .grounding import TextIndex
@@ -24,7 +24,10 @@ from .models import Actor, ActorKind, Span
 from .normalize import normalize
 from .segment import Segment, Sentence
 
-_OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه", "ني", "نا", "كم")  # normalized: ة is ه
+NAME_LINKS = frozenset(  # a name word after these is half of a compound ("عبد الرحمن")
+    normalize(w)
+    for w in ("بن", "ابن", "آل", "عبد", "أبو", "أبي", "ولد", "bin", "ibn", "al", "abdul", "abu")
+)
 _AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
 
 _TITLES = {
@@ -175,10 +178,10 @@ def _after_definite(text: str, span: Span) -> Span:
     while lead < len(folded) and folded[lead].startswith("ال"):
         lead += 1
     rest = folded[lead:]
-    if lead == 0 or len(rest) < 2 or rest[0] in _AR_NAME_LINKS:
+    if lead == 0 or len(rest) < 2 or rest[0] in NAME_LINKS:
         return span
     pairs = zip(rest, rest[1:], strict=False)
-    if any(w.startswith("ال") and prev not in _AR_NAME_LINKS for prev, w in pairs):
+    if any(w.startswith("ال") and prev not in NAME_LINKS for prev, w in pairs):
         return span  # "السيد حسن نصر الله", "الطلب إهانة": not a title's complement
     return span[0] + words[lead].start(), span[1]
 
@@ -543,8 +546,7 @@ class ActorBook:
         if lex.language != "ar" or " " in key:
             return False
         verbs = lex.reporting_verbs | lex.meeting_triggers
-        stems = [key, *(key[: -len(s)] for s in _OBJECT_PRONOUNS if key.endswith(s))]
-        return any(len(w) >= 3 and is_verb(w, lex, verbs) for w in stems)
+        return is_verb(key, lex, verbs) or with_object(key, lex, verbs)
 
     def _resolve(self, start: int, end: int) -> str:
         surface = self.text[start:end]
@@ -914,9 +916,6 @@ def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tu
     return out
 
 
-_AR_NAME_LINKS = frozenset(  # a definite word after these is half of a name ("عبد الرحمن")
-    normalize(w) for w in ("بن", "ابن", "آل", "عبد", "أبو", "أبي", "ولد")
-)
 _AR_PARTICLES = frozenset(  # prepositions and particles: where a name ends
     normalize(w)
     for w in (
@@ -973,7 +972,7 @@ def arabic_titled_names(
             for k in range(j, min(j + 5, len(toks))):
                 w = toks[k].word
                 bare = _ar_bare(w)
-                linked = bool(name) and toks[name[-1]].word in _AR_NAME_LINKS
+                linked = bool(name) and toks[name[-1]].word in NAME_LINKS
                 if (
                     (w.startswith("ال") and not linked)
                     or (name and w[:1] == "و")  # "أنتوني بلينكن ومساعدته": someone else
@@ -992,9 +991,9 @@ def arabic_titled_names(
                 name.append(k)
                 if toks[k].after.strip():
                     break  # a comma or a full stop ends the name
-            while name and toks[name[-1]].word in _AR_NAME_LINKS:
+            while name and toks[name[-1]].word in NAME_LINKS:
                 name.pop()
-            linked = any(toks[n].word in _AR_NAME_LINKS for n in name)
+            linked = any(toks[n].word in NAME_LINKS for n in name)
             ended = stopped or bool(name) and bool(toks[name[-1]].after.strip())
             if (
                 not name

@@ -258,15 +258,20 @@ class _Sentence:
         return len(words) == 1 and words[0] in self.lex.pronoun_subjects
 
 
-def _verb_with_object(toks: Sequence[Token], j: int, lex: Lexicon) -> bool:
-    """A reporting verb with an object pronoun at token j ("قاله", "أكدته"), in Arabic."""
-    if lex.language != "ar" or j >= len(toks):
-        return False
-    word = toks[j].word
-    return any(
-        word.endswith(end) and is_verb(word[: -len(end)], lex, lex.reporting_verbs)
-        for end in ("ه", "ها", "هم", "ته")
+_OBJECT_PRONOUNS = ("ته", "هما", "هم", "ها", "ه", "ني", "نا", "كم")  # normalized: ة is ه
+
+
+def with_object(word: str, lex: Lexicon, verbs: frozenset[str]) -> bool:
+    """`word` is one of `verbs` with an object pronoun ("قاله", "أكدته"), in Arabic."""
+    return lex.language == "ar" and any(
+        word.endswith(end) and len(word) - len(end) >= 3 and is_verb(word[: -len(end)], lex, verbs)
+        for end in _OBJECT_PRONOUNS
     )
+
+
+def _verb_with_object(toks: Sequence[Token], j: int, lex: Lexicon) -> bool:
+    """A reporting verb with an object pronoun at token j ("قاله", "أكدته")."""
+    return j < len(toks) and with_object(toks[j].word, lex, lex.reporting_verbs)
 
 
 _BE_OBJECT = tuple(normalize(p) for p in ("بال", "بإ", "باست"))

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .actors import (
+    NAME_LINKS,
     ActorBook,
     arabic_titled_names,
     canonical_name,
@@ -156,12 +157,6 @@ def rules_article(
     return article
 
 
-_COMPOUND = frozenset(  # a name word after these is half of a compound ("عبد الرحمن")
-    normalize(w)
-    for w in ("بن", "ابن", "آل", "عبد", "أبو", "أبي", "bin", "ibn", "al", "abdul", "abu")
-)
-
-
 def _surnames(
     index: TextIndex,
     segment: Segment,
@@ -181,7 +176,7 @@ def _surnames(
     last: dict[str, list[Actor]] = {}
     for actor in people:
         words = actor.name.split()
-        if len(words) < 2 or normalize(words[-2]) in _COMPOUND:
+        if len(words) < 2 or normalize(words[-2]) in NAME_LINKS:
             continue
         word = words[-1].strip(".,،")
         key = normalize(word)
