@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .assemble import unique_id
-from .cues import CALENDAR, is_nisba, is_verb, tokens, with_object
+from .cues import CALENDAR, Token, is_nisba, is_verb, tokens, with_object
 from .decide import is_description
 from .drafts import ActorDraft
 from .grounding import TextIndex
@@ -129,7 +129,8 @@ _NOT_NAMES = {
 }
 _FEMALE = {"mrs", "ms", "miss", "madam", "mme", "lady", "queen", "princess", "sister"}
 _MALE = {"mr", "sir", "lord", "king", "prince", "brother", "father"}
-_NAME_WORD = re.compile(r"[A-Z][\w'’.-]*$|[A-Z]\.$")
+# A capitalized word, an initial, or an Arabic name with its article ("al-Assad")
+_NAME_WORD = re.compile(r"(?:[A-Z]|(?:al|el|as|ad|an|ar|at|az|ash)-[A-Z])[\w'’.-]*$|[A-Z]\.$")
 _CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for"}
 _DETERMINERS = {
     "the",
@@ -563,8 +564,16 @@ class ActorBook:
         if target is None and self.lex.language == "en":
             target = self._titled(key)  # "the Crown Prince" after "Crown Prince Abdullah"
         if target is not None:
-            if len(core_name(key)) > len(core_name(normalize(target.actor.name))) and (
-                self.lex.language == "en" and surface[:1].isupper()
+            if (
+                self.lex.language == "en"
+                and surface[:1].isupper()
+                and len(core_name(key)) > len(core_name(normalize(target.actor.name)))
+            ) or (
+                self.lex.language == "ar"
+                and target.actor.kind == "person"
+                and not target.actor.anonymous
+                and len(key.split()) > len(normalize(target.actor.name).split())
+                and not key.startswith("ال")
             ):  # "Vladimir V. Putin" after "Mr. Putin": the fullest name is the name
                 target.actor.aliases.append(target.actor.name)
                 target.actor.name = target.actor.name_en = surface
@@ -626,7 +635,10 @@ class ActorBook:
     def _fuller_name_of(self, key: str) -> _Entry | None:
         """An earlier short form ("Mr. Putin", "Putin", "كيري") of the full name `key`.
 
-        In Arabic only a person's one undefined word: "الحركة" ends no name.
+        In Arabic only a person's: "الحركة" ends no name, but a family name may carry the
+        article ("المعلم" of "وليد المعلم") where the full name begins undefined. Arabic
+        also gives a name's first words and later the whole ("يوسف بن علوي" … "يوسف بن
+        علوي عبد الله"): two words or more that begin the name are the same person.
         """
         words = key.split()
         arabic = self.lex.language == "ar"
@@ -643,8 +655,11 @@ class ActorBook:
                 if (
                     len(content) == 1
                     and content[0] == words[-1]
-                    and not (arabic and content[0].startswith("ال"))
+                    and not (arabic and words[0].startswith("ال"))
                 ):
+                    return entry
+                n = min(len(content), len(words))
+                if arabic and n >= 2 and len(content) != len(words) and words[:n] == content[:n]:
                     return entry
         return None
 
@@ -857,7 +872,10 @@ def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
                 and not all(toks[k].word in _NOT_NAMES for k in run)
                 and not whole.isupper()  # "FULL TEXT", "BREAKING NEWS": a heading
             ):
-                out.append((toks[run[0]].start, toks[run[-1]].end))
+                end = toks[run[-1]].end
+                if text[end - 2 : end] in ("'s", "’s"):  # "President Bashar al-Assad's"
+                    end -= 2
+                out.append((toks[run[0]].start, end))
             i = max(j, i + 1)
     return out
 
@@ -933,6 +951,70 @@ def _ar_bare(word: str) -> str:
     return word[1:] if word[:1] in _AR_CLITIC and len(word) > 3 else word
 
 
+# Names that normalization folds into particles (ي/ى, أ/ا): "علي" is "على", "بان" is
+# "بأن". As written, after a title, they are the names.
+_SPELLED_NAMES = frozenset(("علي", "بان"))
+_AR_TITLE_LINKS = frozenset(normalize(w) for w in ("في", "إلى", "الى", "لدى", "باسم", "عن"))
+_MAX_COMPLEMENTS = 5
+
+
+def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
+    """Where the complements of the title at `i` end (the first token after them).
+
+    Definite words ("الخارجية الأميركي", "حكومة الاحتلال", "للأمن القومي"), and a
+    preposition or a ل-construct with its object: "المبعوث الأممي إلى سورية",
+    "لشؤون الشرق الأدنى", "المتحدث باسم الخارجية". An indefinite word is taken only
+    as such an object, so the name after the title is never swallowed.
+    """
+    j = i + 1
+    while j < len(toks) and j - i <= _MAX_COMPLEMENTS and not toks[j - 1].after.strip():
+        w = toks[j].word
+        if any(q in toks[j].before for q in '«"“'):
+            break
+        nxt = toks[j + 1] if j + 1 < len(toks) and not toks[j].after.strip() else None
+        if nxt is not None and any(q in nxt.before for q in '«"“'):
+            nxt = None
+        if w in _AR_TITLE_LINKS:  # (before the article test: "إلى" folds to "الي")
+            if nxt is None or not re.fullmatch(r"[\u0621-\u064a]+", nxt.word):
+                break
+            j += 2  # "إلى سورية": the preposition and its object
+            continue
+        if w.startswith("ال") or w in lex.organization_nouns or w.startswith(normalize("لل")):
+            j += 1
+            continue
+        if nxt is None:
+            break
+        if w[:1] == "ل" and len(w) > 3 and nxt.word.startswith("ال"):
+            j += 1  # "لشؤون" heads the definite words after it
+            continue
+        break
+    return j
+
+
+def _surname_at(
+    toks: Sequence[Token], k: int, name: Sequence[int], stops: frozenset[str], lex: Lexicon
+) -> bool:
+    """Whether the definite word at `k` closes the name begun before it: "عادل الجبير،".
+
+    A family name often carries the article. It is taken only as the name's last word,
+    right before the comma that closes an apposition, after at least one undefined
+    word, and never a day, a title, a kind noun or a stop word: before a full stop,
+    "واستقبل الشيخ خالد الوفد." ends with the verb's object.
+    """
+    w = toks[k].word
+    nouns = (
+        lex.title_nouns | lex.organization_nouns | lex.group_nouns | lex.media_nouns
+    ) | lex.source_nouns
+    return (
+        bool(name)
+        and toks[k].after.strip()[:1] in ("،", ",")
+        and w not in stops
+        and w not in nouns
+        and w[2:] not in nouns
+        and bool(re.fullmatch(r"[\u0621-\u064a]{4,}", w))
+    )
+
+
 def arabic_titled_names(
     text: str, sentences: Sequence[Sentence], lex: Lexicon
 ) -> list[tuple[Span, Span]]:
@@ -952,19 +1034,17 @@ def arabic_titled_names(
     verbs = lex.reporting_verbs | lex.meeting_triggers
     for sent in sentences:
         toks = tokens(text, sent.start, sent.end)
+        listed = False  # a title announced a name earlier in this sentence
         for i, t in enumerate(toks):
-            if t.after.strip() or (
-                t.word not in lex.title_nouns and _ar_bare(t.word) not in lex.title_nouns
+            # "وزير الخارجية الأميركي جون كيري، والروسي سيرجي لافروف": in a list of
+            # titled names, "and the Russian" stands for the title it repeats
+            elided = listed and t.word.startswith("وال") and is_nisba(t.word)
+            if not elided and (
+                t.after.strip()
+                or (t.word not in lex.title_nouns and _ar_bare(t.word) not in lex.title_nouns)
             ):
                 continue
-            j = i + 1  # the title's complements: "الخارجية الأميركي", "حكومة الاحتلال"
-            while j < len(toks) and j - i <= 4 and not toks[j - 1].after.strip():
-                w = toks[j].word
-                if any(q in toks[j].before for q in '«"“') or not (
-                    w.startswith("ال") or w in lex.organization_nouns
-                ):
-                    break
-                j += 1
+            j = i + 1 if elided else _title_complements(toks, i, lex)
             if j >= len(toks) or (toks[j - 1].after.strip() and toks[j - 1].after.strip() != "،"):
                 continue  # a full stop or a quotation after the title: no name follows
             name: list[int] = []
@@ -973,6 +1053,15 @@ def arabic_titled_names(
                 w = toks[k].word
                 bare = _ar_bare(w)
                 linked = bool(name) and toks[name[-1]].word in NAME_LINKS
+                spelled = text[toks[k].start : toks[k].end] in _SPELLED_NAMES
+                if spelled and not toks[k].before.strip():
+                    name.append(k)  # "علي شمخاني", "بان كي مون", as spelled
+                    if toks[k].after.strip():
+                        break
+                    continue
+                if w.startswith("ال") and not linked and _surname_at(toks, k, name, stops, lex):
+                    name.append(k)  # "عادل الجبير،", "خالد بن محمد العطية،"
+                    break
                 if (
                     (w.startswith("ال") and not linked)
                     or (name and w[:1] == "و")  # "أنتوني بلينكن ومساعدته": someone else
@@ -984,7 +1073,7 @@ def arabic_titled_names(
                     or w in stops
                     or is_verb(w, lex, verbs)
                     or not re.fullmatch(r"[\u0621-\u064a]+", w)
-                    or any(q in toks[k].before for q in '«"“')
+                    or any(q in toks[k].before for q in '«"“(')  # "فبراير (شباط)"
                 ):
                     stopped = True
                     break
@@ -1009,4 +1098,5 @@ def arabic_titled_names(
                 toks[j - 1].end,
             )
             out.append((title, (toks[name[0]].start, toks[name[-1]].end)))
+            listed = True
     return sorted(set(out))

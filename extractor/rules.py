@@ -144,6 +144,13 @@ def rules_article(
         }
         for start, spans in said_by.items()
     }
+    # An actor only a model named and the text names once is a weak party: a small model
+    # lists common nouns ("المصالح", "the interests") among the names.
+    not_parties |= {
+        a.id
+        for a in article.actors
+        if a.id in book.model_named and len(a.mentions) < _MIN_MENTIONS and a.kind != "person"
+    }
     parties = {a.id: a.mentions for a in article.actors if a.id not in not_parties}
     for aid in parties:  # "met in Beijing", "talks at the White House": where, not who
         if aid in place_ids or lex.language == "en":

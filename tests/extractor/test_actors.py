@@ -39,6 +39,15 @@ def test_capitalized_runs_are_names() -> None:
     ]
 
 
+def test_an_arabic_name_keeps_its_article_in_english() -> None:
+    text = "Title\nPresident Bashar al-Assad met the envoy. Bashar al-Assad's aide left.\n"
+    sentences = split_sentences(text, split_articles(text)[0])
+    assert [text[s:e] for s, e in english_names(text, sentences)] == [
+        "President Bashar al-Assad",
+        "Bashar al-Assad",
+    ]
+
+
 def _book(text: str, language: str):
     from extractor.lexicon import load_gazetteer, load_lexicon
     from extractor.normalize import normalize
@@ -234,6 +243,42 @@ def _titled_names(text: str) -> list[tuple[str, str]]:
         ("وحضر الرئيس سامر منصور ومساعدته الاجتماع.", [("الرئيس", "سامر منصور")]),
         ("ووصل الوزير سامر منصور إلى نيروبي.", [("الوزير", "سامر منصور")]),
         ("ووصل الوزير سامر منصور بالطائرة.", [("الوزير", "سامر منصور")]),
+        # complements: a ل-construct, a preposition with its object, "لل" words
+        (
+            "وقال الأمين العام للمنظمة الدولية سامر منصور، إن الجولة انتهت.",
+            [("الأمين العام للمنظمة الدولية", "سامر منصور")],
+        ),
+        (
+            "ووصل المبعوث الأممي إلى كينيا سامر منصور، أمس.",
+            [("المبعوث الأممي إلى كينيا", "سامر منصور")],
+        ),
+        (
+            "وقالت مساعدة الوزير لشؤون الشرق الأدنى سامية منصور، إن الجولة انتهت.",
+            [("الوزير لشؤون الشرق الأدنى", "سامية منصور")],
+        ),
+        # a family name with the article closes the name before punctuation
+        (
+            "والتقى وزير الخارجية الكيني سامر الحداد، الوفد.",
+            [("وزير الخارجية الكيني", "سامر الحداد")],
+        ),
+        ("واستقبل الشيخ خالد بن محمد العطية، الوفد.", [("الشيخ", "خالد بن محمد العطية")]),
+        # names that normalization would fold into particles, as spelled
+        (
+            "وقال أمين المجلس الأعلى للأمن القومي علي منصور، إن الجولة انتهت.",
+            [("أمين المجلس الأعلى للأمن القومي", "علي منصور")],
+        ),
+        ("وقال الأمين العام بان كي مون، إن الجولة انتهت.", [("الأمين العام", "بان كي مون")]),
+        ("وقال الوزير على الهامش إن الجولة انتهت.", []),
+        # a list of titled names repeats the title by its adjective alone
+        (
+            "وضم اللقاء وزير الخارجية الكيني سامر منصور، والأوغندي كريم الحداد، في نيروبي.",
+            [("وزير الخارجية الكيني", "سامر منصور"), ("الأوغندي", "كريم الحداد")],
+        ),
+        ("وقال الوزير إن الجولة انتهت والأوغندي كريم منصور، حضر.", []),
+        # but not a day, an object before the full stop, or a definite word continued
+        ("والتقى الوزير سامر الخميس، الوفد.", []),
+        ("واستقبل الشيخ سامر الوفد.", []),
+        ("والتقى الوزير سامر الوفد الكيني.", []),
         # no name: the next clause, words running on, a quotation
         ("وقال الوزير إن الجولة انتهت.", []),
         ("وتلقى الوزير سامر منصور اتصالين هاتفيين أمس.", []),

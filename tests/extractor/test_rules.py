@@ -304,6 +304,23 @@ def test_a_delegation_named_by_its_sides_adjective_does_not_meet_that_side() -> 
     assert article.meetings == []
 
 
+def test_a_common_noun_only_the_model_named_once_is_no_party() -> None:
+    """A small model lists "المصالح" (the interests) as an organization: it meets nobody."""
+    text = (
+        "جولة جديدة\n"
+        "وقالت إيران إن ما يهمها في المحادثات هو المصالح الوطنية.\n"
+        "وأجرت إيران محادثات مع حماس أمس.\n"
+    )
+    drafts = [
+        ActorDraft(id=i, name=n, name_en=i, kind=k, role=None, affiliation=None)
+        for i, n, k in (("interests", "المصالح", "organization"), ("hamas", "حماس", "organization"))
+    ]
+    segment = split_articles(text)[0]
+    sentences = split_sentences(text, segment)
+    article = rules_article(TextIndex(text), segment, sentences, named=drafts)
+    assert _parties(article) == [["إيران", "حماس"]]
+
+
 def test_one_who_goes_to_talks_by_his_own_account_is_a_party() -> None:
     """ "بحسب ما قاله" names no speaker: he is the sentence's subject, and he meets."""
     text = (
