@@ -828,6 +828,18 @@ def canonical_name(actor: Actor, place: Place) -> None:
         actor.name = best
 
 
+# Function words a name never capitalizes inside it: a run that does is a headline in
+# title case ("Lone Player Stands During National Anthem While Rest Of His Team …").
+# fmt: off
+_TITLE_CASE = frozenset((
+    "Of", "To", "In", "On", "At", "For", "With", "And", "By", "During", "While", "About",
+    "Despite", "After", "Before", "From", "Into", "Over", "Is", "Are", "Was", "Were", "Will",
+    "Has", "Have", "Had", "His", "Her", "Their", "Its", "Your", "You", "Our", "My", "We", "It",
+    "Can", "Could", "Would", "Should", "As", "Not",
+))
+# fmt: on
+
+
 def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
     """Runs of two or more capitalized words ("Vladimir V. Putin", "State Department").
 
@@ -871,6 +883,7 @@ def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
                 len(caps) >= 2
                 and not all(toks[k].word in _NOT_NAMES for k in run)
                 and not whole.isupper()  # "FULL TEXT", "BREAKING NEWS": a heading
+                and not any(text[toks[k].start : toks[k].end] in _TITLE_CASE for k in run[1:])
             ):
                 end = toks[run[-1]].end
                 if text[end - 2 : end] in ("'s", "’s"):  # "President Bashar al-Assad's"
@@ -951,9 +964,9 @@ def _ar_bare(word: str) -> str:
     return word[1:] if word[:1] in _AR_CLITIC and len(word) > 3 else word
 
 
-# Names that normalization folds into particles (ي/ى, أ/ا): "علي" is "على", "بان" is
+# Names that normalization folds into particles (ي/ى, أ/آ/ا): "علي" is "على", "بان" is
 # "بأن". As written, after a title, they are the names.
-_SPELLED_NAMES = frozenset(("علي", "بان"))
+_SPELLED_NAMES = frozenset(("علي", "بان", "آن"))
 _AR_TITLE_LINKS = frozenset(normalize(w) for w in ("في", "إلى", "الى", "لدى", "باسم", "عن"))
 _MAX_COMPLEMENTS = 5
 
@@ -1035,7 +1048,10 @@ def arabic_titled_names(
     for sent in sentences:
         toks = tokens(text, sent.start, sent.end)
         listed = False  # a title announced a name earlier in this sentence
+        covered = 0  # "مساعدة الوزير …": a title inside another's complements is not another
         for i, t in enumerate(toks):
+            if i < covered:
+                continue
             # "وزير الخارجية الأميركي جون كيري، والروسي سيرجي لافروف": in a list of
             # titled names, "and the Russian" stands for the title it repeats
             elided = listed and t.word.startswith("وال") and is_nisba(t.word)
@@ -1045,6 +1061,7 @@ def arabic_titled_names(
             ):
                 continue
             j = i + 1 if elided else _title_complements(toks, i, lex)
+            covered = j
             if j >= len(toks) or (toks[j - 1].after.strip() and toks[j - 1].after.strip() != "،"):
                 continue  # a full stop or a quotation after the title: no name follows
             name: list[int] = []

@@ -69,13 +69,24 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
     """Words of text[start:end] with their edge punctuation split off."""
     out = []
     for m in re.finditer(r"\S+", text[start:end]):
-        raw = m.group()
-        core = raw.strip(_EDGE)
-        if not core:
-            continue
-        lead = raw.index(core)
-        s = start + m.start() + lead
-        out.append(Token(s, s + len(core), normalize(core), raw[:lead], raw[lead + len(core) :]))
+        word = m.group()
+        # "إسرائيلي:قوله": a colon between letters, its space lost, still ends a word
+        cuts = [
+            k + 1
+            for k in range(1, len(word) - 1)
+            if word[k] == ":" and word[k - 1].isalpha() and word[k + 1].isalpha()
+        ]
+        bounds = [0, *cuts, len(word)]
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            raw = word[lo:hi]
+            core = raw.strip(_EDGE)
+            if not core:
+                continue
+            lead = raw.index(core)
+            s = start + m.start() + lo + lead
+            out.append(
+                Token(s, s + len(core), normalize(core), raw[:lead], raw[lead + len(core) :])
+            )
     return out
 
 
@@ -200,7 +211,12 @@ class _Sentence:
             if t.word in lex.speaker_stops:
                 if t.word == normalize("في") and j > first and j + 1 < len(toks):
                     nxt = toks[j + 1].word
-                    if nxt not in lex.statement_nouns and nxt not in lex.speaker_stops:
+                    owned = {nxt[: -len(e)] for e in ("ه", "ها", "هم", "هما") if nxt.endswith(e)}
+                    if (  # "في بيانها": in her statement, no part of the speaker's name
+                        nxt not in lex.statement_nouns
+                        and not owned & lex.statement_nouns
+                        and nxt not in lex.speaker_stops
+                    ):
                         j += 1
                         continue
                 break
@@ -694,6 +710,11 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
         if opener is not None:
             return (Speaker(opener),)
     before = s.phrase_before(i)
+    if before is not None:  # "but this time he praised": the pronoun is the subject
+        words = list(re.finditer(r"\S+", s.text[before[0] : before[1]]))
+        tail = (before[0] + words[-1].start(), before[0] + words[-1].end()) if words else before
+        if len(words) > 1 and s.pronoun(tail):
+            before = tail
     if before is not None and not s.pronoun(before):
         speakers = [Speaker(before)]
         if toks[i].word in ("told", "tells", "tell") and i + 1 < len(toks):

@@ -85,6 +85,12 @@ def rules_article(
         book.add_named(named, index, segment)
     cues = speech_cues(text, [(s.start, s.end) for s in sentences], lex)
     names = english_names(text, sentences) if language == "en" else []
+    titled: set[str] = set()  # Arabic names a title announces, listed before the speakers
+    if language == "ar":  # so "السفيرة الأميركية" can refer to the ambassador named in full
+        known = {e.actor.id for e in book.entries}
+        for title, span in arabic_titled_names(text, sentences, lex):
+            book.entitle(book.resolve(span), title)
+        titled = {e.actor.id for e in book.entries} - known
     article.claims = _claims(cues, sentences, book, _people(text, names, book))
     article.claims = _interview(text, sentences, lex, book, article.claims)
     found = place_mentions(text, segment, gazetteer)
@@ -100,11 +106,8 @@ def rules_article(
             if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
                 book.resolve(span)
         named_only = {e.actor.id for e in book.entries} - known
-    else:  # Arabic names announced by a title: "وزير الخارجية الأميركي أنتوني بلينكن"
-        known = {e.actor.id for e in book.entries}
-        for title, span in arabic_titled_names(text, sentences, lex):
-            book.entitle(book.resolve(span), title)
-        named_only = {e.actor.id for e in book.entries} - known
+    else:  # a titled name that does not speak is a backup party, like a capitalized one
+        named_only = titled - {s for c in article.claims for s in c.speakers}
     article.actors = book.actors()
     place_ids = {e.actor.id: name for name, e in book.by_place.items()}
     _affiliate(article.actors, places, book)
@@ -354,6 +357,10 @@ def _meetings(
         if len(main) >= 2:
             participants = main
         participants = _one_side(participants, actors)
+        # "ويرافق المعلم … نائب وزير الخارجية السوري": a person and the country he serves
+        # are one side; the country counts through him
+        served = {actors[aid].affiliation for aid in participants if aid in actors}
+        participants = [aid for aid in participants if aid not in served]
         people = [aid for aid in participants if _named_person_id(actors.get(aid))]
         if len(people) >= 2:
             participants = people

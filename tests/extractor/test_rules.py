@@ -321,6 +321,27 @@ def test_a_common_noun_only_the_model_named_once_is_no_party() -> None:
     assert _parties(article) == [["إيران", "حماس"]]
 
 
+def test_a_person_and_the_country_he_serves_are_one_side() -> None:
+    """The minister's aide travelling with him is no meeting of the minister and Kenya."""
+    text = "زيارة\nويرافق وزير الخارجية الأردني، سامر الحداد، في هذه الزيارة نائب الوزير.\n"
+    article = rules().extract_article(text)
+    assert sorted((a.name, a.affiliation or "") for a in article.actors) == [
+        ("الأردني", ""),
+        ("سامر الحداد", "jordan"),
+    ]
+    assert _parties(article) == []
+
+
+def test_a_title_alone_refers_to_the_one_it_announced_in_full() -> None:
+    """ "السفيرة الكينية" after "السفيرة الكينية لدى الأمم المتحدة سامية الحداد": her."""
+    text = (
+        "عنوان\n"
+        "وقالت السفيرة الكينية لدى الأمم المتحدة سامية الحداد، إن الجولة انتهت.\n"
+        "وشددت السفيرة الكينية على أن الحوار مستمر.\n"
+    )
+    assert _speakers(text) == [["سامية الحداد"], ["سامية الحداد"]]
+
+
 def test_one_who_goes_to_talks_by_his_own_account_is_a_party() -> None:
     """ "بحسب ما قاله" names no speaker: he is the sentence's subject, and he meets."""
     text = (
