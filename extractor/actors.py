@@ -199,6 +199,15 @@ def _trimmed(name: str) -> str:
     return name
 
 
+def _skips_middle(a: Sequence[str], b: Sequence[str]) -> bool:
+    """One name is the other less middle names: same first and last word, in order."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) < 2 or len(short) == len(long) or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    rest = iter(long[1:-1])
+    return all(w in rest for w in short[1:-1])
+
+
 def _ends_with(a: Sequence[str], b: Sequence[str]) -> bool:
     """One word list ends with the other."""
     n = min(len(a), len(b))
@@ -467,7 +476,8 @@ class ActorBook:
         return None
 
     def not_an_actor(self, name: str) -> bool:
-        """A word for an event or a statement ("اجتماع", "المشاورات", "the talks"), or a number.
+        """A word for an event or a statement ("اجتماع", "المشاورات", "the talks"), a number,
+        or the name of a thing or a place ("Nobel Peace Prize", "Glienicke Bridge").
 
         A small model lists them as actors; no person or body is named so.
         """
@@ -483,6 +493,7 @@ class ActorBook:
             or bare in nouns
             or " ".join(words) in nouns
             or not any(ch.isalpha() for ch in key)
+            or (len(words) > 1 and words[-1] in lex.thing_heads)  # "Nobel Peace Prize"
         )
 
     @property
@@ -603,6 +614,15 @@ class ActorBook:
                 name = normalize(entry.actor.name).split()
                 if len(name) > 1 and name[-1] == words[0]:
                     return entry
+            if (  # "أبو زيد" after "أحمد أبو زيد": a compound surname
+                entry.actor.kind == "person"
+                and not entry.actor.anonymous
+                and len(words) == 2
+                and words[0] in NAME_LINKS
+                and normalize(entry.actor.name).split()[-2:] == words
+                and len(normalize(entry.actor.name).split()) > 2
+            ):
+                return entry
         if self.lex.language == "ar":
             head = words[0]
             if len(words) <= 2 and head.startswith("ال") and len(head) > 3:
@@ -661,6 +681,8 @@ class ActorBook:
                 n = min(len(content), len(words))
                 if arabic and n >= 2 and len(content) != len(words) and words[:n] == content[:n]:
                     return entry
+                if arabic and n >= 2 and _skips_middle(words, content):
+                    return entry  # "محمد ظريف" is "محمد جواد ظريف"
         return None
 
     def kind_of(self, key: str) -> ActorKind:
@@ -889,8 +911,24 @@ def english_names(text: str, sentences: Sequence[Sentence]) -> list[Span]:
                 if text[end - 2 : end] in ("'s", "’s"):  # "President Bashar al-Assad's"
                     end -= 2
                 out.append((toks[run[0]].start, end))
+            elif len(run) == 1 and _ACRONYM.fullmatch(whole) and not _shouting(text, sent):
+                end = toks[run[0]].end
+                end += "." in whole and text[end : end + 1] == "."  # "C.I.A." keeps its dot
+                out.append((toks[run[0]].start, end))  # "FIFA", "C.I.A."
             i = max(j, i + 1)
     return out
+
+
+# An organization named by its initials: "FIFA", "BBC", "C.I.A."; not units, zones or
+# diseases
+_NOT_ACRONYMS = "CEO|GDP|USD|EUR|GMT|EST|UTC|PST|EDT|CST|COVID|AIDS|HIV|SARS|DNA|ATM|FAQ|PDF"
+_ACRONYM = re.compile(rf"(?!(?:{_NOT_ACRONYMS})$)(?:[A-Z]{{3,6}}|(?:[A-Z]\.){{2,3}}[A-Z]\.?)")
+
+
+def _shouting(text: str, sent: Sentence) -> bool:
+    """A line mostly in capitals ("INJURED IN FLORIDA NIGHTCLUB SHOOTING"): no acronyms."""
+    words = re.findall(r"[A-Za-z]{4,}", text[sent.start : sent.end])
+    return bool(words) and sum(w.isupper() for w in words) * 2 >= len(words)
 
 
 @cache
@@ -995,6 +1033,9 @@ def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
         if w.startswith("ال") or w in lex.organization_nouns or w.startswith(normalize("لل")):
             j += 1
             continue
+        if j == i + 1 and len(w) >= 5 and w.endswith(("ته", "يه", "ها", "هم")):
+            j += 1  # "ووزير خارجيته خالد العطية": the post, owned by the one just named
+            continue
         if nxt is None:
             break
         if w[:1] == "ل" and len(w) > 3 and nxt.word.startswith("ال"):
@@ -1010,17 +1051,24 @@ def _surname_at(
     """Whether the definite word at `k` closes the name begun before it: "عادل الجبير،".
 
     A family name often carries the article. It is taken only as the name's last word,
-    right before the comma that closes an apposition, after at least one undefined
-    word, and never a day, a title, a kind noun or a stop word: before a full stop,
-    "واستقبل الشيخ خالد الوفد." ends with the verb's object.
+    right before the comma that closes an apposition (or, after two words, before a
+    particle or stop word), after at least one undefined word, and never a day, a title,
+    a kind noun or a stop word: before a full stop, "واستقبل الشيخ خالد الوفد." ends
+    with the verb's object.
     """
     w = toks[k].word
     nouns = (
         lex.title_nouns | lex.organization_nouns | lex.group_nouns | lex.media_nouns
     ) | lex.source_nouns
+    nxt = toks[k + 1].word if k + 1 < len(toks) and not toks[k].after.strip() else ""
+    # or, after a given name and a father's, before a word no object continues with:
+    # "الرئيس الراحل محمد أنور السادات مصدر تنديد"
+    closed = toks[k].after.strip()[:1] in ("،", ",") or (
+        len(name) >= 2 and (nxt in stops or nxt in _AR_PARTICLES)
+    )
     return (
         bool(name)
-        and toks[k].after.strip()[:1] in ("،", ",")
+        and closed
         and w not in stops
         and w not in nouns
         and w[2:] not in nouns
@@ -1078,6 +1126,7 @@ def arabic_titled_names(
                     continue
                 if w.startswith("ال") and not linked and _surname_at(toks, k, name, stops, lex):
                     name.append(k)  # "عادل الجبير،", "خالد بن محمد العطية،"
+                    stopped = True
                     break
                 if (
                     (w.startswith("ال") and not linked)

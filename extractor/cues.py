@@ -249,23 +249,39 @@ class _Sentence:
         while j >= 0 and toks[j].word in lex.verb_adverbs and not _ends_clause(toks[j]):
             j -= 1
         last = j
+        linked = None  # where the phrase would have stopped but for a linking stop word
         while j >= 0 and last - j < max_words:
             t = toks[j]
             if _ends_clause(t) or t.after.endswith(tuple(CLOSE_QUOTES)):
+                linked = None
                 break
             if t.word in lex.speaker_stops or t.word in lex.complementizers:
-                break
+                if not (lex.language == "en" and j and self._links(t, toks[j - 1])):
+                    linked = None
+                    break  # but "people familiar with her thinking", "Ortiz and Brandt"
+                linked = j if linked is None else linked
             if is_verb(t.word, lex, lex.reporting_verbs):
+                linked = None
                 break
             j -= 1
             if t.before and any(q in t.before for q in OPEN_QUOTES):
+                linked = None
                 break
+        if linked is not None and j >= 0 and last - j >= max_words:
+            j = linked  # the linked phrase ran past the limit: keep the part before the link
         first = j + 1
         while first < last and toks[first].word in _AUXILIARIES:
             first += 1  # "وكان الرئيس … قال": the auxiliary is not the speaker
         if j == last:
             return None
         return toks[first].start, toks[last].end
+
+    def _links(self, t: Token, prev: Token) -> bool:
+        """An English stop word that continues a speaker phrase after `prev`."""
+        if t.word == "and":  # "Ortiz and Brandt said", "families and supporters said"
+            named = self.text[prev.start : prev.end][:1].isupper() and not prev.after.strip()
+            return named or prev.word in self.lex.source_nouns | self.lex.group_nouns
+        return _source_link(prev.word, self.lex)
 
     def pronoun(self, span: Span | None) -> bool:
         if span is None:
@@ -506,6 +522,9 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
             continue  # "the United States", "Claims Court": a name, not a verb
         if lex.language == "en" and i and "," in toks[i - 1].after and t.word.endswith("ing"):
             continue  # ", saying the port …": a participle does not invert; see below
+        nxt = toks[i + 1].word if i + 1 < len(toks) and not t.after.strip() else ""
+        if lex.language == "en" and (nxt in _REPORTS_NOTHING or (nxt, t.word) == ("of", "accused")):
+            continue  # "she has said little about it", "a contractor accused of spying"
         if i and toks[i - 1].word in lex.relative_pronouns and not _ends_clause(toks[i - 1]):
             continue  # "الاتفاق الذي أعلن عنه", "the deal that was announced": not a source
         found = _arabic_speakers(s, i) if lex.language == "ar" else _english_speakers(s, i)
@@ -523,6 +542,37 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
     if colon is not None:
         return None, colon
     return None
+
+
+def _conjuncts(s: _Sentence, span: Span) -> list[Span]:
+    """ "Lena Ortiz and Ana Brandt said": each of the two speaks.
+
+    Only a whole phrase splits: one cut short by the word limit ("… Agency and 14
+    national organizations") may begin inside a name; nor does one with a pronoun.
+    """
+    k = next((n for n, t in enumerate(s.toks) if t.start == span[0]), 0)
+    prev = s.toks[k - 1] if k else None
+    if prev is not None and s.text[prev.start : prev.end][:1].isupper() and not _ends_clause(prev):
+        return [span]
+    parts: list[Span] = []
+    start = span[0]
+    for m in re.finditer(r"\s+and\s+", s.text[span[0] : span[1]]):
+        parts.append((start, span[0] + m.start()))
+        start = span[0] + m.end()
+    parts.append((start, span[1]))
+    named = [p for p in parts if p[0] < p[1] and not s.pronoun(p)]
+    return named if len(named) == len(parts) else [span]
+
+
+_SOURCE_ADJECTIVES = frozenset(("familiar", "close", "briefed", "knowledgeable", "involved"))
+
+
+def _source_link(word: str, lex: Lexicon) -> bool:
+    """A preposition after this word continues a source's description: "close to"."""
+    return word in _SOURCE_ADJECTIVES or word in lex.source_nouns or word in lex.group_nouns
+
+
+_REPORTS_NOTHING = frozenset(("little", "nothing", "much", "less", "more"))  # "said little"
 
 
 def _apposition(s: _Sentence, j: int, max_words: int = 4) -> Span | None:
@@ -716,7 +766,7 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
         if len(words) > 1 and s.pronoun(tail):
             before = tail
     if before is not None and not s.pronoun(before):
-        speakers = [Speaker(before)]
+        speakers = [Speaker(part) for part in _conjuncts(s, before)]
         if toks[i].word in ("told", "tells", "tell") and i + 1 < len(toks):
             obj, _ = s.phrase_after(i, max_words=4)
             if obj is not None and _is_media(s.text[obj[0] : obj[1]], s.lex):

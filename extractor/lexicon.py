@@ -74,6 +74,7 @@ class Lexicon:
     future_prefixes: tuple[str, ...] = ()
     relative_pronouns: frozenset[str] = frozenset()
     title_nouns: frozenset[str] = frozenset()  # titles and posts written before a name
+    thing_heads: frozenset[str] = frozenset()  # last words of names of things: "… Prize"
 
 
 _SETS = (
@@ -88,7 +89,13 @@ _SETS = (
     "pronoun_subjects",
     "meeting_triggers",
 )
-_OPTIONAL_SETS = ("statement_nouns", "verb_adverbs", "relative_pronouns", "title_nouns")
+_OPTIONAL_SETS = (
+    "statement_nouns",
+    "verb_adverbs",
+    "relative_pronouns",
+    "title_nouns",
+    "thing_heads",
+)
 _PHRASES = (
     "not_claim_cues",
     "planned_markers",

@@ -103,6 +103,8 @@ def rules_article(
         for span in names:
             split = name_tail(text[span[0] : span[1]])  # "Saudi Arabia's Crown Prince …"
             name = (span[0] + split[1][0], span[0] + split[1][1]) if split else span
+            if book.not_an_actor(text[name[0] : name[1]]):
+                continue  # "Congressional Gold Medal", "Cold War"
             if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
                 book.resolve(span)
         named_only = {e.actor.id for e in book.entries} - known
@@ -159,7 +161,8 @@ def rules_article(
         if aid in place_ids or lex.language == "en":
             parties[aid] = [m for m in parties[aid] if not _locative(text, m, lex)]
     by_id = {a.id: a for a in article.actors}
-    article.meetings = _meetings(text, sentences, lex, parties, named_only, speaking, by_id)
+    he = _pronoun_subjects(text, sentences, _people(text, names, book), book) if names else {}
+    article.meetings = _meetings(text, sentences, lex, parties, named_only, speaking, by_id, he)
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
             canonical_name(actor, places_by_name[place_ids[actor.id]])
@@ -320,6 +323,7 @@ def _meetings(
     backup: set[str],
     speaking: dict[int, set[str]],
     actors: dict[str, Actor] | None = None,
+    pronoun_subject: dict[int, str] | None = None,
 ) -> list[Meeting]:
     """Meetings of sentences with a trigger and two to four actors in them.
 
@@ -341,6 +345,9 @@ def _meetings(
             for aid, where in spans.items()
             if any(sent.start <= s and e <= sent.end for s, e in where)
         ]
+        subject = (pronoun_subject or {}).get(n)  # "He met leaders in Baghdad"
+        if subject is not None and subject in spans and subject not in present:
+            present.insert(0, subject)
         mediators = [
             aid
             for aid in present
@@ -499,6 +506,32 @@ def _people(text: str, names: Sequence[Span], book: ActorBook) -> list[Span]:
         key = normalize(text[span[0] : span[1]])
         if key not in book.places and book.kind_of(key) == "person":
             out.append(span)
+    return out
+
+
+def _pronoun_subjects(
+    text: str, sentences: Sequence[Sentence], people: Sequence[Span], book: ActorBook
+) -> dict[int, str]:
+    """Sentences that open with "He"/"She" → the person it continues (English).
+
+    The person who opened one of the three sentences before, as for "he said": a
+    meeting's subject is a party ("He met leaders in Baghdad").
+    """
+    out: dict[int, str] = {}
+    last: Span | None = None
+    pos = 0
+    for n, sent in enumerate(sentences):
+        first = re.match(r"\s*(?:But|And|Then)?\s*(He|She)\b", sent.text)
+        if first and last is not None and last[0] >= sentences[max(0, n - 3)].start:
+            pronoun = first.group(1).lower()
+            if book.gender(last) in (None, _GENDER[pronoun]):
+                out[n] = book.resolve(last)
+        while pos < len(people) and people[pos][0] < sent.end:
+            span = people[pos]
+            words = [m.start() for m in re.finditer(r"\S+", sent.text)][:2]
+            if words and sent.start <= span[0] <= sent.start + words[-1]:
+                last = span  # a person who opens a sentence is its subject
+            pos += 1
     return out
 
 

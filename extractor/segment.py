@@ -66,7 +66,7 @@ def split_articles(text: str) -> list[Segment]:
     lines = _lines(text)
     markers = [i for i, (s, e) in enumerate(lines) if _MARKER.match(text[s:e])]
     if not markers:
-        return _digest_items(text, lines) or [Segment(0, len(text))]
+        return _digest_items(text, lines) or _cut_tail(text, lines, Segment(0, len(text)))
     segments: list[Segment] = []
     main = Segment(0, len(text))
     segments.append(main)
@@ -95,7 +95,46 @@ def split_articles(text: str) -> list[Segment]:
         current.excluded.append((marker_start, end))
         current.notes.append(f"teaser link not extracted: {teaser.strip()[:200]}")
     segments[-1].end = _trim_end(text, segments[-1].start, len(text))
-    return segments
+    return [*segments[:-1], *_cut_tail(text, lines, segments[-1])]
+
+
+_CUT_MIN_CHARS = 200  # a paragraph this long that stops mid-sentence was cut by a feed
+_CUT_MIN = 2  # cut paragraphs that make a tail of teasers
+_BODY_BEFORE = 3  # paragraphs of the article itself before its tail
+
+
+def _cut_tail(text: str, lines: list[tuple[int, int]], segment: Segment) -> list[Segment]:
+    """The article, then each paragraph of a tail of teaser leads, as its own article.
+
+    Feeds append the leads of other stories, cut at a character limit ("… وذلك"),
+    with no marker and no headline. Such a lead is a long paragraph that stops
+    mid-sentence, where an article's own paragraphs end with a full stop. From the
+    first cut paragraph to the end, with two cut or more and the article's own body
+    before them, every paragraph is a separate item (RECORDS.md §2: an appended item
+    with a body is an article); a shorter or punctuated text is left whole.
+    """
+    paras = [
+        (s, e)
+        for s, e in lines
+        if segment.start <= s
+        and e <= segment.end
+        and text[s:e].strip()
+        and not any(lo <= s < hi for lo, hi in segment.excluded)
+    ]
+    cut = [k for k, (s, e) in enumerate(paras) if _cut_short(text[s:e])]
+    if len(cut) < _CUT_MIN or cut[0] < _BODY_BEFORE:
+        return [segment]
+    tail = paras[cut[0] :]
+    if any(e - s < _CUT_MIN_CHARS // 2 for s, e in tail):
+        return [segment]  # a headline or a short line among them: not a run of leads
+    segment.end = _trim_end(text, segment.start, tail[0][0])
+    note = "appended teaser lead (a paragraph cut short, no marker): an article of its own"
+    return [segment, *(Segment(s, e, notes=[note]) for s, e in tail)]
+
+
+def _cut_short(paragraph: str) -> bool:
+    line = paragraph.strip()
+    return len(line) >= _CUT_MIN_CHARS and (line[-1].isalpha() or line[-1].isdigit())
 
 
 # A digest item: a line that opens with a headline in capitals, then its story in
@@ -168,8 +207,12 @@ _ABBREV = re.compile(
 )
 
 
+_LOWER_START = re.compile(r"[a-z]")
+
+
 def _join_abbreviations(text: str, sentences: list[Sentence]) -> list[Sentence]:
-    """Join a sentence cut after an abbreviation to the next one, in linear time.
+    """Join a sentence cut after an abbreviation, or before a lower-case word, to the next
+    one, in linear time.
 
     The abbreviation test looks at the piece that ends the sentence so far, never
     at the growing joined text, and each joined sentence is sliced once: a text of
@@ -180,6 +223,8 @@ def _join_abbreviations(text: str, sentences: list[Sentence]) -> list[Sentence]:
         last = groups[-1][-1] if groups else None
         if last and _ABBREV.search(last.text) and "\n\n" not in text[last.end : sent.start]:
             groups[-1].append(sent)
+        elif last and _LOWER_START.match(sent.text) and "\n" not in text[last.end : sent.start]:
+            groups[-1].append(sent)  # '"… the wall!" he said': no sentence starts in lower case
         else:
             groups.append([sent])
     return [

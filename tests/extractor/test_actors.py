@@ -39,6 +39,13 @@ def test_capitalized_runs_are_names() -> None:
     ]
 
 
+def test_initials_name_an_organization_but_not_in_a_shouted_line() -> None:
+    text = "Title\nFIFA officials and the C.I.A. talked about COVID.\n"
+    text += "BIG STORM HITS FLORIDA COAST NYT\n"
+    sentences = split_sentences(text, split_articles(text)[0])
+    assert [text[s:e] for s, e in english_names(text, sentences)] == ["FIFA", "C.I.A."]
+
+
 def test_a_headline_in_title_case_is_no_name() -> None:
     text = "Title\nLone Player Stands During Anthem While Rest Of His Team Protests\n"
     text += "Bank of America left.\n"
@@ -68,6 +75,9 @@ def test_words_for_events_statements_and_numbers_are_not_actors() -> None:
     assert ar.not_an_actor("الاجتماع") and ar.not_an_actor("المشاورات")
     assert en.not_an_actor("the talks") and en.not_an_actor("2010")
     assert not ar.not_an_actor("حركة حماس") and not en.not_an_actor("Karim Haddad")
+    # names of things and places: a prize, a war, a bridge (but a one-word "Prize" is a name)
+    assert en.not_an_actor("Nobel Peace Prize") and en.not_an_actor("Glienicke Bridge")
+    assert not en.not_an_actor("Prize") and not en.not_an_actor("War Department")
 
 
 def _named(text: str, language: str, name: str, kind: str = "person") -> ActorBook:
@@ -219,6 +229,24 @@ def test_a_name_that_ends_another_listed_name_is_that_person_but_its_start_is_no
     assert sorted(a.name for a in book.actors()) == ["Aung San", "Aung San Suu Kyi"]
 
 
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        ("محمد جواد منصور", "محمد منصور"),
+        ("سامر بن علي منصور", "سامر بن علي"),
+        ("أحمد أبو زيد", "أبو زيد"),
+    ],
+)
+def test_an_arabic_name_less_its_middle_or_its_end_is_the_same_person(
+    full: str, short: str
+) -> None:
+    text = f"عنوان\nوقال {full} إن الجولة انتهت.\nوأضاف {short} أن الوفد عاد.\n"
+    book = _book(text, "ar")
+    spans = [(text.index(n), text.index(n) + len(n)) for n in (full, f"{short} أن")]
+    ids = {book.resolve(spans[0]), book.resolve((spans[1][0], spans[1][0] + len(short)))}
+    assert [a.name for a in book.actors()] == [full] and len(ids) == 1
+
+
 def test_the_movement_is_the_movement_the_text_names_in_full() -> None:
     """A model lists "الحركة" first; the text says "حركة حماس": one actor."""
     text = "عنوان\nالتقى الوفد بقادة حركة حماس أمس.\nوقالت الحركة إن اللقاء كان مثمرا.\n"
@@ -276,6 +304,12 @@ def _titled_names(text: str) -> list[tuple[str, str]]:
         ),
         ("وقال الأمين العام بان كي مون، إن الجولة انتهت.", [("الأمين العام", "بان كي مون")]),
         ("وقال الوزير على الهامش إن الجولة انتهت.", []),
+        # a post owned by someone named before; a family name before a particle
+        ("ووزير خارجيته سامر الحداد، في الوفد.", [("وزير خارجيته", "سامر الحداد")]),
+        (
+            "وكان الرئيس الراحل محمد كريم الحداد في زيارة.",
+            [("الرئيس الراحل", "محمد كريم الحداد")],
+        ),
         # a list of titled names repeats the title by its adjective alone
         (
             "وضم اللقاء وزير الخارجية الكيني سامر منصور، والأوغندي كريم الحداد، في نيروبي.",

@@ -62,6 +62,19 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
         ),
         # a pronoun is the subject, whatever adverbial comes before it
         ("In the past he was harsh, but this time he said the port stays open.", ["<implicit>"]),
+        # each of two joined by "and" speaks
+        ("Lena Ortiz and Ana Brandt said the port stays open.", ["Lena Ortiz", "Ana Brandt"]),
+        ("Officials of the World Port Agency and Lena Ortiz said it stays open.", ["Lena Ortiz"]),
+        # what says nothing is no cue: the next verb is
+        (
+            "She has said little about it, and people close to her say the port stays open.",
+            ["people close to her"],
+        ),
+        (
+            "Cuba freed Alan Gross, a contractor accused of spying, but the envoy insisted it "
+            "was no deal.",
+            ["the envoy"],
+        ),
         ("The port reopened on Monday after a week.", None),
         ("It is said that the port will reopen.", None),
         ("The deal that was announced on Monday ends the strike.", None),

@@ -304,6 +304,15 @@ def test_a_delegation_named_by_its_sides_adjective_does_not_meet_that_side() -> 
     assert article.meetings == []
 
 
+def test_he_who_meets_is_the_person_who_opened_the_sentence_before() -> None:
+    text = (
+        "Talks in Lima\n"
+        "Karim Haddad arrived in Lima on Monday for a two-day visit.\n"
+        "He met Lena Ortiz, the foreign minister, on Tuesday.\n"
+    )
+    assert _parties(rules().extract_article(text)) == [["Karim Haddad", "Lena Ortiz"]]
+
+
 def test_a_common_noun_only_the_model_named_once_is_no_party() -> None:
     """A small model lists "المصالح" (the interests) as an organization: it meets nobody."""
     text = (

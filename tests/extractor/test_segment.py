@@ -52,6 +52,28 @@ class TestSplitArticles:
         text = "Headline\nThe minister said the talks went well.\n"
         assert split_articles(text) == [Segment(0, len(text))]
 
+    def test_a_tail_of_leads_cut_short_is_one_article_per_lead(self) -> None:
+        body = ("The minister said the talks went well and would go on next week. " * 4).strip()
+        lead = "The envoy said the border would open to trucks and buses on Monday, " * 4
+        cut = lead.rstrip(", ") + " and"  # a feed cut it mid-sentence
+        done = lead.rstrip(", ") + "."
+        paragraphs = ["Talks go on", body, body, body, cut, done, cut]
+        text = "\n".join(paragraphs) + "\n"
+        segments = split_articles(text)
+        assert [text[g.start : g.end] for g in segments] == [
+            "\n".join(paragraphs[:4]),
+            cut,
+            done,
+            cut,
+        ]
+        assert all(g.notes for g in segments[1:])
+
+    def test_one_paragraph_cut_short_is_no_tail(self) -> None:
+        body = ("The minister said the talks went well and would go on next week. " * 4).strip()
+        cut = ("The envoy said the border would open to trucks and buses on Monday, " * 4) + "and"
+        text = "\n".join(["Talks go on", body, body, body, cut, body]) + "\n"
+        assert len(split_articles(text)) == 1
+
     def test_seed_has_two_articles(self, seed: str) -> None:
         segments = split_articles(seed)
         assert len(segments) == 2
@@ -165,6 +187,13 @@ class TestSplitSentences:
     def test_closing_quote_stays_with_its_sentence(self) -> None:
         text = 'He said: "We are ready." Then he left.'
         assert _texts(text) == ['He said: "We are ready."', "Then he left."]
+
+    def test_a_quotation_then_a_lower_case_attribution_is_one_sentence(self) -> None:
+        text = '"We will build the wall!" he said. "It is done." said Ortiz, a resident.'
+        assert _texts(text) == [
+            '"We will build the wall!" he said.',
+            '"It is done." said Ortiz, a resident.',
+        ]
 
     def test_abbreviations_do_not_end_a_sentence(self) -> None:
         text = "The U.S. envoy met Mr. Smith in Doha. He left on Friday."
