@@ -251,6 +251,7 @@ class ActorBook:
                 self.not_an_actor(draft.name)
                 or self.verb_form(draft.name)
                 or normalize(draft.name).partition(" ")[0] in lex.relative_pronouns
+                or re.search(r"\s[-–—]\s", draft.name)  # "قمة (ترامب - كيم)": a pairing
             ):
                 continue  # "التي قام بها …": a relative clause, not a name
             found = index.find(draft.name, segment.start, segment.end)

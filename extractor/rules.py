@@ -340,11 +340,7 @@ def _meetings(
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
         if cue is None:
             continue
-        present = [
-            aid
-            for aid, where in spans.items()
-            if any(sent.start <= s and e <= sent.end for s, e in where)
-        ]
+        present = _named_in(sent, spans)
         subject = (pronoun_subject or {}).get(n)  # "He met leaders in Baghdad"
         if subject is not None and subject in spans and subject not in present:
             present.insert(0, subject)
@@ -396,6 +392,29 @@ def _meetings(
             )
         )
     return meetings
+
+
+def _named_in(sent: Sentence, spans: dict[str, list[Span]]) -> list[str]:
+    """The actors a sentence names, in order of first listing.
+
+    A mention inside another actor's longer mention does not count: "Aung San" in
+    "Aung San Suu Kyi" is not her father. One sort and one sweep, however many.
+    """
+    found = sorted(
+        (s, -e, aid)
+        for aid, where in spans.items()
+        for s, e in where
+        if sent.start <= s and e <= sent.end
+    )
+    named: set[str] = set()
+    start, reach, owner = -1, -1, ""  # the mention reaching furthest so far, and whose
+    for s, neg_e, aid in found:
+        e = -neg_e
+        if not (owner != aid and e <= reach and (start < s or e < reach)):
+            named.add(aid)  # not strictly inside another actor's mention
+        if e > reach:
+            start, reach, owner = s, e, aid
+    return [aid for aid in spans if aid in named]
 
 
 _NISBA_ENDINGS = ("يتين", "يتان", "يين", "يون", "يان", "يه", "ي", "ين", "ون")

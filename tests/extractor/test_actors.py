@@ -247,6 +247,12 @@ def test_an_arabic_name_less_its_middle_or_its_end_is_the_same_person(
     assert [a.name for a in book.actors()] == [full] and len(ids) == 1
 
 
+def test_two_names_joined_by_a_dash_are_no_name() -> None:
+    """ "قمة (ترامب - كيم)" names a summit of two; a model lists "ترامب - كيم"."""
+    text = "عنوان\nوستكون قمة (ترامب - كيم) في مايو.\n"
+    assert _many(text, "ar", [("ترامب - كيم", "person")]).actors() == []
+
+
 def test_the_movement_is_the_movement_the_text_names_in_full() -> None:
     """A model lists "الحركة" first; the text says "حركة حماس": one actor."""
     text = "عنوان\nالتقى الوفد بقادة حركة حماس أمس.\nوقالت الحركة إن اللقاء كان مثمرا.\n"

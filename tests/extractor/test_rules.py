@@ -313,6 +313,19 @@ def test_he_who_meets_is_the_person_who_opened_the_sentence_before() -> None:
     assert _parties(rules().extract_article(text)) == [["Karim Haddad", "Lena Ortiz"]]
 
 
+def test_a_name_inside_another_name_is_no_party() -> None:
+    """ "Aung San" (her father) is named inside "Aung San Suu Kyi", not in the meeting."""
+    text = "Visit\nAung San Suu Kyi met Lena Ortiz in Rangoon.\nAung San led the army.\n"
+    drafts = [
+        ActorDraft(id=i, name=n, name_en=n, kind="person", role=None, affiliation=None)
+        for i, n in (("a", "Aung San"), ("b", "Aung San Suu Kyi"), ("c", "Lena Ortiz"))
+    ]
+    segment = split_articles(text)[0]
+    sentences = split_sentences(text, segment)
+    article = rules_article(TextIndex(text), segment, sentences, named=drafts)
+    assert _parties(article) == [["Aung San Suu Kyi", "Lena Ortiz"]]
+
+
 def test_a_common_noun_only_the_model_named_once_is_no_party() -> None:
     """A small model lists "المصالح" (the interests) as an organization: it meets nobody."""
     text = (
