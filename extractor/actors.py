@@ -491,6 +491,7 @@ class ActorBook:
             words = words[1:]
         return (
             key in nouns
+            or key in lex.pronoun_subjects  # a model lists "He"
             or bare in nouns
             or " ".join(words) in nouns
             or not any(ch.isalpha() for ch in key)
