@@ -340,7 +340,7 @@ def _meetings(
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
         if cue is None:
             continue
-        present = _named_in(sent, spans)
+        present = _named_in(sent, spans, actors)
         subject = (pronoun_subject or {}).get(n)  # "He met leaders in Baghdad"
         if subject is not None and subject in spans and subject not in present:
             present.insert(0, subject)
@@ -394,12 +394,14 @@ def _meetings(
     return meetings
 
 
-def _named_in(sent: Sentence, spans: dict[str, list[Span]]) -> list[str]:
+def _named_in(sent: Sentence, spans: dict[str, list[Span]], actors: dict[str, Actor]) -> list[str]:
     """The actors a sentence names, in order of first listing.
 
-    A mention inside another actor's longer mention does not count: "Aung San" in
-    "Aung San Suu Kyi" is not her father. One sort and one sweep, however many.
+    A person's mention inside another person's longer one does not count: "Aung San"
+    in "Aung San Suu Kyi" is not her father (but "الروسي" in "وزير الخارجية الروسي"
+    is Russia). One sort and one sweep, however many mentions.
     """
+    people = {aid for aid, a in actors.items() if a.kind == "person"}
     found = sorted(
         (s, -e, aid)
         for aid, where in spans.items()
@@ -410,8 +412,9 @@ def _named_in(sent: Sentence, spans: dict[str, list[Span]]) -> list[str]:
     start, reach, owner = -1, -1, ""  # the mention reaching furthest so far, and whose
     for s, neg_e, aid in found:
         e = -neg_e
-        if not (owner != aid and e <= reach and (start < s or e < reach)):
-            named.add(aid)  # not strictly inside another actor's mention
+        inside = owner != aid and e <= reach and (start < s or e < reach)
+        if not (inside and aid in people and owner in people):
+            named.add(aid)
         if e > reach:
             start, reach, owner = s, e, aid
     return [aid for aid in spans if aid in named]
