@@ -710,7 +710,10 @@ def test_ctrl_c_stops_taking_items_writes_what_finished_and_says_so(tmp_path):
     class Interrupting(FakeExtract):
         def __call__(self, text):
             if article_no(text) == 1:
-                signal.raise_signal(signal.SIGINT)  # delivered to the main thread, mid-item
+                # Ctrl-C, mid-item: the terminal's SIGINT reaches the main thread, which
+                # waits on the batch (raise_signal here would signal this worker thread,
+                # and the main thread would see it only when it next ran bytecode)
+                signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
                 time.sleep(0.2)
             return super().__call__(text)
 
