@@ -718,7 +718,14 @@ def test_ctrl_c_stops_taking_items_writes_what_finished_and_says_so(tmp_path):
             return super().__call__(text)
 
     fake = Interrupting()
-    summary = run_batch(fake, items, out)
+    # Python turns SIGINT into KeyboardInterrupt only with its own handler, which it
+    # does not install when started with SIGINT ignored (a background job of a
+    # non-interactive shell, as CI may be): install it for this test
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        summary = run_batch(fake, items, out)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert summary.interrupted and summary.not_started == 3
     assert sorted(fake.calls) == [0, 1]  # the one in flight finished and was written
     assert [r["id"] for r in read_records(out)] == ["a00", "a01"]
