@@ -1048,7 +1048,7 @@ def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
 
 
 def _surname_at(
-    toks: Sequence[Token], k: int, name: Sequence[int], stops: frozenset[str], lex: Lexicon
+    toks: Sequence[Token], k: int, name: Sequence[int], stops: frozenset[str], nouns: frozenset[str]
 ) -> bool:
     """Whether the definite word at `k` closes the name begun before it: "عادل الجبير،".
 
@@ -1059,9 +1059,6 @@ def _surname_at(
     with the verb's object.
     """
     w = toks[k].word
-    nouns = (
-        lex.title_nouns | lex.organization_nouns | lex.group_nouns | lex.media_nouns
-    ) | lex.source_nouns
     nxt = toks[k + 1].word if k + 1 < len(toks) and not toks[k].after.strip() else ""
     # or, after a given name and a father's, before a word no object continues with:
     # "الرئيس الراحل محمد أنور السادات مصدر تنديد"
@@ -1095,6 +1092,8 @@ def arabic_titled_names(
     out: list[tuple[Span, Span]] = []  # (title, name)
     stops = lex.speaker_stops | lex.complementizers | lex.relative_pronouns | lex.source_nouns
     verbs = lex.reporting_verbs | lex.meeting_triggers
+    kinds = lex.title_nouns | lex.organization_nouns | lex.group_nouns | lex.media_nouns
+    nouns = kinds | lex.source_nouns  # no family name is one of these ("الوفد")
     for sent in sentences:
         toks = tokens(text, sent.start, sent.end)
         listed = False  # a title announced a name earlier in this sentence
@@ -1126,7 +1125,7 @@ def arabic_titled_names(
                     if toks[k].after.strip():
                         break
                     continue
-                if w.startswith("ال") and not linked and _surname_at(toks, k, name, stops, lex):
+                if w.startswith("ال") and not linked and _surname_at(toks, k, name, stops, nouns):
                     name.append(k)  # "عادل الجبير،", "خالد بن محمد العطية،"
                     stopped = True
                     break

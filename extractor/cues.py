@@ -15,6 +15,7 @@ only what needs reading.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
             if word[k] == ":" and word[k - 1].isalpha() and word[k + 1].isalpha()
         ]
         bounds = [0, *cuts, len(word)]
-        for lo, hi in zip(bounds, bounds[1:], strict=False):
+        for lo, hi in itertools.pairwise(bounds):
             raw = word[lo:hi]
             core = raw.strip(_EDGE)
             if not core:

@@ -10,6 +10,7 @@ previous speaker; an interview's answers are the interviewee's. Actors come from
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -91,7 +92,8 @@ def rules_article(
         for title, span in arabic_titled_names(text, sentences, lex):
             book.entitle(book.resolve(span), title)
         titled = {e.actor.id for e in book.entries} - known
-    article.claims = _claims(cues, sentences, book, _people(text, names, book))
+    people = _people(text, names, book)  # what "he"/"she" can be, for claims and meetings
+    article.claims = _claims(cues, sentences, book, people)
     article.claims = _interview(text, sentences, lex, book, article.claims)
     found = place_mentions(text, segment, gazetteer)
     for span, place in found:
@@ -161,7 +163,7 @@ def rules_article(
         if aid in place_ids or lex.language == "en":
             parties[aid] = [m for m in parties[aid] if not _locative(text, m, lex)]
     by_id = {a.id: a for a in article.actors}
-    he = _pronoun_subjects(text, sentences, _people(text, names, book), book) if names else {}
+    he = _pronoun_subjects(sentences, people, book) if people else {}
     article.meetings = _meetings(text, sentences, lex, parties, named_only, speaking, by_id, he)
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
@@ -335,12 +337,13 @@ def _meetings(
     struck an Iranian platform" is Abdullah and Bush).
     """
     actors = actors or {}
+    persons = {aid for aid, a in actors.items() if a.kind == "person"}
     meetings: list[Meeting] = []
     for n, sent in enumerate(sentences):
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
         if cue is None:
             continue
-        present = _named_in(sent, spans, actors)
+        present = _named_in(sent, spans, persons)
         subject = (pronoun_subject or {}).get(n)  # "He met leaders in Baghdad"
         if subject is not None and subject in spans and subject not in present:
             present.insert(0, subject)
@@ -394,14 +397,13 @@ def _meetings(
     return meetings
 
 
-def _named_in(sent: Sentence, spans: dict[str, list[Span]], actors: dict[str, Actor]) -> list[str]:
+def _named_in(sent: Sentence, spans: dict[str, list[Span]], people: set[str]) -> list[str]:
     """The actors a sentence names, in order of first listing.
 
-    A person's mention inside another person's longer one does not count: "Aung San"
-    in "Aung San Suu Kyi" is not her father (but "الروسي" in "وزير الخارجية الروسي"
-    is Russia). One sort and one sweep, however many mentions.
+    A person's mention inside another person's longer one (ids in `people`) does not
+    count: "Aung San" in "Aung San Suu Kyi" is not her father (but "الروسي" in "وزير
+    الخارجية الروسي" is Russia). One sort and one sweep, however many mentions.
     """
-    people = {aid for aid, a in actors.items() if a.kind == "person"}
     found = sorted(
         (s, -e, aid)
         for aid, where in spans.items()
@@ -531,8 +533,14 @@ def _people(text: str, names: Sequence[Span], book: ActorBook) -> list[Span]:
     return out
 
 
+def _opening_end(sent: Sentence) -> int:
+    """Where a sentence's second word starts: a name that starts by then opens it."""
+    starts = [m.start() for m in itertools.islice(re.finditer(r"\S+", sent.text), 2)]
+    return sent.start + (starts[-1] if starts else 0)
+
+
 def _pronoun_subjects(
-    text: str, sentences: Sequence[Sentence], people: Sequence[Span], book: ActorBook
+    sentences: Sequence[Sentence], people: Sequence[Span], book: ActorBook
 ) -> dict[int, str]:
     """Sentences that open with "He"/"She" → the person it continues (English).
 
@@ -548,10 +556,10 @@ def _pronoun_subjects(
             pronoun = first.group(1).lower()
             if book.gender(last) in (None, _GENDER[pronoun]):
                 out[n] = book.resolve(last)
+        opening = _opening_end(sent)
         while pos < len(people) and people[pos][0] < sent.end:
             span = people[pos]
-            words = [m.start() for m in re.finditer(r"\S+", sent.text)][:2]
-            if words and sent.start <= span[0] <= sent.start + words[-1]:
+            if sent.start <= span[0] <= opening:
                 last = span  # a person who opens a sentence is its subject
             pos += 1
     return out
@@ -574,11 +582,10 @@ def _named_person(
     found = None
     for n in range(max(lo + 1, cue.sentence - 3, 0), cue.sentence + 1):
         sent = sentences[n]
-        words = re.finditer(r"\S+", sent.text)
-        second = [m.start() for m, _ in zip(words, range(2), strict=False)][-1]
+        opening = _opening_end(sent)
         end = cue.cue[0] if n == cue.sentence and cue.cue else sent.end
         for p in people:
-            opens = sent.start <= p[0] <= sent.start + second and p[1] <= end
+            opens = sent.start <= p[0] <= opening and p[1] <= end
             if opens and (pronoun is None or book.gender(p) in (None, _GENDER[pronoun])):
                 found = p
     return found

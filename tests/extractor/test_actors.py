@@ -30,10 +30,14 @@ def test_english_acronyms_keep_their_case() -> None:
     assert [text[s:e] for (s, e), _ in found] == ["US", "U.N."]
 
 
+def _english_names(text: str) -> list[str]:
+    sentences = split_sentences(text, split_articles(text)[0])
+    return [text[s:e] for s, e in english_names(text, sentences)]
+
+
 def test_capitalized_runs_are_names() -> None:
     text = "President Vladimir V. Putin met the State Department team. But Putin left."
-    sentences = split_sentences(text, split_articles(text)[0])
-    assert [text[s:e] for s, e in english_names(text, sentences)] == [
+    assert _english_names(text) == [
         "President Vladimir V. Putin",
         "State Department",
     ]
@@ -42,21 +46,18 @@ def test_capitalized_runs_are_names() -> None:
 def test_initials_name_an_organization_but_not_in_a_shouted_line() -> None:
     text = "Title\nFIFA officials and the C.I.A. talked about COVID.\n"
     text += "BIG STORM HITS FLORIDA COAST NYT\n"
-    sentences = split_sentences(text, split_articles(text)[0])
-    assert [text[s:e] for s, e in english_names(text, sentences)] == ["FIFA", "C.I.A."]
+    assert _english_names(text) == ["FIFA", "C.I.A."]
 
 
 def test_a_headline_in_title_case_is_no_name() -> None:
     text = "Title\nLone Player Stands During Anthem While Rest Of His Team Protests\n"
     text += "Bank of America left.\n"
-    sentences = split_sentences(text, split_articles(text)[0])
-    assert [text[s:e] for s, e in english_names(text, sentences)] == ["Bank of America"]
+    assert _english_names(text) == ["Bank of America"]
 
 
 def test_an_arabic_name_keeps_its_article_in_english() -> None:
     text = "Title\nPresident Bashar al-Assad met the envoy. Bashar al-Assad's aide left.\n"
-    sentences = split_sentences(text, split_articles(text)[0])
-    assert [text[s:e] for s, e in english_names(text, sentences)] == [
+    assert _english_names(text) == [
         "President Bashar al-Assad",
         "Bashar al-Assad",
     ]

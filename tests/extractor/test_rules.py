@@ -37,6 +37,17 @@ def _parties(article: Article) -> list[list[str]]:
     return [sorted(names[p] for p in m.participants) for m in article.meetings]
 
 
+def _with_named(text: str, named: list[tuple[str, str, str]]) -> Article:
+    """The rules over actors a model named: (id, name, kind) each."""
+    drafts = [
+        ActorDraft(id=i, name=n, name_en=i, kind=k, role=None, affiliation=None)
+        for i, n, k in named
+    ]
+    segment = split_articles(text)[0]
+    sentences = split_sentences(text, segment)
+    return rules_article(TextIndex(text), segment, sentences, named=drafts)
+
+
 def rules() -> Extractor:
     # a base URL nobody listens on: the rules strategy must never call it
     return Extractor(strategy="rules", base_url="http://127.0.0.1:9/v1", use_cache=False)
@@ -293,13 +304,10 @@ def test_a_delegation_named_by_its_sides_adjective_does_not_meet_that_side() -> 
         "ووصل الوفد الحوثي إلى جنيف أمس لإجراء مشاورات باسم الحوثيين.\n"
         "ويضم الوفد الحوثي خمسة أعضاء.\n"
     )
-    drafts = [
-        ActorDraft(id=i, name=n, name_en=i, kind="organization", role=None, affiliation=None)
-        for i, n in (("delegation", "الوفد الحوثي"), ("houthis", "الحوثيين"))
-    ]
-    segment = split_articles(text)[0]
-    sentences = split_sentences(text, segment)
-    article = rules_article(TextIndex(text), segment, sentences, named=drafts)
+    article = _with_named(
+        text,
+        [("delegation", "الوفد الحوثي", "organization"), ("houthis", "الحوثيين", "organization")],
+    )
     assert {"الوفد الحوثي", "الحوثيين"} <= {a.name for a in article.actors}
     assert article.meetings == []
 
@@ -316,13 +324,8 @@ def test_he_who_meets_is_the_person_who_opened_the_sentence_before() -> None:
 def test_a_name_inside_another_name_is_no_party() -> None:
     """ "Aung San" (her father) is named inside "Aung San Suu Kyi", not in the meeting."""
     text = "Visit\nAung San Suu Kyi met Lena Ortiz in Rangoon.\nAung San led the army.\n"
-    drafts = [
-        ActorDraft(id=i, name=n, name_en=n, kind="person", role=None, affiliation=None)
-        for i, n in (("a", "Aung San"), ("b", "Aung San Suu Kyi"), ("c", "Lena Ortiz"))
-    ]
-    segment = split_articles(text)[0]
-    sentences = split_sentences(text, segment)
-    article = rules_article(TextIndex(text), segment, sentences, named=drafts)
+    names = ("Aung San", "Aung San Suu Kyi", "Lena Ortiz")
+    article = _with_named(text, [(n, n, "person") for n in names])
     assert _parties(article) == [["Aung San Suu Kyi", "Lena Ortiz"]]
 
 
@@ -333,13 +336,9 @@ def test_a_common_noun_only_the_model_named_once_is_no_party() -> None:
         "وقالت إيران إن ما يهمها في المحادثات هو المصالح الوطنية.\n"
         "وأجرت إيران محادثات مع حماس أمس.\n"
     )
-    drafts = [
-        ActorDraft(id=i, name=n, name_en=i, kind=k, role=None, affiliation=None)
-        for i, n, k in (("interests", "المصالح", "organization"), ("hamas", "حماس", "organization"))
-    ]
-    segment = split_articles(text)[0]
-    sentences = split_sentences(text, segment)
-    article = rules_article(TextIndex(text), segment, sentences, named=drafts)
+    article = _with_named(
+        text, [("interests", "المصالح", "organization"), ("hamas", "حماس", "organization")]
+    )
     assert _parties(article) == [["إيران", "حماس"]]
 
 
