@@ -454,6 +454,41 @@ class ActorBook:
                 entry.actor.role = role
         return actor_id
 
+    def body(self, span: Span, name: Span) -> str:
+        """The id of the body an Arabic kind-noun phrase names ("حركة «أحرار الشام»").
+
+        The same body as an actor already known by the name after the kind noun ("أحرار
+        الشام"), or by the phrase's first words or the whole with more ("مجلس الأمن" of
+        "مجلس الأمن الدولي"); otherwise a new one, as any phrase.
+        """
+        key = actor_key(self.text[span[0] : span[1]])
+        inner = actor_key(self.text[name[0] : name[1]].strip('«»"“” '))
+        words = key.split()
+        for n in range(len(words), 1, -1):  # "حزب الله اللبناني", "حركة حماس": a known body
+            place = self.places.get(" ".join(words[:n])) or self.places.get(inner)
+            if place is not None:
+                return self.place(place, span)
+        for entry in reversed(self.entries):
+            person = entry.actor.kind == "person" and not entry.actor.anonymous
+            for form in entry.forms:
+                other = form.split()
+                n = min(len(other), len(words))
+                if form == inner or (not person and n >= 2 and other[:n] == words[:n]):
+                    if person:  # "أحرار الشام" said …: a body, as "حركة" tells
+                        entry.actor.kind = self._kind(key)
+                    surface = self.text[span[0] : span[1]]
+                    if key not in entry.forms and surface != entry.actor.name:
+                        entry.forms.add(key)
+                        entry.actor.aliases.append(surface)
+                    self.model_named.discard(entry.actor.id)
+                    return entry.actor.id
+        place = self.places.get(key) or self._place_of(key)
+        if place is not None:
+            return self.place(place, span)
+        # not `resolve`: "الجيش السوري" is no short reference back to "المتحدث باسم الجيش
+        # السوري الحر، إبراهيم الجباوي"; the kind noun makes it a body of its own
+        return self._new(self.text[span[0] : span[1]], key)
+
     def gender(self, span: Span) -> str | None:
         """ "m" or "f" where the article gives a person's name a gendered title, else None.
 
@@ -596,6 +631,9 @@ class ActorBook:
             if surface not in target.actor.aliases and surface != target.actor.name:
                 target.actor.aliases.append(surface)
             return target.actor.id
+        return self._new(surface, key)
+
+    def _new(self, surface: str, key: str) -> str:
         actor = Actor(
             id=unique_id(surface, {e.actor.id for e in self.entries}),
             name=surface,
@@ -1167,3 +1205,105 @@ def arabic_titled_names(
             out.append((title, (toks[name[0]].start, toks[name[-1]].end)))
             listed = True
     return sorted(set(out))
+
+
+_MEDIA_KINDS = frozenset(normalize(w) for w in ("وكالة", "صحيفة", "قناة", "شبكة", "إذاعة"))
+_MAX_ORG_WORDS = 4  # complements after the kind noun: "منظمة حظر الأسلحة الكيماوية"
+
+
+def _org_complements(toks: Sequence[Token], j: int, stops: frozenset[str]) -> int:
+    """Where the definite words completing an organization's kind noun end.
+
+    "مجلس الأمن الدولي", "وزارة الخارجية الأميركية"; one undefined noun may open the
+    construct when a definite word follows it ("منظمة حظر الأسلحة"); a quoted name is
+    the name ("صحيفة «الوطن» السورية"). Words end at punctuation, a stop word or a
+    relative pronoun ("المجلس الذي").
+    """
+    start = j
+    while j < len(toks) and j - start < _MAX_ORG_WORDS and not toks[j - 1].after.strip("» "):
+        t = toks[j]
+        if t.word in stops or any(q in t.before for q in '"“('):
+            break
+        if "«" in t.before:  # a quoted name, up to its closing mark
+            k = j
+            while k < len(toks) and "»" not in toks[k].after and k - j < _MAX_ORG_WORDS:
+                k += 1
+            if k == len(toks) or "»" not in toks[k].after:
+                break
+            j = k + 1
+            continue
+        if t.word.startswith("ال") and not t.word.startswith(normalize("لل")):
+            if j > start and is_nisba(toks[j - 1].word) and not is_nisba(t.word):
+                break  # "المالطية الخبر": after the adjective, the verb's object
+            j += 1
+            continue
+        nxt = toks[j + 1] if j + 1 < len(toks) and not t.after.strip() else None
+        if j == start and nxt is not None and nxt.word.startswith("ال") and len(t.word) >= 3:
+            j += 1  # "منظمة حظر الأسلحة": an undefined noun of the construct
+            continue
+        break
+    return j
+
+
+def arabic_organizations(
+    text: str, sentences: Sequence[Sentence], lex: Lexicon
+) -> list[tuple[Span, Span]]:
+    """Organizations and outlets a kind noun names: "مجلس الأمن الدولي", "وزارة
+    الخارجية الأميركية", "الحكومة التركية", "وكالة الأناضول", "صحيفة «الوطن» السورية".
+
+    Arabic has no capitals; a body is named by its kind noun and the definite words or
+    the quoted name that complete it. A definite kind noun alone is a common noun ("the
+    government"): it names one body with a relational adjective ("الحكومة التركية").
+    After a title the construct is the post, not a body ("وزير الخارجية الأميركي",
+    "رئيس حكومة الاحتلال"), so it is skipped there; after "باسم" it is the body spoken for.
+    Each comes with its name after the kind noun ("أحرار الشام" of "حركة «أحرار الشام»").
+    """
+    stops = lex.speaker_stops | lex.relative_pronouns | lex.complementizers
+    heads = {w for w in lex.organization_nouns | _MEDIA_KINDS if " " not in w}
+    out: list[tuple[Span, Span]] = []
+    for sent in sentences:
+        toks = tokens(text, sent.start, sent.end)
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            bare = _ar_bare(t.word)
+            prev = toks[i - 1] if i and not toks[i - 1].after.strip() else None
+            after_title = prev is not None and (
+                prev.word in lex.title_nouns or _ar_bare(prev.word) in lex.title_nouns
+            )
+            head = bare if bare in heads else t.word if t.word in heads else None
+            definite = head is None and bare.startswith("ال") and bare[2:] in heads
+            if after_title or t.after.strip() or (head is None and not definite):
+                i += 1
+                continue
+            if definite or (head or "").startswith("ال"):
+                j = i + 1
+                while j < len(toks) and toks[j].word.startswith("ال") and is_nisba(toks[j].word):
+                    j += 1
+                    if toks[j - 1].after.strip():
+                        break
+            else:
+                j = _org_complements(toks, i + 1, stops)
+            if j > i + 1:
+                end = toks[j - 1].end
+                if text[end : end + 1] == "»":
+                    end += 1  # the quoted name's closing mark
+                raw = text[t.start : t.end]
+                lead = 0
+                if bare != t.word and bare in heads:  # "ووزارة": the body without its clitic
+                    lead = next(k for k in range(len(raw)) if normalize(raw[k:]) == bare)
+                # a definite kind noun's adjective is no name: "التركية" of "الحكومة التركية"
+                first = toks[i + 1]
+                named = (
+                    (t.start + lead, end)
+                    if definite or (head or "").startswith("ال")
+                    else (
+                        first.start - (1 if "«" in first.before else 0),
+                        end,
+                    )
+                )
+                out.append(((t.start + lead, end), named))
+                i = j
+            else:
+                i += 1
+    return out

@@ -45,6 +45,8 @@ def _is_trigger(word: str, lex: Lexicon) -> bool:
     if lex.language != "ar":
         return False
     bare = word[1:] if word[:1] in ("و", "ف") else word
+    if len(bare) > 4 and bare.endswith("ا") and bare[:-1] in lex.meeting_triggers:
+        return True  # "اجتماعاً" (a meeting, as an object), "التقيا" (the two met)
     return (
         bare in lex.meeting_triggers
         or (bare[:1] == "س" and bare[1:] in lex.meeting_triggers)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from .actors import (
     NAME_LINKS,
     ActorBook,
+    arabic_organizations,
     arabic_titled_names,
     canonical_name,
     english_names,
@@ -95,6 +96,12 @@ def rules_article(
     people = _people(text, names, book)  # what "he"/"she" can be, for claims and meetings
     article.claims = _claims(cues, sentences, book, people)
     article.claims = _interview(text, sentences, lex, book, article.claims)
+    bodies: set[str] = set()
+    if language == "ar":  # bodies by their kind nouns, after the speakers that name them
+        known = {e.actor.id for e in book.entries}
+        for span, name in arabic_organizations(text, sentences, lex):
+            book.body(span, name)
+        bodies = {e.actor.id for e in book.entries} - known
     found = place_mentions(text, segment, gazetteer)
     for span, place in found:
         book.place(place, span)
@@ -110,8 +117,9 @@ def rules_article(
             if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
                 book.resolve(span)
         named_only = {e.actor.id for e in book.entries} - known
-    else:  # a titled name that does not speak is a backup party, like a capitalized one
-        named_only = titled - {s for c in article.claims for s in c.speakers}
+    else:  # a titled name or a body that does not speak is a backup party, like a
+        # capitalized one: "الخارجية الإيرانية" speaks for Iran, the party
+        named_only = (titled | bodies) - {s for c in article.claims for s in c.speakers}
     article.actors = book.actors()
     place_ids = {e.actor.id: name for name, e in book.by_place.items()}
     _affiliate(article.actors, places, book)
@@ -359,8 +367,9 @@ def _meetings(
             for aid in present
             if aid not in mediators and aid not in speaking.get(sent.start, set())
         ]
+        people = [aid for aid in participants if _named_person_id(actors.get(aid))]
         main = [aid for aid in participants if aid not in backup]
-        if len(main) >= 2:
+        if len(main) >= 2 and len(people) < 2:
             participants = main
         participants = _one_side(participants, actors)
         # "ويرافق المعلم … نائب وزير الخارجية السوري": a person and the country he serves

@@ -364,3 +364,65 @@ def test_a_word_that_only_opens_sentences_with_a_comma_is_no_name() -> None:
     text = 'Talks\nAlas, the deal failed. "Alas, no," he said. Putin said no. Later, Putin left.\n'
     names = [("Alas", "person"), ("Putin", "person"), ("Later", "person")]
     assert sorted(a.name for a in _many(text, "en", names).actors()) == ["Putin"]
+
+
+def _bodies(text: str) -> list[tuple[str, str]]:
+    from extractor.actors import arabic_organizations
+    from extractor.lexicon import load_lexicon
+
+    sentences = split_sentences(text, split_articles(text)[0])
+    found = arabic_organizations(text, sentences, load_lexicon("ar"))
+    return [(text[b[0] : b[1]], text[n[0] : n[1]]) for b, n in found]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [  # a kind noun and the definite words of its construct
+        ("وطالب مجلس الأمن الدولي بوقف القتال.", [("مجلس الأمن الدولي", "الأمن الدولي")]),
+        (
+            "وأدانت ووزارة الخارجية الكينية الهجوم.",
+            [("وزارة الخارجية الكينية", "الخارجية الكينية")],
+        ),
+        # one undefined noun opens the construct when a definite word follows it
+        (
+            "ورحبت منظمة حظر الأسلحة الكيماوية بالقرار.",
+            [("منظمة حظر الأسلحة الكيماوية", "حظر الأسلحة الكيماوية")],
+        ),
+        # a quoted name, with the closing mark, and the adjective after it
+        (
+            "ونشرت صحيفة «النهار» المالطية الخبر.",
+            [("صحيفة «النهار» المالطية", "«النهار» المالطية")],
+        ),
+        # a definite kind noun names one body only with a relational adjective
+        ("وقالت الحكومة الكينية إن الميناء مغلق.", [("الحكومة الكينية", "الحكومة الكينية")]),
+        ("وقالت الحكومة إن الميناء مغلق.", []),
+        # after a title the construct is the post, not a body
+        ("وقال وزير الخارجية الكيني إن الميناء مغلق.", []),
+        # the words end at a relative pronoun or a day
+        ("وقال مجلس الوزراء الذي اجتمع أمس إن الميناء مغلق.", [("مجلس الوزراء", "الوزراء")]),
+    ],
+)
+def test_an_arabic_body_is_its_kind_noun_and_the_words_completing_it(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _bodies("عنوان الخبر\n" + sentence + "\n") == expected
+
+
+def test_a_body_is_the_actor_known_by_its_name_or_its_first_words() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقالت «أحرار الشام» إن الجولة فشلت.\n"
+        "وأكدت حركة «أحرار الشام» ذلك، كما طالب مجلس الأمن الدولي ومجلس الأمن بالهدوء.\n"
+    )
+    from extractor.actors import arabic_organizations
+    from extractor.lexicon import load_lexicon
+
+    book = _book(text, "ar")
+    first = book.resolve((text.index("«أحرار") + 1, text.index("» إن")))
+    sentences = split_sentences(text, split_articles(text)[0])
+    ids = [book.body(b, n) for b, n in arabic_organizations(text, sentences, load_lexicon("ar"))]
+    assert ids[0] == first  # "حركة «أحرار الشام»" is "أحرار الشام", now a body
+    assert ids[1] == ids[2]  # "مجلس الأمن" is "مجلس الأمن الدولي"
+    actors = {a.id: a for a in book.actors()}
+    assert actors[first].kind == "organization"
+    assert "حركة «أحرار الشام»" in actors[first].aliases

@@ -124,6 +124,19 @@ def test_a_meeting_answer_sets_status_and_format_but_never_the_parties():
     assert notes == ["model: the meeting of sentence 2 is planned, direct"]
 
 
+def test_a_meeting_the_markers_made_planned_stays_planned_whatever_the_model_says():
+    article, asked = _meeting()
+    article.meetings[0].status = "planned"  # as "سيلتقي" or "was scheduled to meet" sets it
+    for status in ("held", "cancelled"):
+        answer = {"sentence": 2, "status": status, "format": "direct"}
+        notes = decide.apply_meetings(article, asked, decide.MeetingAnswers(meetings=[answer]))
+        assert article.meetings[0].status == "planned"
+        assert notes == [
+            "model: the meeting of sentence 2 is planned, direct"
+            f" (the text plans it; model: {status})"
+        ]
+
+
 def test_a_format_the_markers_gave_stands_and_the_status_is_the_models():
     article, asked = _meeting()
     article.meetings[0].format = "indirect"  # as "غير مباشرة" or a named mediator sets it

@@ -38,6 +38,9 @@ def test_english_meeting_cues(text: str, status: str, fmt: str) -> None:
         ("وسيلتقي الوزير نظيره القطري الأحد المقبل.", "planned", "unknown"),
         ("وأجرى الطرفان محادثات غير مباشرة بوساطة قطرية.", "held", "indirect"),
         ("وانهارت المفاوضات بين الطرفين أمس.", "cancelled", "unknown"),
+        # a noun as an object takes the accusative alif; a dual verb ends in alif too
+        ("وعقد الوزيران اجتماعاً مطولاً في الدوحة.", "held", "unknown"),
+        ("والتقيا في الدوحة أمس.", "held", "unknown"),
     ],
 )
 def test_arabic_meeting_cues(text: str, status: str, fmt: str) -> None:

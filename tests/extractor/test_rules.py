@@ -373,3 +373,28 @@ def test_one_who_goes_to_talks_by_his_own_account_is_a_party() -> None:
     article = rules().extract_article(text)
     assert _speakers(text)[-1] == ["سامر الحداد"]
     assert any("سامر الحداد" in p for p in _parties(article))
+
+
+def test_two_named_people_meet_though_only_one_was_the_models() -> None:
+    """The model named Karim Haddad; "Vice President Lena Ortiz" only capitals name: the
+    two people are the parties, not Haddad and the city that stands for his country."""
+    text = (
+        "Visit\n"
+        "Washington is rolling out the red carpet for Haddad, who met with "
+        "Vice President Lena Ortiz on Monday.\n"
+    )
+    article = _with_named(text, [("haddad", "Haddad", "person")])
+    assert _parties(article) == [["Haddad", "Vice President Lena Ortiz"]]
+
+
+def test_an_arabic_body_is_an_actor_and_a_party_only_where_others_are_too_few() -> None:
+    text = (
+        "جولة جديدة\n"
+        "وقالت وزارة الخارجية التونسية إن الميناء مغلق.\n"
+        "وعقد مجلس الأمن الدولي اجتماعاً مع تونس ومصر أمس.\n"
+        "والتقى مجلس الأمن الدولي الوفد التونسي أمس.\n"
+    )
+    article = rules().extract_article(text)
+    assert {"وزارة الخارجية التونسية", "مجلس الأمن الدولي"} <= {a.name for a in article.actors}
+    # the two countries are the parties; the council is one where no one else is
+    assert _parties(article) == [["تونس", "مصر"], ["تونس", "مجلس الأمن الدولي"]]
