@@ -187,6 +187,23 @@ def _after_definite(text: str, span: Span) -> Span:
     return span[0] + words[lead].start(), span[1]
 
 
+_NAME_PARTICLES = frozenset(
+    ("of", "the", "and", "for", "de", "da", "del", "di", "du", "la", "le", "van", "von", "der")
+    + ("bin", "ibn", "al", "el", "y", "on", "in", "at")
+)
+
+
+def _common_word(name: str) -> bool:
+    """Whether an English name holds a lower-case word that no name has ("merchant").
+
+    Particles ("Secretary of State", "Ludwig van Beethoven") and "al-Assad" are names'.
+    """
+    return any(
+        w[:1].islower() and w.lower() not in _NAME_PARTICLES and not re.match(r"(?:al|el|bin)-", w)
+        for w in name.split()
+    )
+
+
 def _trimmed(name: str) -> str:
     """A model's name without an unclosed aside or a possessive: "Joseph Crowley (D-N.Y",
     "Putin’s"."""
@@ -277,6 +294,10 @@ class ActorBook:
                 self.text[span[0] : span[1]], lex.language, lex.title_nouns
             ):
                 continue  # "وزير الخارجية الأميركي": a description, which the names prompt excludes
+            if lex.language == "en" and _common_word(self.text[span[0] : span[1]]):
+                continue  # "Russian merchant": a description in capitals' clothing
+            if lex.language == "ar" and " " not in key and key.startswith("ال") and is_nisba(key):
+                continue  # "الكورية": an adjective no country of the gazetteer owns
             same = next((e for e in self.entries if key in e.forms), None)
             if same is None and self._kind_noun(key):  # "الحركة" after "حركة حماس"
                 same = self._refers_to(key)
@@ -738,7 +759,10 @@ class ActorBook:
             return "organization"
         if any(w in lex.media_nouns for w in words) or key in lex.media_nouns:
             return "media"
-        if any(w in lex.organization_nouns for w in words) or key in lex.organization_nouns:
+        if (
+            any(w in lex.organization_nouns or "ال" + w in lex.organization_nouns for w in words)
+            or key in lex.organization_nouns
+        ):  # "الخارجية الإيرانية": the lexicon writes some kind nouns with their article
             return "organization"
         if any(w in lex.group_nouns for w in words[:2]):
             return "group"
@@ -1000,10 +1024,17 @@ def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tu
     out: list[tuple[Span, Place]] = []
     chunk = text[segment.start : segment.end]
     if gazetteer.language == "en":
-        for place in gazetteer.places:
-            for form in place.forms:
-                for m in re.finditer(rf"(?<![\w.]){re.escape(form)}(?![\w])", chunk):
-                    out.append(((segment.start + m.start(), segment.start + m.end()), place))
+        found = [
+            ((segment.start + m.start(), segment.start + m.end()), place)
+            for place in gazetteer.places
+            for form in place.forms
+            for m in re.finditer(rf"(?<![\w.]){re.escape(form)}(?![\w])", chunk)
+        ]
+        reach = -1  # the longest form wins: "South Sudan" is not Sudan, nor "Guinea-Bissau" Guinea
+        for span, place in sorted(found, key=lambda sp: (sp[0][0], -sp[0][1])):
+            if span[0] >= reach:
+                out.append((span, place))
+                reach = span[1]
     else:
         toks = tokens(text, segment.start, segment.end)
         heads = _arabic_heads(gazetteer)

@@ -47,6 +47,9 @@ def _is_trigger(word: str, lex: Lexicon) -> bool:
     bare = word[1:] if word[:1] in ("و", "ف") else word
     if len(bare) > 4 and bare.endswith("ا") and bare[:-1] in lex.meeting_triggers:
         return True  # "اجتماعاً" (a meeting, as an object), "التقيا" (the two met)
+    future = bare[1:] if bare[:1] == "س" else bare
+    if future[:1] in ("ي", "ت") and future.endswith("ان") and future[:-2] in lex.meeting_triggers:
+        return True  # "تجتمعان", "ستلتقيان": the two meet, or will
     return (
         bare in lex.meeting_triggers
         or (bare[:1] == "س" and bare[1:] in lex.meeting_triggers)

@@ -176,7 +176,15 @@ def rules_article(
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
             canonical_name(actor, places_by_name[place_ids[actor.id]])
-    _prune(article, book.model_named)
+    # a place only ever named as where things happen ("in Vienna") is no actor
+    where = {
+        aid
+        for aid in place_ids
+        if (a := by_id.get(aid)) is not None
+        and a.mentions
+        and all(_locative(text, m, lex) for m in a.mentions)
+    }
+    _prune(article, book.model_named | where)
     return article
 
 
@@ -374,8 +382,16 @@ def _meetings(
         participants = _one_side(participants, actors)
         # "ويرافق المعلم … نائب وزير الخارجية السوري": a person and the country he serves
         # are one side; the country counts through him
-        served = {actors[aid].affiliation for aid in participants if aid in actors}
-        participants = [aid for aid in participants if aid not in served]
+        served = {
+            actors[aid].affiliation: aid
+            for aid in participants
+            if aid in actors and actors[aid].affiliation
+        }
+        participants = [
+            aid
+            for aid in participants
+            if aid not in served or not _only_in_title(text, sent, spans[aid], spans[served[aid]])
+        ]
         people = [aid for aid in participants if _named_person_id(actors.get(aid))]
         if len(people) >= 2:
             participants = people
@@ -404,6 +420,21 @@ def _meetings(
             )
         )
     return meetings
+
+
+def _only_in_title(text: str, sent: Sentence, country: list[Span], person: list[Span]) -> bool:
+    """Whether a sentence names the country only in the title before its person's name.
+
+    "نائب وزير الخارجية السوري فيصل المقداد": Syria takes part through him; but "أعلن
+    وزير الخارجية الإيراني عباس عراقجي أن إيران والولايات المتحدة ستجتمعان" names Iran
+    as a party of its own.
+    """
+    names = [n for n in person if sent.start <= n[0] < sent.end]
+    return all(
+        any(m[1] <= n[0] and re.fullmatch(r"[\s،,]*", text[m[1] : n[0]]) for n in names)
+        for m in country
+        if sent.start <= m[0] < sent.end
+    )
 
 
 def _named_in(sent: Sentence, spans: dict[str, list[Span]], people: set[str]) -> list[str]:
@@ -560,7 +591,10 @@ def _pronoun_subjects(
     last: Span | None = None
     pos = 0
     for n, sent in enumerate(sentences):
-        first = re.match(r"\s*(?:But|And|Then)?\s*(He|She)\b", sent.text)
+        # "He met …", "During his stay in Washington, he was to meet …": the subject
+        first = re.match(r"\s*(?:But|And|Then)?\s*(He|She)\b", sent.text) or re.match(
+            r"\s*[A-Z][^,.;:\"“”]{0,60},\s+(he|she)\b", sent.text
+        )
         if first and last is not None and last[0] >= sentences[max(0, n - 3)].start:
             pronoun = first.group(1).lower()
             if book.gender(last) in (None, _GENDER[pronoun]):

@@ -22,6 +22,42 @@ def test_countries_are_found_as_whole_words_with_their_clitics() -> None:
     ]  # "مصرف" (a bank) is not Egypt
 
 
+def _places(text: str, language: str) -> list[tuple[str, str]]:
+    from extractor.lexicon import load_gazetteer
+
+    found = place_mentions(text, Segment(0, len(text)), load_gazetteer(language))
+    return [(text[s:e], p.name_en) for (s, e), p in found]
+
+
+def test_the_gazetteer_knows_every_state_not_only_the_middle_east() -> None:
+    assert _places("Kenya and Malta signed; the Kenyan envoy flew to Valletta.", "en") == [
+        ("Kenya", "Kenya"),
+        ("Malta", "Malta"),
+        ("Kenyan", "Kenya"),
+        ("Valletta", "Malta"),
+    ]
+    assert _places("والتقى الوفد الكيني نظيره المالطي في نيروبي.", "ar") == [
+        ("الكيني", "Kenya"),
+        ("المالطي", "Malta"),
+        ("نيروبي", "Kenya"),
+    ]
+
+
+def test_a_longer_place_name_wins_over_the_one_inside_it() -> None:
+    assert _places("South Sudan and Guinea-Bissau, not Sudan or Guinea.", "en") == [
+        ("South Sudan", "South Sudan"),
+        ("Guinea-Bissau", "Guinea-Bissau"),
+        ("Sudan", "Sudan"),
+        ("Guinea", "Guinea"),
+    ]
+
+
+def test_forms_that_are_common_words_are_not_places() -> None:
+    # "المالية" is "financial", "Chad" a first name, "Georgia" also a US state
+    assert _places("وقالت وزارة المالية إن Chad Smith زار Georgia.", "ar") == []
+    assert _places("Chad Smith visited Georgia.", "en") == []
+
+
 def test_english_acronyms_keep_their_case() -> None:
     from extractor.lexicon import load_gazetteer
 
@@ -426,3 +462,25 @@ def test_a_body_is_the_actor_known_by_its_name_or_its_first_words() -> None:
     actors = {a.id: a for a in book.actors()}
     assert actors[first].kind == "organization"
     assert "حركة «أحرار الشام»" in actors[first].aliases
+
+
+def test_a_model_name_with_a_common_noun_or_a_bare_adjective_is_no_named_actor() -> None:
+    from extractor.drafts import ActorDraft
+    from extractor.grounding import TextIndex
+
+    def named(text: str, language: str, name: str, kind: str) -> list[str]:
+        book = _book(text, language)
+        draft = ActorDraft(id="x", name=name, name_en=name, kind=kind, role=None, affiliation=None)
+        book.add_named([draft], TextIndex(text), Segment(0, len(text)))
+        return [a.name for a in book.actors()]
+
+    text = "The house was built by a Russian merchant for Karim al-Haddad."
+    assert named(text, "en", "Russian merchant", "person") == []
+    assert named(text, "en", "Karim al-Haddad", "person") == ["Karim al-Haddad"]
+    assert named("وتعهدت الكورية بالسلام.", "ar", "الكورية", "country") == []
+
+
+def test_an_arabic_kind_noun_the_lexicon_writes_with_its_article_makes_a_body() -> None:
+    from extractor.normalize import normalize
+
+    assert _book("", "ar").kind_of(normalize("الخارجية الإيرانية")) == "organization"

@@ -321,6 +321,15 @@ def test_he_who_meets_is_the_person_who_opened_the_sentence_before() -> None:
     assert _parties(rules().extract_article(text)) == [["Karim Haddad", "Lena Ortiz"]]
 
 
+def test_he_after_a_fronted_phrase_is_the_subject_too() -> None:
+    text = (
+        "Talks in Lima\n"
+        "Karim Haddad arrived in Lima on Monday for a two-day visit.\n"
+        "During his stay, he was also scheduled to meet Lena Ortiz, the foreign minister.\n"
+    )
+    assert _parties(rules().extract_article(text)) == [["Karim Haddad", "Lena Ortiz"]]
+
+
 def test_a_name_inside_another_name_is_no_party() -> None:
     """ "Aung San" (her father) is named inside "Aung San Suu Kyi", not in the meeting."""
     text = "Visit\nAung San Suu Kyi met Lena Ortiz in Rangoon.\nAung San led the army.\n"
@@ -398,3 +407,22 @@ def test_an_arabic_body_is_an_actor_and_a_party_only_where_others_are_too_few() 
     assert {"وزارة الخارجية التونسية", "مجلس الأمن الدولي"} <= {a.name for a in article.actors}
     # the two countries are the parties; the council is one where no one else is
     assert _parties(article) == [["تونس", "مصر"], ["تونس", "مجلس الأمن الدولي"]]
+
+
+def test_a_place_only_named_as_where_things_happen_is_no_actor() -> None:
+    text = "Talks\nKarim Haddad said in Vienna that the port would reopen.\n"
+    assert "Austria" not in {a.name_en for a in rules().extract_article(text).actors}
+
+
+def test_a_country_its_minister_announces_is_a_party_of_its_own() -> None:
+    """The served country counts through its person only where the title names it."""
+    text = (
+        "جولة جديدة\n"
+        "وأعلن وزير الخارجية الإيراني عباس عراقجي، اليوم، أنّ إيران والولايات المتحدة "
+        "ستجتمعان في مسقط السبت.\n"
+    )
+    article = rules().extract_article(text)
+    (meeting,) = article.meetings
+    names = {a.id: a.name for a in article.actors}
+    assert {"إيران", "الولايات المتحدة"} <= {names[p] for p in meeting.participants}
+    assert meeting.status == "planned"  # "ستجتمعان": the two will meet
