@@ -247,8 +247,17 @@ class ActorBook:
     def add_named(self, drafts: Sequence[ActorDraft], index: TextIndex, segment: Segment) -> None:
         """Actors a model named, grounded in the segment; their affiliations mapped to ids."""
         ids: dict[str, str] = {}
+        opening: dict[str, set[str]] = {}  # first word -> the fuller person names it opens
+        for draft in drafts:
+            words = normalize(draft.name).split()
+            if draft.kind == "person" and len(words) >= 2:
+                opening.setdefault(words[0], set()).add(draft.name)
         # "الحركة", "الحزب" refer back to the movement or party named in full: after it
         for draft in sorted(drafts, key=lambda d: self._kind_noun(normalize(d.name))):
+            fuller = self._opened(draft, opening)
+            if fuller is not None:  # "الرئيس مون" is "مون جاي إن", "الأمير محمد" the prince
+                aliases = [*draft.aliases, draft.name]
+                draft = draft.model_copy(update={"name": fuller, "aliases": aliases})
             first, _, rest = draft.name.partition(" ")
             lex = self.lex
             if (
@@ -308,6 +317,11 @@ class ActorBook:
                 if key not in same.forms:
                     same.forms.add(key)
                     same.actor.aliases.append(self.text[span[0] : span[1]])
+                for alias in draft.aliases:  # "الرئيس مون", taken as the name it begins
+                    hit = index.find(alias, segment.start, segment.end)
+                    if hit is not None and actor_key(alias) not in same.forms:
+                        same.forms.add(actor_key(alias))
+                        same.actor.aliases.append(self.text[hit.start : hit.end])
                 continue
             surface = self.text[span[0] : span[1]]
             aliases = []
@@ -334,6 +348,20 @@ class ActorBook:
                 entry = next(e for e in self.entries if e.actor.id == mine)
                 if entry.actor.affiliation is None:
                     entry.actor.affiliation = target
+
+    def _opened(self, draft: ActorDraft, opening: dict[str, set[str]]) -> str | None:
+        """The one fuller name a model's "title + one name" (Arabic) begins with, if any.
+
+        A family name written first ("مون جاي إن" → "الرئيس مون") or a prince's given
+        name ("محمد بن سلمان" → "الأمير محمد") after a title is the person named in full.
+        """
+        words = normalize(draft.name).split()
+        if self.lex.language != "ar" or draft.kind != "person" or len(words) != 2:
+            return None
+        if words[0] not in self.lex.title_nouns:
+            return None
+        names = opening.get(words[1], set())
+        return next(iter(names)) if len(names) == 1 else None
 
     def _place_of(self, key: str) -> Place | None:
         """A country written with its own adjective: "الولايات المتحدة الأميركية".
@@ -705,6 +733,12 @@ class ActorBook:
         if not content or len(content) > 2:
             return None
         last = content[-1]
+        if words[0] in ("these", "those") and len(content) == 1:
+            for entry in reversed(self.entries):  # "these people" after "people familiar …"
+                if entry.actor.kind == "group" and any(
+                    f.split()[:1] == [last] for f in entry.forms
+                ):
+                    return entry
         definite = words[0] in ("the", "this", "that")
         for entry in reversed(self.entries):
             for form in entry.forms:

@@ -915,8 +915,23 @@ def _colon_speaker(s: _Sentence) -> tuple[Speaker, ...] | None:
 
 
 def _is_media(phrase: str, lex: Lexicon) -> bool:
+    """Whether the one told is an outlet: a media noun ("Reuters", "the agency"), or in
+    English "the" and a name that is no body ("told the Guardian", not "the Senate")."""
     words = normalize(phrase).split()
-    return any(w in lex.media_nouns for w in words) or normalize(phrase) in lex.media_nouns
+    if any(w in lex.media_nouns for w in words) or normalize(phrase) in lex.media_nouns:
+        return True
+    raw = phrase.split()
+    return (
+        lex.language == "en"
+        and 2 <= len(raw) <= 4
+        and raw[0].lower() == "the"
+        and all(w[:1].isupper() for w in raw[1:])
+        and not any(w in lex.organization_nouns or w in _ASSEMBLIES for w in words[1:])
+    )
+
+
+# bodies that are told things with "the", and no outlets: "he told the Senate"
+_ASSEMBLIES = frozenset(("senate", "house", "congress", "parliament", "assembly", "court"))
 
 
 def _closes_beyond(text: str) -> list[bool]:

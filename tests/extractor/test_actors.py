@@ -484,3 +484,20 @@ def test_an_arabic_kind_noun_the_lexicon_writes_with_its_article_makes_a_body() 
     from extractor.normalize import normalize
 
     assert _book("", "ar").kind_of(normalize("الخارجية الإيرانية")) == "organization"
+
+
+def test_a_title_and_the_first_word_of_one_fuller_name_is_that_person() -> None:
+    from extractor.drafts import ActorDraft
+    from extractor.grounding import TextIndex
+
+    text = "والتقى الرئيس مون جاي إن نظيره أمس. وقال الرئيس مون إن القمة ناجحة."
+
+    def draft(i: str, name: str) -> ActorDraft:
+        return ActorDraft(id=i, name=name, name_en=i, kind="person", role=None, affiliation=None)
+
+    book = _book(text, "ar")
+    book.add_named(
+        [draft("a", "مون جاي إن"), draft("b", "الرئيس مون")], TextIndex(text), Segment(0, len(text))
+    )
+    (moon,) = book.actors()
+    assert moon.name == "مون جاي إن" and "الرئيس مون" in moon.aliases

@@ -426,3 +426,24 @@ def test_a_country_its_minister_announces_is_a_party_of_its_own() -> None:
     names = {a.id: a.name for a in article.actors}
     assert {"إيران", "الولايات المتحدة"} <= {names[p] for p in meeting.participants}
     assert meeting.status == "planned"  # "ستجتمعان": the two will meet
+
+
+def test_these_people_are_the_group_named_before() -> None:
+    text = (
+        "Plan\n"
+        "People familiar with his thinking say the plan is ready.\n"
+        "Mr. Haddad, these people said, would be open to other measures.\n"
+    )
+    assert _speakers(text) == [["People familiar with his thinking"]] * 2
+
+
+def test_the_paper_told_is_a_medium_that_relays_and_the_senate_is_not() -> None:
+    text = (
+        "Visit\n"
+        'Karim Haddad spoke on Monday. "The port will reopen," he told the Guardian.\n'
+        "Lena Ortiz told the Senate that the port would reopen.\n"
+    )
+    article = rules().extract_article(text)
+    kinds = {a.name: a.kind for a in article.actors}
+    assert _speakers(text) == [["Karim Haddad", "the Guardian"], ["Lena Ortiz"]]
+    assert kinds["the Guardian"] == "media"
