@@ -300,9 +300,9 @@ def _told(text: str, span: Span, lex: Lexicon) -> bool:
     whatever kind a model gave it.
     """
     if lex.language == "en":  # "he told the Guardian" (a person is told without "the")
-        before = text[max(0, span[0] - 12) : span[0]].split()
+        words = text[max(0, span[0] - 12) : span[0]].split()
         named = text[span[0] : span[1]].split()[:1]
-        return before[-2:] == ["told", "the"] or (before[-1:] == ["told"] and named == ["the"])
+        return words[-2:] == ["told", "the"] or (words[-1:] == ["told"] and named == ["the"])
     if lex.language != "ar":
         return False
     before = text[max(0, span[0] - 80) : span[0]]
