@@ -776,6 +776,13 @@ class ActorBook:
                 n = min(len(content), len(words))
                 if arabic and n >= 2 and len(content) != len(words) and words[:n] == content[:n]:
                     return entry
+                if (  # "الرئيس مون" then "مون جاي إن": a title and the name's first word
+                    arabic
+                    and content == words[:1]
+                    and len(form.split()) == 2
+                    and form.split()[0] in titles
+                ):
+                    return entry
                 if arabic and n >= 2 and _skips_middle(words, content):
                     return entry  # "محمد ظريف" is "محمد جواد ظريف"
         return None

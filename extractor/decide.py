@@ -112,9 +112,36 @@ def questions(article: Article, sentences: Sequence[Sentence], window: range) ->
         if actor is None or actor.kind != "person":
             continue
         language = article.language or "en"
-        if is_description(actor.name, language, _titles(language)):
+        if is_description(actor.name, language, _titles(language)) and _one_person(
+            actor.name, language
+        ):
             out.append(Question(k, n + 1, actor.name))
     return out[:MAX_QUESTIONS]
+
+
+# documents that "say" things: "دعا الإعلان إلى", "the report said"; no person
+_DOCUMENTS = frozenset(
+    normalize(w) for w in ("إعلان", "تقرير", "قرار", "اتفاق", "بيان", "report", "statement")
+)
+_AR_PLURALS = ("ون", "ين", "ان", "ات")  # "المتشككون", "البلدان": more than one, or no one
+
+
+def _one_person(name: str, language: str) -> bool:
+    """Whether a description can stand for one named person (whom the model may pick).
+
+    "المتشككون" (the sceptics), "البلدان" (the two countries), "الإعلان" (the
+    declaration) cannot: offered only people's names, the model picks one anyway.
+    """
+    words = normalize(name).split()
+    head = words[0].lstrip("وف") if language == "ar" else words[-1]
+    bare = head.removeprefix("ال")
+    if bare in _DOCUMENTS or head in _DOCUMENTS:
+        return False
+    if head in _titles(language) or bare in _titles(language):
+        return True  # "السلطان", "الأمين العام": a title, one person
+    if language == "ar":
+        return not (len(bare) >= 5 and bare.endswith(_AR_PLURALS))
+    return not head.endswith("s") or head.endswith("ss")
 
 
 def _offered(article: Article) -> list[Actor]:

@@ -501,3 +501,11 @@ def test_a_title_and_the_first_word_of_one_fuller_name_is_that_person() -> None:
     )
     (moon,) = book.actors()
     assert moon.name == "مون جاي إن" and "الرئيس مون" in moon.aliases
+
+
+def test_a_titled_first_word_then_the_full_name_is_one_person() -> None:
+    text = "وقال الرئيس مون إن القمة ناجحة. وكان الرئيس الكوري مون جاي إن التقى نظيره."
+    book = _book(text, "ar")
+    first = book.resolve((text.index("الرئيس مون"), text.index(" إن القمة")))
+    start = text.index("مون جاي")
+    assert book.resolve((start, start + len("مون جاي"))) == first

@@ -143,3 +143,21 @@ def test_a_format_the_markers_gave_stands_and_the_status_is_the_models():
     answer = {"sentence": 2, "status": "planned", "format": "direct"}
     decide.apply_meetings(article, asked, decide.MeetingAnswers(meetings=[answer]))
     assert (article.meetings[0].status, article.meetings[0].format) == ("planned", "indirect")
+
+
+@pytest.mark.parametrize(
+    ("description", "language", "asked"),
+    [
+        ("المسؤول اليمني", "ar", True),
+        ("the Russian leader", "en", True),
+        ("السلطان", "ar", True),  # a title: one person
+        ("المتشككون", "ar", False),  # the sceptics: many
+        ("البلدان", "ar", False),  # the two countries
+        ("الإعلان", "ar", False),  # the declaration: a document
+        ("the officials", "en", False),
+    ],
+)
+def test_only_a_description_of_one_person_is_asked_about(
+    description: str, language: str, asked: bool
+) -> None:
+    assert decide._one_person(description, language) is asked
