@@ -574,7 +574,19 @@ def _people(text: str, names: Sequence[Span], book: ActorBook) -> list[Span]:
         key = normalize(text[span[0] : span[1]])
         if key not in book.places and book.kind_of(key) == "person":
             out.append(span)
-    return out
+    # after the first mention, news names a person by the surname alone ("Trump landed
+    # in Phoenix"), which no capitalized run finds: the surname of a full name found
+    surnames = {
+        text[s:e].split()[-1]
+        for s, e in out
+        if len(text[s:e].split()) >= 2 and re.fullmatch(r"[A-Z][a-z]{2,}", text[s:e].split()[-1])
+    }
+    taken = set(out)
+    for surname in surnames:
+        for m in re.finditer(rf"(?<![\w.-]){re.escape(surname)}(?![\w-])", text):
+            if not any(s <= m.start() < e for s, e in taken):
+                out.append((m.start(), m.end()))
+    return sorted(out)
 
 
 def _opening_end(sent: Sentence) -> int:

@@ -447,3 +447,13 @@ def test_the_paper_told_is_a_medium_that_relays_and_the_senate_is_not() -> None:
     kinds = {a.name: a.kind for a in article.actors}
     assert _speakers(text) == [["Karim Haddad", "the Guardian"], ["Lena Ortiz"]]
     assert kinds["the Guardian"] == "media"
+
+
+def test_he_said_goes_to_the_person_a_surname_alone_opened_the_sentence_with() -> None:
+    text = (
+        "Rally\n"
+        "Lena Ortiz met Karim Haddad. Ortiz, contradicting him, said the deal was off.\n"
+        "But Haddad left for Phoenix. Haddad spoke to a crowd there.\n"
+        '"We will build the road!" he said.\n'
+    )
+    assert _speakers(text)[-1] == ["Karim Haddad"]
