@@ -371,6 +371,11 @@ class ActorBook:
         country's name is no part of it.
         """
         words = key.split()
+        if self.lex.language == "en" and len(words) >= 2 and words[0] == "the":
+            # "The Russians have used …": the demonym is the country, as "Russians" is
+            place = self.places.get(" ".join(words[1:]))
+            if place is not None:
+                return place
         for cut in range(len(words) - 1, 0, -1):
             place = self.places.get(" ".join(words[:cut]))
             if place is None:

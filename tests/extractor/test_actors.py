@@ -509,3 +509,10 @@ def test_a_titled_first_word_then_the_full_name_is_one_person() -> None:
     first = book.resolve((text.index("الرئيس مون"), text.index(" إن القمة")))
     start = text.index("مون جاي")
     assert book.resolve((start, start + len("مون جاي"))) == first
+
+
+def test_the_and_a_demonym_is_the_country_as_the_demonym_alone_is() -> None:
+    text = "The Russians have used the fighters. Russians say so."
+    book = _book(text, "en")
+    assert book.resolve((0, len("The Russians"))) == book.resolve((37, 45))
+    assert [a.name_en for a in book.actors()] == ["Russia"]
