@@ -66,6 +66,9 @@ class SpeechCue:
     quote: QuoteKind
 
 
+_NOT_SAID = frozenset(normalize(w) for w in ("لم", "ولم", "فلم"))  # the past negated
+
+
 def tokens(text: str, start: int, end: int) -> list[Token]:
     """Words of text[start:end] with their edge punctuation split off."""
     out = []
@@ -528,6 +531,8 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
             continue  # "she has said little about it", "a contractor accused of spying"
         if i and toks[i - 1].word in lex.relative_pronouns and not _ends_clause(toks[i - 1]):
             continue  # "الاتفاق الذي أعلن عنه", "the deal that was announced": not a source
+        if lex.language == "ar" and i and toks[i - 1].word in _NOT_SAID:
+            continue  # "ولم توضح «أحرار الشام» فحوى المفاوضات": what was not said
         found = _arabic_speakers(s, i) if lex.language == "ar" else _english_speakers(s, i)
         if found:
             return (t.start, t.end), found

@@ -40,6 +40,7 @@ _NEAR = 6  # words either side of a trigger where a phone or letter marker cance
 
 
 def _is_trigger(word: str, lex: Lexicon) -> bool:
+    """A meeting word, inflected ("البحث", the search or research, is no "بحث", talks)."""
     if word in lex.meeting_triggers:
         return True
     if lex.language != "ar":
@@ -53,7 +54,7 @@ def _is_trigger(word: str, lex: Lexicon) -> bool:
     return (
         bare in lex.meeting_triggers
         or (bare[:1] == "س" and bare[1:] in lex.meeting_triggers)
-        or (bare.startswith("ال") and bare[2:] in lex.meeting_triggers)
+        or (bare.startswith("ال") and bare[2:] in lex.meeting_triggers and bare != "البحث")
         or (bare[:1] in ("ب", "ل") and bare[1:] in lex.meeting_triggers)
     )
 

@@ -28,7 +28,7 @@ from .actors import (
 )
 from .assemble import detect_language, mentions, title_of
 from .cues import IMPLICIT_REACH as REACH
-from .cues import PERSONAL, SpeechCue, is_verb, sentence_cue, speech_cues
+from .cues import PERSONAL, SpeechCue, is_verb, sentence_cue, speech_cues, tokens
 from .dates import find_published
 from .drafts import ActorDraft
 from .grounding import TextIndex
@@ -144,6 +144,17 @@ def rules_article(
             sp.span for sp in cue.speakers if sp.span is not None
         )
     starts = [s.start for s in sentences]
+    for claim in article.claims:  # the second speaker of "…، بينما قالت X إن …" speaks too
+        k = bisect_right(starts, claim.span[0]) - 1 if claim.span else -1
+        if k >= 0 and claim.span and claim.span[0] != starts[k]:
+            lo, hi = claim.span
+            said_by.setdefault(starts[k], []).extend(
+                m
+                for a in article.actors
+                if a.id in claim.speakers
+                for m in a.mentions
+                if lo <= m[0] < hi
+            )
     named_in: dict[int, list[tuple[str, Span]]] = {}  # sentence start -> (actor, mention)
     for actor in article.actors:
         if actor.id not in place_ids:
@@ -694,15 +705,65 @@ def _claims(
         if not speakers:
             continue  # reported speech whose speaker the text does not let us name
         sent = sentences[cue.sentence]
+        second = _contrasted(book.text, sent, book.lex, cue.cue) if cue.cue is not None else None
+        end = sent.end if second is None else second[0]
+        evidence = book.text[sent.start : end].rstrip(" ،,")
         claims.append(
             Claim(
                 speakers=speakers,
-                statement=sent.text,
-                evidence=sent.text,
+                statement=evidence,
+                evidence=evidence,
                 quote=cue.quote,
-                span=(sent.start, sent.end),
+                span=(sent.start, sent.start + len(evidence)),
                 alignment="exact",
             )
         )
         previous, last = speakers, cue.sentence
+        if second is not None:  # "…، بينما قالت خطيبة خاشقجي إنها …": a second speaker
+            start, other = second
+            others = [book.resolve(sp.span) for sp in other.speakers if sp.span is not None]
+            claims.append(
+                Claim(
+                    speakers=list(dict.fromkeys(others)),
+                    statement=book.text[start : sent.end],
+                    evidence=book.text[start : sent.end],
+                    quote=other.quote,
+                    span=(start, sent.end),
+                    alignment="exact",
+                )
+            )
+            previous = claims[-1].speakers
     return claims
+
+
+_CONTRAST = {
+    "ar": frozenset(normalize(w) for w in ("بينما", "وبينما", "فيما", "وفيما")),
+    "en": frozenset(("while", "whereas")),
+}
+
+
+def _contrasted(
+    text: str, sent: Sentence, lex: Lexicon, first: Span
+) -> tuple[int, SpeechCue] | None:
+    """A second clause of reported speech with a speaker of its own, and where it starts.
+
+    "نفت السلطات السعودية …، بينما قالت الرئاسة التركية إن …", "X said A, while Y said
+    B": two speakers, so two claims (RECORDS.md §2: two statements of two sources).
+    """
+    toks = tokens(text, sent.start, sent.end)
+    for k, t in enumerate(toks[1:-1], start=1):
+        if t.start <= first[0]:
+            continue  # the sentence's own cue comes after: one speaker
+        j = k + 1
+        if lex.language == "ar" and t.word == normalize("في") and toks[j].word == normalize("حين"):
+            j += 1  # "في حين"
+        elif t.word not in _CONTRAST.get(lex.language, frozenset()):
+            continue
+        if j >= len(toks) or (lex.language == "en" and "," not in toks[k - 1].after):
+            continue
+        if lex.language == "ar" and not is_verb(toks[j].word, lex, lex.reporting_verbs):
+            continue
+        cue = sentence_cue(text, toks[j].start, sent.end, lex, 0, 0)
+        if cue is not None and cue.speakers and all(sp.span is not None for sp in cue.speakers):
+            return t.start, cue
+    return None

@@ -457,3 +457,28 @@ def test_he_said_goes_to_the_person_a_surname_alone_opened_the_sentence_with() -
         '"We will build the road!" he said.\n'
     )
     assert _speakers(text)[-1] == ["Karim Haddad"]
+
+
+def test_a_second_speaker_after_while_gives_a_second_claim() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال الوزير كمال الهادي إن الميناء مغلق، بينما قالت خطيبة الصحفي إنها تعتقد أنه حي. "
+        'وأضافت: "لم يقتل".\n'
+    )
+    article = rules().extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    assert [([names[s] for s in c.speakers], c.evidence) for c in article.claims] == [
+        (["كمال الهادي"], "وقال الوزير كمال الهادي إن الميناء مغلق"),
+        (["خطيبة الصحفي"], "بينما قالت خطيبة الصحفي إنها تعتقد أنه حي."),
+        (["خطيبة الصحفي"], 'وأضافت: "لم يقتل".'),  # she goes on, not the minister
+    ]
+
+
+def test_what_a_source_did_not_say_is_no_claim() -> None:
+    text = "عنوان الخبر\nولم توضح الحركة فحوى المفاوضات.\nولم يذكر المصدران كيف تمت العملية.\n"
+    assert rules().extract_article(text).claims == []
+
+
+def test_a_search_is_no_talks() -> None:
+    text = "عنوان الخبر\nوقال القنصل السعودي إن بلاده تساعد قطر ومصر في البحث عن الصحفي.\n"
+    assert rules().extract_article(text).meetings == []
