@@ -208,7 +208,12 @@ def _actor_tiebreak(pred_forms: list[str], gold_forms: list[str]) -> float:
     token_set_ratio scores a subset as 100 ("حماس" vs "قادة حماس"), so several
     gold actors can tie for one prediction; the closer full string should win.
     """
-    return max((fuzz.ratio(p, g) / 100 for p in pred_forms for g in gold_forms), default=0.0)
+    best = max((fuzz.ratio(p, g) / 100 for p in pred_forms for g in gold_forms), default=0.0)
+    # then the names themselves: a prediction whose alias equals one gold actor's name
+    # and whose name equals another's ("Israel", alias "The Israelis") pairs by name, so
+    # the pairing never depends on the order the actors are listed in
+    names = fuzz.ratio(pred_forms[0], gold_forms[0]) / 100 if pred_forms and gold_forms else 0.0
+    return best + 1e-3 * names
 
 
 def _actor_name(actor: Actor) -> str:

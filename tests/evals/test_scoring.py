@@ -368,6 +368,17 @@ def test_subset_names_prefer_the_closer_gold_actor() -> None:
     assert pairs == {("Hamas", "Hamas"), ("Hamas leaders", "Hamas leaders")}
 
 
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_an_alias_equal_to_one_gold_name_pairs_by_the_name_in_any_order(order) -> None:
+    """One prediction "Israel" (alias "The Israelis") and gold "Israel" and "The
+    Israelis": it pairs with Israel, however the gold actors are listed."""
+    golds = [actor("g1", "Israel"), actor("g2", "The Israelis")]
+    gold = doc("d", [article([golds[i] for i in order])])
+    pred = doc("d", [article([actor("p", "Israel", aliases=("The Israelis", "Israelis"))])])
+    s = score_document(gold, pred, TEXT)
+    assert [(m["pred"], m["gold"]) for m in s.listing.matched["actors"]] == [("Israel", "Israel")]
+
+
 # --------------------------------------------------------------------------- claims
 
 
