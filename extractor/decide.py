@@ -62,6 +62,8 @@ def is_description(name: str, language: str, titles: frozenset[str] = frozenset(
         return False
     head = folded[0][1:] if folded[0][:1] in ("و", "ف") else folded[0]
     if len(folded) >= 2 and (folded[0] in titles or head in titles):
+        if not head.startswith("ال") and folded[1] in AR_LINKS:
+            return False  # "متحدث باسم المعارضة": a spokesman, someone new, not "the" one
         return all(w.startswith(("ال", "لل")) or w in AR_LINKS for w in folded[1:])
     content = [w for w in folded if w not in AR_LINKS]
     return (

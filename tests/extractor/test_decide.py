@@ -44,6 +44,12 @@ def test_a_description_is_definite_and_names_nobody(name: str, language: str, ex
     assert decide.is_description(name, language) is expected
 
 
+def test_a_title_describes_someone_known_when_definite_not_a_new_spokesman() -> None:
+    titles = decide._titles("ar")
+    assert decide.is_description("وزير الخارجية الأميركي", "ar", titles)  # the minister
+    assert not decide.is_description("متحدث باسم المعارضة", "ar", titles)  # a spokesman
+
+
 def test_only_described_person_speakers_are_asked_about_and_only_people_offered():
     article, sentences = _article()
     asked = decide.questions(article, sentences, range(len(sentences)))
