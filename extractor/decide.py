@@ -157,8 +157,11 @@ def _offered(article: Article) -> list[Actor]:
     return [
         a
         for a in article.actors
-        if a.kind == "person" and not a.anonymous and not is_description(a.name, lang, titles)
-    ][:MAX_CHOICES]
+        if a.kind == "person"
+        and not a.anonymous
+        and not is_description(a.name, lang, titles)
+        and not (lang == "en" and a.name.split()[0].lower() in ("a", "an", "one"))
+    ][:MAX_CHOICES]  # "A reporter" is nobody a description can stand for
 
 
 def choices(article: Article) -> list[tuple[str, str]]:

@@ -57,6 +57,13 @@ def test_only_described_person_speakers_are_asked_about_and_only_people_offered(
     assert [name for _, name in decide.choices(article)] == ["Karim Haddad"]
 
 
+def test_an_unnamed_person_is_not_offered_as_whom_a_description_means():
+    text = TEXT + "A reporter asked whether the port would reopen.\n"
+    article, _ = _article(text)
+    assert "A reporter" in {a.name for a in article.actors}
+    assert [name for _, name in decide.choices(article)] == ["Karim Haddad"]
+
+
 def test_the_answer_schema_allows_only_asked_sentences_and_offered_ids():
     article, sentences = _article()
     asked = decide.questions(article, sentences, range(len(sentences)))
