@@ -310,6 +310,12 @@ class ActorBook:
             same = next((e for e in self.entries if key in e.forms), None)
             if same is None and self._kind_noun(key):  # "الحركة" after "حركة حماس"
                 same = self._refers_to(key)
+                known = None if same is not None else self._named_after(key[2:])
+                if known is not None:  # "الحركة" where the text says "حركة حماس"
+                    ids[draft.id] = self.place(known, span)
+                    continue
+                if same is None:
+                    continue  # a bare "الحركة" is no name of its own
             if same is None and self.lex.language == "en" and draft.kind == "person":
                 same = self._same_person(key)
             if same is not None:
@@ -348,6 +354,13 @@ class ActorBook:
                 entry = next(e for e in self.entries if e.actor.id == mine)
                 if entry.actor.affiliation is None:
                     entry.actor.affiliation = target
+
+    def _named_after(self, noun: str) -> Place | None:
+        """The gazetteer's body the text names right after a kind noun ("حركة حماس")."""
+        for form, place in self.places.items():
+            if re.search(rf"(?<!\w)[وفبل]?{re.escape(noun)} {re.escape(form)}(?!\w)", self._folded):
+                return place
+        return None
 
     def _opened(self, draft: ActorDraft, opening: dict[str, set[str]]) -> str | None:
         """The one fuller name a model's "title + one name" (Arabic) begins with, if any.

@@ -516,3 +516,17 @@ def test_the_and_a_demonym_is_the_country_as_the_demonym_alone_is() -> None:
     book = _book(text, "en")
     assert book.resolve((0, len("The Russians"))) == book.resolve((37, 45))
     assert [a.name_en for a in book.actors()] == ["Russia"]
+
+
+def test_a_bare_kind_noun_the_model_named_is_the_body_the_text_names_after_it() -> None:
+    from extractor.drafts import ActorDraft
+    from extractor.grounding import TextIndex
+
+    text = "وتجري قطر محادثات مع حركة حماس. وقالت الحركة إن الجولة انتهت."
+    draft = ActorDraft(
+        id="x", name="الحركة", name_en="x", kind="organization", role=None, affiliation=None
+    )
+    book = _book(text, "ar")
+    book.add_named([draft], TextIndex(text), Segment(0, len(text)))
+    (hamas,) = book.actors()  # one actor: the rules name it "حماس" once the text's forms are in
+    assert hamas.name_en == "Hamas"
