@@ -165,8 +165,15 @@ def _offered(article: Article) -> list[Actor]:
 
 
 def choices(article: Article) -> list[tuple[str, str]]:
-    """(short id, name) of the actors offered."""
-    return [(f"a{i}", a.name) for i, a in enumerate(_offered(article), 1)]
+    """(short id, name) of the actors offered, each with its title and country where the
+    text gives them: "the Russian leader" and "المسؤول اليمني" are read by them."""
+    names = {a.id: a.name for a in article.actors}
+    out = []
+    for i, a in enumerate(_offered(article), 1):
+        country = names.get(a.affiliation or "")
+        about = [x for x in (a.role, country) if x and not (x == country and x in (a.role or ""))]
+        out.append((f"a{i}", f"{a.name} ({', '.join(about)})" if about else a.name))
+    return out
 
 
 def answers_model(asked: Sequence[Question], ids: Sequence[str]) -> type[SpeakerAnswers]:

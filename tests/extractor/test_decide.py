@@ -174,3 +174,13 @@ def test_only_a_description_of_one_person_is_asked_about(
     description: str, language: str, asked: bool
 ) -> None:
     assert decide._one_person(description, language) is asked
+
+
+def test_each_actor_offered_comes_with_its_title_and_country() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال وزير الخارجية التونسي كمال الهادي إن الميناء مغلق.\n"
+        "وأضاف المسؤول التونسي أن الجولة انتهت.\n"
+    )
+    article, _ = _article(text)
+    assert decide.choices(article) == [("a1", "كمال الهادي (وزير الخارجية التونسي)")]
