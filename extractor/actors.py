@@ -531,10 +531,11 @@ class ActorBook:
         key = actor_key(self.text[span[0] : span[1]])
         inner = actor_key(self.text[name[0] : name[1]].strip('«»"“” '))
         words = key.split()
-        for n in range(len(words), 1, -1):  # "حزب الله اللبناني", "حركة حماس": a known body
-            place = self.places.get(" ".join(words[:n])) or self.places.get(inner)
-            if place is not None:
-                return self.place(place, span)
+        place = self.places.get(inner)  # "حركة حماس", "حزب الله اللبناني": a known body
+        for n in range(len(words), 1, -1):
+            place = place or self.places.get(" ".join(words[:n]))
+        if place is not None:
+            return self.place(place, span)
         for entry in reversed(self.entries):
             person = entry.actor.kind == "person" and not entry.actor.anonymous
             for form in entry.forms:
@@ -1381,18 +1382,13 @@ def arabic_organizations(
                 raw = text[t.start : t.end]
                 lead = 0
                 if bare != t.word and bare in heads:  # "ووزارة": the body without its clitic
-                    lead = next(k for k in range(len(raw)) if normalize(raw[k:]) == bare)
-                # a definite kind noun's adjective is no name: "التركية" of "الحكومة التركية"
+                    lead = next((k for k in range(len(raw)) if normalize(raw[k:]) == bare), 0)
+                body = (t.start + lead, end)
                 first = toks[i + 1]
-                named = (
-                    (t.start + lead, end)
-                    if definite or (head or "").startswith("ال")
-                    else (
-                        first.start - (1 if "«" in first.before else 0),
-                        end,
-                    )
-                )
-                out.append(((t.start + lead, end), named))
+                # a definite kind noun's adjective is no name: "التركية" of "الحكومة التركية"
+                plain = definite or (head or "").startswith("ال")
+                named = body if plain else (first.start - ("«" in first.before), end)
+                out.append((body, named))
                 i = j
             else:
                 i += 1
