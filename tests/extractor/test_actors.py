@@ -465,14 +465,8 @@ def test_a_body_is_the_actor_known_by_its_name_or_its_first_words() -> None:
 
 
 def test_a_model_name_with_a_common_noun_or_a_bare_adjective_is_no_named_actor() -> None:
-    from extractor.drafts import ActorDraft
-    from extractor.grounding import TextIndex
-
     def named(text: str, language: str, name: str, kind: str) -> list[str]:
-        book = _book(text, language)
-        draft = ActorDraft(id="x", name=name, name_en=name, kind=kind, role=None, affiliation=None)
-        book.add_named([draft], TextIndex(text), Segment(0, len(text)))
-        return [a.name for a in book.actors()]
+        return [a.name for a in _named(text, language, name, kind).actors()]
 
     text = "The house was built by a Russian merchant for Karim al-Haddad."
     assert named(text, "en", "Russian merchant", "person") == []
@@ -487,18 +481,8 @@ def test_an_arabic_kind_noun_the_lexicon_writes_with_its_article_makes_a_body() 
 
 
 def test_a_title_and_the_first_word_of_one_fuller_name_is_that_person() -> None:
-    from extractor.drafts import ActorDraft
-    from extractor.grounding import TextIndex
-
     text = "والتقى الرئيس مون جاي إن نظيره أمس. وقال الرئيس مون إن القمة ناجحة."
-
-    def draft(i: str, name: str) -> ActorDraft:
-        return ActorDraft(id=i, name=name, name_en=i, kind="person", role=None, affiliation=None)
-
-    book = _book(text, "ar")
-    book.add_named(
-        [draft("a", "مون جاي إن"), draft("b", "الرئيس مون")], TextIndex(text), Segment(0, len(text))
-    )
+    book = _many(text, "ar", [("مون جاي إن", "person"), ("الرئيس مون", "person")])
     (moon,) = book.actors()
     assert moon.name == "مون جاي إن" and "الرئيس مون" in moon.aliases
 
@@ -519,14 +503,7 @@ def test_the_and_a_demonym_is_the_country_as_the_demonym_alone_is() -> None:
 
 
 def test_a_bare_kind_noun_the_model_named_is_the_body_the_text_names_after_it() -> None:
-    from extractor.drafts import ActorDraft
-    from extractor.grounding import TextIndex
-
     text = "وتجري قطر محادثات مع حركة حماس. وقالت الحركة إن الجولة انتهت."
-    draft = ActorDraft(
-        id="x", name="الحركة", name_en="x", kind="organization", role=None, affiliation=None
-    )
-    book = _book(text, "ar")
-    book.add_named([draft], TextIndex(text), Segment(0, len(text)))
+    book = _named(text, "ar", "الحركة", "organization")
     (hamas,) = book.actors()  # one actor: the rules name it "حماس" once the text's forms are in
     assert hamas.name_en == "Hamas"
