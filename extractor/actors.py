@@ -10,7 +10,7 @@ name, or an actor a model named. A short definite form ("المصدر", "the off
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -231,6 +231,17 @@ def _ends_with(a: Sequence[str], b: Sequence[str]) -> bool:
     return list(a[-n:]) == list(b[-n:])
 
 
+def _title_gender(forms: Iterable[str]) -> str | None:
+    """ "f" or "m" where one of a person's forms opens with a gendered title ("Mrs")."""
+    for form in forms:
+        title = form.split()[0].rstrip(".") if form.split() else ""
+        if title in _FEMALE:
+            return "f"
+        if title in _MALE:
+            return "m"
+    return None
+
+
 class ActorBook:
     """The actors of one article, built from speaker phrases, with simple coreference."""
 
@@ -242,6 +253,7 @@ class ActorBook:
         self.model_named: set[str] = set()  # actors only a model named
         self._titled_seen: dict[tuple[str, int], _Entry | None] = {}  # (title, entries) → answer
         self._folded_text: str | None = None
+        self._unquoted_text: str | None = None
         self._kind_seen: dict[tuple[str, int], _Entry | None] = {}  # (noun, entries) → answer
 
     def add_named(self, drafts: Sequence[ActorDraft], index: TextIndex, segment: Segment) -> None:
@@ -317,7 +329,7 @@ class ActorBook:
                 if same is None:
                     continue  # a bare "الحركة" is no name of its own
             if same is None and self.lex.language == "en" and draft.kind == "person":
-                same = self._same_person(key)
+                same = self._same_person(key, self.text[span[0] : span[1]])
             if same is not None:
                 ids[draft.id] = same.actor.id
                 if key not in same.forms:
@@ -413,7 +425,7 @@ class ActorBook:
             entry.actor.role = surface
         entry.forms.add(actor_key(surface))
 
-    def _same_person(self, key: str) -> _Entry | None:
+    def _same_person(self, key: str, surface: str = "") -> _Entry | None:
         """An English person already listed under another form of the name.
 
         A small model lists "John Kerry", "Secretary of State John Kerry" and "Mr.
@@ -423,8 +435,13 @@ class ActorBook:
         core = core_name(key)
         if not core:
             return None
+        gender = _title_gender([key])
         for entry in self.entries:
             if entry.actor.kind != "person" or entry.actor.anonymous:
+                continue
+            if self._other_full_name(entry, core, surface) or (
+                gender is not None and _title_gender(entry.forms) not in (None, gender)
+            ):
                 continue
             for form in entry.forms:
                 other = core_name(form)
@@ -571,13 +588,7 @@ class ActorBook:
         for entry in self.entries:
             if key in entry.forms:
                 forms |= entry.forms
-        for form in forms:
-            title = form.split()[0].rstrip(".") if form.split() else ""
-            if title in _FEMALE:
-                return "f"
-            if title in _MALE:
-                return "m"
-        return None
+        return _title_gender(forms)
 
     def not_an_actor(self, name: str) -> bool:
         """A word for an event or a statement ("اجتماع", "المشاورات", "the talks"), a number,
@@ -607,6 +618,12 @@ class ActorBook:
             self._folded_text = normalize(self.text)
         return self._folded_text
 
+    def _unquoted(self) -> str:
+        """The folded text without quotation marks: "موقع «الحدث نيوز»" names the site."""
+        if self._unquoted_text is None:
+            self._unquoted_text = re.sub(r"\s+", " ", re.sub(r"[«»\"“”„]", "", self._folded))
+        return self._unquoted_text
+
     def _kind_named(self, noun: str) -> _Entry | None:
         """The latest actor the text names after this noun ("حركة" → "حركة حماس"), memoized."""
         memo = (noun, len(self.entries))
@@ -615,7 +632,7 @@ class ActorBook:
                 (
                     e
                     for e in reversed(self.entries)
-                    if f"{noun} {normalize(e.actor.name)}" in self._folded
+                    if f"{noun} {normalize(e.actor.name)}" in self._unquoted()
                 ),
                 None,
             )
@@ -627,8 +644,8 @@ class ActorBook:
             self.lex.language == "ar"
             and " " not in key
             and key.startswith("ال")
-            and (key in self.lex.organization_nouns or key[2:] in self.lex.organization_nouns)
-        )
+            and bool({key, key[2:]} & (self.lex.organization_nouns | self.lex.media_nouns))
+        )  # "الموقع" after "موقع «الحدث نيوز»" too
 
     def _only_opening(self, name: str) -> bool:
         """One English word written only to open a sentence, and then with a comma.
@@ -674,9 +691,9 @@ class ActorBook:
         place = self.places.get(key) or self._place_of(key)
         if place is not None:  # "قطر قالت", "Washington said": the country speaks
             return self.place(place, (start, end))
-        target = self._refers_to(key) or self._fuller_name_of(key)
+        target = self._refers_to(key) or self._fuller_name_of(key, surface)
         if target is None and self.lex.language == "en" and self._kind(key) == "person":
-            target = self._same_person(key)  # "Deputy Secretary of State John Whitehead"
+            target = self._same_person(key, surface)  # "Deputy Secretary of State John Whitehead"
         if target is None and self.lex.language == "en":
             target = self._titled(key)  # "the Crown Prince" after "Crown Prince Abdullah"
         if target is not None:
@@ -759,14 +776,17 @@ class ActorBook:
                 ):
                     return entry
         definite = words[0] in ("the", "this", "that")
+        gender = _title_gender({key})
         for entry in reversed(self.entries):
+            if gender is not None and _title_gender(entry.forms) not in (None, gender):
+                continue  # "Mrs. Abedini" is not the "Mr. Abedini" named last
             for form in entry.forms:
                 tail = form.split()[-1] if form.split() else ""
                 if last == tail and (definite or len(content) == 1 or words[0] in _TITLES):
                     return entry
         return None
 
-    def _fuller_name_of(self, key: str) -> _Entry | None:
+    def _fuller_name_of(self, key: str, surface: str = "") -> _Entry | None:
         """An earlier short form ("Mr. Putin", "Putin", "كيري") of the full name `key`.
 
         In Arabic only a person's: "الحركة" ends no name, but a family name may carry the
@@ -782,6 +802,11 @@ class ActorBook:
             if entry.actor.kind in ("country", "organization") or entry.actor.anonymous:
                 continue
             if arabic and entry.actor.kind != "person":
+                continue
+            if not arabic and (
+                self._other_full_name(entry, words, surface)
+                or _title_gender(entry.forms) not in (None, _title_gender([key]) or "?")
+            ):  # "Saeed Abedini", "Mr. Abedini": not "Mrs. Abedini", named "Naghmeh Abedini"
                 continue
             for form in entry.forms:
                 titles = self.lex.title_nouns if arabic else _TITLES
@@ -805,6 +830,29 @@ class ActorBook:
                 if arabic and n >= 2 and _skips_middle(words, content):
                     return entry  # "محمد ظريف" is "محمد جواد ظريف"
         return None
+
+    @staticmethod
+    def _other_full_name(entry: _Entry, words: Sequence[str], surface: str) -> bool:
+        """Whether the entry already has a full English name that `words` is not.
+
+        Two full names that share only the surname are two people (a couple, a
+        family): the surname alone goes to one of them, never both into one actor.
+        Only a capitalized first name makes a full name ("warm-and-fuzzy Trump" does
+        not).
+        """
+        given = surface.split()[-2:-1]
+        if not given or not given[0][:1].isupper():
+            return False
+        for form in entry.forms:
+            other = core_name(form)
+            if (
+                len(other) >= 2
+                and other[-1] == words[-1]
+                and other != list(words)
+                and not (_skips_middle(other, words) or _ends_with(other, words))
+            ):
+                return True
+        return False
 
     def kind_of(self, key: str) -> ActorKind:
         """The kind a new actor of this normalized phrase would get."""

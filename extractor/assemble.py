@@ -16,7 +16,7 @@ from .dates import find_published, resolve_date
 from .drafts import ActorDraft, ChunkDraft, ClaimDraft, MeetingDraft
 from .errors import ExtractorError
 from .grounding import Match, TextIndex
-from .models import Actor, Article, ArticleError, Claim, Meeting, Rejected, Usage
+from .models import Actor, Article, ArticleError, Claim, Meeting, Rejected, Span, Usage
 from .normalize import normalize
 from .segment import Segment, Sentence
 
@@ -44,6 +44,26 @@ def title_of(text: str, segment: Segment) -> str | None:
         line = line.strip()
         if line:
             return line if len(line) <= 200 else None
+    return None
+
+
+def headline_span(text: str, segment: Segment) -> Span | None:
+    """Where the headline `title_of` reads sits: reported speech there is no claim.
+
+    A headline ("مصادر لـCNN: قطر تجري محادثات …") restates what the body reports
+    with its attribution; the body's sentence is the claim (RECORDS.md §2: a lead
+    sentence counts, and the headline is not one). A first line that ends as a
+    sentence does is taken for the lead: digests open items that way.
+    """
+    at = segment.start
+    for line in text[segment.start : segment.end].splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            start = at + line.index(stripped)
+            if len(stripped) > 200 or stripped.endswith((".", "!", "?", "؟")):
+                return None  # a lead sentence opens the text, and it counts
+            return start, start + len(stripped)
+        at += len(line)
     return None
 
 

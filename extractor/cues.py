@@ -788,6 +788,13 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
     # 'said X' inverts only after a quotation or a comma ('"…," said X', ', said X,'),
     # or to open the sentence: in "… and blamed the tumble" what follows is the object.
     inverted = i == 0 or any(p in toks[i - 1].after for p in (",", *CLOSE_QUOTES))
+    if inverted and i and s.lex.inverting_verbs and toks[i].word not in s.lex.inverting_verbs:
+        # "Candidates, including Trump, criticized the trade": a verb that never precedes
+        # its subject has it before the aside; what follows is its object
+        subject = _fronted_subject(s, i)
+        if subject is not None and s.pronoun(subject):
+            return (Speaker(None, implicit=True, pronoun=_word(s, subject)),)
+        return (Speaker(subject),) if subject is not None else ()
     after, _ = s.phrase_after(i, max_words=6) if inverted else (None, i)
     if after is not None and not s.pronoun(after) and toks[i].word not in ("told", "tells"):
         return (Speaker(after),)
@@ -800,6 +807,32 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
         if subject is not None:
             return (Speaker(subject),)
     return ()
+
+
+_FRONTED = frozenset(("however", "meanwhile", "still", "yet", "instead", "so", "for", "with"))
+_COPULAS = frozenset(("is", "was", "are", "were", "be", "been", "being"))
+
+
+def _fronted_subject(s: _Sentence, verb: int, max_words: int = 8) -> Span | None:
+    """The phrase that opens the sentence up to its first comma, when an aside set off
+    by commas runs from there to the verb: "Several candidates, including …, criticized".
+    """
+    toks = s.toks
+    end = next((k for k in range(verb) if "," in toks[k].after), None)
+    if end is None or end + 1 >= verb or end + 1 > max_words:
+        return None
+    head = toks[0].word
+    if (
+        head in s.lex.speaker_stops
+        or head in _FRONTED
+        or head in CALENDAR
+        or head.endswith(("ing", "ly"))
+        or any(q in toks[0].before for q in OPEN_QUOTES)
+        or any(is_verb(t.word, s.lex, s.lex.reporting_verbs) for t in toks[: end + 1])
+        or any(t.word in _COPULAS for t in toks[: end + 1])  # "This was the Trump we knew,"
+    ):
+        return None
+    return toks[0].start, toks[end].end
 
 
 def _subject_name(s: _Sentence, last: int) -> Span | None:

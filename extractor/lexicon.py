@@ -75,6 +75,7 @@ class Lexicon:
     relative_pronouns: frozenset[str] = frozenset()
     title_nouns: frozenset[str] = frozenset()  # titles and posts written before a name
     thing_heads: frozenset[str] = frozenset()  # last words of names of things: "… Prize"
+    inverting_verbs: frozenset[str] = frozenset()  # may precede their subject: '"…," said X'
 
 
 _SETS = (
@@ -95,6 +96,7 @@ _OPTIONAL_SETS = (
     "relative_pronouns",
     "title_nouns",
     "thing_heads",
+    "inverting_verbs",
 )
 _PHRASES = (
     "not_claim_cues",

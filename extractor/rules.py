@@ -26,7 +26,7 @@ from .actors import (
     name_tail,
     place_mentions,
 )
-from .assemble import detect_language, mentions, title_of
+from .assemble import detect_language, headline_span, mentions, title_of
 from .cues import IMPLICIT_REACH as REACH
 from .cues import PERSONAL, SpeechCue, is_verb, sentence_cue, speech_cues, tokens
 from .dates import find_published
@@ -86,6 +86,9 @@ def rules_article(
     if named:
         book.add_named(named, index, segment)
     cues = speech_cues(text, [(s.start, s.end) for s in sentences], lex)
+    headline = headline_span(text, segment)
+    if headline is not None:  # the headline restates the body's claims: none of its own
+        cues = [c for c in cues if not headline[0] <= sentences[c.sentence].start < headline[1]]
     names = english_names(text, sentences) if language == "en" else []
     titled: set[str] = set()  # Arabic names a title announces, listed before the speakers
     if language == "ar":  # so "السفيرة الأميركية" can refer to the ambassador named in full

@@ -75,6 +75,12 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             "was no deal.",
             ["the envoy"],
         ),
+        # a verb that never precedes its subject: after the aside, what follows is its object
+        (
+            "Several harbour unions, including the Dockers Guild, criticized the deal.",
+            ["Several harbour unions"],
+        ),
+        ('"We are close," said Lena Brandt.', ["Lena Brandt"]),
         ("The port reopened on Monday after a week.", None),
         ("It is said that the port will reopen.", None),
         ("The deal that was announced on Monday ends the strike.", None),

@@ -91,6 +91,40 @@ def test_narration_and_headlines_are_not_claims() -> None:
     assert rules().extract_article(text).claims == []
 
 
+def test_a_headline_restates_the_body_and_is_no_claim_but_a_lead_sentence_is() -> None:
+    headline = "مصادر للوكالة: المحادثات ستبدأ الأحد\nقال مصدر مطلع إن المحادثات ستبدأ الأحد.\n"
+    claims = rules().extract_article(headline).claims
+    assert [c.evidence for c in claims] == ["قال مصدر مطلع إن المحادثات ستبدأ الأحد."]
+    lead = "Lena Brandt said the port stays open.\nThe port reopened on Monday.\n"
+    assert len(rules().extract_article(lead).claims) == 1  # a first line ending as a sentence
+
+
+def _first_speakers(text: str) -> list[str]:
+    article = rules().extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    return [names[c.speakers[0]] for c in article.claims]
+
+
+def test_two_full_names_that_share_a_surname_are_two_people() -> None:
+    text = (
+        "Port families reunited\n"
+        "Mrs. Brandt said she was relieved.\n"
+        "Ana Brandt waited on the pier. Her husband, Olaf Brandt, was free.\n"
+        "Mr. Brandt said he was glad to be home.\n"
+        "Mrs. Brandt said the wait had been long.\n"
+    )
+    assert _first_speakers(text) == ["Ana Brandt", "Olaf Brandt", "Ana Brandt"]
+
+
+def test_the_medium_named_by_its_kind_noun_is_the_one_the_text_introduced() -> None:
+    text = (
+        "الوفد يصل إلى العاصمة\n"
+        "وأورد موقع «النهار نيوز» أن الوفد وصل إلى العاصمة.\n"
+        "وقال الموقع إن المحادثات ستبدأ الأحد.\n"
+    )
+    assert _first_speakers(text) == ["النهار نيوز", "النهار نيوز"]
+
+
 def test_the_cli_runs_the_rules_strategy_without_a_model(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(EN_TEXT, encoding="utf-8")
