@@ -425,7 +425,7 @@ class ActorBook:
             entry.actor.role = surface
         entry.forms.add(actor_key(surface))
 
-    def _same_person(self, key: str, surface: str = "") -> _Entry | None:
+    def _same_person(self, key: str, surface: str) -> _Entry | None:
         """An English person already listed under another form of the name.
 
         A small model lists "John Kerry", "Secretary of State John Kerry" and "Mr.
@@ -439,9 +439,7 @@ class ActorBook:
         for entry in self.entries:
             if entry.actor.kind != "person" or entry.actor.anonymous:
                 continue
-            if self._other_full_name(entry, core, surface) or (
-                gender is not None and _title_gender(entry.forms) not in (None, gender)
-            ):
+            if self._apart(entry, core, surface, gender):
                 continue
             for form in entry.forms:
                 other = core_name(form)
@@ -644,8 +642,11 @@ class ActorBook:
             self.lex.language == "ar"
             and " " not in key
             and key.startswith("ال")
-            and bool({key, key[2:]} & (self.lex.organization_nouns | self.lex.media_nouns))
-        )  # "الموقع" after "موقع «الحدث نيوز»" too
+            and any(
+                k in self.lex.organization_nouns or k in self.lex.media_nouns
+                for k in (key, key[2:])
+            )  # "الموقع" after "موقع «الحدث نيوز»" too
+        )
 
     def _only_opening(self, name: str) -> bool:
         """One English word written only to open a sentence, and then with a comma.
@@ -786,7 +787,7 @@ class ActorBook:
                     return entry
         return None
 
-    def _fuller_name_of(self, key: str, surface: str = "") -> _Entry | None:
+    def _fuller_name_of(self, key: str, surface: str) -> _Entry | None:
         """An earlier short form ("Mr. Putin", "Putin", "كيري") of the full name `key`.
 
         In Arabic only a person's: "الحركة" ends no name, but a family name may carry the
@@ -798,16 +799,16 @@ class ActorBook:
         arabic = self.lex.language == "ar"
         if len(words) < 2 or self.lex.language not in ("en", "ar"):
             return None
+        # "?": a name with no title is no fuller form of a titled one here ("Ana Brandt"
+        # after "Mrs. Brandt"); `_same_person` decides that pair
+        gender = _title_gender([key]) or "?"
         for entry in reversed(self.entries):
             if entry.actor.kind in ("country", "organization") or entry.actor.anonymous:
                 continue
             if arabic and entry.actor.kind != "person":
                 continue
-            if not arabic and (
-                self._other_full_name(entry, words, surface)
-                or _title_gender(entry.forms) not in (None, _title_gender([key]) or "?")
-            ):  # "Saeed Abedini", "Mr. Abedini": not "Mrs. Abedini", named "Naghmeh Abedini"
-                continue
+            if not arabic and self._apart(entry, words, surface, gender):
+                continue  # "Saeed Abedini", "Mr. Abedini": not "Mrs. Abedini" (Naghmeh)
             for form in entry.forms:
                 titles = self.lex.title_nouns if arabic else _TITLES
                 content = [w for w in form.split() if w.rstrip(".") not in titles]
@@ -830,6 +831,14 @@ class ActorBook:
                 if arabic and n >= 2 and _skips_middle(words, content):
                     return entry  # "محمد ظريف" is "محمد جواد ظريف"
         return None
+
+    @staticmethod
+    def _apart(entry: _Entry, words: Sequence[str], surface: str, gender: str | None) -> bool:
+        """Whether the entry is someone else than the English name `words` (titled `gender`):
+        a full name of its own, or a title of the other gender ("Mr." against "Mrs.")."""
+        if gender is not None and _title_gender(entry.forms) not in (None, gender):
+            return True
+        return ActorBook._other_full_name(entry, words, surface)
 
     @staticmethod
     def _other_full_name(entry: _Entry, words: Sequence[str], surface: str) -> bool:

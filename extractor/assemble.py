@@ -38,13 +38,22 @@ def detect_language(text: str) -> str:
     return best if counts[best] else "und"
 
 
+def _first_line(text: str, segment: Segment) -> Span | None:
+    """Where the segment's first non-blank line sits, when it is short enough to be a headline."""
+    at = segment.start
+    for line in text[segment.start : segment.end].splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            start = at + line.index(stripped)
+            return (start, start + len(stripped)) if len(stripped) <= 200 else None
+        at += len(line)
+    return None
+
+
 def title_of(text: str, segment: Segment) -> str | None:
     """The segment's first line, when it is short enough to be a headline."""
-    for line in text[segment.start : segment.end].splitlines():
-        line = line.strip()
-        if line:
-            return line if len(line) <= 200 else None
-    return None
+    span = _first_line(text, segment)
+    return text[span[0] : span[1]] if span else None
 
 
 def headline_span(text: str, segment: Segment) -> Span | None:
@@ -55,16 +64,10 @@ def headline_span(text: str, segment: Segment) -> Span | None:
     sentence counts, and the headline is not one). A first line that ends as a
     sentence does is taken for the lead: digests open items that way.
     """
-    at = segment.start
-    for line in text[segment.start : segment.end].splitlines(keepends=True):
-        stripped = line.strip()
-        if stripped:
-            start = at + line.index(stripped)
-            if len(stripped) > 200 or stripped.endswith((".", "!", "?", "؟")):
-                return None  # a lead sentence opens the text, and it counts
-            return start, start + len(stripped)
-        at += len(line)
-    return None
+    span = _first_line(text, segment)
+    if span is None or text[span[1] - 1] in ".!?؟":
+        return None  # a lead sentence opens the text, and it counts
+    return span
 
 
 class _Builder:
