@@ -242,6 +242,24 @@ def _title_gender(forms: Iterable[str]) -> str | None:
     return None
 
 
+def _bare_surname(form: str) -> str | None:
+    """The surname of a one-word English name, titled or not ("Mrs. Abedini"), else None."""
+    words = core_name(actor_key(form))
+    return words[0] if len(words) == 1 else None
+
+
+def _shared_surnames(drafts: Sequence[ActorDraft]) -> set[str]:
+    """Surnames that two of the model's full person names share ("Saeed Abedini" and
+    "Naghmeh Abedini"): "Mrs. Abedini" alone could be either, so a model alias of that
+    form is not taken; the cue stage's coreference (titles, gender) decides who it is."""
+    full: dict[str, set[tuple[str, ...]]] = {}
+    for draft in drafts:
+        words = core_name(actor_key(draft.name))
+        if draft.kind == "person" and len(words) >= 2:
+            full.setdefault(words[-1], set()).add(tuple(words))
+    return {surname for surname, names in full.items() if len(names) >= 2}
+
+
 class ActorBook:
     """The actors of one article, built from speaker phrases, with simple coreference."""
 
@@ -255,6 +273,7 @@ class ActorBook:
         self._folded_text: str | None = None
         self._unquoted_text: str | None = None
         self._kind_seen: dict[tuple[str, int], _Entry | None] = {}  # (noun, entries) → answer
+        self._shared_seen: dict[str, bool] = {}  # surname → two full names end in it
 
     def add_named(self, drafts: Sequence[ActorDraft], index: TextIndex, segment: Segment) -> None:
         """Actors a model named, grounded in the segment; their affiliations mapped to ids."""
@@ -264,8 +283,14 @@ class ActorBook:
             words = normalize(draft.name).split()
             if draft.kind == "person" and len(words) >= 2:
                 opening.setdefault(words[0], set()).add(draft.name)
+        shared = _shared_surnames(drafts) if self.lex.language == "en" else set()
         # "الحركة", "الحزب" refer back to the movement or party named in full: after it
         for draft in sorted(drafts, key=lambda d: self._kind_noun(normalize(d.name))):
+            if shared and draft.kind == "person":
+                if _bare_surname(draft.name) in shared:
+                    continue  # "Mrs. Abedini": whose, the cue stage's coreference decides
+                kept = [a for a in draft.aliases if _bare_surname(a) not in shared]
+                draft = draft.model_copy(update={"aliases": kept})
             fuller = self._opened(draft, opening)
             if fuller is not None:  # "الرئيس مون" is "مون جاي إن", "الأمير محمد" the prince
                 aliases = [*draft.aliases, draft.name]
@@ -435,6 +460,8 @@ class ActorBook:
         core = core_name(key)
         if not core:
             return None
+        if len(core) == 1 and self._surname_shared(surface.split()[-1]):
+            return None  # "Mrs. Abedini" with "Saeed Abedini" and "Naghmeh Abedini" in the text
         gender = _title_gender([key])
         for entry in self.entries:
             if entry.actor.kind != "person" or entry.actor.anonymous:
@@ -586,6 +613,25 @@ class ActorBook:
         for entry in self.entries:
             if key in entry.forms:
                 forms |= entry.forms
+        return _title_gender(forms)
+
+    def _surname_shared(self, surname: str) -> bool:
+        """Whether the text writes two full names ending in `surname` (a couple, a family).
+
+        A surname alone then names either of them: `_same_person` leaves it to the
+        coreference that reads titles, not to whichever full name came first.
+        """
+        if not re.fullmatch(r"[A-Z][\w'’-]+", surname):
+            return False
+        if surname not in self._shared_seen:
+            given = re.findall(rf"\b([A-Z][a-z]+) {re.escape(surname)}\b", self.text)
+            firsts = {g for g in given if g.lower() not in _TITLE_WORDS}
+            self._shared_seen[surname] = len(firsts) >= 2
+        return self._shared_seen[surname]
+
+    def gender_of(self, actor_id: str) -> str | None:
+        """ "m" or "f" where one of the actor's forms carries a gendered title, else None."""
+        forms = {f for e in self.entries if e.actor.id == actor_id for f in e.forms}
         return _title_gender(forms)
 
     def not_an_actor(self, name: str) -> bool:
@@ -778,6 +824,8 @@ class ActorBook:
                     return entry
         definite = words[0] in ("the", "this", "that")
         gender = _title_gender({key})
+        if len(content) == 1 and self._surname_shared(last.capitalize()):
+            return None  # "Mrs. Abedini" could be Saeed or Naghmeh Abedini: see `_same_person`
         for entry in reversed(self.entries):
             if gender is not None and _title_gender(entry.forms) not in (None, gender):
                 continue  # "Mrs. Abedini" is not the "Mr. Abedini" named last

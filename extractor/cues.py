@@ -226,7 +226,11 @@ class _Sentence:
                 break
             if lex.language == "ar" and j > first and _relay(t, lex):
                 break
-            if lex.language == "ar" and j > first and _object_starts(t.word):
+            if (
+                lex.language == "ar"
+                and j > first
+                and _object_starts(t.word, self.text[t.start : t.end])
+            ):
                 break  # "وأقر غريفيث بإخفاق …", "وأضاف كيري والارتياح …": the subject ended
             if lex.language == "ar" and j > first and _object_after_adjective(toks[j - 1], t, lex):
                 break  # "وطالب وزير الخارجية اليمني المجتمع الدولي": the object begins
@@ -313,15 +317,19 @@ def _verb_with_object(toks: Sequence[Token], j: int, lex: Lexicon) -> bool:
 _BE_OBJECT = tuple(normalize(p) for p in ("بال", "بإ", "باست"))
 
 
-def _object_starts(word: str) -> bool:
+def _object_starts(word: str, surface: str) -> bool:
     """An Arabic word that cannot continue a subject: a بـ-object or a clause opened by و.
 
     "باسم" (spokesman *for* …) is the one بـ-word that belongs to a speaker phrase.
+    بإ- is read on the `surface`: normalized, it is the با- of "بارز" (prominent) and
+    "باراك", which continue a phrase.
     """
     if word == normalize("باسم"):
         return False
     # بال-/بإ-/باست- nouns (بالإخفاق، بإخفاق، باستهداف), not names like "باراك"
-    return word.startswith(tuple(normalize(p) for p in ("بال", "بإ", "باست", "وال")))
+    return word.startswith(tuple(normalize(p) for p in ("بال", "باست", "وال"))) or (
+        surface.startswith("بإ")
+    )
 
 
 _ADJECTIVES = frozenset(  # definite adjectives that follow a nisba in a title, not objects
@@ -655,12 +663,104 @@ def _auxiliary_subject(s: _Sentence, i: int, max_words: int = 9) -> Span | None:
     return toks[first].start, toks[a - 1].end
 
 
+_DUAL_ENDINGS = (("تا", "ه"), ("تان", "ه"), ("تين", "ه"), ("ان", ""), ("ا", ""))
+
+
+def _dual_head(word: str, lex: Lexicon) -> bool:
+    """An Arabic dual of a kind or title noun: "حركتا", "الحركتان", "الرئيسان", "وزيرا"."""
+    bare = word.lstrip("وف").removeprefix("ال")
+    nouns = lex.organization_nouns | lex.title_nouns
+    for ending, singular in _DUAL_ENDINGS:
+        if len(bare) > len(ending) + 1 and bare.endswith(ending):
+            stem = bare[: -len(ending)] + singular
+            if stem in nouns or "ال" + stem in nouns:
+                return True
+    return False
+
+
+def _dual_conjuncts(s: _Sentence, span: Span) -> list[Span]:
+    """ "حركتا حماس والجهاد الإسلامي", "الرئيسان بوتين وأردوغان": two speakers, each named.
+
+    Only after a dual kind or title noun, and only where both parts are names: in
+    "وزيرا الخارجية الأمريكي والروسي" the second part is an adjective, no name.
+    """
+    lex = s.lex
+    toks = [t for t in s.toks if span[0] <= t.start and t.end <= span[1]]
+    if len(toks) < 2 or not _dual_head(toks[0].word, lex):
+        return [span]
+    rest = [t for t in s.toks if t.start >= span[1]]
+    if len(toks) == 2 and rest and rest[0].word.startswith("و") and not _ends_clause(toks[-1]):
+        # "قال الرئيسان الحداد والخطيب": the phrase stopped at "وال…", a new clause's
+        # start elsewhere, here the second name
+        for t in rest[:2]:
+            if (
+                t.word in lex.complementizers
+                or t.word in lex.speaker_stops
+                or is_verb(t.word, lex, lex.reporting_verbs)
+            ):
+                break
+            toks.append(t)
+            if _ends_clause(t) or t.after.strip():
+                break
+    if len(toks) < 3:
+        return [span]
+    joins = [
+        k for k in range(2, len(toks)) if toks[k].word.startswith("و") and len(toks[k].word) > 2
+    ]
+    if len(joins) != 1:
+        return [span]
+    k = joins[0]
+    first, second = toks[1:k], toks[k:]
+    if len(first) > 3 or len(second) > 3 or any(is_nisba(t.word) for t in second[:1]):
+        return [span]
+    return [(first[0].start, first[-1].end), (second[0].start + 1, second[-1].end)]
+
+
+_RELATIVE_GENDER = {normalize("التي"): "f", normalize("الذي"): "m"}
+_PREPOSITIONS = frozenset(
+    normalize(w) for w in ("من", "في", "إلى", "على", "عن", "مع", "بين", "لدى")
+)
+
+
+def _relative_head(s: _Sentence, i: int, max_words: int = 3) -> Span | None:
+    """The subject a coordinated verb continues from a relative clause of speech.
+
+    "… من طهران التي تحدثت عن مبادرة …، وقالت إنها …": "وقالت" has no subject of its
+    own; it goes on from "تحدثت", whose subject is the noun "التي" follows. The
+    relative pronoun must agree with the verb (التي with قالت, الذي with قال) and be
+    followed by a verb of speech; the noun runs back to a stop word or punctuation.
+    """
+    lex, toks = s.lex, s.toks
+    verb = toks[i].word.lstrip("وف")
+    gender = "f" if verb.endswith("ت") else "m"
+    for r in range(i - 2, 0, -1):
+        t = toks[r]
+        if _RELATIVE_GENDER.get(t.word) != gender:
+            continue
+        speech = lex.reporting_verbs | lex.speaking_verbs
+        if not is_verb(toks[r + 1].word, lex, speech) or _ends_clause(toks[r - 1]):
+            return None
+        first = r - 1
+        while first > 0 and r - first < max_words:
+            prev = toks[first - 1]
+            if (
+                _ends_clause(prev)
+                or prev.word in lex.speaker_stops
+                or prev.word in _PREPOSITIONS
+                or is_verb(prev.word, lex, lex.reporting_verbs | lex.meeting_triggers)
+            ):
+                break
+            first -= 1
+        return toks[first].start, toks[r - 1].end
+    return None
+
+
 def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
     """Verb–subject order: the phrase after the verb, up to إن/أن/«:» or a stop word."""
     toks = s.toks
     before = _auxiliary_subject(s, i)
     if before is not None:
-        speakers = [Speaker(before)]
+        speakers = [Speaker(part) for part in _dual_conjuncts(s, before)]
         relay = _addressee(s, i + 1)
         if relay is not None:
             speakers.append(Speaker(relay))
@@ -692,9 +792,12 @@ def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
         # which would start a new clause whose subject is the previous speaker.
         before = s.phrase_before(i) if s.toks[i].word[:1] not in ("و", "ف") else None
         if before is not None:
-            return (Speaker(before),)
+            return tuple(Speaker(part) for part in _dual_conjuncts(s, before))
+        head = _relative_head(s, i)
+        if head is not None:
+            return (Speaker(head),)
         return (Speaker(None, implicit=True),)
-    speakers = [Speaker(phrase)]
+    speakers = [Speaker(part) for part in _dual_conjuncts(s, phrase)]
     relay = _addressee(s, j)
     if relay is not None:  # "وقال القنصل لـ«رويترز» إن": the medium told relays it
         speakers.append(Speaker(relay))
@@ -765,6 +868,9 @@ def _english_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
         opener = _opening_name(s, i - 1) or _name_before_aside(s, i - 1)
         if opener is not None:
             return (Speaker(opener),)
+    antecedent = _who_antecedent(s, i)
+    if antecedent is not None:
+        return (Speaker(antecedent),)
     before = s.phrase_before(i)
     if before is not None:  # "but this time he praised": the pronoun is the subject
         words = list(re.finditer(r"\S+", s.text[before[0] : before[1]]))
@@ -898,6 +1004,37 @@ def _opening_name(s: _Sentence, last: int) -> Span | None:
             return None
         if "," in toks[k].after:
             return (toks[first].start, toks[k].end) if k > first else None
+    return None
+
+
+def _who_antecedent(s: _Sentence, verb: int, max_words: int = 4) -> Span | None:
+    """The name a ", who … said" clause hangs on: "McConnell, now the Senate majority
+    leader, who in 2010 said …", "Abbas, who said …": the relative's antecedent speaks.
+    """
+    toks = s.toks
+    for k in range(verb - 1, max(0, verb - max_words - 1), -1):
+        t = toks[k]
+        if k < verb - 1 and (_ends_clause(t) or t.after.strip()):
+            return None  # punctuation between "who" and the verb: another clause
+        if t.word != "who":
+            continue
+        if k == 0 or "," not in toks[k - 1].after:
+            return None
+        aside = _name_before_aside(s, k - 1)
+        if aside is not None:
+            return aside
+        first = k - 1
+        while first > 0 and k - 1 - first < 3 and s.text[toks[first - 1].start].isupper():
+            if toks[first - 1].after.strip():
+                break
+            first -= 1
+        names = toks[first:k]
+        if all(s.text[n.start].isupper() for n in names) and not any(
+            n.word in s.lex.speaker_stops for n in names
+        ):
+            span = (toks[first].start, toks[k - 1].end)
+            return None if s.pronoun(span) else span
+        return None
     return None
 
 

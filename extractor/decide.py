@@ -224,22 +224,33 @@ def apply(
 ) -> list[str]:
     """Re-attribute the asked claims the model resolved; notes say what changed.
 
-    The description becomes an alias of the actor it names; a description actor
-    that no record uses any more is dropped.
+    The description becomes an alias of the actor it names, and that actor takes its
+    place in the meetings too ("the Russian leader" as a party is Putin): one referent,
+    one actor. A description actor that no record uses any more is dropped.
     """
     target = {short: actor for (short, _), actor in zip(offered, _offered(article), strict=False)}
     by_sentence = {q.sentence: q for q in asked}
     notes: list[str] = []
+    named: dict[str, str] = {}  # description actor id -> the named actor's id
     for answer in draft.answers:
         q = by_sentence.get(answer.sentence)
         actor = target.get(answer.actor)
         if q is None or actor is None:
             continue
         claim = article.claims[q.claim]
+        named.setdefault(claim.speakers[0], actor.id)
         claim.speakers = [actor.id]
         if q.description not in actor.aliases and q.description != actor.name:
             actor.aliases.append(q.description)
         notes.append(f"model: the speaker of sentence {q.sentence} is {actor.name}")
+    for meeting in article.meetings:
+        meeting.participants = list(dict.fromkeys(named.get(p, p) for p in meeting.participants))
+        meeting.mediators = [
+            m
+            for m in dict.fromkeys(named.get(m, m) for m in meeting.mediators)
+            if m not in meeting.participants
+        ]
+    article.meetings = [m for m in article.meetings if len(m.participants) >= 2]
     used = {s for c in article.claims for s in c.speakers}
     used |= {p for m in article.meetings for p in [*m.participants, *m.mediators]}
     used |= {a.affiliation for a in article.actors if a.affiliation}

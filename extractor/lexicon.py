@@ -76,6 +76,8 @@ class Lexicon:
     title_nouns: frozenset[str] = frozenset()  # titles and posts written before a name
     thing_heads: frozenset[str] = frozenset()  # last words of names of things: "… Prize"
     inverting_verbs: frozenset[str] = frozenset()  # may precede their subject: '"…," said X'
+    fronting_words: frozenset[str] = frozenset()  # open a phrase before the subject: "In …,"
+    speaking_verbs: frozenset[str] = frozenset()  # speech that reports no statement: "تحدث عن"
 
 
 _SETS = (
@@ -97,6 +99,8 @@ _OPTIONAL_SETS = (
     "title_nouns",
     "thing_heads",
     "inverting_verbs",
+    "fronting_words",
+    "speaking_verbs",
 )
 _PHRASES = (
     "not_claim_cues",

@@ -609,6 +609,28 @@ def _opening_end(sent: Sentence) -> int:
     return sent.start + (starts[-1] if starts else 0)
 
 
+# "In response to international pressure, Suu Kyi presided …": a short fronted phrase,
+# its comma, then the subject
+_FRONTED = re.compile(r"\s*[A-Z][^,.;:\"“”]{0,60},\s+")
+
+
+def _fronted_end(sent: Sentence, lex: Lexicon) -> int | None:
+    """Where the subject after a sentence's fronted phrase starts, if it has one.
+
+    The phrase opens with a preposition or an adverb of the lexicon ("In response …,",
+    "Later,"): "Mr Blair held talks with his counterpart, Ariel Sharon" has a subject
+    of its own before the comma.
+    """
+    m = _FRONTED.match(sent.text)
+    first = sent.text.split(maxsplit=1)[0].lower() if sent.text.strip() else ""
+    return sent.start + m.end() if m and first in lex.fronting_words else None
+
+
+def _opens(sent: Sentence, span: Span, lex: Lexicon) -> bool:
+    """Whether a name is its sentence's subject: it opens it, or follows a fronted phrase."""
+    return sent.start <= span[0] <= _opening_end(sent) or span[0] == _fronted_end(sent, lex)
+
+
 def _pronoun_subjects(
     sentences: Sequence[Sentence], people: Sequence[Span], book: ActorBook
 ) -> dict[int, str]:
@@ -655,12 +677,39 @@ def _named_person(
     found = None
     for n in range(max(lo + 1, cue.sentence - 3, 0), cue.sentence + 1):
         sent = sentences[n]
-        opening = _opening_end(sent)
         end = cue.cue[0] if n == cue.sentence and cue.cue else sent.end
         for p in people:
-            opens = sent.start <= p[0] <= opening and p[1] <= end
+            opens = _opens(sent, p, book.lex) and p[1] <= end
             if opens and (pronoun is None or book.gender(p) in (None, _GENDER[pronoun])):
                 found = p
+    return found
+
+
+def _gendered_mention(
+    people: Sequence[Span],
+    sentences: Sequence[Sentence],
+    lo: int,
+    cue: SpeechCue,
+    book: ActorBook,
+    pronoun: str,
+    previous: Sequence[str],
+) -> Span | None:
+    """The last person named since the previous claim whose title gives the pronoun's
+    gender, where no previous speaker is known to have it.
+
+    "The latest footage showed Mrs Hassan asking …. She also urged …": Mrs Hassan is
+    named as an object, not a subject, but "she" cannot be the spokesman who spoke
+    before while a woman the text calls Mrs is at hand.
+    """
+    want = _GENDER[pronoun]
+    if any(book.gender_of(actor_id) == want for actor_id in previous):
+        return None
+    first = sentences[max(lo + 1, cue.sentence - 3, 0)].start
+    end = cue.cue[0] if cue.cue else sentences[cue.sentence].end
+    found = None
+    for p in people:
+        if first <= p[0] and p[1] <= end and book.gender(p) == want:
+            found = p
     return found
 
 
@@ -687,7 +736,11 @@ def _claims(
             if speaker.implicit or speaker.span is None:
                 person = None
                 if speaker.pronoun in PERSONAL and last < cue.sentence - 1:
-                    person = _named_person(people, sentences, last, cue, book, speaker.pronoun)
+                    person = _named_person(
+                        people, sentences, last, cue, book, speaker.pronoun
+                    ) or _gendered_mention(
+                        people, sentences, last, cue, book, speaker.pronoun, previous
+                    )
                 if person is not None:
                     speakers.append(book.resolve(person))
                 elif last >= cue.sentence - REACH or speaker.pronoun in PERSONAL:
@@ -741,8 +794,9 @@ def _claims(
 
 _CONTRAST = {
     "ar": frozenset(normalize(w) for w in ("بينما", "وبينما", "فيما", "وفيما")),
-    "en": frozenset(("while", "whereas")),
+    "en": frozenset(("while", "whereas", "and", "but")),  # after a comma: ", and Y warned"
 }
+_COORDINATING = frozenset(("and", "but"))  # a new clause only where its subject comes first
 
 
 def _contrasted(
@@ -751,7 +805,8 @@ def _contrasted(
     """A second clause of reported speech with a speaker of its own, and where it starts.
 
     "نفت السلطات السعودية …، بينما قالت الرئاسة التركية إن …", "X said A, while Y said
-    B": two speakers, so two claims (RECORDS.md §2: two statements of two sources).
+    B", "X emphasized A, and rights groups warned B": two speakers, so two claims
+    (RECORDS.md §2: two statements of two sources).
     """
     toks = tokens(text, sent.start, sent.end)
     for k, t in enumerate(toks[1:-1], start=1):
@@ -767,6 +822,10 @@ def _contrasted(
         if lex.language == "ar" and not is_verb(toks[j].word, lex, lex.reporting_verbs):
             continue
         cue = sentence_cue(text, toks[j].start, sent.end, lex, 0, 0)
-        if cue is not None and cue.speakers and all(sp.span is not None for sp in cue.speakers):
-            return t.start, cue
+        if cue is None or not cue.speakers or any(sp.span is None for sp in cue.speakers):
+            continue
+        first_span = cue.speakers[0].span
+        if t.word in _COORDINATING and (first_span is None or first_span[0] != toks[j].start):
+            continue  # ", but said the Israelis were …": the same subject goes on
+        return t.start, cue
     return None

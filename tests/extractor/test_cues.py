@@ -81,6 +81,13 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             ["Several harbour unions"],
         ),
         ('"We are close," said Lena Brandt.', ["Lena Brandt"]),
+        # ", who … said": the relative's antecedent speaks, past an aside set off by commas
+        (
+            "The port stays shut, says Haddad, now the union's leader, who in 2010 said it "
+            "never would.",
+            ["Haddad"],
+        ),
+        ("The envoy met Lena Brandt, who said the port stays open.", ["Lena Brandt"]),
         ("The port reopened on Monday after a week.", None),
         ("It is said that the port will reopen.", None),
         ("The deal that was announced on Monday ends the strike.", None),
@@ -124,6 +131,13 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
         ("وأضاف مسؤول كيني:قوله إن الجولة انتهت", ["مسؤول كيني"]),
         # dual verbs
         ("وكانت الحركتان أعلنتا في بيان مشترك أن الجولة انتهت.", ["الحركتان"]),
+        # a dual noun before two names: each of them speaks; an adjective is no second name
+        ("وكانت حركتا النور والفجر الجديد أعلنتا أن الجولة انتهت.", ["النور", "الفجر الجديد"]),
+        ("وقال الرئيسان الحداد والخطيب إن الجولة انتهت.", ["الحداد", "الخطيب"]),
+        ("وقال وزيرا الخارجية الكيني والتشادي إن الجولة انتهت.", ["وزيرا الخارجية الكيني"]),
+        # normalized, بإ- is the با- of "بارز": an adjective of the phrase, not its object
+        ("وقال مصدر معارض بارز لـ«الوكالة» إن الجولة انتهت.", ["مصدر معارض بارز", "الوكالة"]),
+        ("وأقر الحداد بإخفاق المفاوضات.", ["الحداد"]),
         ("أعلن المبعوث الأممي للمنطقة، سامر الحداد، الأحد، انتهاء الجولة.", ["سامر الحداد"]),
         ("أعلن المبعوث الأممي إلى سوريا، سامر الحداد، الأحد، انتهاء الجولة.", ["سامر الحداد"]),
         ("قال المتحدث لرويترز، الأحد، إن الجولة انتهت.", ["المتحدث", "رويترز"]),
@@ -170,6 +184,18 @@ def test_a_quotation_of_several_sentences_is_one_claim_per_sentence() -> None:
 
 def test_an_implicit_subject_needs_a_speaker_nearby() -> None:
     assert _cues("They added that the port would reopen.") == []
+
+
+def test_a_verb_coordinated_with_a_relative_clause_of_speech_goes_on_with_its_noun() -> None:
+    lex = load_lexicon("ar")
+    first = "وقال المصدر إن الجولة انتهت. "
+    relative = "وعاد الوزير من نيروبي التي تحدثت عن مبادرة جديدة، وقالت إنها ستطرحها قريبا."
+    mismatch = "وزار الوزير نيروبي التي قال إنها شريك، وأضاف أن العلاقات جيدة."
+    for second, expected in ((relative, "نيروبي"), (mismatch, None)):
+        text = first + second
+        cue = speech_cues(text, [(0, len(first)), (len(first), len(text))], lex)[-1]
+        span = cue.speakers[0].span
+        assert (text[span[0] : span[1]] if span else None) == expected
 
 
 def test_he_or_she_is_kept_for_the_rules_stage_to_resolve_to_a_person() -> None:

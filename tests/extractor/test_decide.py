@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from extractor import decide
 from extractor.grounding import TextIndex
+from extractor.models import Meeting
 from extractor.rules import rules_article
 from extractor.segment import split_articles, split_sentences
 
@@ -88,6 +89,21 @@ def test_an_answer_reattributes_the_claim_and_the_description_becomes_an_alias()
     assert "the veteran negotiator" in by_id[claim.speakers[0]].aliases
     assert "the veteran negotiator" not in {a.name for a in article.actors}  # unused: dropped
     assert notes == [f"model: the speaker of sentence {asked[0].sentence} is Karim Haddad"]
+
+
+def test_the_described_actor_gives_way_to_the_named_one_in_meetings_too():
+    article, sentences = _article()
+    ids = {a.name: a.id for a in article.actors}
+    described, named = ids["the veteran negotiator"], ids["Karim Haddad"]
+    article.meetings = [  # as if the negotiator had also met the workers, and the official
+        Meeting(participants=[described, ids["A senior official"]], status="held", evidence="x"),
+        Meeting(participants=[described, named], status="held", evidence="y"),
+    ]
+    asked = decide.questions(article, sentences, range(len(sentences)))
+    draft = decide.SpeakerAnswers(answers=[{"sentence": asked[0].sentence, "actor": "a1"}])
+    decide.apply(article, asked, draft, decide.choices(article))
+    assert [m.participants for m in article.meetings] == [[named, ids["A senior official"]]]
+    assert described not in {a.id for a in article.actors}  # one referent, one actor
 
 
 def test_answers_about_sentences_not_asked_are_problems_to_reask():

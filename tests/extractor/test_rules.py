@@ -116,6 +116,52 @@ def test_two_full_names_that_share_a_surname_are_two_people() -> None:
     assert _first_speakers(text) == ["Ana Brandt", "Olaf Brandt", "Ana Brandt"]
 
 
+def test_she_is_the_woman_named_since_the_last_claim_not_the_last_speaker() -> None:
+    text = (
+        "Port families\n"
+        "A spokesman said Mr Haddad would fly to the port.\n"
+        "Since then, letters of Mrs Ortiz have been read out. One showed Mrs Ortiz pleading.\n"
+        "She also urged the union to end the strike.\n"
+    )
+    assert _first_speakers(text) == ["A spokesman", "Mrs Ortiz"]
+
+
+def test_he_or_she_after_a_fronted_phrase_is_that_sentences_subject() -> None:
+    text = (
+        "Port talks\n"
+        '"We will talk," Karim Haddad said on Monday.\n'
+        "The strike went on. Critics faulted Lena Ortiz for the delay.\n"
+        "In response to the pressure, Lena Ortiz recently met the union.\n"
+        '"Unity means work," she said.\n'
+        "Mr Haddad held talks with his rival, Omar Saleh, and the union leader. He confirmed "
+        "that a new round would come in March.\n"
+    )
+    assert _first_speakers(text) == ["Karim Haddad", "Lena Ortiz", "Karim Haddad"]
+
+
+def test_a_second_clause_with_its_own_subject_after_and_is_a_second_claim() -> None:
+    text = (
+        "Port talks\n"
+        "Haddad emphasized that the reforms were not complete, and dock unions warned that "
+        "the deal gave up leverage.\n"
+        "Mr Haddad admitted he was close to the unions, but said the unions were entitled "
+        "to a deal.\n"
+    )
+    assert _speakers(text) == [["Haddad"], ["dock unions"], ["Haddad"]]
+
+
+def test_a_model_alias_of_a_surname_two_full_names_share_is_not_taken() -> None:
+    text = (
+        "Port families reunited\n"
+        "A year later, Mr. Haddad called Lena Ortiz.\n"
+        "Her husband, Omar Ortiz, was free, the mayor told her.\n"
+        "Mrs. Ortiz wrote on her page that she was relieved.\n"
+    )
+    article = _with_named(text, [("omar-ortiz", "Omar Ortiz", "person")])
+    names = {a.id: a.name for a in article.actors}
+    assert [names[c.speakers[0]] for c in article.claims][-1] != "Omar Ortiz"
+
+
 def test_the_medium_named_by_its_kind_noun_is_the_one_the_text_introduced() -> None:
     text = (
         "الوفد يصل إلى العاصمة\n"
