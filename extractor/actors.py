@@ -260,6 +260,10 @@ def _shared_surnames(drafts: Sequence[ActorDraft]) -> set[str]:
     return {surname for surname, names in full.items() if len(names) >= 2}
 
 
+_AR_LINKS = frozenset(normalize(w) for w in ("باسم", "في", "لدى", "عن"))  # title → its body
+_HEAD_LINKS = frozenset(("for", "at", "in", "of", "from", "with", "to", "on", "close", "familiar"))
+
+
 class ActorBook:
     """The actors of one article, built from speaker phrases, with simple coreference."""
 
@@ -797,7 +801,9 @@ class ActorBook:
                 return entry
         if self.lex.language == "ar":
             head = words[0]
-            if len(words) <= 2 and head.startswith("ال") and len(head) > 3:
+            # "المتحدث باسم الجيش" after "متحدث باسم جيش الاحتلال": a linked complement
+            linked = len(words) == 3 and words[1] in _AR_LINKS
+            if (len(words) <= 2 or linked) and head.startswith("ال") and len(head) > 3:
                 bare = head[2:]
                 for entry in reversed(self.entries):
                     names = " ".join(entry.forms).split()
@@ -806,7 +812,7 @@ class ActorBook:
                     if (
                         (bare in names or head in names)
                         and rest
-                        or (bare in self.lex.source_nouns and entry.actor.anonymous)
+                        or (not linked and bare in self.lex.source_nouns and entry.actor.anonymous)
                     ):
                         return entry
                 if self._kind_noun(key):  # "الحركة" is "حماس" where the text says "حركة حماس"
@@ -920,6 +926,9 @@ class ActorBook:
         words = key.split()
         if lex.language == "ar":  # "الوكالة" is a "وكالة": compare without the article
             words = [w.removeprefix("ال") if len(w) > 4 else w for w in words]
+        head = self._head_source(words)
+        if head is not None:  # "مصدر في القنصلية", "a spokesman for the ministry": a person
+            return "group" if head in lex.group_nouns else "person"
         if lex.language == "en" and words and words[-1] in _ORG_WORDS:
             return "organization"
         if any(w in lex.media_nouns for w in words) or key in lex.media_nouns:
@@ -932,6 +941,29 @@ class ActorBook:
         if any(w in lex.group_nouns for w in words[:2]):
             return "group"
         return "person"
+
+    def _head_source(self, words: Sequence[str]) -> str | None:
+        """The source or title noun that heads a phrase, before any body it belongs to.
+
+        The head decides the kind: "مصدر مسؤول في القنصلية" is a person of the consulate,
+        not the consulate; "officials at the embassy" are a group. Arabic puts the head
+        first; English may put determiners and adjectives before it, and the body
+        after a preposition.
+        """
+        lex = self.lex
+        if lex.language == "ar":
+            first = words[0] if words else ""
+            bare = first[1:] if first[:1] in ("و", "ف") else first  # "ومصدر"; "وزير" stays
+            for w in (first, bare, first.removeprefix("ال"), bare.removeprefix("ال")):
+                if w in lex.source_nouns or w in lex.title_nouns or "ال" + w in lex.title_nouns:
+                    return w
+            return None
+        for w in words:
+            if w in _HEAD_LINKS:
+                return None
+            if w in lex.source_nouns:
+                return w
+        return None
 
     def _anonymous(self, surface: str, key: str) -> bool:
         words = key.split()

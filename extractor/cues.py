@@ -66,7 +66,7 @@ class SpeechCue:
     quote: QuoteKind
 
 
-_NOT_SAID = frozenset(normalize(w) for w in ("لم", "ولم", "فلم"))  # the past negated
+_NOT_SAID = frozenset(normalize(w) for w in ("لم", "ولم", "فلم", "لا", "ولا", "فلا"))  # negated
 
 
 def tokens(text: str, start: int, end: int) -> list[Token]:

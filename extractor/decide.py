@@ -1,5 +1,6 @@
-"""The decisions the cue stages leave to the model: who a described speaker is, and
-whether a meeting was held or is planned, face to face or not (at the end).
+"""The decisions the cue stages leave to the model: who a described speaker is, which
+two parties a pair phrase ("الجانبان", "both sides") is, and whether a meeting was held
+or is planned, face to face or not (at the end).
 
 The cue stage finds a claim's speaker phrase, and coreference resolves names,
 surnames and "the source" to the actors they continue. What it cannot resolve is a
@@ -251,6 +252,148 @@ def apply(
             if m not in meeting.participants
         ]
     article.meetings = [m for m in article.meetings if len(m.participants) >= 2]
+    used = {s for c in article.claims for s in c.speakers}
+    used |= {p for m in article.meetings for p in [*m.participants, *m.mediators]}
+    used |= {a.affiliation for a in article.actors if a.affiliation}
+    asked_names = {q.description for q in asked}
+    article.actors = [a for a in article.actors if a.id in used or a.name not in asked_names]
+    return notes
+
+
+# ---------------------------------------------------------------- pair questions
+# "وقال الجانبان", "حيث تعهد البلدان", "both sides said": two parties named as one phrase.
+# Which two they are needs reading (the two of the last meeting, the two countries the
+# story is about, or two others), so the model picks two of the listed actors. Not asked
+# before: as one-person descriptions they were never offered (`_one_person`).
+
+
+@dataclass(frozen=True)
+class PairQuestion:
+    claim: int  # index into article.claims
+    sentence: int  # the sentence number the model sees ([n])
+    description: str  # the pair as the text names it
+
+
+class PairAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sentence: int = Field(description="the claim's sentence number")
+    actors: list[str] = Field(description="ids of the two actors the pair is")
+
+
+class PairAnswers(_Answer):
+    """The model's answers: one per asked claim."""
+
+    answers: list[PairAnswer] = Field(default_factory=list, max_length=MAX_QUESTIONS)
+
+
+def is_pair(name: str, language: str) -> bool:
+    """Whether a speaker phrase names two parties at once ("الجانبان", "the two sides")."""
+    if language not in ("ar", "en"):
+        return False
+    nouns = load_lexicon(language).pair_nouns
+    key = normalize(name)
+    return key in nouns or (language == "ar" and key[:1] in ("و", "ف") and key[1:] in nouns)
+
+
+def pair_questions(
+    article: Article, sentences: Sequence[Sentence], window: range
+) -> list[PairQuestion]:
+    """The claims in `window` whose only speaker is a pair phrase."""
+    by_id = {a.id: a for a in article.actors}
+    starts = {s.start: n for n, s in enumerate(sentences)}
+    language = article.language or "en"
+    out: list[PairQuestion] = []
+    for k, claim in enumerate(article.claims):
+        n = starts.get(claim.span[0]) if claim.span else None
+        if n is None or n not in window or len(claim.speakers) != 1:
+            continue
+        actor = by_id.get(claim.speakers[0])
+        if actor is not None and is_pair(actor.name, language):
+            out.append(PairQuestion(k, n + 1, actor.name))
+    return out[:MAX_QUESTIONS]
+
+
+def _pair_offered(article: Article) -> list[Actor]:
+    """Who a pair may be: named countries, bodies and people, in order of appearance."""
+    lang = article.language or "en"
+    titles = _titles(lang)
+    return [
+        a
+        for a in article.actors
+        if a.kind in ("country", "organization", "person")
+        and not a.anonymous
+        and not is_description(a.name, lang, titles)
+        and not is_pair(a.name, lang)
+    ][:MAX_CHOICES]
+
+
+def pair_choices(article: Article) -> list[tuple[str, str]]:
+    """(short id, name) of the actors a pair may be, each with its kind."""
+    return [(f"a{i}", f"{a.name} ({a.kind})") for i, a in enumerate(_pair_offered(article), 1)]
+
+
+def pair_answers_model(asked: Sequence[PairQuestion], ids: Sequence[str]) -> type[PairAnswers]:
+    """PairAnswers of asked sentence numbers and exactly two offered ids each."""
+    numbers: Any = Literal[tuple(q.sentence for q in asked)]
+    actor_ids: Any = Literal[tuple(ids)]
+    answer: Any = create_model(
+        "PairAnswer",
+        __base__=PairAnswer,
+        sentence=(numbers, Field(description="the claim's sentence number")),
+        actors=(
+            list[actor_ids],
+            Field(min_length=2, max_length=2, description="ids of the two actors the pair is"),
+        ),
+    )
+    return create_model(
+        "PairAnswers",
+        __base__=PairAnswers,
+        answers=(list[answer], Field(default_factory=list, max_length=len(asked))),
+    )
+
+
+def pair_listing(
+    asked: Sequence[PairQuestion], offered: Sequence[tuple[str, str]]
+) -> dict[str, str]:
+    """The template's fields: the actors offered, and the claims asked about."""
+    return {
+        "actors": "\n".join(f"{i} = {name}" for i, name in offered),
+        "claims": "\n".join(f"[{q.sentence}] {q.description}" for q in asked),
+    }
+
+
+def pair_problems(draft: PairAnswers, asked: Sequence[PairQuestion]) -> list[str]:
+    """Sentences not asked about, and a pair of one actor twice."""
+    problems = _unasked((a.sentence for a in draft.answers), (q.sentence for q in asked))
+    problems += [
+        f"sentence {a.sentence}: name two different actors, not {a.actors[0]} twice"
+        for a in draft.answers
+        if len(set(a.actors)) < len(a.actors)
+    ]
+    return problems
+
+
+def apply_pairs(
+    article: Article,
+    asked: Sequence[PairQuestion],
+    draft: PairAnswers,
+    offered: Sequence[tuple[str, str]],
+) -> list[str]:
+    """Give each answered claim its two speakers; a pair actor no record uses is dropped."""
+    target = {short: a for (short, _), a in zip(offered, _pair_offered(article), strict=False)}
+    by_sentence = {q.sentence: q for q in asked}
+    notes: list[str] = []
+    for answer in draft.answers:
+        q = by_sentence.get(answer.sentence)
+        actors = [target[i] for i in dict.fromkeys(answer.actors) if i in target]
+        if q is None or len(actors) != 2:
+            continue
+        article.claims[q.claim].speakers = [a.id for a in actors]
+        first, second = actors
+        notes.append(
+            f"model: the speakers of sentence {q.sentence} are {first.name} and {second.name}"
+        )
     used = {s for c in article.claims for s in c.speakers}
     used |= {p for m in article.meetings for p in [*m.participants, *m.mediators]}
     used |= {a.affiliation for a in article.actors if a.affiliation}

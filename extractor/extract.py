@@ -413,6 +413,8 @@ class Extractor:
         article = rules_article(index, segment, sentences, published=published, named=named)
         if self.prompt.decide is not None and conversations:
             results += self._decide(article, sentences, windows, conversations, run)
+        if self.prompt.pair is not None and conversations:
+            results += self._pair(article, sentences, windows, conversations, run)
         if self.prompt.meet is not None and conversations:
             results += self._meet(article, sentences, windows, conversations, run)
         for r in results:
@@ -501,6 +503,38 @@ class Extractor:
 
         return self._follow_ups(
             article, "speaker", "described speakers", windows, conversations, run, pending, answer
+        )
+
+    def _pair(
+        self,
+        article: Article,
+        sentences: list[Sentence],
+        windows: list[range],
+        conversations: list[tuple[list[Message], str]],
+        run: Run,
+    ) -> list[ChunkResult]:
+        """Per chunk with pair phrases as speakers, one question: which two actors each is."""
+        offered = decide.pair_choices(article)
+        if len(offered) < 2:
+            return []
+
+        def pending(window: range) -> list[decide.PairQuestion] | None:
+            return decide.pair_questions(article, sentences, window) or None
+
+        def answer(
+            asked: list[decide.PairQuestion], conversation: tuple[list[Message], str]
+        ) -> CallResult[Any]:
+            one = self._call(
+                self.prompt.pair_messages(*conversation, decide.pair_listing(asked, offered)),
+                decide.pair_answers_model(asked, [i for i, _ in offered]),
+                lambda draft: decide.pair_problems(draft, asked),
+                run,
+            )
+            article.notes.extend(decide.apply_pairs(article, asked, one.draft, offered))
+            return one
+
+        return self._follow_ups(
+            article, "pair", "pair speakers", windows, conversations, run, pending, answer
         )
 
     def _meet(

@@ -78,6 +78,7 @@ class Lexicon:
     inverting_verbs: frozenset[str] = frozenset()  # may precede their subject: '"…," said X'
     fronting_words: frozenset[str] = frozenset()  # open a phrase before the subject: "In …,"
     speaking_verbs: frozenset[str] = frozenset()  # speech that reports no statement: "تحدث عن"
+    pair_nouns: frozenset[str] = frozenset()  # two parties in one phrase: "الجانبان", "both sides"
 
 
 _SETS = (
@@ -101,6 +102,7 @@ _OPTIONAL_SETS = (
     "inverting_verbs",
     "fronting_words",
     "speaking_verbs",
+    "pair_nouns",
 )
 _PHRASES = (
     "not_claim_cues",

@@ -8,7 +8,9 @@ one-question prompt (`names2`, the `cues` strategy's, or the older `names1`): it
 examples are single turns, and it cannot drive the two-step strategy. Its optional
 `decide.txt` (with `$actors` and `$claims`) asks, on the same conversation, who the
 speakers that the text only describes are; its optional `meet.txt` (with
-`$meetings`, in `names2`) whether each meeting is held or planned, direct or not.
+`$meetings`, in `names2`) whether each meeting is held or planned, direct or not; its
+optional `pair.txt` (with `$actors` and `$claims`) which two actors a pair phrase such
+as "الجانبان" is.
 Templates are filled with
 `string.Template.substitute`: a missing placeholder is an error, and article text
 is inserted last and literally (no Jinja: braces in articles are data, not syntax).
@@ -76,6 +78,7 @@ class Prompt:
     hash: str
     decide: Template | None = None  # `decide.txt`: who described speakers are ($actors, $claims)
     meet: Template | None = None  # `meet.txt`: who meets in the meeting sentences ($meetings)
+    pair: Template | None = None  # `pair.txt`: which two actors a pair phrase is ($actors, $claims)
 
     def messages(self, article: str) -> list[Message]:
         """Static instructions and examples first, the article last (prefix-cache friendly)."""
@@ -100,6 +103,14 @@ class Prompt:
         if self.meet is None:
             raise ConfigError(f"prompt {self.name!r} has no meet.txt")
         return _follow_up(first, answer, self.meet.substitute(**fields))
+
+    def pair_messages(
+        self, first: list[Message], answer: str, fields: dict[str, str]
+    ) -> list[Message]:
+        """The pair question continues the names conversation too."""
+        if self.pair is None:
+            raise ConfigError(f"prompt {self.name!r} has no pair.txt")
+        return _follow_up(first, answer, self.pair.substitute(**fields))
 
     def step2_messages(
         self, first: list[Message], step1_output: str, actors: list[tuple[str, str]]
@@ -161,8 +172,10 @@ def load_prompt(name: str = DEFAULT_PROMPT, root: Path | None = None) -> Prompt:
     for path in sorted(folder.iterdir()):
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    decide, meet = (
+    decide, meet, pair = (
         Template(_read(folder, f, name)) if (folder / f).exists() else None
-        for f in ("decide.txt", "meet.txt")
+        for f in ("decide.txt", "meet.txt", "pair.txt")
     )
-    return Prompt(name, system, user, step2, tuple(examples), digest.hexdigest()[:16], decide, meet)
+    return Prompt(
+        name, system, user, step2, tuple(examples), digest.hexdigest()[:16], decide, meet, pair
+    )

@@ -480,6 +480,30 @@ def test_an_arabic_kind_noun_the_lexicon_writes_with_its_article_makes_a_body() 
     assert _book("", "ar").kind_of(normalize("الخارجية الإيرانية")) == "organization"
 
 
+@pytest.mark.parametrize(
+    ("phrase", "language", "kind"),
+    [
+        # the head noun decides: a source of a body is a person, sources are a group
+        ("مصدر مسؤول في القنصلية الكينية", "ar", "person"),
+        ("ومصدر في الوزارة", "ar", "person"),
+        ("مصادر في الوزارة", "ar", "group"),
+        ("المتحدث باسم الخارجية", "ar", "person"),
+        ("وزير الخارجية", "ar", "person"),  # و is the title's own letter, not a clitic
+        ("وزارة الخارجية", "ar", "organization"),
+        ("القنصلية الكينية", "ar", "organization"),
+        ("السفارة الكينية", "ar", "organization"),
+        ("a senior official at the embassy", "en", "person"),
+        ("a spokesman for the ministry", "en", "person"),
+        ("officials at the State Department", "en", "group"),
+        ("the Kenyan embassy", "en", "organization"),
+    ],
+)
+def test_a_phrase_is_the_kind_of_its_head_noun(phrase: str, language: str, kind: str) -> None:
+    from extractor.normalize import normalize
+
+    assert _book("", language).kind_of(normalize(phrase)) == kind
+
+
 def test_a_title_and_the_first_word_of_one_fuller_name_is_that_person() -> None:
     text = "والتقى الرئيس مون جاي إن نظيره أمس. وقال الرئيس مون إن القمة ناجحة."
     book = _many(text, "ar", [("مون جاي إن", "person"), ("الرئيس مون", "person")])

@@ -115,6 +115,46 @@ def test_answers_about_sentences_not_asked_are_problems_to_reask():
     ]
 
 
+PAIR = (
+    "عنوان الخبر\n"
+    "وقالت كينيا إن المحادثات مع تشاد كانت مثمرة.\n"
+    "وقال البلدان إن الحدود ستفتح الأحد.\n"
+)
+
+
+def test_a_pair_phrase_speaker_is_asked_as_two_of_the_named_actors():
+    article, sentences = _article(PAIR)
+    assert decide.questions(article, sentences, range(len(sentences))) == []  # not one person
+    asked = decide.pair_questions(article, sentences, range(len(sentences)))
+    assert [q.description for q in asked] == ["البلدان"]
+    offered = decide.pair_choices(article)
+    names = [name for _, name in offered]
+    assert "كينيا (country)" in names and "تشاد (country)" in names
+    assert not any(n.startswith("البلدان") for n in names)  # the pair is no answer to itself
+    model = decide.pair_answers_model(asked, [i for i, _ in offered])
+    with pytest.raises(ValidationError):  # two ids, no fewer
+        model.model_validate({"answers": [{"sentence": asked[0].sentence, "actors": ["a1"]}]})
+
+
+def test_a_pair_answer_gives_the_claim_two_speakers_and_drops_the_phrase():
+    article, sentences = _article(PAIR)
+    asked = decide.pair_questions(article, sentences, range(len(sentences)))
+    offered = decide.pair_choices(article)
+    ids = {name.rsplit(" (", 1)[0]: short for short, name in offered}
+    pair = [ids["كينيا"], ids["تشاد"]]
+    twice = decide.PairAnswers(answers=[{"sentence": asked[0].sentence, "actors": pair[:1] * 2}])
+    assert decide.pair_problems(twice, asked) == [
+        f"sentence {asked[0].sentence}: name two different actors, not {pair[0]} twice"
+    ]
+    draft = decide.PairAnswers(answers=[{"sentence": asked[0].sentence, "actors": pair}])
+    notes = decide.apply_pairs(article, asked, draft, offered)
+    names = {a.id: a.name for a in article.actors}
+    claim = article.claims[asked[0].claim]
+    assert [names[s] for s in claim.speakers] == ["كينيا", "تشاد"]
+    assert "البلدان" not in names.values()
+    assert notes == [f"model: the speakers of sentence {asked[0].sentence} are كينيا and تشاد"]
+
+
 MEETING = (
     "Talks resume\n"
     "Karim Haddad met Lina Sabbagh and Omar Nasser in Geneva on Sunday, Reuters reported.\n"

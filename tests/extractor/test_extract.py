@@ -1118,6 +1118,25 @@ def test_a_described_speaker_is_one_enum_question_on_the_same_conversation(serve
     assert article.meta is not None and article.meta.llm_calls == 2
 
 
+def test_a_pair_of_speakers_is_one_question_for_two_of_the_listed_actors(server):
+    names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Lina Sabbagh", "kind": "person"}]
+    server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
+    server.reply(json.dumps({"answers": [{"sentence": 3, "actors": ["a1", "a2"]}]}))
+    ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
+    text = (
+        "Port talks resume\n"
+        "Karim Haddad and Lina Sabbagh arrived in Valletta.\n"
+        "The two sides said the port would reopen on Monday.\n"
+    )
+    article = ex.extract_article(text)
+    question = server.requests[-1]["messages"][-1]["content"]
+    assert "[3] The two sides" in question and "a2 = Lina Sabbagh (person)" in question
+    by_id = {a.id: a.name for a in article.actors}
+    (claim,) = article.claims
+    assert [by_id[s] for s in claim.speakers] == ["Karim Haddad", "Lina Sabbagh"]
+    assert "The two sides" not in by_id.values()
+
+
 def test_no_described_speaker_means_no_second_call(server):
     names = [{"name": "Karim Haddad", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
