@@ -611,7 +611,7 @@ def _opening_end(sent: Sentence) -> int:
 
 # "In response to international pressure, Suu Kyi presided …": a short fronted phrase,
 # its comma, then the subject
-_FRONTED = re.compile(r"\s*[A-Z][^,.;:\"“”]{0,60},\s+")
+_FRONTED_PHRASE = re.compile(r"\s*[A-Z][^,.;:\"“”]{0,60},\s+")
 
 
 def _fronted_end(sent: Sentence, lex: Lexicon) -> int | None:
@@ -621,7 +621,7 @@ def _fronted_end(sent: Sentence, lex: Lexicon) -> int | None:
     "Later,"): "Mr Blair held talks with his counterpart, Ariel Sharon" has a subject
     of its own before the comma.
     """
-    m = _FRONTED.match(sent.text)
+    m = _FRONTED_PHRASE.match(sent.text)
     first = sent.text.split(maxsplit=1)[0].lower() if sent.text.strip() else ""
     return sent.start + m.end() if m and first in lex.fronting_words else None
 
