@@ -535,6 +535,8 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
         if lex.language == "en" and i and "," in toks[i - 1].after and t.word.endswith("ing"):
             continue  # ", saying the port …": a participle does not invert; see below
         nxt = toks[i + 1].word if i + 1 < len(toks) and not t.after.strip() else ""
+        if lex.language == "en" and _no_statement(s, i):
+            continue  # "A reporter asked: Did they …?", "Mr. Obama called Naghmeh Abedini."
         if lex.language == "en" and (nxt in _REPORTS_NOTHING or (nxt, t.word) == ("of", "accused")):
             continue  # "she has said little about it", "a contractor accused of spying"
         if i and toks[i - 1].word in lex.relative_pronouns and not _ends_clause(toks[i - 1]):
@@ -587,6 +589,26 @@ def _source_link(word: str, lex: Lexicon) -> bool:
 
 
 _REPORTS_NOTHING = frozenset(("little", "nothing", "much", "less", "more"))  # "said little"
+# "called Naghmeh Abedini.", "called Mr. Haddad on Sunday": a person, then the end
+_PHONED = re.compile(
+    r"\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+    r"(?:\s+(?:on|last|this)\s+\w+|\s+(?:yesterday|today))?\s*[.!]?\s*$"
+)
+
+
+def _no_statement(s: _Sentence, i: int) -> bool:
+    """An English verb of speech that here reports no statement.
+
+    "asked" in a sentence that ends in a question mark asks, and a question is no
+    claim; "called" with only a person after it (and when) is a telephone call, not
+    "called the deal a disaster".
+    """
+    t = s.toks[i]
+    if t.word in ("asked", "asks", "ask"):
+        return s.text[s.start : s.end].rstrip().rstrip("\"”'’").endswith("?")
+    if t.word in ("called", "calls", "call"):
+        return _PHONED.match(s.text[t.end : s.end]) is not None
+    return False
 
 
 def _apposition(s: _Sentence, j: int, max_words: int = 4) -> Span | None:

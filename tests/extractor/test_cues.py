@@ -89,6 +89,12 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
         ),
         ("The envoy met Lena Brandt, who said the port stays open.", ["Lena Brandt"]),
         ("The port reopened on Monday after a week.", None),
+        # a question asked and a telephone call report no statement; "called X a Y" does
+        ("A reporter asked: Did they talk about the port?", None),
+        ("A year later, Mr. Haddad called Lena Ortiz.", None),
+        ("Haddad called Lena Ortiz on Sunday.", None),
+        ('Haddad called the port "a disaster."', ["Haddad"]),
+        ("Haddad asked that the port be reopened.", ["Haddad"]),
         ("It is said that the port will reopen.", None),
         ("The deal that was announced on Monday ends the strike.", None),
     ],
