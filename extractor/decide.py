@@ -22,7 +22,7 @@ questions' text and applying the answers; the calls themselves are `extract.py`'
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -98,28 +98,36 @@ def _titles(language: str) -> frozenset[str]:
     return load_lexicon(language).title_nouns if language in ("ar", "en") else frozenset()
 
 
+def _sole_speakers(
+    article: Article, sentences: Sequence[Sentence], window: range
+) -> Iterator[tuple[int, int, Actor]]:
+    """(claim index, sentence number, speaker) of the claims in `window` with one speaker."""
+    by_id = {a.id: a for a in article.actors}
+    starts = {s.start: n for n, s in enumerate(sentences)}
+    for k, claim in enumerate(article.claims):
+        n = starts.get(claim.span[0]) if claim.span else None
+        if n is None or n not in window or len(claim.speakers) != 1:
+            continue
+        actor = by_id.get(claim.speakers[0])
+        if actor is not None:
+            yield k, n + 1, actor
+
+
 def questions(article: Article, sentences: Sequence[Sentence], window: range) -> list[Question]:
     """The claims in `window` whose only speaker is a description no other actor resolved.
 
     Source nouns included ("وقال المسؤول اليمني"): a definite one that coreference did
     not tie to an earlier unnamed source points back at someone the article named.
     """
-    by_id = {a.id: a for a in article.actors}
-    starts = {s.start: n for n, s in enumerate(sentences)}
-    out: list[Question] = []
-    for k, claim in enumerate(article.claims):
-        n = starts.get(claim.span[0]) if claim.span else None
-        if n is None or n not in window or len(claim.speakers) != 1:
-            continue
-        actor = by_id.get(claim.speakers[0])
-        if actor is None or actor.kind != "person":
-            continue
-        language = article.language or "en"
-        if is_description(actor.name, language, _titles(language)) and _one_person(
-            actor.name, language
-        ):
-            out.append(Question(k, n + 1, actor.name))
-    return out[:MAX_QUESTIONS]
+    language = article.language or "en"
+    titles = _titles(language)
+    return [
+        Question(k, n, actor.name)
+        for k, n, actor in _sole_speakers(article, sentences, window)
+        if actor.kind == "person"
+        and is_description(actor.name, language, titles)
+        and _one_person(actor.name, language)
+    ][:MAX_QUESTIONS]
 
 
 # documents that "say" things: "دعا الإعلان إلى", "the report said"; no person
@@ -252,12 +260,16 @@ def apply(
             if m not in meeting.participants
         ]
     article.meetings = [m for m in article.meetings if len(m.participants) >= 2]
+    _drop_unused(article, {q.description for q in asked})
+    return notes
+
+
+def _drop_unused(article: Article, names: set[str]) -> None:
+    """Drop the actors named `names` that no claim, meeting or affiliation uses any more."""
     used = {s for c in article.claims for s in c.speakers}
     used |= {p for m in article.meetings for p in [*m.participants, *m.mediators]}
     used |= {a.affiliation for a in article.actors if a.affiliation}
-    asked_names = {q.description for q in asked}
-    article.actors = [a for a in article.actors if a.id in used or a.name not in asked_names]
-    return notes
+    article.actors = [a for a in article.actors if a.id in used or a.name not in names]
 
 
 # ---------------------------------------------------------------- pair questions
@@ -265,13 +277,6 @@ def apply(
 # Which two they are needs reading (the two of the last meeting, the two countries the
 # story is about, or two others), so the model picks two of the listed actors. Not asked
 # before: as one-person descriptions they were never offered (`_one_person`).
-
-
-@dataclass(frozen=True)
-class PairQuestion:
-    claim: int  # index into article.claims
-    sentence: int  # the sentence number the model sees ([n])
-    description: str  # the pair as the text names it
 
 
 class PairAnswer(BaseModel):
@@ -298,20 +303,15 @@ def is_pair(name: str, language: str) -> bool:
 
 def pair_questions(
     article: Article, sentences: Sequence[Sentence], window: range
-) -> list[PairQuestion]:
-    """The claims in `window` whose only speaker is a pair phrase."""
-    by_id = {a.id: a for a in article.actors}
-    starts = {s.start: n for n, s in enumerate(sentences)}
+) -> list[Question]:
+    """The claims in `window` whose only speaker is a pair phrase (asked like a
+    description, answered with two ids: `listing` writes both questions)."""
     language = article.language or "en"
-    out: list[PairQuestion] = []
-    for k, claim in enumerate(article.claims):
-        n = starts.get(claim.span[0]) if claim.span else None
-        if n is None or n not in window or len(claim.speakers) != 1:
-            continue
-        actor = by_id.get(claim.speakers[0])
-        if actor is not None and is_pair(actor.name, language):
-            out.append(PairQuestion(k, n + 1, actor.name))
-    return out[:MAX_QUESTIONS]
+    return [
+        Question(k, n, actor.name)
+        for k, n, actor in _sole_speakers(article, sentences, window)
+        if is_pair(actor.name, language)
+    ][:MAX_QUESTIONS]
 
 
 def _pair_offered(article: Article) -> list[Actor]:
@@ -333,7 +333,7 @@ def pair_choices(article: Article) -> list[tuple[str, str]]:
     return [(f"a{i}", f"{a.name} ({a.kind})") for i, a in enumerate(_pair_offered(article), 1)]
 
 
-def pair_answers_model(asked: Sequence[PairQuestion], ids: Sequence[str]) -> type[PairAnswers]:
+def pair_answers_model(asked: Sequence[Question], ids: Sequence[str]) -> type[PairAnswers]:
     """PairAnswers of asked sentence numbers and exactly two offered ids each."""
     numbers: Any = Literal[tuple(q.sentence for q in asked)]
     actor_ids: Any = Literal[tuple(ids)]
@@ -353,17 +353,7 @@ def pair_answers_model(asked: Sequence[PairQuestion], ids: Sequence[str]) -> typ
     )
 
 
-def pair_listing(
-    asked: Sequence[PairQuestion], offered: Sequence[tuple[str, str]]
-) -> dict[str, str]:
-    """The template's fields: the actors offered, and the claims asked about."""
-    return {
-        "actors": "\n".join(f"{i} = {name}" for i, name in offered),
-        "claims": "\n".join(f"[{q.sentence}] {q.description}" for q in asked),
-    }
-
-
-def pair_problems(draft: PairAnswers, asked: Sequence[PairQuestion]) -> list[str]:
+def pair_problems(draft: PairAnswers, asked: Sequence[Question]) -> list[str]:
     """Sentences not asked about, and a pair of one actor twice."""
     problems = _unasked((a.sentence for a in draft.answers), (q.sentence for q in asked))
     problems += [
@@ -376,7 +366,7 @@ def pair_problems(draft: PairAnswers, asked: Sequence[PairQuestion]) -> list[str
 
 def apply_pairs(
     article: Article,
-    asked: Sequence[PairQuestion],
+    asked: Sequence[Question],
     draft: PairAnswers,
     offered: Sequence[tuple[str, str]],
 ) -> list[str]:
@@ -394,11 +384,7 @@ def apply_pairs(
         notes.append(
             f"model: the speakers of sentence {q.sentence} are {first.name} and {second.name}"
         )
-    used = {s for c in article.claims for s in c.speakers}
-    used |= {p for m in article.meetings for p in [*m.participants, *m.mediators]}
-    used |= {a.affiliation for a in article.actors if a.affiliation}
-    asked_names = {q.description for q in asked}
-    article.actors = [a for a in article.actors if a.id in used or a.name not in asked_names]
+    _drop_unused(article, {q.description for q in asked})
     return notes
 
 

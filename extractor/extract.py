@@ -518,14 +518,14 @@ class Extractor:
         if len(offered) < 2:
             return []
 
-        def pending(window: range) -> list[decide.PairQuestion] | None:
+        def pending(window: range) -> list[Question] | None:
             return decide.pair_questions(article, sentences, window) or None
 
         def answer(
-            asked: list[decide.PairQuestion], conversation: tuple[list[Message], str]
+            asked: list[Question], conversation: tuple[list[Message], str]
         ) -> CallResult[Any]:
             one = self._call(
-                self.prompt.pair_messages(*conversation, decide.pair_listing(asked, offered)),
+                self.prompt.pair_messages(*conversation, decide.listing(asked, offered)),
                 decide.pair_answers_model(asked, [i for i, _ in offered]),
                 lambda draft: decide.pair_problems(draft, asked),
                 run,

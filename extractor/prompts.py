@@ -92,25 +92,36 @@ class Prompt:
         self, first: list[Message], answer: str, fields: dict[str, str]
     ) -> list[Message]:
         """The speaker question continues the names conversation: its prefix is cached."""
-        if self.decide is None:
-            raise ConfigError(f"prompt {self.name!r} has no decide.txt")
-        return _follow_up(first, answer, self.decide.substitute(**fields))
+        return self._follow_up(self.decide, "decide.txt", first, answer, fields)
 
     def meet_messages(
         self, first: list[Message], answer: str, fields: dict[str, str]
     ) -> list[Message]:
         """The meeting question continues the names conversation too."""
-        if self.meet is None:
-            raise ConfigError(f"prompt {self.name!r} has no meet.txt")
-        return _follow_up(first, answer, self.meet.substitute(**fields))
+        return self._follow_up(self.meet, "meet.txt", first, answer, fields)
 
     def pair_messages(
         self, first: list[Message], answer: str, fields: dict[str, str]
     ) -> list[Message]:
         """The pair question continues the names conversation too."""
-        if self.pair is None:
-            raise ConfigError(f"prompt {self.name!r} has no pair.txt")
-        return _follow_up(first, answer, self.pair.substitute(**fields))
+        return self._follow_up(self.pair, "pair.txt", first, answer, fields)
+
+    def _follow_up(
+        self,
+        template: Template | None,
+        file: str,
+        first: list[Message],
+        answer: str,
+        fields: dict[str, str],
+    ) -> list[Message]:
+        if template is None:
+            raise ConfigError(f"prompt {self.name!r} has no {file}")
+        question = template.substitute(**fields)
+        return [
+            *first,
+            {"role": "assistant", "content": answer},
+            {"role": "user", "content": question},
+        ]
 
     def step2_messages(
         self, first: list[Message], step1_output: str, actors: list[tuple[str, str]]
@@ -123,10 +134,6 @@ class Prompt:
             {"role": "assistant", "content": step1_output},
             {"role": "user", "content": self.step2.substitute(actors=actor_listing(actors))},
         ]
-
-
-def _follow_up(first: list[Message], answer: str, question: str) -> list[Message]:
-    return [*first, {"role": "assistant", "content": answer}, {"role": "user", "content": question}]
 
 
 def _read(folder: Path, name: str, prompt: str) -> str:
