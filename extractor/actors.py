@@ -264,6 +264,12 @@ _AR_LINKS = frozenset(normalize(w) for w in ("باسم", "في", "لدى", "عن
 _HEAD_LINKS = frozenset(("for", "at", "in", "of", "from", "with", "to", "on", "close", "familiar"))
 
 
+_CAPITALIZED = r"(?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*"
+_KNOWN_AS = re.compile(  # "X, also known as Y", "X, better known as Y"
+    rf"({_CAPITALIZED}),\s+(?:also\s+|better\s+|more\s+commonly\s+)?known\s+as\s+({_CAPITALIZED})"
+)
+
+
 class ActorBook:
     """The actors of one article, built from speaker phrases, with simple coreference."""
 
@@ -484,6 +490,15 @@ class ActorBook:
                     return entry
         return None
 
+    def bare_title(self, key: str) -> str | None:
+        """The title a phrase is made of, alone ("the Crown Prince" → "crown prince"), or None."""
+        words = [w.rstrip(".") for w in key.split()]
+        if words[:1] == ["the"]:
+            words = words[1:]
+        if not words or any(w not in _TITLE_WORDS for w in words) or words == ["of"]:
+            return None
+        return " ".join(words)
+
     def _titled(self, key: str) -> _Entry | None:
         """The one named person the text gives this title: "the Crown Prince" → Abdullah.
 
@@ -491,12 +506,9 @@ class ActorBook:
         Crown Prince"; the title alone is that person when exactly one person is so
         titled, by role or with the title written before a form of the name.
         """
-        words = [w.rstrip(".") for w in key.split()]
-        if words[:1] == ["the"]:
-            words = words[1:]
-        if not words or any(w not in _TITLE_WORDS for w in words) or words == ["of"]:
+        title = self.bare_title(key)
+        if title is None:
             return None
-        title = " ".join(words)
         seen = (title, len(self.entries))  # a text saying "the President" 1,000 times: one scan
         if seen not in self._titled_seen:
             self._titled_seen[seen] = self._titled_scan(title)
@@ -543,6 +555,35 @@ class ActorBook:
             entry.forms.add(actor_key(surface))
             entry.actor.aliases.append(surface)
         return entry.actor.id
+
+    def known_as(self, start: int, end: int) -> None:
+        """One actor for two names the text equates: "Mahmoud Abbas, also known as Abu
+        Mazen", "Burma, also known as Myanmar" — else the two become two actors, and
+        meet each other."""
+        if self.lex.language != "en":
+            return
+        for m in _KNOWN_AS.finditer(self.text, start, end):
+            keep, gone = self.resolve(m.span(1)), self.resolve(m.span(2))
+            if keep != gone:
+                self._merge(keep, gone)
+
+    def _merge(self, keep_id: str, gone_id: str) -> None:
+        keep = next(e for e in self.entries if e.actor.id == keep_id)
+        gone = next(e for e in self.entries if e.actor.id == gone_id)
+        keep.forms |= gone.forms
+        for alias in [gone.actor.name, *gone.actor.aliases]:
+            if alias != keep.actor.name and alias not in keep.actor.aliases:
+                keep.actor.aliases.append(alias)
+        self.entries.remove(gone)
+        for entry in self.entries:
+            if entry.actor.affiliation == gone_id:
+                entry.actor.affiliation = keep_id
+        for name, entry in list(self.by_place.items()):
+            if entry is gone:
+                self.by_place[name] = keep
+        self.model_named.discard(gone_id)
+        self._titled_seen.clear()
+        self._kind_seen.clear()
 
     def resolve(self, span: Span) -> str:
         """The id of the actor the phrase at `span` names, creating it if it is new.
@@ -828,6 +869,9 @@ class ActorBook:
                     f.split()[:1] == [last] for f in entry.forms
                 ):
                     return entry
+        by_first = self._royal_first_name(words, content)
+        if by_first is not None:
+            return by_first
         definite = words[0] in ("the", "this", "that")
         gender = _title_gender({key})
         if len(content) == 1 and self._surname_shared(last.capitalize()):
@@ -840,6 +884,24 @@ class ActorBook:
                 if last == tail and (definite or len(content) == 1 or words[0] in _TITLES):
                     return entry
         return None
+
+    def _royal_first_name(self, words: Sequence[str], content: Sequence[str]) -> _Entry | None:
+        """ "Prince Abdullah" after "Crown Prince Abdullah bin Abdul Aziz": a royal or a
+        sheikh goes by title and first name, not by the last word of the name."""
+        titles = [w for w in words if w not in _DETERMINERS and w not in content]
+        if len(content) != 1 or not titles or not set(titles) <= _FIRST_NAME_TITLES:
+            return None
+        found = []
+        for entry in self.entries:
+            if entry.actor.kind != "person" or entry.actor.anonymous:
+                continue
+            for form in entry.forms:
+                parts = form.split()
+                rest = [w for w in parts if w.rstrip(".") not in _TITLE_WORDS]
+                if len(rest) > 1 and rest[0] == content[0] and titles[-1] in parts:
+                    found.append(entry)
+                    break
+        return found[0] if len(found) == 1 else None
 
     def _fuller_name_of(self, key: str, surface: str) -> _Entry | None:
         """An earlier short form ("Mr. Putin", "Putin", "كيري") of the full name `key`.
@@ -984,6 +1046,10 @@ class ActorBook:
         return [e.actor for e in self.entries]
 
 
+# titles a royal or a sheikh bears before the first name alone: "Prince Abdullah"
+_FIRST_NAME_TITLES = frozenset(
+    ("king", "queen", "prince", "princess", "crown", "sheikh", "sheik", "emir", "sultan")
+)
 _TITLE_WORDS = _TITLES | {
     "of",
     "state",

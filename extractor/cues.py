@@ -243,6 +243,8 @@ class _Sentence:
                 break  # "مسؤول أمريكي وشخص آخر": a second speaker starts
             if is_verb(t.word, lex, lex.reporting_verbs) and j > first:
                 break
+            if lex.language == "ar" and j > first and _owned_statement(t.word, lex):
+                break  # "واختتم وزير الخارجية تصريحه بأنه …": his statement is the object
             j += 1
             if _ends_clause(t):
                 break
@@ -373,6 +375,18 @@ _ADJECTIVES = frozenset(  # definite adjectives that follow a nisba in a title, 
 )
 
 
+def _owned_statement(word: str, lex: Lexicon) -> bool:
+    """A statement noun with a possessive suffix: "تصريحه", "بيانها", "كلمتهم"."""
+    for suffix in ("ه", "ها", "هم", "هما"):
+        stem = word.removesuffix(suffix)
+        if stem != word and (
+            stem in lex.statement_nouns
+            or stem.removesuffix("ت") + "ة" in {normalize(n) for n in lex.statement_nouns}
+        ):
+            return True
+    return False
+
+
 def is_nisba(word: str) -> bool:
     """A relational adjective: "اليمني", "الأميركية", "الدوليون" (normalized ة → ه)."""
     return word.endswith(("ي", "يه", "يون", "يين", "يان", "يتان", "يتين"))
@@ -481,6 +495,20 @@ def sentence_cue(
     return SpeechCue(index, cue, speakers, kind)
 
 
+def _second_clause(s: _Sentence, i: int, found: tuple[Speaker, ...]) -> bool:
+    """Is verb `i` a ", but he denied" clause after a participle of speech that opens
+    the first statement ("X veered close to it, saying A, but he denied B")?"""
+    toks = s.toks
+    if not (len(found) == 1 and found[0].pronoun in PERSONAL and i >= 3):
+        return False
+    if toks[i - 2].word not in ("but", "and") or "," not in toks[i - 3].after:
+        return False
+    return any(
+        is_verb(toks[k].word, s.lex, s.lex.continuation_verbs) and "," in toks[k - 1].after
+        for k in range(1, i - 2)
+    )
+
+
 def _quote_kind(
     text: str,
     start: int,
@@ -539,11 +567,15 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
             continue  # "A reporter asked: Did they …?", "Mr. Obama called Naghmeh Abedini."
         if lex.language == "en" and (nxt in _REPORTS_NOTHING or (nxt, t.word) == ("of", "accused")):
             continue  # "she has said little about it", "a contractor accused of spying"
+        if lex.language == "en" and t.word == "added" and _added_noun(s, i):
+            continue  # "has given added fuel to the argument": an adjective
         if i and toks[i - 1].word in lex.relative_pronouns and not _ends_clause(toks[i - 1]):
             continue  # "الاتفاق الذي أعلن عنه", "the deal that was announced": not a source
         if lex.language == "ar" and i and toks[i - 1].word in _NOT_SAID:
             continue  # "ولم توضح «أحرار الشام» فحوى المفاوضات": what was not said
         found = _arabic_speakers(s, i) if lex.language == "ar" else _english_speakers(s, i)
+        if found and lex.language == "en" and _second_clause(s, i, found):
+            break  # "X …, saying A, but he denied B": the participle states A first
         if found:
             return (t.start, t.end), found
     for i, t in enumerate(toks):
@@ -586,6 +618,59 @@ _SOURCE_ADJECTIVES = frozenset(("familiar", "close", "briefed", "knowledgeable",
 def _source_link(word: str, lex: Lexicon) -> bool:
     """A preposition after this word continues a source's description: "close to"."""
     return word in _SOURCE_ADJECTIVES or word in lex.source_nouns or word in lex.group_nouns
+
+
+# what may follow "added" when it reports speech: "he added that", "added the talks …"
+_AFTER_ADDED = frozenset(
+    [
+        "that",
+        "the",
+        "a",
+        "an",
+        "this",
+        "these",
+        "those",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "there",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "later",
+        "also",
+        "however",
+        "then",
+        "now",
+        "only",
+        "even",
+    ]
+)
+
+
+def _added_noun(s: _Sentence, i: int) -> bool:
+    """Is "added" at token `i` an adjective before its noun ("added fuel", "added
+    pressure"), not the verb of "he added the talks would go on"?"""
+    toks = s.toks
+    if i + 1 >= len(toks) or toks[i].after.strip():
+        return False  # 'he added: "…"', 'he added, "…"'
+    nxt = toks[i + 1]
+    raw = s.text[nxt.start : nxt.end]
+    return raw[:1].islower() and nxt.word not in _AFTER_ADDED and not nxt.word.endswith("ly")
 
 
 _REPORTS_NOTHING = frozenset(("little", "nothing", "much", "less", "more"))  # "said little"
@@ -1014,6 +1099,8 @@ def _opening_name(s: _Sentence, last: int) -> Span | None:
     for k in range(last):
         if any(q in toks[k].after for q in CLOSE_QUOTES) and "," in toks[k].after:
             first = k + 1
+    if first == 0 and toks[0].word == "as" and last > 1:
+        first = 1  # "As Andrew Tabler, an expert on Syria, noted, '…'": the name after "as"
     for k in range(first, min(first + 4, last)):
         raw = s.text[toks[k].start : toks[k].end]
         word = toks[k].word
@@ -1072,6 +1159,15 @@ def _name_before_aside(s: _Sentence, last: int, max_aside: int = 6) -> Span | No
         (k for k in range(last - 1, max(-1, last - max_aside - 1), -1) if "," in toks[k].after),
         None,
     )
+    if p is None:  # "the Crown Prince, who is here on an official visit, replied": a longer
+        p = next(  # aside, when it is a relative clause
+            (
+                k
+                for k in range(last - 1, max(-1, last - 2 * max_aside - 1), -1)
+                if "," in toks[k].after and k + 1 <= last and toks[k + 1].word == "who"
+            ),
+            None,
+        )
     if p is None or p + 1 > last or not s.text[toks[p + 1].start].islower():
         return None
     first = p

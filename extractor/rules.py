@@ -28,7 +28,7 @@ from .actors import (
 )
 from .assemble import detect_language, headline_span, mentions, title_of
 from .cues import IMPLICIT_REACH as REACH
-from .cues import PERSONAL, SpeechCue, is_verb, sentence_cue, speech_cues, tokens
+from .cues import PERSONAL, SpeechCue, Token, is_verb, sentence_cue, speech_cues, tokens
 from .dates import find_published
 from .drafts import ActorDraft
 from .grounding import TextIndex
@@ -85,6 +85,7 @@ def rules_article(
     book = ActorBook(text, lex, places)
     if named:
         book.add_named(named, index, segment)
+    book.known_as(segment.start, segment.end)
     cues = speech_cues(text, [(s.start, s.end) for s in sentences], lex)
     headline = headline_span(text, segment)
     if headline is not None:  # the headline restates the body's claims: none of its own
@@ -581,6 +582,26 @@ def _anonymous_id(book: ActorBook, actor_id: str) -> bool:
     return any(e.actor.id == actor_id and e.actor.anonymous for e in book.entries)
 
 
+def _name_title_holder(book: ActorBook, people: Sequence[Span], span: Span) -> None:
+    """Before "the Crown Prince" speaks, list the titled name the text gave him earlier.
+
+    The rules list capitalized names after the claims; a title alone ("the Crown
+    Prince, who …, replied") would otherwise become an actor of its own, not the
+    "Crown Prince Abdullah bin Abdul Aziz" named in the sentence before.
+    """
+    title = book.bare_title(normalize(book.text[span[0] : span[1]]))
+    if title is None:
+        return
+    for lo, hi in reversed(people):
+        if hi > span[0]:
+            continue
+        split = name_tail(book.text[lo:hi])  # "Saudi Arabia's Crown Prince Abdullah …"
+        name = (lo + split[1][0], lo + split[1][1]) if split else (lo, hi)
+        if normalize(book.text[name[0] : name[1]]).startswith(title + " "):
+            book.resolve(name)
+            return
+
+
 def _people(text: str, names: Sequence[Span], book: ActorBook) -> list[Span]:
     """Name spans that are people (not places or organizations): what "he"/"she" can be."""
     out = []
@@ -628,7 +649,12 @@ def _fronted_end(sent: Sentence, lex: Lexicon) -> int | None:
 
 def _opens(sent: Sentence, span: Span, lex: Lexicon) -> bool:
     """Whether a name is its sentence's subject: it opens it, or follows a fronted phrase."""
-    return sent.start <= span[0] <= _opening_end(sent) or span[0] == _fronted_end(sent, lex)
+    if sent.start <= span[0] <= _opening_end(sent):
+        return True
+    at = _fronted_end(sent, lex)  # "Before meeting with Bush, the Crown Prince paid …"
+    if at is not None and sent.text[at - sent.start :].startswith("the "):
+        at += 4
+    return span[0] == at
 
 
 def _pronoun_subjects(
@@ -654,8 +680,8 @@ def _pronoun_subjects(
         opening = _opening_end(sent)
         while pos < len(people) and people[pos][0] < sent.end:
             span = people[pos]
-            if sent.start <= span[0] <= opening:
-                last = span  # a person who opens a sentence is its subject
+            if sent.start <= span[0] <= opening or _opens(sent, span, book.lex):
+                last = span  # a person who opens a sentence (or its clause) is its subject
             pos += 1
     return out
 
@@ -753,6 +779,8 @@ def _claims(
                 if last >= cue.sentence - REACH:
                     speakers += [p for p in previous if p not in speakers]
             else:
+                if book.lex.language == "en":
+                    _name_title_holder(book, people, speaker.span)
                 actor_id = book.resolve(speaker.span)
                 if speaker.role is not None:
                     book.entitle(actor_id, speaker.role)
@@ -778,6 +806,7 @@ def _claims(
         if second is not None:  # "…، بينما قالت خطيبة خاشقجي إنها …": a second speaker
             start, other = second
             others = [book.resolve(sp.span) for sp in other.speakers if sp.span is not None]
+            others = others or speakers  # ", but he denied": the same person speaks again
             claims.append(
                 Claim(
                     speakers=list(dict.fromkeys(others)),
@@ -797,6 +826,25 @@ _CONTRAST = {
     "en": frozenset(("while", "whereas", "and", "but")),  # after a comma: ", and Y warned"
 }
 _COORDINATING = frozenset(("and", "but"))  # a new clause only where its subject comes first
+
+
+def _same_subject(cue: SpeechCue, toks: Sequence[Token], j: int) -> bool:
+    """Does the clause at token `j` open with "he"/"she" as its subject of a reporting verb?
+
+    ", but he denied that …" is a statement of its own (RECORDS.md §2: separate
+    sentences of reported speech), by the person the sentence is about; ", but said
+    …", with no subject of its own, goes on with the first statement.
+    """
+    speaker = cue.speakers[0]
+    return (
+        len(cue.speakers) == 1
+        and speaker.implicit
+        and speaker.pronoun in PERSONAL
+        and toks[j].word == speaker.pronoun
+        and cue.cue is not None
+        and j + 1 < len(toks)
+        and cue.cue[0] == toks[j + 1].start
+    )
 
 
 def _contrasted(
@@ -822,7 +870,11 @@ def _contrasted(
         if lex.language == "ar" and not is_verb(toks[j].word, lex, lex.reporting_verbs):
             continue
         cue = sentence_cue(text, toks[j].start, sent.end, lex, 0, 0)
-        if cue is None or not cue.speakers or any(sp.span is None for sp in cue.speakers):
+        if cue is None or not cue.speakers:
+            continue
+        if t.word in _COORDINATING and _same_subject(cue, toks, j):
+            return t.start, cue  # ", but he denied that …": his second statement
+        if any(sp.span is None for sp in cue.speakers):
             continue
         first_span = cue.speakers[0].span
         if t.word in _COORDINATING and (first_span is None or first_span[0] != toks[j].start):

@@ -193,6 +193,20 @@ def test_a_title_alone_is_the_one_person_the_text_gives_that_title() -> None:
     assert book.resolve((later, later + len("Crown Prince"))) == prince
 
 
+def test_a_royal_title_and_the_first_name_is_the_prince_named_in_full() -> None:
+    text = "Visit\nCrown Prince Faisal bin Salem met the envoy. Later Prince Faisal left.\n"
+    book = _book(text, "en")
+    prince = book.resolve((text.index("Crown"), text.index(" met")))
+    later = text.index("Prince Faisal left")
+    assert book.resolve((later, later + len("Prince Faisal"))) == prince
+    # a minister is named by his surname, not his first name
+    text = "Visit\nMinister Faisal Haddad met the envoy. Later Minister Faisal left.\n"
+    book = _book(text, "en")
+    minister = book.resolve((text.index("Minister"), text.index(" met")))
+    later = text.index("Minister Faisal left")
+    assert book.resolve((later, later + len("Minister Faisal"))) != minister
+
+
 def test_a_title_two_people_hold_names_neither() -> None:
     text = "Visit\nPresident Ruto met President Museveni. Later the President left.\n"
     book = _book(text, "en")

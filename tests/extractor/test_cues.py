@@ -89,6 +89,28 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
         ),
         ("The envoy met Lena Brandt, who said the port stays open.", ["Lena Brandt"]),
         ("The port reopened on Monday after a week.", None),
+        # "As X, an aside, noted": the name after "as"
+        (
+            'As Lena Brandt, an expert on ports at the Harbour Institute, noted, "It is shut."',
+            ["Lena Brandt"],
+        ),
+        # a relative clause set off by commas may run longer than a short aside
+        (
+            "Asked about the strike, the envoy Karim Haddad, who is here on an official visit, "
+            'replied, "It is over."',
+            ["Karim Haddad"],
+        ),
+        # ", saying A, but he denied B": the participle opens the first statement
+        (
+            'Mr. Haddad came close to an admission, saying, "We never denied it," but he denied '
+            "that the port was shut.",
+            ["Mr. Haddad"],
+        ),
+        ("The team cited leaking pipes and dirty floors.", ["The team"]),
+        # "added" before its noun is an adjective; before a clause it reports
+        ("The fact that the port was shut has given added fuel to the strike.", None),
+        ("Haddad added the port was shut.", ["Haddad"]),
+        ("Haddad added quickly that the port was shut.", ["Haddad"]),
         # a question asked and a telephone call report no statement; "called X a Y" does
         ("A reporter asked: Did they talk about the port?", None),
         ("A year later, Mr. Haddad called Lena Ortiz.", None),
@@ -144,6 +166,11 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
         # normalized, بإ- is the با- of "بارز": an adjective of the phrase, not its object
         ("وقال مصدر معارض بارز لـ«الوكالة» إن الجولة انتهت.", ["مصدر معارض بارز", "الوكالة"]),
         ("وأقر الحداد بإخفاق المفاوضات.", ["الحداد"]),
+        # his statement is the verb's object, no part of the subject
+        ("واختتم وزير الخارجية تصريحه بأن الجولة انتهت.", ["وزير الخارجية"]),
+        ("وتلمح العاصمة إلى أنها تسعى لإنهاء الجولة.", ["العاصمة"]),
+        # an honorific with a pronoun ("His Excellency") is a pronoun subject
+        ("وأكد معاليه أن الجولة انتهت.", ["<implicit>"]),
         ("أعلن المبعوث الأممي للمنطقة، سامر الحداد، الأحد، انتهاء الجولة.", ["سامر الحداد"]),
         ("أعلن المبعوث الأممي إلى سوريا، سامر الحداد، الأحد، انتهاء الجولة.", ["سامر الحداد"]),
         ("قال المتحدث لرويترز، الأحد، إن الجولة انتهت.", ["المتحدث", "رويترز"]),

@@ -392,6 +392,47 @@ def test_a_delegation_named_by_its_sides_adjective_does_not_meet_that_side() -> 
     assert article.meetings == []
 
 
+def test_a_second_clause_with_he_after_but_is_his_second_claim() -> None:
+    text = (
+        "Port talks\n"
+        "Karim Haddad said the port was shut, but he denied that it was closed for good.\n"
+    )
+    article = rules().extract_article(text)
+    assert [c.evidence for c in article.claims] == [
+        "Karim Haddad said the port was shut",
+        "but he denied that it was closed for good.",
+    ]
+    assert _speakers(text) == [["Karim Haddad"], ["Karim Haddad"]]
+
+
+def test_a_title_alone_that_speaks_is_the_person_the_text_titled_so_before() -> None:
+    text = (
+        "Port talks\n"
+        "Peru's Foreign Minister Karim Haddad met Lena Ortiz on Monday.\n"
+        'Asked about the strike, the Foreign Minister, who is here on a visit, replied, "It '
+        'is over."\n'
+    )
+    article = rules().extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    assert [[names[s] for s in c.speakers] for c in article.claims] == [
+        ["Foreign Minister Karim Haddad"]
+    ]
+    assert "Foreign Minister" not in names.values()
+
+
+def test_a_name_also_known_as_another_is_one_actor() -> None:
+    text = (
+        "Port talks\n"
+        "The talks shore up Karim Haddad, also known as Abu Sami, who leads the union.\n"
+        "Abu Sami said the port stays open.\n"
+    )
+    article = rules().extract_article(text)
+    haddad = [a for a in article.actors if a.name == "Karim Haddad"]
+    assert len(haddad) == 1 and "Abu Sami" in haddad[0].aliases
+    assert not [a for a in article.actors if a.name == "Abu Sami"]
+    assert article.claims[0].speakers == [haddad[0].id]
+
+
 def test_he_who_meets_is_the_person_who_opened_the_sentence_before() -> None:
     text = (
         "Talks in Lima\n"
@@ -408,6 +449,17 @@ def test_he_after_a_fronted_phrase_is_the_subject_too() -> None:
         "During his stay, he was also scheduled to meet Lena Ortiz, the foreign minister.\n"
     )
     assert _parties(rules().extract_article(text)) == [["Karim Haddad", "Lena Ortiz"]]
+
+
+def test_he_is_the_person_after_the_fronted_phrase_of_the_sentence_before() -> None:
+    text = (
+        "Talks in Lima\n"
+        "Ana Brandt arrived in Lima on Monday for a two-day visit.\n"
+        "Before meeting Lena Ortiz, Karim Haddad toured the port.\n"
+        "During his stay, he was also scheduled to meet Sara Lind, the trade minister.\n"
+    )
+    parties = _parties(rules().extract_article(text))
+    assert parties[-1] == ["Karim Haddad", "Sara Lind"]
 
 
 def test_a_name_inside_another_name_is_no_party() -> None:
