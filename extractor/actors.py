@@ -1539,6 +1539,52 @@ def _org_complements(toks: Sequence[Token], j: int, stops: frozenset[str]) -> in
     return j
 
 
+# "نظيره", "نظيرته", "نظرائه", "بنظرائه": his counterpart(s), normalized; not the dual
+# "نظيريه الروسي والأمريكي", two people the text names
+_COUNTERPART = re.compile(r"^[وفبل]?(?:نظير|نظراء|نظراي)(?:ه|ها|هم|هما|ته|تها)$")
+
+
+def arabic_counterparts(text: str, sentences: Sequence[Sentence], lex: Lexicon) -> list[Span]:
+    """Counterparts the text leaves unnamed: "باجتماع مع نظرائه الخليجيين", "يلتقي نظيره
+    الروسي", "مع نظرائه من مجلس التعاون الخليجي".
+
+    The other side of a minister's talks is often named only so; the phrase, from the
+    counterpart noun (without its clitic) to its adjectives or its "من" complement, is
+    the actor. A counterpart named right after ("نظيره الكوبي برونو دورديغيز") is that
+    person, found by the name.
+    """
+    stops = lex.speaker_stops | lex.relative_pronouns | lex.complementizers
+    out: list[Span] = []
+    for sent in sentences:
+        toks = tokens(text, sent.start, sent.end)
+        for i, t in enumerate(toks):
+            if not _COUNTERPART.match(t.word) or t.after.strip():
+                continue
+            j = i + 1
+            while j < len(toks) and toks[j].word.startswith("ال") and is_nisba(toks[j].word):
+                j += 1
+                if toks[j - 1].after.strip():
+                    break
+            if j == i + 1 and j < len(toks) and toks[j].word == normalize("من"):
+                j = _org_complements(toks, j + 1, stops)
+                if j == i + 2:
+                    continue  # "نظيره من" with nothing after
+            if j == i + 1:
+                continue  # "نظيره" alone: whose, the text says elsewhere
+            last = toks[j - 1]
+            if j < len(toks) and not last.after.strip() and not _ends_phrase(toks[j], stops):
+                continue  # a name follows: the counterpart is that person
+            lead = 1 if t.word[:1] in "وفبل" and not t.word.startswith("نظ") else 0
+            out.append((t.start + lead, last.end))
+    return out
+
+
+def _ends_phrase(t: Token, stops: frozenset[str] | set[str]) -> bool:
+    """Whether a word after a counterpart's adjectives is no name: a particle or a verb's
+    next argument ("في الدوحة", "يوم الاثنين"), or a definite word."""
+    return t.word in stops or t.word.startswith("ال") or _ar_bare(t.word).startswith("ال")
+
+
 def arabic_organizations(
     text: str, sentences: Sequence[Sentence], lex: Lexicon
 ) -> list[tuple[Span, Span]]:

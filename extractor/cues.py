@@ -165,6 +165,8 @@ def is_verb(word: str, lex: Lexicon, verbs: frozenset[str]) -> bool:
     for prefix in ("و", "ف"):
         if word.startswith(prefix) and word[1:] in verbs:
             return True
+    if word[:1] == "ل" and word[1:2] in ("ي", "ت") and word[1:] in verbs:
+        return True  # "ليقول: «…»", "ليؤكد أن": a present verb after لام, going on
     rest = word[1:] if word[:1] in ("و", "ف") else word
     return rest.startswith("س") and rest[1:] in verbs
 
@@ -569,6 +571,8 @@ def _find_cue(s: _Sentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
             continue  # "she has said little about it", "a contractor accused of spying"
         if lex.language == "en" and t.word == "added" and _added_noun(s, i):
             continue  # "has given added fuel to the argument": an adjective
+        if lex.language == "en" and t.word.startswith("maintain") and nxt in ("a", "an"):
+            continue  # "the center maintains a program": keeps, not asserts
         if i and toks[i - 1].word in lex.relative_pronouns and not _ends_clause(toks[i - 1]):
             continue  # "الاتفاق الذي أعلن عنه", "the deal that was announced": not a source
         if lex.language == "ar" and i and toks[i - 1].word in _NOT_SAID:
@@ -897,7 +901,9 @@ def _arabic_speakers(s: _Sentence, i: int) -> tuple[Speaker, ...]:
     if phrase is None:
         # Subject first ("مصادر قريبة من طهران أوضحت أن"): only for a verb without و/ف,
         # which would start a new clause whose subject is the previous speaker.
-        before = s.phrase_before(i) if s.toks[i].word[:1] not in ("و", "ف") else None
+        word = s.toks[i].word
+        going_on = word[:1] in ("و", "ف") or (word[:1] == "ل" and word not in s.lex.reporting_verbs)
+        before = s.phrase_before(i) if not going_on else None
         if before is not None:
             return tuple(Speaker(part) for part in _dual_conjuncts(s, before))
         head = _relative_head(s, i)
@@ -934,7 +940,10 @@ def _addressee(s: _Sentence, j: int, max_words: int = 3) -> Span | None:
     opening = re.match(r"لـ*[\"«“']*", raw)
     start = toks[j].start + (opening.end() if opening else 0)
     k = j
+    quoted = bool(opening and any(q in opening.group() for q in OPEN_QUOTES))
     while k + 1 < len(toks) and k - j + 1 < max_words and not _ends_clause(toks[k]):
+        if quoted and any(q in toks[k].after or toks[k].word.endswith(q) for q in CLOSE_QUOTES):
+            break  # "لـ«الشرق الأوسط» سياسة": the quoted name ends at its mark
         nxt = toks[k + 1]
         if (
             nxt.word in lex.complementizers

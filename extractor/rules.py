@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from .actors import (
     NAME_LINKS,
     ActorBook,
+    arabic_counterparts,
     arabic_organizations,
     arabic_titled_names,
     canonical_name,
@@ -28,13 +29,23 @@ from .actors import (
 )
 from .assemble import detect_language, headline_span, mentions, title_of
 from .cues import IMPLICIT_REACH as REACH
-from .cues import PERSONAL, SpeechCue, Token, is_verb, sentence_cue, speech_cues, tokens
+from .cues import (
+    PERSONAL,
+    Speaker,
+    SpeechCue,
+    Token,
+    is_verb,
+    quoted_share,
+    sentence_cue,
+    speech_cues,
+    tokens,
+)
 from .dates import find_published
 from .drafts import ActorDraft
 from .grounding import TextIndex
-from .lexicon import Lexicon, Place, load_gazetteer, load_lexicon
+from .lexicon import OPEN_QUOTES, Lexicon, Place, load_gazetteer, load_lexicon
 from .meetings import meeting_cue
-from .models import Actor, Article, Claim, Meeting, Span
+from .models import Actor, Article, Claim, Meeting, QuoteKind, Span
 from .normalize import normalize
 from .segment import Segment, Sentence
 
@@ -105,6 +116,8 @@ def rules_article(
         known = {e.actor.id for e in book.entries}
         for span, name in arabic_organizations(text, sentences, lex):
             book.body(span, name)
+        for span in arabic_counterparts(text, sentences, lex):
+            book.resolve(span)  # "نظرائه الخليجيين": the unnamed other side of talks
         bodies = {e.actor.id for e in book.entries} - known
     found = place_mentions(text, segment, gazetteer)
     for span, place in found:
@@ -118,6 +131,8 @@ def rules_article(
             name = (span[0] + split[1][0], span[0] + split[1][1]) if split else span
             if book.not_an_actor(text[name[0] : name[1]]):
                 continue  # "Congressional Gold Medal", "Cold War"
+            if _PARTY_MEMBER.search(text, max(0, span[0] - 4), span[1] + 1):
+                continue  # "Dan Kildee, a Michigan Democrat": what he is, not who
             if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
                 book.resolve(span)
         named_only = {e.actor.id for e in book.entries} - known
@@ -602,6 +617,10 @@ def _name_title_holder(book: ActorBook, people: Sequence[Span], span: Span) -> N
             return
 
 
+# "a Michigan Democrat", "an Ohio Republican": an apposition describing a person's party
+_PARTY_MEMBER = re.compile(r"\ban?\s+(?:[A-Z][\w.-]*\s+){0,2}(?:Democrat|Republican|Independent)\b")
+
+
 def _people(text: str, names: Sequence[Span], book: ActorBook) -> list[Span]:
     """Name spans that are people (not places or organizations): what "he"/"she" can be."""
     out = []
@@ -790,15 +809,25 @@ def _claims(
             continue  # reported speech whose speaker the text does not let us name
         sent = sentences[cue.sentence]
         second = _contrasted(book.text, sent, book.lex, cue.cue) if cue.cue is not None else None
+        if second is None and cue.cue is not None:
+            second = _quoted_after_colon(book.text, sent, book.lex, cue)
+        begin = sent.start
+        # "…، ليقول: «…»": narration, then what the speaker named before says
+        if (
+            cue.cue is not None
+            and cue.speakers[0].implicit
+            and _quoted_after_colon(book.text, sent, book.lex, cue, at=cue.cue[0]) is not None
+        ):
+            begin = cue.cue[0]
         end = sent.end if second is None else second[0]
-        evidence = book.text[sent.start : end].rstrip(" ،,")
+        evidence = book.text[begin:end].rstrip(" ،,")
         claims.append(
             Claim(
                 speakers=speakers,
                 statement=evidence,
                 evidence=evidence,
                 quote=cue.quote,
-                span=(sent.start, sent.start + len(evidence)),
+                span=(begin, begin + len(evidence)),
                 alignment="exact",
             )
         )
@@ -826,6 +855,38 @@ _CONTRAST = {
     "en": frozenset(("while", "whereas", "and", "but")),  # after a comma: ", and Y warned"
 }
 _COORDINATING = frozenset(("and", "but"))  # a new clause only where its subject comes first
+
+
+def _quoted_after_colon(
+    text: str, sent: Sentence, lex: Lexicon, cue: SpeechCue, at: int | None = None
+) -> tuple[int, SpeechCue] | None:
+    """A ", VERB: «…»" clause: where it starts, as a cue of the same speaker.
+
+    "…، وليس العمل العسكري، مضيفًا: «إننا …»": a verb of speech set off by a comma
+    and opening a quotation with a colon states a quotation of its own (RECORDS.md §2,
+    separate sentences of reported speech); "قائلاً في بيان أصدره: «…»" goes on with
+    the statement it follows. With `at`, only the verb at that offset counts.
+    """
+    if lex.language != "ar" or cue.cue is None:
+        return None
+    toks = tokens(text, sent.start, sent.end)
+    for k, t in enumerate(toks[1:], start=1):
+        if (at is None and t.start <= cue.cue[0]) or (at is not None and t.start != at):
+            continue
+        if "،" not in toks[k - 1].after and "," not in toks[k - 1].after:
+            continue
+        if not (
+            is_verb(t.word, lex, lex.reporting_verbs)
+            or is_verb(t.word, lex, lex.continuation_verbs)
+        ):
+            continue
+        rest = text[t.end : sent.end].lstrip()
+        if rest.startswith(":") and rest[1:].lstrip().startswith(OPEN_QUOTES):
+            piece = text[t.start : sent.end]
+            share, _ = quoted_share(piece)
+            kind: QuoteKind = "direct" if share >= 0.5 else "indirect"
+            return t.start, SpeechCue(cue.sentence, (t.start, t.end), (Speaker(None, True),), kind)
+    return None
 
 
 def _same_subject(cue: SpeechCue, toks: Sequence[Token], j: int) -> bool:

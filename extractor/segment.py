@@ -63,6 +63,34 @@ def split_articles(text: str) -> list[Segment]:
     only short headline lines after it (a teaser link) is cut out of the article
     and recorded in `notes`, never silently lost.
     """
+    return [_without_credits(text, seg) for seg in _split_articles(text)]
+
+
+# "[Marina Fang, HuffPost]", "[Reuters]", "[WSJ | Paywall]" closing a paragraph
+_CREDIT = re.compile(r"\[([^\[\]\n]{1,100})\][ \t]*$", re.MULTILINE)
+_CREDIT_WORDS = re.compile(
+    r"(?:[A-Z0-9][\w.&'’-]*|of|the|and|for|on|at)(?:[\s,|]+(?:[A-Z0-9][\w.&'’-]*|of|the|and|for|on|at))*"
+)
+
+
+def _without_credits(text: str, segment: Segment) -> Segment:
+    """A segment less the source credits that close its paragraphs.
+
+    Digests credit each item to its author and outlet in brackets; those are where
+    the item comes from, not who acts in it, so they are left out like a teaser.
+    """
+    found = 0
+    for m in _CREDIT.finditer(text, segment.start, segment.end):
+        if _CREDIT_WORDS.fullmatch(m.group(1).strip()):
+            segment.excluded.append((m.start(), m.end()))
+            found += 1
+    if found:
+        segment.excluded.sort()
+        segment.notes.append(f"{found} source credit(s) in brackets not extracted")
+    return segment
+
+
+def _split_articles(text: str) -> list[Segment]:
     lines = _lines(text)
     markers = [i for i, (s, e) in enumerate(lines) if _MARKER.match(text[s:e])]
     if not markers:
@@ -192,13 +220,59 @@ def split_sentences(text: str, segment: Segment) -> list[Sentence]:
     out: list[Sentence] = []
     pieces = _subtract(segment.start, segment.end, segment.excluded)
     pattern = _SENT_END_WRAPPED if _hard_wrapped(text[segment.start : segment.end]) else _SENT_END
+    quotes = _QuoteState(text)
     for lo, hi in pieces:
         pos = lo
         for match in pattern.finditer(text, lo, hi):
+            if quotes.pause_in_quote(match.start()):
+                continue
             _add(text, pos, match.end(1) if match.group(1) is not None else match.start(), out)
             pos = match.end()
         _add(text, pos, hi, out)
     return _join_abbreviations(text, out)
+
+
+class _QuoteState:
+    """Which quotation marks are open at a point of a line, read once, left to right.
+
+    Boundaries come in reading order, so each character is counted once however many
+    ".." pauses a hostile line holds; the last closing marks of a line are found once.
+    """
+
+    _PAIRS = (("«", "»"), ("“", "”"))
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.line_start = self.line_end = -1
+        self.pos = 0
+        self.counts: dict[str, int] = {}
+        self.last_close: dict[str, int] = {}
+
+    def pause_in_quote(self, at: int) -> bool:
+        """Is the boundary at `at` a ".." pause inside a quotation that closes on its line?
+
+        "«إنه أمر مثير.. إنه أمر جيد»": Arabic writes two stops as a pause; inside one
+        quotation it is one statement, not two sentences.
+        """
+        text = self.text
+        if text[max(0, at - 3) : at] == "..." or text[max(0, at - 2) : at] != "..":
+            return False
+        if text[at : at + 1] in ("\n", "»", "”", '"', "'", "’", ")", "]"):
+            return False  # the line or the quotation ends here
+        if not self.line_start <= at < self.line_end:
+            self.line_start = text.rfind("\n", 0, at) + 1
+            found = text.find("\n", at)
+            self.line_end = found if found != -1 else len(text)
+            self.pos = self.line_start
+            self.counts = {m: 0 for m in ("«", "»", "“", "”", '"')}
+            self.last_close = {m: text.rfind(m, at, self.line_end) for m in ("»", "”", '"')}
+        for mark in self.counts:
+            self.counts[mark] += text.count(mark, self.pos, at)
+        self.pos = at
+        for opening, closing in self._PAIRS:
+            if self.counts[opening] > self.counts[closing] and self.last_close[closing] >= at:
+                return True
+        return self.counts['"'] % 2 == 1 and self.last_close['"'] >= at
 
 
 _ABBREV = re.compile(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.actors import ActorBook, arabic_titled_names, english_names, place_mentions
+from extractor.actors import (
+    ActorBook,
+    arabic_counterparts,
+    arabic_titled_names,
+    english_names,
+    place_mentions,
+)
+from extractor.lexicon import load_lexicon
 from extractor.segment import Segment, split_articles, split_sentences
 
 
@@ -545,3 +552,23 @@ def test_a_bare_kind_noun_the_model_named_is_the_body_the_text_names_after_it() 
     book = _named(text, "ar", "الحركة", "organization")
     (hamas,) = book.actors()  # one actor: the rules name it "حماس" once the text's forms are in
     assert hamas.name_en == "Hamas"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("وعقد الوزير اجتماعا مع نظرائه الخليجيين في العاصمة.", ["نظرائه الخليجيين"]),
+        ("وسيلتقي بنظرائه من مجلس التعاون الخليجي غدا.", ["نظرائه من مجلس التعاون الخليجي"]),
+        ("التقى الوزير نظيره الكيني.", ["نظيره الكيني"]),
+        # named right after: the person is the counterpart, found by the name
+        ("التقى الوزير بنظيره الكيني سامر الحداد.", []),
+        # two counterparts, each named elsewhere; a bare counterpart says nothing
+        ("تلقى الوزير اتصالين من نظيريه الكيني والتشادي.", []),
+        ("والتقى الوزير نظيره.", []),
+    ],
+)
+def test_an_unnamed_counterpart_is_an_actor(sentence: str, expected: list[str]) -> None:
+    text = "عنوان\n" + sentence + "\n"
+    segment = split_articles(text)[0]
+    found = arabic_counterparts(text, split_sentences(text, segment), load_lexicon("ar"))
+    assert [text[a:b] for a, b in found] == expected

@@ -111,6 +111,8 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
         ("The fact that the port was shut has given added fuel to the strike.", None),
         ("Haddad added the port was shut.", ["Haddad"]),
         ("Haddad added quickly that the port was shut.", ["Haddad"]),
+        ("The harbour center maintains a program for young leaders.", None),
+        ("Haddad maintains the port was never shut.", ["Haddad"]),
         # a question asked and a telephone call report no statement; "called X a Y" does
         ("A reporter asked: Did they talk about the port?", None),
         ("A year later, Mr. Haddad called Lena Ortiz.", None),
@@ -169,6 +171,8 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
         # his statement is the verb's object, no part of the subject
         ("واختتم وزير الخارجية تصريحه بأن الجولة انتهت.", ["وزير الخارجية"]),
         ("وتلمح العاصمة إلى أنها تسعى لإنهاء الجولة.", ["العاصمة"]),
+        # the quoted medium told ends at its closing mark, before the verb's object
+        ("شرح الوزير لـ«الشرق الأوسط» سياسة الحكومة.", ["الوزير", "الشرق الأوسط"]),
         # an honorific with a pronoun ("His Excellency") is a pronoun subject
         ("وأكد معاليه أن الجولة انتهت.", ["<implicit>"]),
         ("أعلن المبعوث الأممي للمنطقة، سامر الحداد، الأحد، انتهاء الجولة.", ["سامر الحداد"]),

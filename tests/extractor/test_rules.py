@@ -433,6 +433,16 @@ def test_a_name_also_known_as_another_is_one_actor() -> None:
     assert article.claims[0].speakers == [haddad[0].id]
 
 
+def test_a_party_apposition_is_what_a_person_is_not_an_actor() -> None:
+    text = (
+        "Port talks\n"
+        '"It is over," said Representative Karim Haddad, a Lima Democrat who flew to Peru.\n'
+    )
+    names = [a.name for a in rules().extract_article(text).actors]
+    assert "Representative Karim Haddad" in names
+    assert not [n for n in names if "Democrat" in n]
+
+
 def test_he_who_meets_is_the_person_who_opened_the_sentence_before() -> None:
     text = (
         "Talks in Lima\n"

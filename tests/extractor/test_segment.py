@@ -157,6 +157,21 @@ class TestSplitArticles:
         assert text[second.start : second.end].endswith("the two islands it serves.")
         assert main.excluded == [] and second.excluded == []
 
+    def test_a_source_credit_closing_a_paragraph_is_left_out_with_a_note(self) -> None:
+        text = (
+            "Port talks\n"
+            f"{EN_BODY} [Lena Brandt, Harbour News]\n"
+            "The union agreed [Reuters]\n"
+            "A bracket [sic] inside a sentence stays, and so does [a lower-case aside]\n"
+        )
+        (article,) = split_articles(text)
+        assert [text[a:b] for a, b in article.excluded] == [
+            "[Lena Brandt, Harbour News]",
+            "[Reuters]",
+        ]
+        assert article.notes == ["2 source credit(s) in brackets not extracted"]
+        assert not any("Brandt" in s.text for s in split_sentences(text, article))
+
     def test_segments_are_in_reading_order_and_do_not_overlap(self, seed: str) -> None:
         segments = split_articles(seed)
         for a, b in zip(segments, segments[1:]):
@@ -194,6 +209,20 @@ class TestSplitSentences:
             '"We will build the wall!" he said.',
             '"It is done." said Ortiz, a resident.',
         ]
+
+    def test_two_stops_inside_a_quotation_are_a_pause_not_an_end(self) -> None:
+        text = "وقال: «إنه أمر مثير.. إنه أمر جيد». وأضاف أن الوفد وصل.. ثم غادر."
+        assert _texts(text) == [
+            "وقال: «إنه أمر مثير.. إنه أمر جيد».",
+            "وأضاف أن الوفد وصل..",
+            "ثم غادر.",
+        ]
+        # a quotation that closes at the two stops ends the sentence there
+        assert _texts("وقال: «انتهى الأمر..» ثم غادر.") == ["وقال: «انتهى الأمر..»", "ثم غادر."]
+
+    def test_a_line_of_many_pauses_in_one_quotation_is_read_once(self) -> None:
+        text = "«" + "كلام.. " * 20_000 + "»"
+        assert len(_texts(text)) == 1
 
     def test_abbreviations_do_not_end_a_sentence(self) -> None:
         text = "The U.S. envoy met Mr. Smith in Doha. He left on Friday."
