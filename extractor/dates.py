@@ -82,6 +82,17 @@ def resolve_date(date_text: str | None, published: str | None, status: str | Non
     for word, delta in _RELATIVE_DAYS.items():
         if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) and base:
             return (base + dt.timedelta(days=delta)).isoformat()
+    day = _weekday(text)
+    if (
+        day is not None
+        and base is not None
+        and not (_FUTURE_WORDS.search(text) or _PAST_WORDS.search(text))
+    ):
+        # "met on Monday" in Monday's paper is that day; else the nearest one in the
+        # direction the status points
+        if prefer == "future":
+            return (base + dt.timedelta(days=(day - base.weekday()) % 7)).isoformat()
+        return (base - dt.timedelta(days=(base.weekday() - day) % 7)).isoformat()
     cleaned = " ".join(_FILLER.sub(" ", text).split()) or text
     parsed = _parse(cleaned, base, prefer) or _parse(text, base, prefer)
     if parsed is None:
@@ -89,6 +100,61 @@ def resolve_date(date_text: str | None, published: str | None, status: str | Non
     if explicit_year and not _DAY_WORD.search(_YEAR.sub("", text)):
         return f"{parsed.year:04d}-{parsed.month:02d}"
     return parsed.date().isoformat()
+
+
+_AR_DAYS = "الأحد|الاحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت"
+_AR_MONTHS = (
+    "يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|نوفمبر"
+    "|ديسمبر|كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين الأول|تشرين الثاني"
+    "|كانون الأول"
+)
+_EN_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_EN_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE_IN_TEXT = {
+    "ar": re.compile(
+        rf"(?<!\w)(?:(?:أمس|امس|اليوم|غدا|غداً)(?:\s+(?:{_AR_DAYS}))?"
+        rf"|(?:يوم\s+)?(?:{_AR_DAYS})(?:\s+(?:المقبل|القادم|الماضي))?"
+        rf"|\d{{1,2}}\s+(?:من\s+)?(?:{_AR_MONTHS})(?:\s*/\s*(?:{_AR_MONTHS}))?(?:\s+\d{{4}}|\s+الجاري)?"
+        rf"|(?:{_AR_MONTHS})\s+\d{{4}})(?!\w)"
+    ),
+    "en": re.compile(
+        rf"\b(?:(?:next|last|this)\s+)?(?:{_EN_DAYS})\b"
+        rf"|\b(?:today|yesterday|tomorrow)\b"
+        rf"|\b(?:{_EN_MONTHS})(?:\s+\d{{1,2}})?,?\s+\d{{4}}\b"
+        rf"|\b\d{{1,2}}\s+(?:{_EN_MONTHS})(?:\s+\d{{4}})?\b"
+    ),
+}
+
+
+_WEEKDAYS = {  # Monday = 0, as `date.weekday()`
+    **{d: n for n, d in enumerate(_EN_DAYS.lower().split("|"))},
+    "الاثنين": 0,
+    "الإثنين": 0,
+    "الثلاثاء": 1,
+    "الأربعاء": 2,
+    "الاربعاء": 2,
+    "الخميس": 3,
+    "الجمعة": 4,
+    "السبت": 5,
+    "الأحد": 6,
+    "الاحد": 6,
+}
+
+
+def _weekday(text: str) -> int | None:
+    """The day of the week an expression names alone ("الأحد", "on Monday"), or None."""
+    words = [w.strip(".,،") for w in text.lower().split()]
+    days = [_WEEKDAYS[w] for w in words if w in _WEEKDAYS]
+    others = [w for w in words if w not in _WEEKDAYS and w not in ("on", "يوم", "this")]
+    return days[0] if len(days) == 1 and not others else None
+
+
+def date_in(text: str, language: str) -> str | None:
+    """The first date expression a sentence writes ("الأحد", "on Monday", "December
+    2011", "12 أبريل الجاري"), as written, for `resolve_date`; None if it has none."""
+    pattern = _DATE_IN_TEXT.get(language)
+    found = pattern.search(text) if pattern else None
+    return found.group(0).strip() if found else None
 
 
 def find_published(header: str) -> str | None:

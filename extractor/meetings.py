@@ -39,7 +39,7 @@ def _has(folded: str, phrases: Sequence[str], lex: Lexicon) -> bool:
 _NEAR = 6  # words either side of a trigger where a phone or letter marker cancels it
 
 
-def _is_trigger(word: str, lex: Lexicon) -> bool:
+def is_trigger(word: str, lex: Lexicon) -> bool:
     """A meeting word, inflected ("البحث", the search or research, is no "بحث", talks)."""
     if word in lex.meeting_triggers:
         return True
@@ -67,7 +67,7 @@ def _trigger(text: str, toks: Sequence[Token], lex: Lexicon) -> Token | None:
     sentence is one.
     """
     for k, t in enumerate(toks):
-        if not _is_trigger(t.word, lex):
+        if not is_trigger(t.word, lex):
             continue
         lo, hi = toks[max(0, k - _NEAR)].start, toks[min(len(toks) - 1, k + _NEAR)].end
         if not _has(normalize(text[lo:hi]), lex.not_meeting, lex):

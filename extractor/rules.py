@@ -40,11 +40,11 @@ from .cues import (
     speech_cues,
     tokens,
 )
-from .dates import find_published
+from .dates import date_in, find_published, resolve_date
 from .drafts import ActorDraft
 from .grounding import TextIndex
 from .lexicon import OPEN_QUOTES, Lexicon, Place, load_gazetteer, load_lexicon
-from .meetings import meeting_cue
+from .meetings import is_trigger, meeting_cue
 from .models import Actor, Article, Claim, Meeting, QuoteKind, Span
 from .normalize import normalize
 from .segment import Segment, Sentence
@@ -202,7 +202,11 @@ def rules_article(
             parties[aid] = [m for m in parties[aid] if not _locative(text, m, lex)]
     by_id = {a.id: a for a in article.actors}
     he = _pronoun_subjects(sentences, people, book) if people else {}
-    article.meetings = _meetings(text, sentences, lex, parties, named_only, speaking, by_id, he)
+    article.meetings = _meetings(
+        text, sentences, lex, parties, named_only, speaking, by_id, he, [s for s, _ in found]
+    )
+    for meeting in article.meetings:  # "الأحد" against the article's date (RECORDS.md §1)
+        meeting.date = resolve_date(meeting.date_text, article.published, meeting.status)
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
             canonical_name(actor, places_by_name[place_ids[actor.id]])
@@ -376,6 +380,7 @@ def _meetings(
     speaking: dict[int, set[str]],
     actors: dict[str, Actor] | None = None,
     pronoun_subject: dict[int, str] | None = None,
+    places: Sequence[Span] = (),
 ) -> list[Meeting]:
     """Meetings of sentences with a trigger and two to four actors in them.
 
@@ -440,8 +445,12 @@ def _meetings(
             ),
             None,
         )
-        if same is not None:
+        where = _place_in(text, sent, lex, places)
+        when = date_in(sent.text, lex.language)
+        if same is not None:  # one meeting, mentioned again: its place or day may be here
             same.mediators = sorted(set(same.mediators) | set(mediators))
+            same.location = same.location or where
+            same.date_text = same.date_text or when
             continue
         meetings.append(
             Meeting(
@@ -449,11 +458,39 @@ def _meetings(
                 mediators=mediators,
                 status=cue.status,
                 format=fmt,
+                location=where,
+                date_text=when,
                 evidence=sent.text,
                 span=(sent.start, sent.end),
             )
         )
     return meetings
+
+
+def _place_in(text: str, sent: Sentence, lex: Lexicon, at: Sequence[Span]) -> str | None:
+    """Where a meeting sentence says it is: the first place after "in"/"at"/"في" near a
+    trigger ("الاجتماع الثلاثي الأخير بشأن سوريا في الدوحة", "met … in China").
+
+    The same words that make a place no party make it the location; a sentence that
+    names no place so gives none, and a city the gazetteer does not hold is not read.
+    """
+    toks = tokens(text, sent.start, sent.end)
+    near = [
+        (t.start, toks[min(len(toks) - 1, n + _PLACE_REACH)].end)
+        for n, t in enumerate(toks)
+        if is_trigger(t.word, lex)
+    ]
+    for span in at:
+        if (
+            sent.start <= span[0] < sent.end
+            and any(lo < span[0] < hi for lo, hi in near)
+            and _locative(text, span, lex)
+        ):
+            return text[span[0] : span[1]]
+    return None
+
+
+_PLACE_REACH = 10  # words after a trigger where "in X" / "في X" says where it is
 
 
 def _only_in_title(text: str, sent: Sentence, country: list[Span], person: list[Span]) -> bool:

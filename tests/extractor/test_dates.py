@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from extractor.dates import find_published, resolve_date
+from extractor.dates import date_in, find_published, resolve_date
 
 PUBLISHED = "2023-10-09"  # a Monday
 
@@ -18,6 +18,14 @@ def test_the_reference_date_is_a_monday() -> None:
 class TestRelativeDates:
     def test_weekday_of_a_held_meeting_is_the_last_one_before_publication(self) -> None:
         assert resolve_date("الأحد", PUBLISHED, "held") == "2023-10-08"
+
+    def test_the_weekday_of_publication_is_that_day(self) -> None:
+        assert resolve_date("on Monday", PUBLISHED, "held") == "2023-10-09"
+        assert resolve_date("الاثنين", PUBLISHED, "planned") == "2023-10-09"
+        assert resolve_date("next Monday", PUBLISHED, "planned") == "2023-10-16"
+
+    def test_an_english_weekday_of_a_planned_meeting_is_the_next_one(self) -> None:
+        assert resolve_date("Thursday", PUBLISHED, "planned") == "2023-10-12"
 
     def test_yesterday_with_its_weekday(self) -> None:
         assert resolve_date("أمس الاثنين", PUBLISHED, "held") == "2023-10-08"
@@ -122,3 +130,20 @@ class TestFindPublished:
     def test_no_date_at_all(self) -> None:
         assert find_published("") is None
         assert find_published("Headline only\nA sentence without a date.") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "expected"),
+    [
+        ("التقى رئيس الوزراء بقادة الحركة، الأحد، في الدوحة.", "ar", "الأحد"),
+        ("وستعقد الجولة في 12 أبريل الجاري في مسقط.", "ar", "12 أبريل الجاري"),
+        ("The envoy met the minister on Monday in Lima.", "en", "Monday"),
+        ("They met in December 2011 and again later.", "en", "December 2011"),
+        ("The envoy met the minister in Lima.", "en", None),
+        ("التقى الوزير نظيره في العاصمة.", "ar", None),
+    ],
+)
+def test_a_sentence_gives_its_first_date_as_written(
+    sentence: str, language: str, expected: str | None
+) -> None:
+    assert date_in(sentence, language) == expected

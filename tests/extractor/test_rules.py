@@ -443,6 +443,16 @@ def test_a_party_apposition_is_what_a_person_is_not_an_actor() -> None:
     assert not [n for n in names if "Democrat" in n]
 
 
+def test_a_meeting_has_the_place_after_in_and_the_day_its_sentence_gives() -> None:
+    text = (
+        "Talks in Lima\n"
+        "Published: 2023-10-09\n"
+        "Karim Haddad met Lena Ortiz in Peru on Sunday to discuss the port.\n"
+    )
+    (meeting,) = rules().extract_article(text).meetings
+    assert (meeting.location, meeting.date_text, meeting.date) == ("Peru", "Sunday", "2023-10-08")
+
+
 def test_he_who_meets_is_the_person_who_opened_the_sentence_before() -> None:
     text = (
         "Talks in Lima\n"
