@@ -378,15 +378,13 @@ _ADJECTIVES = frozenset(  # definite adjectives that follow a nisba in a title, 
 
 
 def _owned_statement(word: str, lex: Lexicon) -> bool:
-    """A statement noun with a possessive suffix: "تصريحه", "بيانها", "كلمتهم"."""
-    for suffix in ("ه", "ها", "هم", "هما"):
-        stem = word.removesuffix(suffix)
-        if stem != word and (
-            stem in lex.statement_nouns
-            or stem.removesuffix("ت") + "ة" in {normalize(n) for n in lex.statement_nouns}
-        ):
-            return True
-    return False
+    """A statement noun with a possessive suffix: "تصريحه", "بيانها" (the lexicon is
+    normalized, so a word is its stem plus the suffix; a feminine noun's ة, which
+    turns to ت before the suffix, is not undone here)."""
+    return any(
+        word != word.removesuffix(suffix) and word.removesuffix(suffix) in lex.statement_nouns
+        for suffix in ("ه", "ها", "هم", "هما")
+    )
 
 
 def is_nisba(word: str) -> bool:

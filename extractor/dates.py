@@ -102,7 +102,19 @@ def resolve_date(date_text: str | None, published: str | None, status: str | Non
     return parsed.date().isoformat()
 
 
-_AR_DAYS = "الأحد|الاحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت"
+_AR_WEEKDAYS = {  # Monday = 0, as `date.weekday()`; with and without hamza
+    "الاثنين": 0,
+    "الإثنين": 0,
+    "الثلاثاء": 1,
+    "الأربعاء": 2,
+    "الاربعاء": 2,
+    "الخميس": 3,
+    "الجمعة": 4,
+    "السبت": 5,
+    "الأحد": 6,
+    "الاحد": 6,
+}
+_AR_DAYS = "|".join(_AR_WEEKDAYS)
 _AR_MONTHS = (
     "يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|نوفمبر"
     "|ديسمبر|كانون الثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين الأول|تشرين الثاني"
@@ -126,19 +138,7 @@ _DATE_IN_TEXT = {
 }
 
 
-_WEEKDAYS = {  # Monday = 0, as `date.weekday()`
-    **{d: n for n, d in enumerate(_EN_DAYS.lower().split("|"))},
-    "الاثنين": 0,
-    "الإثنين": 0,
-    "الثلاثاء": 1,
-    "الأربعاء": 2,
-    "الاربعاء": 2,
-    "الخميس": 3,
-    "الجمعة": 4,
-    "السبت": 5,
-    "الأحد": 6,
-    "الاحد": 6,
-}
+_WEEKDAYS = {**{d: n for n, d in enumerate(_EN_DAYS.lower().split("|"))}, **_AR_WEEKDAYS}
 
 
 def _weekday(text: str) -> int | None:

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .drafts import _Answer
 from .lexicon import load_lexicon
-from .models import Actor, Article, Meeting, MeetingFormat, MeetingStatus
+from .models import Actor, Article, MeetingFormat, MeetingStatus
 from .normalize import normalize
 from .segment import Sentence
 
@@ -498,33 +498,4 @@ def apply_meetings(
             f"model: the meeting of sentence {q.sentence} is {meeting.status}, {meeting.format}"
             + kept
         )
-    article.meetings = _one_record_each(article.meetings)
     return notes
-
-
-def _one_record_each(meetings: Sequence[Meeting]) -> list[Meeting]:
-    """The same meeting mentioned twice is one record (RECORDS.md §1).
-
-    The cue stage merges mentions with the same parties and status; once the model
-    has read "fail to find common ground during meeting" in a headline as held, not
-    cancelled, it is the meeting the body reports, and merges with it the same way.
-    """
-    out: list[Meeting] = []
-    for meeting in meetings:
-        same = next(
-            (
-                m
-                for m in out
-                if set(m.participants) == set(meeting.participants) and m.status == meeting.status
-            ),
-            None,
-        )
-        if same is None:
-            out.append(meeting)
-        else:
-            same.mediators = sorted(set(same.mediators) | set(meeting.mediators))
-            if same.format == "unknown":
-                same.format = meeting.format
-            same.date_text = same.date_text or meeting.date_text
-            same.location = same.location or meeting.location
-    return out

@@ -53,6 +53,7 @@ from .errors import (
 from .grounding import TextIndex
 from .inputs import check_text
 from .lexicon import lexicons_hash
+from .meetings import one_record_each
 from .models import Article, ExtractionMeta, Usage, is_date
 from .prompts import Message, load_prompt
 from .redact import redact_url
@@ -562,9 +563,11 @@ class Extractor:
             article.notes.extend(decide.apply_meetings(article, asked, one.draft))
             return one
 
-        return self._follow_ups(
+        results = self._follow_ups(
             article, "meeting", "meetings", windows, conversations, run, pending, answer
         )
+        article.meetings = one_record_each(article.meetings)  # statuses may now agree
+        return results
 
     def _follow_ups(
         self,

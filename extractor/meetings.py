@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .cues import Token, tokens
 from .lexicon import Lexicon
-from .models import MeetingFormat, MeetingStatus, Span
+from .models import Meeting, MeetingFormat, MeetingStatus, Span
 from .normalize import normalize
 
 
@@ -107,3 +107,33 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
         if lex.language == "ar" and t.word.startswith(("بوساطه", "بوساطة")) and i + 1 < len(toks):
             mediator_at.append((toks[i + 1].start, toks[i + 1].end))
     return MeetingCue(index, (trigger.start, trigger.end), status, fmt, tuple(mediator_at))
+
+
+def one_record_each(meetings: Sequence[Meeting]) -> list[Meeting]:
+    """The same meeting mentioned twice is one record (RECORDS.md §1): the first mention,
+    with what a later one with the same parties and status adds (mediators, a format
+    where it had none, its place or day).
+
+    The cue stage merges its mentions so, and the model strategy again once the model
+    has answered the statuses: "fail to find common ground during meeting" in a
+    headline, read as held, is the meeting the body reports.
+    """
+    out: list[Meeting] = []
+    for meeting in meetings:
+        same = next(
+            (
+                m
+                for m in out
+                if set(m.participants) == set(meeting.participants) and m.status == meeting.status
+            ),
+            None,
+        )
+        if same is None:
+            out.append(meeting)
+            continue
+        same.mediators = sorted(set(same.mediators) | set(meeting.mediators))
+        if same.format == "unknown":
+            same.format = meeting.format
+        same.date_text = same.date_text or meeting.date_text
+        same.location = same.location or meeting.location
+    return out

@@ -44,7 +44,7 @@ from .dates import date_in, find_published, resolve_date
 from .drafts import ActorDraft
 from .grounding import TextIndex
 from .lexicon import OPEN_QUOTES, Lexicon, Place, load_gazetteer, load_lexicon
-from .meetings import is_trigger, meeting_cue
+from .meetings import is_trigger, meeting_cue, one_record_each
 from .models import Actor, Article, Claim, Meeting, QuoteKind, Span
 from .normalize import normalize
 from .segment import Segment, Sentence
@@ -437,34 +437,19 @@ def _meetings(
         if not 2 <= len(participants) <= _MAX_PARTICIPANTS:
             continue  # a list of many actors is a roster, not a meeting we can read
         fmt = "indirect" if mediators and cue.format == "unknown" else cue.format
-        same = next(
-            (
-                m
-                for m in meetings
-                if set(m.participants) == set(participants) and m.status == cue.status
-            ),
-            None,
-        )
-        where = _place_in(text, sent, lex, places)
-        when = date_in(sent.text, lex.language)
-        if same is not None:  # one meeting, mentioned again: its place or day may be here
-            same.mediators = sorted(set(same.mediators) | set(mediators))
-            same.location = same.location or where
-            same.date_text = same.date_text or when
-            continue
         meetings.append(
             Meeting(
                 participants=participants,
                 mediators=mediators,
                 status=cue.status,
                 format=fmt,
-                location=where,
-                date_text=when,
+                location=_place_in(text, sent, lex, places),
+                date_text=date_in(sent.text, lex.language),
                 evidence=sent.text,
                 span=(sent.start, sent.end),
             )
         )
-    return meetings
+    return one_record_each(meetings)
 
 
 def _place_in(text: str, sent: Sentence, lex: Lexicon, at: Sequence[Span]) -> str | None:

@@ -6,7 +6,8 @@ import pytest
 
 from extractor import Extractor
 from extractor.lexicon import load_lexicon
-from extractor.meetings import meeting_cue
+from extractor.meetings import meeting_cue, one_record_each
+from extractor.models import Meeting
 from extractor.segment import split_articles
 
 AR, EN = load_lexicon("ar"), load_lexicon("en")
@@ -88,3 +89,15 @@ def test_a_digest_of_capitalized_items_is_split_into_articles() -> None:
     assert text[segments[1].start :].startswith("ITEM NUMBER 1")
     two = "Morning Digest\n" + "\n".join(items[:2])
     assert len(split_articles(two)) == 1  # two such lines are not a digest
+
+
+def test_the_same_parties_with_the_same_status_are_one_record() -> None:
+    def meeting(status: str, **fields: object) -> Meeting:
+        return Meeting(participants=["kenya", "uganda"], status=status, evidence="talks", **fields)
+
+    first = meeting("held")
+    later = meeting("held", format="indirect", mediators=["qatar"], location="Doha")
+    planned = meeting("planned")
+    merged = one_record_each([first, later, planned])
+    assert merged == [first, planned]
+    assert (first.format, first.mediators, first.location) == ("indirect", ["qatar"], "Doha")
