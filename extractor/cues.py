@@ -1150,7 +1150,23 @@ def _who_antecedent(s: _Sentence, verb: int, max_words: int = 4) -> Span | None:
         ):
             span = (toks[first].start, toks[k - 1].end)
             return None if s.pronoun(span) else span
-        return None
+        return _described_antecedent(s, k - 1)
+    return None
+
+
+def _described_antecedent(s: _Sentence, last: int, max_words: int = 4) -> Span | None:
+    """A definite description that "who" hangs on: "a lecture from the Mexican
+    president, who said …" is the president's; "who" is a person, so the phrase from
+    "the" to the comma names the speaker (the actor stage resolves it to a name)."""
+    toks = s.toks
+    for k in range(last, max(-1, last - max_words - 1), -1):
+        t = toks[k]
+        if k < last and (_ends_clause(t) or t.after.strip()):
+            return None
+        if t.word == "the":
+            return (t.start, toks[last].end) if k < last else None
+        if t.word in s.lex.speaker_stops or t.word in s.lex.pronoun_subjects:
+            return None
     return None
 
 

@@ -88,6 +88,12 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             ["Haddad"],
         ),
         ("The envoy met Lena Brandt, who said the port stays open.", ["Lena Brandt"]),
+        # "who" is a person: a definite description before it speaks too
+        (
+            "Then came a lecture from the harbour master, who said that the port stays open.",
+            ["the harbour master"],
+        ),
+        ("The deal, which said little, was signed.", None),
         ("The port reopened on Monday after a week.", None),
         # "As X, an aside, noted": the name after "as"
         (
