@@ -1145,6 +1145,8 @@ def _who_antecedent(s: _Sentence, verb: int, max_words: int = 4) -> Span | None:
                 break
             first -= 1
         names = toks[first:k]
+        if first and toks[first - 1].word == "of" and not toks[first - 1].after.strip():
+            return _described_antecedent(s, k - 1, max_words=6)  # "the prime minister of Iraq"
         if all(s.text[n.start].isupper() for n in names) and not any(
             n.word in s.lex.speaker_stops for n in names
         ):
@@ -1165,7 +1167,7 @@ def _described_antecedent(s: _Sentence, last: int, max_words: int = 4) -> Span |
             return None
         if t.word == "the":
             return (t.start, toks[last].end) if k < last else None
-        if t.word in s.lex.speaker_stops or t.word in s.lex.pronoun_subjects:
+        if t.word != "of" and (t.word in s.lex.speaker_stops or t.word in s.lex.pronoun_subjects):
             return None
     return None
 

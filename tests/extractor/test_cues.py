@@ -93,6 +93,11 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             "Then came a lecture from the harbour master, who said that the port stays open.",
             ["the harbour master"],
         ),
+        # a name after "of" is the description's complement, not the one who speaks
+        (
+            "He met the new harbour master of Tyre, who said that the port stays open.",
+            ["the new harbour master of Tyre"],
+        ),
         ("The deal, which said little, was signed.", None),
         ("The port reopened on Monday after a week.", None),
         # "As X, an aside, noted": the name after "as"
