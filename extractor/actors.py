@@ -130,7 +130,14 @@ _NOT_NAMES = {
 _FEMALE = {"mrs", "ms", "miss", "madam", "mme", "lady", "queen", "princess", "sister"}
 _MALE = {"mr", "sir", "lord", "king", "prince", "brother", "father"}
 # A capitalized word, an initial, or an Arabic name with its article ("al-Assad")
-_NAME_WORD = re.compile(r"(?:[A-Z]|(?:al|el|as|ad|an|ar|at|az|ash)-[A-Z])[\w'’.-]*$|[A-Z]\.$")
+# Names stay whole when their letters are decomposed ("José" as "Jose" + U+0301) or
+# when the text was decoded with the wrong charset ("PeÃ±a" for "Peña", "Ã" itself
+# maybe decomposed): a UTF-8 letter read as Latin-1 is "Ã"/"Â" and a sign of U+0080–U+00BF
+_MOJIBAKE = "(?:[ÃÂ]|A\u0303|A\u0302)[\u0080-\u00bf]"
+_NAME_WORD = re.compile(
+    rf"(?:[A-Z]|(?:al|el|as|ad|an|ar|at|az|ash)-[A-Z])(?:{_MOJIBAKE}|[\w\u0300-\u036f'’.-])*$"
+    r"|[A-Z]\.$"
+)
 _CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for"}
 _DETERMINERS = {
     "the",

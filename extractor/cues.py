@@ -1273,7 +1273,25 @@ def speech_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -
     quotation, or is itself mostly a quotation right after a claim: one claim per
     sentence of a quotation (RECORDS.md §2), spoken by the previous speaker.
     """
+    return _speech_cues(text, sentences, lex)[0]
+
+
+def unnamed_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -> list[SpeechCue]:
+    """The cue sentences `speech_cues` leaves out for want of a speaker to name.
+
+    "وأضاف", "أكد معاليه أن" with no speaker in the sentences before: the subject is
+    someone the article names elsewhere (in the headline, or as the interviewee),
+    which only reading can tell, so the model strategies may ask who it is.
+    """
+    return _speech_cues(text, sentences, lex)[1]
+
+
+def _speech_cues(
+    text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon
+) -> tuple[list[SpeechCue], list[SpeechCue]]:
+    """Reported speech, and the cue sentences left out because nobody is there to name."""
     out: list[SpeechCue] = []
+    unnamed: list[SpeechCue] = []
     depth = 0
     previous_end = 0
     beyond = _closes_beyond(text)
@@ -1292,6 +1310,7 @@ def speech_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -
             and cue.speakers[0].pronoun not in PERSONAL
             and not (out and out[-1].sentence >= n - IMPLICIT_REACH)
         ):
+            unnamed.append(cue)
             cue = None  # "وأضاف", "he added" with no speaker nearby: nobody to name
         if cue is not None:
             out.append(cue)
@@ -1313,4 +1332,4 @@ def speech_cues(text: str, sentences: Sequence[tuple[int, int]], lex: Lexicon) -
             out.append(SpeechCue(n, None, (Speaker(None, implicit=True),), "direct"))
         if depth > 1:
             depth = 1  # unbalanced marks: one open quotation at most
-    return out
+    return out, unnamed

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .drafts import _Answer
 from .lexicon import load_lexicon
-from .models import Actor, Article, MeetingFormat, MeetingStatus
+from .models import Actor, Article, Claim, MeetingFormat, MeetingStatus
 from .normalize import normalize
 from .segment import Sentence
 
@@ -76,9 +76,26 @@ def is_description(name: str, language: str, titles: frozenset[str] = frozenset(
 
 @dataclass(frozen=True)
 class Question:
-    claim: int  # index into article.claims
+    claim: int  # index into article.claims, or into the unnamed speech when `unnamed`
     sentence: int  # the sentence number the model sees ([n])
     description: str  # the speaker as the text describes it
+    unnamed: bool = False
+
+
+@dataclass(frozen=True)
+class Unnamed:
+    """A sentence of reported speech whose speaker the sentence does not name.
+
+    "وبشأن العراق، أكد معاليه أن …" opening a wire continuation, "وأضاف" with no
+    speaker before it: the rules leave it out (no actor to give it); the model may
+    name the speaker from the actors listed. Evidence, span and quote are the code's.
+    """
+
+    sentence: int  # index into the article's sentences
+    description: str  # the cue as written, with its subject word ("أكد معاليه")
+    evidence: str
+    span: tuple[int, int]
+    quote: Literal["direct", "indirect"]
 
 
 class SpeakerAnswer(BaseModel):
@@ -128,6 +145,15 @@ def questions(article: Article, sentences: Sequence[Sentence], window: range) ->
         and is_description(actor.name, language, titles)
         and _one_person(actor.name, language)
     ][:MAX_QUESTIONS]
+
+
+def unnamed_questions(unnamed: Sequence[Unnamed], window: range) -> list[Question]:
+    """Questions for the unnamed speech in `window` (numbered as the model sees them)."""
+    return [
+        Question(k, u.sentence + 1, u.description, unnamed=True)
+        for k, u in enumerate(unnamed)
+        if u.sentence in window
+    ]
 
 
 # documents that "say" things: "دعا الإعلان إلى", "the report said"; no person
@@ -230,12 +256,15 @@ def apply(
     asked: Sequence[Question],
     draft: SpeakerAnswers,
     offered: Sequence[tuple[str, str]],
+    unnamed: Sequence[Unnamed] = (),
 ) -> list[str]:
     """Re-attribute the asked claims the model resolved; notes say what changed.
 
     The description becomes an alias of the actor it names, and that actor takes its
     place in the meetings too ("the Russian leader" as a party is Putin): one referent,
-    one actor. A description actor that no record uses any more is dropped.
+    one actor. A description actor that no record uses any more is dropped. Unnamed
+    speech the model gave a speaker becomes a claim of that speaker; unanswered, it
+    stays out, as in the rules.
     """
     target = {short: actor for (short, _), actor in zip(offered, _offered(article), strict=False)}
     by_sentence = {q.sentence: q for q in asked}
@@ -245,6 +274,20 @@ def apply(
         q = by_sentence.get(answer.sentence)
         actor = target.get(answer.actor)
         if q is None or actor is None:
+            continue
+        if q.unnamed:
+            u = unnamed[q.claim]
+            article.claims.append(
+                Claim(
+                    speakers=[actor.id],
+                    statement=u.evidence,
+                    evidence=u.evidence,
+                    quote=u.quote,
+                    span=u.span,
+                    alignment="exact",
+                )
+            )
+            notes.append(f"model: the unnamed speaker of sentence {q.sentence} is {actor.name}")
             continue
         claim = article.claims[q.claim]
         named.setdefault(claim.speakers[0], actor.id)
@@ -260,7 +303,7 @@ def apply(
             if m not in meeting.participants
         ]
     article.meetings = [m for m in article.meetings if len(m.participants) >= 2]
-    _drop_unused(article, {q.description for q in asked})
+    _drop_unused(article, {q.description for q in asked if not q.unnamed})
     return notes
 
 

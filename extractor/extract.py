@@ -57,7 +57,7 @@ from .meetings import one_record_each
 from .models import Article, ExtractionMeta, Usage, is_date
 from .prompts import Message, load_prompt
 from .redact import redact_url
-from .rules import rules_article
+from .rules import rules_article, unnamed_speech
 from .runtime import EMBEDDED_SHA256, start_server
 from .segment import (
     Segment,
@@ -413,7 +413,8 @@ class Extractor:
         named = [a for r in results for a in r.draft.actors] if results else None
         article = rules_article(index, segment, sentences, published=published, named=named)
         if self.prompt.decide is not None and conversations:
-            results += self._decide(article, sentences, windows, conversations, run)
+            unnamed = _uncovered(unnamed_speech(index, segment, sentences), article)
+            results += self._decide(article, sentences, windows, conversations, run, unnamed)
         if self.prompt.pair is not None and conversations:
             results += self._pair(article, sentences, windows, conversations, run)
         if self.prompt.meet is not None and conversations:
@@ -475,19 +476,29 @@ class Extractor:
         windows: list[range],
         conversations: list[tuple[list[Message], str]],
         run: Run,
+        unnamed: list[decide.Unnamed],
     ) -> list[ChunkResult]:
-        """Per chunk with described speakers, one question: which listed actor each is.
+        """Per chunk with described or unnamed speakers, one question: which listed actor
+        each is.
 
         Answers are sentence numbers and short ids only.
         """
         offered = decide.choices(article)
         if not offered:
             return []
-        seen: set[int] = set()
+        seen: set[tuple[bool, int]] = set()
 
         def pending(window: range) -> list[Question] | None:
-            asked = [q for q in decide.questions(article, sentences, window) if q.claim not in seen]
-            seen.update(q.claim for q in asked)
+            asked = [
+                q
+                for q in sorted(
+                    decide.questions(article, sentences, window)
+                    + decide.unnamed_questions(unnamed, window),
+                    key=lambda q: q.sentence,
+                )
+                if (q.unnamed, q.claim) not in seen
+            ][: decide.MAX_QUESTIONS]
+            seen.update((q.unnamed, q.claim) for q in asked)
             return asked or None
 
         def answer(
@@ -499,12 +510,15 @@ class Extractor:
                 lambda draft: decide.answer_problems(draft, asked),
                 run,
             )
-            article.notes.extend(decide.apply(article, asked, one.draft, offered))
+            article.notes.extend(decide.apply(article, asked, one.draft, offered, unnamed))
             return one
 
-        return self._follow_ups(
+        results = self._follow_ups(
             article, "speaker", "described speakers", windows, conversations, run, pending, answer
         )
+        if unnamed:  # the unnamed speech a speaker was found for joins in the text's order
+            article.claims.sort(key=lambda c: c.span or (0, 0))
+        return results
 
     def _pair(
         self,
@@ -847,6 +861,12 @@ class Extractor:
                     + "\nReturn the whole corrected JSON object.",
                 },
             ]
+
+
+def _uncovered(unnamed: list[decide.Unnamed], article: Article) -> list[decide.Unnamed]:
+    """The unnamed speech no claim of the cue stage overlaps (none is read twice)."""
+    spans = [c.span for c in article.claims if c.span]
+    return [u for u in unnamed if not any(a < u.span[1] and u.span[0] < b for a, b in spans)]
 
 
 def _result(usage: Usage, attempts: int, hit: bool, llm_s: float, notes: list[str]) -> ChunkResult:

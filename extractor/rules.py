@@ -39,8 +39,10 @@ from .cues import (
     sentence_cue,
     speech_cues,
     tokens,
+    unnamed_cues,
 )
 from .dates import date_in, find_published, resolve_date
+from .decide import Unnamed
 from .drafts import ActorDraft
 from .grounding import TextIndex
 from .lexicon import OPEN_QUOTES, Lexicon, Place, load_gazetteer, load_lexicon
@@ -220,6 +222,43 @@ def rules_article(
     }
     _prune(article, book.model_named | where)
     return article
+
+
+def unnamed_speech(
+    index: TextIndex, segment: Segment, sentences: Sequence[Sentence]
+) -> list[Unnamed]:
+    """Cue sentences the rules leave out for want of a speaker, for a model to name.
+
+    Only sentences no claim of `rules_article` covers are asked about; the headline's
+    are none (it restates the body).
+    """
+    text = index.text
+    language = detect_language(text[segment.start : segment.end])
+    if language not in ("ar", "en"):
+        return []
+    lex = load_lexicon(language)
+    headline = headline_span(text, segment)
+    out = []
+    for cue in unnamed_cues(text, [(s.start, s.end) for s in sentences], lex):
+        sent = sentences[cue.sentence]
+        if cue.cue is None or (headline is not None and headline[0] <= sent.start < headline[1]):
+            continue
+        toks = tokens(text, cue.cue[0], sent.end)
+        said = toks[:2] if len(toks) > 1 and not toks[0].after.strip() else toks[:1]
+        if len(said) == 2 and said[1].word in lex.complementizers:
+            said = said[:1]
+        description = text[said[0].start : said[-1].end]
+        evidence = text[sent.start : sent.end].rstrip(" ،,")
+        out.append(
+            Unnamed(
+                cue.sentence,
+                description,
+                evidence,
+                (sent.start, sent.start + len(evidence)),
+                cue.quote,
+            )
+        )
+    return out
 
 
 def _surnames(
@@ -956,6 +995,8 @@ def _contrasted(
         if cue is None or not cue.speakers:
             continue
         if t.word in _COORDINATING and _same_subject(cue, toks, j):
+            if t.word == "and":
+                continue  # "X voiced A, and he pronounced B": one sentence, one claim
             return t.start, cue  # ", but he denied that …": his second statement
         if any(sp.span is None for sp in cue.speakers):
             continue

@@ -86,6 +86,15 @@ def test_capitalized_runs_are_names() -> None:
     ]
 
 
+def test_a_name_stays_whole_when_its_letters_are_decomposed_or_misdecoded() -> None:
+    # "Peña" read as Latin-1 ("PeÃ±a"), its "Ã" decomposed; "José" decomposed
+    text = "He met President Enrique PeA\u0303\u00b1a Nieto and Jose\u0301 Ortiz on Monday."
+    assert _english_names(text) == [
+        "President Enrique PeA\u0303\u00b1a Nieto",
+        "Jose\u0301 Ortiz",
+    ]
+
+
 def test_initials_name_an_organization_but_not_in_a_shouted_line() -> None:
     text = "Title\nFIFA officials and the C.I.A. talked about COVID.\n"
     text += "BIG STORM HITS FLORIDA COAST NYT\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.cues import quoted_share, sentence_cue, speech_cues
+from extractor.cues import quoted_share, sentence_cue, speech_cues, unnamed_cues
 from extractor.lexicon import load_lexicon
 from extractor.segment import split_articles, split_sentences
 
@@ -233,6 +233,16 @@ def test_a_quotation_of_several_sentences_is_one_claim_per_sentence() -> None:
 
 def test_an_implicit_subject_needs_a_speaker_nearby() -> None:
     assert _cues("They added that the port would reopen.") == []
+
+
+def test_speech_left_out_for_want_of_a_speaker_is_still_found_as_unnamed() -> None:
+    lex = load_lexicon("ar")
+    text = "وبشأن الميناء، أكد معاليه أن المحادثات كانت مثمرة."  # a wire continuation
+    assert speech_cues(text, [(0, len(text))], lex) == []
+    [cue] = unnamed_cues(text, [(0, len(text))], lex)
+    assert cue.cue is not None and text[cue.cue[0] : cue.cue[1]] == "أكد"
+    named = "قال الوزير إن الميناء مفتوح."
+    assert unnamed_cues(named, [(0, len(named))], lex) == []  # it has a speaker: a claim
 
 
 def test_a_verb_coordinated_with_a_relative_clause_of_speech_goes_on_with_its_noun() -> None:

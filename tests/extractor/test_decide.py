@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from extractor import decide
 from extractor.grounding import TextIndex
 from extractor.models import Meeting
-from extractor.rules import rules_article
+from extractor.rules import rules_article, unnamed_speech
 from extractor.segment import split_articles, split_sentences
 
 TEXT = (
@@ -113,6 +113,53 @@ def test_answers_about_sentences_not_asked_are_problems_to_reask():
     assert decide.answer_problems(draft, asked) == [
         f"sentence 42 was not asked about; answer only for {[asked[0].sentence]}"
     ]
+
+
+WIRE = (  # a wire continuation: "his excellency" stands for the minister of the headline
+    "وزير الخارجية يلتقي نظيره الروسي\n"
+    "وبشأن الوضع في المنطقة، أكد معاليه أن المحادثات كانت مثمرة وبناءة.\n"
+    "وكان وزير الخارجية قد التقى نظيره الروسي سيرغي لافروف في موسكو أمس.\n"
+)
+
+
+def _unnamed(text: str = WIRE):
+    index = TextIndex(text)
+    segment = split_articles(text)[0]
+    sentences = split_sentences(text, segment)
+    article = rules_article(index, segment, sentences)
+    return article, sentences, unnamed_speech(index, segment, sentences)
+
+
+def test_speech_with_no_speaker_to_name_is_asked_about_not_claimed_by_the_rules() -> None:
+    article, sentences, unnamed = _unnamed()
+    assert article.claims == []  # the rules cannot name who "معاليه" is
+    asked = decide.unnamed_questions(unnamed, range(len(sentences)))
+    assert [(q.sentence, q.description, q.unnamed) for q in asked] == [(2, "أكد معاليه", True)]
+    assert decide.unnamed_questions(unnamed, range(2, 3)) == []  # another chunk's sentence
+
+
+def test_an_answer_about_unnamed_speech_makes_it_a_claim_of_that_actor() -> None:
+    article, sentences, unnamed = _unnamed()
+    asked = decide.unnamed_questions(unnamed, range(len(sentences)))
+    offered = decide.choices(article)
+    draft = decide.SpeakerAnswers(answers=[{"sentence": 2, "actor": "a1"}])
+    notes = decide.apply(article, asked, draft, offered, unnamed)
+    [claim] = article.claims
+    names = {a.id: a.name for a in article.actors}
+    assert [names[s] for s in claim.speakers] == ["سيرغي لافروف"]
+    assert claim.evidence == WIRE.splitlines()[1] and claim.quote == "indirect"
+    assert claim.span is not None and WIRE[claim.span[0] : claim.span[1]] == claim.evidence
+    assert notes == ["model: the unnamed speaker of sentence 2 is سيرغي لافروف"]
+    assert "أكد معاليه" not in {a for x in article.actors for a in x.aliases}  # no alias
+
+
+def test_unnamed_speech_left_unanswered_stays_out_as_in_the_rules() -> None:
+    article, sentences, unnamed = _unnamed()
+    asked = decide.unnamed_questions(unnamed, range(len(sentences)))
+    decide.apply(
+        article, asked, decide.SpeakerAnswers(answers=[]), decide.choices(article), unnamed
+    )
+    assert article.claims == []
 
 
 PAIR = (

@@ -95,8 +95,31 @@ def test_a_headline_restates_the_body_and_is_no_claim_but_a_lead_sentence_is() -
     headline = "مصادر للوكالة: المحادثات ستبدأ الأحد\nقال مصدر مطلع إن المحادثات ستبدأ الأحد.\n"
     claims = rules().extract_article(headline).claims
     assert [c.evidence for c in claims] == ["قال مصدر مطلع إن المحادثات ستبدأ الأحد."]
-    lead = "Lena Brandt said the port stays open.\nThe port reopened on Monday.\n"
-    assert len(rules().extract_article(lead).claims) == 1  # a first line ending as a sentence
+    lead = (  # a first line ending as a sentence, as long as lead sentences are
+        "Lena Brandt, the harbour master, said on Monday that the port stays open to "
+        "every ship until the strike ends.\nThe port reopened on Monday.\n"
+    )
+    assert len(rules().extract_article(lead).claims) == 1
+
+
+def test_a_short_first_line_with_a_period_is_still_a_headline() -> None:
+    text = (  # headlines of some outlets end with a period; a body follows them
+        "Harbour master praises the dockers.\n"
+        "Lena Brandt praised the dockers on Monday, saying they had kept the port open.\n"
+    )
+    claims = rules().extract_article(text).claims
+    assert [c.evidence[:11] for c in claims] == ["Lena Brandt"]
+    alone = "Lena Brandt said the port stays open.\n"  # nothing follows: a lead, not a title
+    assert len(rules().extract_article(alone).claims) == 1
+
+
+def test_and_he_with_a_second_verb_of_the_same_speaker_is_one_sentence_one_claim() -> None:
+    text = (
+        "Port talks\n"
+        'Karim Haddad voiced a wish for a "calm summer," and he pronounced the deal "a gift."\n'
+    )
+    claims = rules().extract_article(text).claims
+    assert [c.evidence for c in claims] == [text.splitlines()[1]]
 
 
 def _first_speakers(text: str) -> list[str]:
