@@ -9,7 +9,9 @@ Those need reading, so each becomes one small, enum-shaped question for the mode
 which listed actor is it. There is no "none": offered it, the small model answers
 "none" to everything, and a description the cue stage kept as a speaker almost always
 stands for an actor the article names. Everything else about the claim (evidence, span,
-quote) stays the code's.
+quote) stays the code's. The same question asks about unnamed speech: a cue
+sentence with no speaker the rules can name ("أكد معاليه أن" opening a wire
+continuation), which becomes a claim only of the actor the model picks.
 
 Not asked, because measured worse than the cue stage on the dev set: who "he said"
 or a run-on quotation is in English (asked, the model named the article's most
