@@ -19,10 +19,14 @@ TEXT = (
 )
 
 
-def _article(text: str = TEXT):
+def _read(text: str):
     index = TextIndex(text)
     segment = split_articles(text)[0]
-    sentences = split_sentences(text, segment)
+    return index, segment, split_sentences(text, segment)
+
+
+def _article(text: str = TEXT):
+    index, segment, sentences = _read(text)
     return rules_article(index, segment, sentences), sentences
 
 
@@ -123,9 +127,7 @@ WIRE = (  # a wire continuation: "his excellency" stands for the minister of the
 
 
 def _unnamed(text: str = WIRE):
-    index = TextIndex(text)
-    segment = split_articles(text)[0]
-    sentences = split_sentences(text, segment)
+    index, segment, sentences = _read(text)
     article = rules_article(index, segment, sentences)
     return article, sentences, unnamed_speech(index, segment, sentences)
 
