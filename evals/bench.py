@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from extractor import Article, Extractor, runtime
+from extractor import Article, Extractor
 from extractor.errors import ExtractorError
+from extractor.llm import runtime
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "seed-cnn-qatar-hamas.txt"
 

@@ -228,7 +228,7 @@ def replay_extractor(
 ) -> Extractor:
     """An extractor that sends byte-identical requests to what the embedded backend got."""
     from extractor import Extractor  # noqa: PLC0415
-    from extractor.runtime import EMBEDDED_MODEL_NAME  # noqa: PLC0415
+    from extractor.llm.runtime import EMBEDDED_MODEL_NAME  # noqa: PLC0415
 
     options: dict[str, Any] = {
         "prompt": prompt,

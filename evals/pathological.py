@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from pydantic import BaseModel
 
 from extractor import Extractor
-from extractor.llm import Attempt
+from extractor.llm.client import Attempt
 from extractor.models import Usage
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "seed-cnn-qatar-hamas.txt"
@@ -30,7 +30,7 @@ STRATEGIES = ("rules", "cues", "two-step")
 TARGET_RATIO = 3.0
 
 if TYPE_CHECKING:
-    from extractor.llm import LLM
+    from extractor.llm.client import LLM
 
 D = TypeVar("D", bound=BaseModel)
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from extractor.redact import redact_url
+from extractor.llm.redact import redact_url
 
 SEAL_PREFIX = "sealed:v1:"
 

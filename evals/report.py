@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from extractor.grounding import TextIndex
 from extractor.models import Document
+from extractor.text.grounding import TextIndex
 from extractor.view import cut_highlight, escape, is_rtl
 
 from .gold import Case

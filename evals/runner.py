@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from extractor.batch import BatchItem, latest_records, run_batch
+from extractor.batch.run import BatchItem, latest_records, run_batch
 from extractor.models import Article, Document
 
 from .gold import GoldError, cases, load_document, load_gold_dir, parse_document, text_path

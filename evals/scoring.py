@@ -2,7 +2,7 @@
 
 Predictions and gold are the library's own records (`extractor.models`): a
 prediction that does not validate is an invalid output, scored as empty (§3). The
-text finder is the grounder's (`extractor.grounding.TextIndex`), so the scorer and
+text finder is the grounder's (`extractor.text.grounding.TextIndex`), so the scorer and
 the extractor agree on what "the same text" is. Nothing here loads LLM code.
 
 Flow: `score_document` pairs the articles of one input, pairs records inside each
@@ -45,9 +45,9 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-from extractor.grounding import TextIndex
 from extractor.models import Actor, Article, Claim, Document, Meeting, Span
-from extractor.normalize import normalize
+from extractor.text.grounding import TextIndex
+from extractor.text.normalize import normalize
 
 from .gold import Case
 

@@ -30,7 +30,6 @@ from .errors import (
     ValidationFailedError,
 )
 from .extract import Extractor, Progress
-from .inputs import html_to_text
 from .models import (
     Actor,
     Article,
@@ -43,6 +42,7 @@ from .models import (
     Usage,
 )
 from .settings import Settings
+from .text.inputs import html_to_text
 
 __all__ = [
     "Actor",

@@ -170,7 +170,7 @@ def make_extractor(
 
 
 def _read_input(source: str, max_chars: int | None = None) -> str:
-    from .inputs import BYTES_PER_CHAR_LIMIT, DEFAULT_MAX_BYTES, read_input  # noqa: PLC0415
+    from .text.inputs import BYTES_PER_CHAR_LIMIT, DEFAULT_MAX_BYTES, read_input  # noqa: PLC0415
 
     limit = max_chars * BYTES_PER_CHAR_LIMIT if max_chars else DEFAULT_MAX_BYTES
     text, was_html = read_input(source, max_bytes=limit)
@@ -228,7 +228,7 @@ def extract(
             max_calls=max_calls,
         )
         text = _read_input(source, extractor.settings.max_chars)
-        from .inputs import check_text  # noqa: PLC0415
+        from .text.inputs import check_text  # noqa: PLC0415
 
         check_text(text, max_chars=extractor.settings.max_chars)
         if save_text is not None:
@@ -466,9 +466,9 @@ def extract_many(
     ] = "jsonl",
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
-    from .batch import run_batch  # noqa: PLC0415
-    from .inputs import BYTES_PER_CHAR_LIMIT  # noqa: PLC0415
-    from .sources import expand_sources  # noqa: PLC0415
+    from .batch.run import run_batch  # noqa: PLC0415
+    from .batch.sources import expand_sources  # noqa: PLC0415
+    from .text.inputs import BYTES_PER_CHAR_LIMIT  # noqa: PLC0415
 
     try:
         if table_format not in ("jsonl", "csv"):
@@ -509,8 +509,8 @@ def extract_many(
             )
         tables = None
         if table_format == "csv":
-            from .batch import latest_records  # noqa: PLC0415
-            from .tables import write_tables  # noqa: PLC0415
+            from .batch.run import latest_records  # noqa: PLC0415
+            from .batch.tables import write_tables  # noqa: PLC0415
 
             tables = write_tables(output, latest_records(output))
     except ExtractorError as exc:
@@ -589,7 +589,7 @@ def serve(
 ) -> None:
     """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs)."""
     try:
-        from .service import ServiceConfig, check_bind, run  # noqa: PLC0415
+        from .service.app import ServiceConfig, check_bind, run  # noqa: PLC0415
     except ImportError as exc:
         fail(
             ConfigError(
@@ -629,7 +629,7 @@ def model_server(
     n_ctx: Annotated[int, typer.Option(help="Context size.")] = 8192,
 ) -> None:
     """Keep one model server running for many calls (use its URL as --base-url)."""
-    from .runtime import start_server  # noqa: PLC0415
+    from .llm.runtime import start_server  # noqa: PLC0415
 
     try:
         server = start_server(gguf, n_ctx=n_ctx, port=port)
@@ -651,7 +651,7 @@ CacheDir = Annotated[
 
 
 def _open_cache(cache_dir: Path | None) -> Any:
-    from .cache import CompletionCache  # noqa: PLC0415
+    from .llm.cache import CompletionCache  # noqa: PLC0415
     from .settings import Settings  # noqa: PLC0415
 
     return CompletionCache(Settings.resolve(cache_dir=cache_dir).cache_path())

@@ -23,12 +23,29 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import jiter
 from pydantic import BaseModel, ValidationError
 
-from . import decide
-from .assemble import assemble, failed_article, quarantine_injection
-from .cache import CompletionCache, cache_key
-from .constrain import actors_model, events_model, name_candidates, names_model
-from .decide import Question
-from .drafts import (
+from .cues.article import rules_article, unnamed_speech
+from .cues.meetings import one_record_each
+from .errors import (
+    CallBudgetError,
+    ConfigError,
+    ExtractionError,
+    ExtractorError,
+    InputError,
+    ModelUnavailableError,
+    TruncatedOutputError,
+    ValidationFailedError,
+)
+from .lang.lexicon import lexicons_hash
+from .llm.cache import CompletionCache, cache_key
+from .llm.prompts import Message, load_prompt
+from .llm.redact import redact_url
+from .llm.runtime import EMBEDDED_SHA256, start_server
+from .models import Article, ExtractionMeta, Usage, is_date
+from .settings import DEFAULT_OPENAI_MODEL, Settings
+from .strategies import questions as decide
+from .strategies.assemble import assemble, failed_article, quarantine_injection
+from .strategies.constrain import actors_model, events_model, name_candidates, names_model
+from .strategies.drafts import (
     LIST_LIMITS,
     ActorsDraft,
     Chunk,
@@ -40,26 +57,10 @@ from .drafts import (
     grounded_actors,
     item_key,
 )
-from .errors import (
-    CallBudgetError,
-    ConfigError,
-    ExtractionError,
-    ExtractorError,
-    InputError,
-    ModelUnavailableError,
-    TruncatedOutputError,
-    ValidationFailedError,
-)
-from .grounding import TextIndex
-from .inputs import check_text
-from .lexicon import lexicons_hash
-from .meetings import one_record_each
-from .models import Article, ExtractionMeta, Usage, is_date
-from .prompts import Message, load_prompt
-from .redact import redact_url
-from .rules import rules_article, unnamed_speech
-from .runtime import EMBEDDED_SHA256, start_server
-from .segment import (
+from .strategies.questions import Question
+from .text.grounding import TextIndex
+from .text.inputs import check_text
+from .text.segment import (
     Segment,
     Sentence,
     bound_sentences,
@@ -68,10 +69,9 @@ from .segment import (
     split_articles,
     split_sentences,
 )
-from .settings import DEFAULT_OPENAI_MODEL, Settings
 
 if TYPE_CHECKING:
-    from .llm import LLM
+    from .llm.client import LLM
 
 D = TypeVar("D", bound=BaseModel)
 T = TypeVar("T")
@@ -204,7 +204,7 @@ class Extractor:
     # ------------------------------------------------------------------ backend
     def backend(self) -> LLM:
         """The client, created on first use (starting the embedded server if needed)."""
-        from .llm import LLM  # noqa: PLC0415  (openai and instructor load on first use)
+        from .llm.client import LLM  # noqa: PLC0415  (openai and instructor load on first use)
 
         with self._lock:
             if self._llm is None:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .prompts import STRATEGY_PROMPTS, check_prompt_name
-from .runtime import cache_dir
+from .llm.prompts import STRATEGY_PROMPTS, check_prompt_name
+from .llm.runtime import cache_dir
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 MODES = ("json_schema", "json", "tools", "md_json")  # Instructor modes, by name

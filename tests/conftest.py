@@ -109,7 +109,7 @@ def _offline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr("extractor.runtime.start_server", no_model)
+    monkeypatch.setattr("extractor.llm.runtime.start_server", no_model)
     monkeypatch.setattr("extractor.extract.start_server", no_model)
     yield
 

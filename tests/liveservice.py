@@ -25,7 +25,7 @@ import httpx
 import uvicorn
 from fakeserver import Reply, completion
 
-from extractor.service import ServiceConfig, create_app
+from extractor.service.app import ServiceConfig, create_app
 
 
 def actors_answer(body: dict[str, Any], delay: float = 0.0) -> Reply:

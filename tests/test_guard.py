@@ -30,7 +30,7 @@ def test_loopback_is_allowed() -> None:
 
 
 def test_starting_the_embedded_model_without_the_live_marker_fails() -> None:
-    from extractor import runtime
+    from extractor.llm import runtime
 
     with pytest.raises(AssertionError, match="live"):
         runtime.start_server()

@@ -9,7 +9,7 @@ import yaml
 from paths import ROOT
 
 from evals.replay import SEAL_PREFIX, seal, seal_key, unseal
-from extractor.normalize import normalize
+from extractor.text.normalize import normalize
 
 CASSETTES = sorted((ROOT / "cassettes").rglob("*.yaml"))
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev"

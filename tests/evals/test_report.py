@@ -8,8 +8,8 @@ from typing import Any
 from evals.gold import Case
 from evals.report import evidence_spans, highlight, render_html
 from evals.scoring import score_corpus
-from extractor.grounding import TextIndex
 from extractor.models import Document
+from extractor.text.grounding import TextIndex
 
 EN_TEXT = "Blinken met <script>alert(1)</script> leaders in Doha. Blinken said talks went well."
 AR_TEXT = "قال الوزير إن المحادثات ستستأنف. التقى الوزير بقادة حماس في الدوحة."

@@ -28,8 +28,8 @@ from evals.scoring import (
     text_agrees,
 )
 from evals.stats import bootstrap_diff
-from extractor.grounding import TextIndex
 from extractor.models import Actor, Document
+from extractor.text.grounding import TextIndex
 
 
 def forms(*args: Any, **kwargs: Any) -> list[str]:

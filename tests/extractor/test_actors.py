@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.actors import (
+from extractor.cues.actors import (
     ActorBook,
     arabic_counterparts,
     arabic_titled_names,
     english_names,
     place_mentions,
 )
-from extractor.lexicon import load_lexicon
-from extractor.segment import Segment, split_articles, split_sentences
+from extractor.lang.lexicon import load_lexicon
+from extractor.text.segment import Segment, split_articles, split_sentences
 
 
 def test_countries_are_found_as_whole_words_with_their_clitics() -> None:
     text = "وقالت قطر إن الوفد القطري التقى بالسعودية وللسعودية ومصرف مصر."
-    from extractor.lexicon import load_gazetteer
+    from extractor.lang.lexicon import load_gazetteer
 
     found = place_mentions(text, Segment(0, len(text)), load_gazetteer("ar"))
     assert [(text[s:e], p.name_en) for (s, e), p in found] == [
@@ -30,7 +30,7 @@ def test_countries_are_found_as_whole_words_with_their_clitics() -> None:
 
 
 def _places(text: str, language: str) -> list[tuple[str, str]]:
-    from extractor.lexicon import load_gazetteer
+    from extractor.lang.lexicon import load_gazetteer
 
     found = place_mentions(text, Segment(0, len(text)), load_gazetteer(language))
     return [(text[s:e], p.name_en) for (s, e), p in found]
@@ -66,7 +66,7 @@ def test_forms_that_are_common_words_are_not_places() -> None:
 
 
 def test_english_acronyms_keep_their_case() -> None:
-    from extractor.lexicon import load_gazetteer
+    from extractor.lang.lexicon import load_gazetteer
 
     text = "Let us see what the US and the U.N. say."
     found = place_mentions(text, Segment(0, len(text)), load_gazetteer("en"))
@@ -116,8 +116,8 @@ def test_an_arabic_name_keeps_its_article_in_english() -> None:
 
 
 def _book(text: str, language: str):
-    from extractor.lexicon import load_gazetteer, load_lexicon
-    from extractor.normalize import normalize
+    from extractor.lang.lexicon import load_gazetteer, load_lexicon
+    from extractor.text.normalize import normalize
 
     places = {normalize(f): p for p in load_gazetteer(language).places for f in p.forms}
     return ActorBook(text, load_lexicon(language), places)
@@ -134,8 +134,8 @@ def test_words_for_events_statements_and_numbers_are_not_actors() -> None:
 
 
 def _named(text: str, language: str, name: str, kind: str = "person") -> ActorBook:
-    from extractor.drafts import ActorDraft
-    from extractor.grounding import TextIndex
+    from extractor.strategies.drafts import ActorDraft
+    from extractor.text.grounding import TextIndex
 
     book = _book(text, language)
     draft = ActorDraft(id="x", name=name, name_en="x", kind=kind, role=None, affiliation=None)
@@ -250,8 +250,8 @@ def test_a_country_with_the_verbs_object_run_on_is_that_country() -> None:
 
 
 def _many(text: str, language: str, names: list[tuple[str, str]]) -> ActorBook:
-    from extractor.drafts import ActorDraft
-    from extractor.grounding import TextIndex
+    from extractor.strategies.drafts import ActorDraft
+    from extractor.text.grounding import TextIndex
 
     book = _book(text, language)
     drafts = [
@@ -328,7 +328,7 @@ def test_the_movement_is_the_movement_the_text_names_in_full() -> None:
 
 
 def _titled_names(text: str) -> list[tuple[str, str]]:
-    from extractor.lexicon import load_lexicon
+    from extractor.lang.lexicon import load_lexicon
 
     sentences = split_sentences(text, split_articles(text)[0])
     found = arabic_titled_names(text, sentences, load_lexicon("ar"))
@@ -433,8 +433,8 @@ def test_a_word_that_only_opens_sentences_with_a_comma_is_no_name() -> None:
 
 
 def _bodies(text: str) -> list[tuple[str, str]]:
-    from extractor.actors import arabic_organizations
-    from extractor.lexicon import load_lexicon
+    from extractor.cues.actors import arabic_organizations
+    from extractor.lang.lexicon import load_lexicon
 
     sentences = split_sentences(text, split_articles(text)[0])
     found = arabic_organizations(text, sentences, load_lexicon("ar"))
@@ -480,8 +480,8 @@ def test_a_body_is_the_actor_known_by_its_name_or_its_first_words() -> None:
         "وقالت «أحرار الشام» إن الجولة فشلت.\n"
         "وأكدت حركة «أحرار الشام» ذلك، كما طالب مجلس الأمن الدولي ومجلس الأمن بالهدوء.\n"
     )
-    from extractor.actors import arabic_organizations
-    from extractor.lexicon import load_lexicon
+    from extractor.cues.actors import arabic_organizations
+    from extractor.lang.lexicon import load_lexicon
 
     book = _book(text, "ar")
     first = book.resolve((text.index("«أحرار") + 1, text.index("» إن")))
@@ -505,7 +505,7 @@ def test_a_model_name_with_a_common_noun_or_a_bare_adjective_is_no_named_actor()
 
 
 def test_an_arabic_kind_noun_the_lexicon_writes_with_its_article_makes_a_body() -> None:
-    from extractor.normalize import normalize
+    from extractor.text.normalize import normalize
 
     assert _book("", "ar").kind_of(normalize("الخارجية الإيرانية")) == "organization"
 
@@ -529,7 +529,7 @@ def test_an_arabic_kind_noun_the_lexicon_writes_with_its_article_makes_a_body() 
     ],
 )
 def test_a_phrase_is_the_kind_of_its_head_noun(phrase: str, language: str, kind: str) -> None:
-    from extractor.normalize import normalize
+    from extractor.text.normalize import normalize
 
     assert _book("", language).kind_of(normalize(phrase)) == kind
 

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from extractor.assemble import assemble, detect_language, title_of
-from extractor.drafts import ActorsDraft, ChunkDraft, EventsDraft
-from extractor.grounding import TextIndex
 from extractor.models import Article
-from extractor.normalize import normalize
-from extractor.segment import Segment, split_articles, split_sentences
+from extractor.strategies.assemble import assemble, detect_language, title_of
+from extractor.strategies.drafts import ActorsDraft, ChunkDraft, EventsDraft
+from extractor.text.grounding import TextIndex
+from extractor.text.normalize import normalize
+from extractor.text.segment import Segment, split_articles, split_sentences
 
 AR_TEXT = (
     "وزير الخارجية يلتقي وفد حركة النور في الدوحة\n"

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from fakeserver import Close, FakeServer, Reply, completion
 
-from extractor.batch import BatchItem, JsonlWriter, latest_records, read_records, run_batch
+from extractor.batch.run import BatchItem, JsonlWriter, latest_records, read_records, run_batch
 from extractor.errors import TransportError, ValidationFailedError
 from extractor.extract import Extractor
-from extractor.llm import LLM
+from extractor.llm.client import LLM
 from extractor.models import Article
 
 
@@ -565,7 +565,7 @@ def test_an_item_with_a_failed_article_keeps_its_finished_articles_and_is_redone
 
 def test_a_failed_write_is_an_output_error_never_done(tmp_path, monkeypatch):
     # Before: a full disk gave "2 done, 0 failed", exit 0, one record readable.
-    from extractor import batch as batch_module
+    from extractor.batch import run as batch_module
     from extractor.errors import OutputError
 
     items = make_items(tmp_path, 3)
@@ -590,7 +590,7 @@ def test_a_failed_write_is_an_output_error_never_done(tmp_path, monkeypatch):
 
 
 def test_a_short_write_is_continued_to_the_last_byte(tmp_path, monkeypatch):
-    from extractor import batch as batch_module
+    from extractor.batch import run as batch_module
 
     real_write = os.write
     monkeypatch.setattr(batch_module.os, "write", lambda fd, data: real_write(fd, bytes(data[:7])))
@@ -634,18 +634,18 @@ def test_restart_sets_the_old_results_aside_and_starts_over(tmp_path):
     aside = list(tmp_path.glob("out.jsonl.*.previous"))
     assert len(aside) == 1 and len(read_records(aside[0])) == 2
     assert {r["config"] for r in read_records(out)} == {
-        __import__("extractor.batch", fromlist=["x"]).config_hash({"model": "b"})
+        __import__("extractor.batch.run", fromlist=["x"]).config_hash({"model": "b"})
     }
 
 
 def test_a_second_process_on_the_same_output_refuses(tmp_path):
-    from extractor.batch import output_lock
+    from extractor.batch.run import output_lock
     from extractor.errors import OutputError
 
     out = tmp_path / "out.jsonl"
     code = (
         "import sys, time, pathlib; sys.path.insert(0, sys.argv[2]);"
-        "from extractor.batch import output_lock;"
+        "from extractor.batch.run import output_lock;"
         "cm = output_lock(pathlib.Path(sys.argv[1])); cm.__enter__();"
         "print('locked', flush=True); time.sleep(30)"
     )

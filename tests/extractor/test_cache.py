@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.cache import CACHE_FORMAT, CompletionCache, cache_key
+from extractor.llm.cache import CACHE_FORMAT, CompletionCache, cache_key
 
 PARTS = {
     "model": "qwen2.5-coder-1.5b",
@@ -149,7 +149,7 @@ def test_two_processes_share_one_directory(tmp_path: Path) -> None:
     key = cache_key(**PARTS)
     writer = (
         "import sys\n"
-        "from extractor.cache import CompletionCache\n"
+        "from extractor.llm.cache import CompletionCache\n"
         "c = CompletionCache(sys.argv[1])\n"
         "usage = {'prompt_tokens': 1, 'completion_tokens': 2}\n"
         'c.put(sys.argv[2], \'{"from": "child"}\', usage)\n'

@@ -326,7 +326,7 @@ def test_a_directory_or_a_bad_date_is_one_line_exit_2(tmp_path: Path) -> None:
 def test_cache_info_and_clear(tmp_path: Path) -> None:
     import json
 
-    from extractor.cache import CompletionCache
+    from extractor.llm.cache import CompletionCache
 
     cache = CompletionCache(tmp_path / "c")
     cache.put("k", "{}", {"prompt_tokens": 1, "completion_tokens": 1})
@@ -353,8 +353,8 @@ def test_cache_clear_on_a_broken_cache_is_one_line_exit_5(tmp_path: Path) -> Non
 def test_an_interrupted_batch_says_what_was_written_and_exits_130(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from extractor import batch
-    from extractor.batch import BatchSummary
+    from extractor.batch import run as batch
+    from extractor.batch.run import BatchSummary
 
     def interrupted(*args, **kwargs):
         return BatchSummary(total=5, done=2, interrupted=True, not_started=3)

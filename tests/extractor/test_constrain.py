@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from extractor.constrain import name_candidates, names_model
+from extractor.strategies.constrain import name_candidates, names_model
 
 SENTENCE = "قال الحركة، حسبما قال مسؤول «رويترز» إن Mr. Kerry said."
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.cues import quoted_share, sentence_cue, speech_cues, unnamed_cues
-from extractor.lexicon import load_lexicon
-from extractor.segment import split_articles, split_sentences
+from extractor.cues.speech import quoted_share, sentence_cue, speech_cues, unnamed_cues
+from extractor.lang.lexicon import load_lexicon
+from extractor.text.segment import split_articles, split_sentences
 
 AR = load_lexicon("ar")
 EN = load_lexicon("en")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from extractor.dates import date_in, find_published, resolve_date
+from extractor.text.dates import date_in, find_published, resolve_date
 
 PUBLISHED = "2023-10-09"  # a Monday
 

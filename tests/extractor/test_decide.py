@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from extractor import decide
-from extractor.grounding import TextIndex
+from extractor.cues.article import rules_article, unnamed_speech
 from extractor.models import Meeting
-from extractor.rules import rules_article, unnamed_speech
-from extractor.segment import split_articles, split_sentences
+from extractor.strategies import questions as decide
+from extractor.text.grounding import TextIndex
+from extractor.text.segment import split_articles, split_sentences
 
 TEXT = (
     "Talks resume\n"

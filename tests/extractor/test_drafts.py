@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from extractor.drafts import (
+from extractor.strategies.drafts import (
     ActorsDraft,
     Chunk,
     ChunkDraft,
@@ -15,8 +15,8 @@ from extractor.drafts import (
     event_problems,
     grounded_actors,
 )
-from extractor.grounding import TextIndex
-from extractor.segment import split_articles, split_sentences
+from extractor.text.grounding import TextIndex
+from extractor.text.segment import split_articles, split_sentences
 
 TEXT = "Borg meets Haddad\nJoseph Borg said the talks went well.\nHaddad met Borg in Valletta.\n"
 
@@ -104,7 +104,7 @@ def test_a_sentence_number_that_is_not_an_integer_cites_no_sentence(value: objec
 
 
 def test_a_non_integer_sentence_that_survives_the_re_asks_is_a_rejected_item() -> None:
-    from extractor.assemble import assemble
+    from extractor.strategies.assemble import assemble
 
     sentences = _chunk().sentences
     events = EventsDraft.model_validate_json(

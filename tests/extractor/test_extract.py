@@ -25,8 +25,8 @@ from extractor.errors import (
     ValidationFailedError,
 )
 from extractor.extract import Extractor
-from extractor.prompts import prompts_dir
-from extractor.segment import chunk_sentences, split_articles, split_sentences
+from extractor.llm.prompts import prompts_dir
+from extractor.text.segment import chunk_sentences, split_articles, split_sentences
 
 ARTICLE = (
     "Ministers agree to resume fisheries talks\n"

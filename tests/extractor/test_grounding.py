@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.grounding import Match, TextIndex
-from extractor.normalize import normalize
+from extractor.text.grounding import Match, TextIndex
+from extractor.text.normalize import normalize
 
 
 def locate(needle: str, text: str, lo: int = 0, hi: int | None = None) -> Match | None:

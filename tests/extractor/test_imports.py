@@ -31,7 +31,7 @@ def test_import_has_no_side_effects() -> None:
         "        ours.append(f.__qualname__)\n"
         "    return real(f, *a, **k)\n"
         "atexit.register = spy\n"
-        "import extractor, extractor.cli, extractor.runtime as r\n"
+        "import extractor, extractor.cli, extractor.llm.runtime as r\n"
         "print(ours, len(r._servers), hasattr(extractor, '_default'))"
     )
     assert out == "[] 0 False"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import ExtractorError, InputError
-from extractor.inputs import check_text, decode, html_to_text, looks_like_html, read_input
+from extractor.text.inputs import check_text, decode, html_to_text, looks_like_html, read_input
 
 ARTICLE = "قال الوزير إن المحادثات ستستأنف غدا في الدوحة.\nThe envoy said talks would resume."
 
@@ -175,7 +175,7 @@ after a dispute over fishing grounds south of Lampedusa.</p></article>
 
 def test_html_pages_keep_the_article_not_the_menus_banners_and_related_stories() -> None:
     pytest.importorskip("trafilatura", reason="the `html` extra is not installed")
-    from extractor.inputs import html_to_text
+    from extractor.text.inputs import html_to_text
 
     text = html_to_text(PAGE)
     assert text.splitlines()[0] == "Ministers agree to resume fisheries talks"
@@ -185,7 +185,7 @@ def test_html_pages_keep_the_article_not_the_menus_banners_and_related_stories()
 
 
 def test_without_an_article_in_it_the_page_falls_back_to_its_visible_text() -> None:
-    from extractor.inputs import html_to_text
+    from extractor.text.inputs import html_to_text
 
     text = html_to_text("<html><body><div>Only a line.</div><div>And another.</div></body></html>")
     assert text == "Only a line.\nAnd another."

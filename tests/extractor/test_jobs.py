@@ -8,7 +8,7 @@ import time
 import pytest
 
 from extractor.errors import ConfigError, NotFoundError
-from extractor.jobs import JobStore, NewDocument
+from extractor.service.jobs import JobStore, NewDocument
 
 
 def _docs(n: int) -> list[NewDocument]:

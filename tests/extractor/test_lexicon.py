@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import ConfigError
-from extractor.lexicon import lexicons_dir, load_lexicon
-from extractor.normalize import normalize
+from extractor.lang.lexicon import lexicons_dir, load_lexicon
+from extractor.text.normalize import normalize
 
 
 def test_both_languages_load_with_normalized_words() -> None:

@@ -1,4 +1,4 @@
-"""Specification of the transport layer (`extractor.llm.LLM.complete`) against a real server.
+"""Specification of the transport layer (`extractor.llm.client.LLM.complete`) against a real server.
 
 Every fault is injected by a real HTTP server on loopback (tests/fakeserver.py), so
 what is tested is the whole path: openai SDK → httpx → socket → tenacity. The number
@@ -29,7 +29,7 @@ from fakeserver import (
 from pydantic import BaseModel
 
 from extractor.errors import BackendConfigError, ModelUnavailableError, TransportError
-from extractor.llm import LLM
+from extractor.llm.client import LLM
 
 MESSAGES = [{"role": "system", "content": "Return JSON."}, {"role": "user", "content": "hi"}]
 GOOD = '{"name":"Haddad","count":2}'

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from extractor import Extractor
-from extractor.lexicon import load_lexicon
-from extractor.meetings import meeting_cue, one_record_each
+from extractor.cues.meetings import meeting_cue, one_record_each
+from extractor.lang.lexicon import load_lexicon
 from extractor.models import Meeting
-from extractor.segment import split_articles
+from extractor.text.segment import split_articles
 
 AR, EN = load_lexicon("ar"), load_lexicon("en")
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from extractor.normalize import normalize, normalize_with_map
+from extractor.text.normalize import normalize, normalize_with_map
 
 
 class TestGeneralFolding:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import ConfigError
-from extractor.prompts import DEFAULT_PROMPT, Prompt, actor_listing, load_prompt, prompts_dir
+from extractor.llm.prompts import DEFAULT_PROMPT, Prompt, actor_listing, load_prompt, prompts_dir
 
 TRICKY_ARTICLE = (
     "قال الوزير {{ x }} إن {% if a %}المحادثات{% endif %} ستبدأ.\n"

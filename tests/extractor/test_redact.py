@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.redact import redact_text, redact_url
+from extractor.llm.redact import redact_text, redact_url
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from extractor import Article, Extractor
 from extractor.cli import app
-from extractor.drafts import ActorDraft
-from extractor.grounding import TextIndex
-from extractor.lexicon import lexicons_hash
-from extractor.rules import rules_article
-from extractor.segment import split_articles, split_sentences
+from extractor.cues.article import rules_article
+from extractor.lang.lexicon import lexicons_hash
+from extractor.strategies.drafts import ActorDraft
+from extractor.text.grounding import TextIndex
+from extractor.text.segment import split_articles, split_sentences
 
 AR_TEXT = (
     "وزير الخارجية يلتقي وفد حركة النور في الدوحة\n"

@@ -12,7 +12,7 @@ from paths import ROOT
 
 from evals.replay import cassette
 from extractor import Article, Extractor
-from extractor.runtime import EMBEDDED_MODEL_NAME
+from extractor.llm.runtime import EMBEDDED_MODEL_NAME
 
 SEED = ROOT / "examples" / "seed-cnn-qatar-hamas.txt"
 CASSETTE = ROOT / "cassettes" / "eval-v4-r0" / "seed-cnn-qatar-hamas.yaml"

@@ -7,8 +7,8 @@ import textwrap
 import pytest
 from paths import ROOT
 
-from extractor import segment as segment_module
-from extractor.segment import (
+from extractor.text import segment as segment_module
+from extractor.text.segment import (
     Segment,
     Sentence,
     bound_sentences,

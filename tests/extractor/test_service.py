@@ -28,8 +28,8 @@ from typer.testing import CliRunner
 from extractor.cli import app as cli_app
 from extractor.errors import ConfigError
 from extractor.extract import Extractor
-from extractor.jobs import JobStore
-from extractor.service import ServiceConfig, check_bind, key_digest, load_keys
+from extractor.service.app import ServiceConfig, check_bind, key_digest, load_keys
+from extractor.service.jobs import JobStore
 from extractor.settings import Settings
 
 ENGLISH = (

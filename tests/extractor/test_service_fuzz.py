@@ -24,7 +24,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from extractor.service import ServiceConfig, create_app, key_digest
+from extractor.service.app import ServiceConfig, create_app, key_digest
 from extractor.settings import Settings
 
 KEY = "fuzz-key-0123456789"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from extractor.batch.sources import expand_sources, jsonl_items
 from extractor.errors import InputError
-from extractor.sources import expand_sources, jsonl_items
 
 
 def test_a_glob_that_matches_nothing_is_an_error(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from extractor.tables import CLAIM_COLUMNS, MEETING_COLUMNS, table_paths, write_tables
+from extractor.batch.tables import CLAIM_COLUMNS, MEETING_COLUMNS, table_paths, write_tables
 
 ARTICLE = {
     "title": "Talks",

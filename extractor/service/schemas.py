@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .models import Article
+from ..models import Article
 
 StrategyName = Literal["two-step", "cues", "rules"]
 DocumentId = Annotated[str, StringConstraints(min_length=1, max_length=200)]

@@ -12,13 +12,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from .dates import find_published, resolve_date
+from ..errors import ExtractorError
+from ..models import Actor, Article, ArticleError, Claim, Meeting, Rejected, Span, Usage
+from ..text.dates import find_published, resolve_date
+from ..text.grounding import Match, TextIndex
+from ..text.normalize import normalize
+from ..text.segment import Segment, Sentence
 from .drafts import ActorDraft, ChunkDraft, ClaimDraft, MeetingDraft
-from .errors import ExtractorError
-from .grounding import Match, TextIndex
-from .models import Actor, Article, ArticleError, Claim, Meeting, Rejected, Span, Usage
-from .normalize import normalize
-from .segment import Segment, Sentence
 
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _LATIN = re.compile(r"[A-Za-z]")

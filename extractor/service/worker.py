@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .batch import error_record
+from ..batch.run import error_record
+from ..models import Article
 from .jobs import Claimed, JobStore
-from .models import Article
 
 log = logging.getLogger("extractor.service")
 

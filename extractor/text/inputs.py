@@ -22,7 +22,7 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 DEFAULT_MAX_CHARS = 200_000
 # Chunking accepts up to ten times max_chars; a character is at most 4 UTF-8 bytes.

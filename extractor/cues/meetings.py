@@ -15,10 +15,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .cues import Token, tokens
-from .lexicon import Lexicon
-from .models import Meeting, MeetingFormat, MeetingStatus, Span
-from .normalize import normalize
+from ..lang.lexicon import Lexicon
+from ..models import Meeting, MeetingFormat, MeetingStatus, Span
+from ..text.normalize import normalize
+from .speech import Token, tokens
 
 
 @dataclass(frozen=True)

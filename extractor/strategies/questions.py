@@ -30,11 +30,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..lang.lexicon import load_lexicon
+from ..models import Actor, Article, Claim, MeetingFormat, MeetingStatus
+from ..text.normalize import normalize
+from ..text.segment import Sentence
 from .drafts import _Answer
-from .lexicon import load_lexicon
-from .models import Actor, Article, Claim, MeetingFormat, MeetingStatus
-from .normalize import normalize
-from .segment import Sentence
 
 MAX_QUESTIONS = 12  # per chunk: more would be a long answer, and a long grammar
 MAX_CHOICES = 24  # actors offered per question

@@ -35,10 +35,10 @@ from pydantic import (
     model_validator,
 )
 
-from .grounding import TextIndex
-from .models import ActorKind, MeetingFormat, MeetingStatus, QuoteKind
-from .normalize import normalize
-from .segment import Sentence
+from ..models import ActorKind, MeetingFormat, MeetingStatus, QuoteKind
+from ..text.grounding import TextIndex
+from ..text.normalize import normalize
+from ..text.segment import Sentence
 
 # List limits of one chunk's answer: bounded arrays stop repetition loops early.
 MAX_ACTORS = 12

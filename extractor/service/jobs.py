@@ -48,7 +48,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from .errors import ConfigError, ModelUnavailableError, NotFoundError
+from ..errors import ConfigError, ModelUnavailableError, NotFoundError
 from .schemas import JobCounts, JobStatus
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"

@@ -14,15 +14,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from .assemble import unique_id
-from .cues import CALENDAR, Token, is_nisba, is_verb, tokens, with_object
-from .decide import is_description
-from .drafts import ActorDraft
-from .grounding import TextIndex
-from .lexicon import Gazetteer, Lexicon, Place
-from .models import Actor, ActorKind, Span
-from .normalize import normalize
-from .segment import Segment, Sentence
+from ..lang.lexicon import Gazetteer, Lexicon, Place
+from ..models import Actor, ActorKind, Span
+from ..strategies.assemble import unique_id
+from ..strategies.drafts import ActorDraft
+from ..strategies.questions import is_description
+from ..text.grounding import TextIndex
+from ..text.normalize import normalize
+from ..text.segment import Segment, Sentence
+from .speech import CALENDAR, Token, is_nisba, is_verb, tokens, with_object
 
 NAME_LINKS = frozenset(  # a name word after these is half of a compound ("عبد الرحمن")
     normalize(w)

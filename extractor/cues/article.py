@@ -16,6 +16,15 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 
+from ..lang.lexicon import OPEN_QUOTES, Lexicon, Place, load_gazetteer, load_lexicon
+from ..models import Actor, Article, Claim, Meeting, QuoteKind, Span
+from ..strategies.assemble import detect_language, headline_span, mentions, title_of
+from ..strategies.drafts import ActorDraft
+from ..strategies.questions import Unnamed
+from ..text.dates import date_in, find_published, resolve_date
+from ..text.grounding import TextIndex
+from ..text.normalize import normalize
+from ..text.segment import Segment, Sentence
 from .actors import (
     NAME_LINKS,
     ActorBook,
@@ -27,9 +36,9 @@ from .actors import (
     name_tail,
     place_mentions,
 )
-from .assemble import detect_language, headline_span, mentions, title_of
-from .cues import IMPLICIT_REACH as REACH
-from .cues import (
+from .meetings import is_trigger, meeting_cue, one_record_each
+from .speech import IMPLICIT_REACH as REACH
+from .speech import (
     PERSONAL,
     Speaker,
     SpeechCue,
@@ -41,15 +50,6 @@ from .cues import (
     tokens,
     unnamed_cues,
 )
-from .dates import date_in, find_published, resolve_date
-from .decide import Unnamed
-from .drafts import ActorDraft
-from .grounding import TextIndex
-from .lexicon import OPEN_QUOTES, Lexicon, Place, load_gazetteer, load_lexicon
-from .meetings import is_trigger, meeting_cue, one_record_each
-from .models import Actor, Article, Claim, Meeting, QuoteKind, Span
-from .normalize import normalize
-from .segment import Segment, Sentence
 
 _MAX_PARTICIPANTS = 4
 _MIN_MENTIONS = 2

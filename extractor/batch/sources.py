@@ -20,10 +20,10 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .batch import BatchItem
-from .errors import InputError
-from .inputs import DEFAULT_MAX_BYTES
-from .models import is_date
+from ..errors import InputError
+from ..models import is_date
+from ..text.inputs import DEFAULT_MAX_BYTES
+from .run import BatchItem
 
 _MAGIC = set("*?[")
 

@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, ExtractorError, InputError, OutputError
-from .inputs import DEFAULT_MAX_BYTES, read_bytes, text_of
+from ..errors import ConfigError, ExtractorError, InputError, OutputError
+from ..text.inputs import DEFAULT_MAX_BYTES, read_bytes, text_of
 
 # Failures that another run cannot fix: recorded once, skipped until the text changes.
 PERMANENT = ("InputError",)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 DEFAULT_PROMPT = "v4"  # the two-step strategy's
 # Each strategy's prompt when none is chosen.
@@ -45,10 +45,10 @@ def prompts_dir() -> Path:
     env = os.environ.get("EXTRACTOR_PROMPTS")
     if env:
         return Path(env)
-    packaged = Path(__file__).resolve().parent / "prompts"
+    packaged = Path(__file__).resolve().parents[1] / "prompts"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "prompts"
+    return Path(__file__).resolve().parents[2] / "prompts"
 
 
 def check_prompt_name(name: str) -> None:

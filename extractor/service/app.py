@@ -50,7 +50,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import (
+from ..errors import (
     BackendConfigError,
     ConfigError,
     ExtractionError,
@@ -63,11 +63,13 @@ from .errors import (
     TransportError,
     UnauthorizedError,
 )
-from .extract import Extractor
-from .inputs import check_text
+from ..extract import Extractor
+from ..llm.runtime import cache_dir
+from ..models import Article, is_date
+from ..settings import Settings
+from ..text.inputs import check_text
+from ..view import render_page
 from .jobs import Claimed, JobStore, NewDocument, default_url
-from .models import Article, is_date
-from .runtime import cache_dir
 from .schemas import (
     ErrorBody,
     ExtractRequest,
@@ -79,8 +81,6 @@ from .schemas import (
     JobStatus,
     StrategyName,
 )
-from .settings import Settings
-from .view import render_page
 from .worker import Worker
 
 log = logging.getLogger("extractor.service")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .models import Alignment
+from ..models import Alignment
 from .normalize import normalize, normalize_with_map
 
 FUZZY_MIN = 88.0

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
+from ..errors import OutputError
 
 CLAIM_COLUMNS = [
     "id",

@@ -20,9 +20,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon
-from .models import QuoteKind, Span
-from .normalize import normalize
+from ..lang.lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon
+from ..models import QuoteKind, Span
+from ..text.normalize import normalize
 
 _EDGE = "\"'“”‘’«»„‹›()[]{}<>،,.;:!?؟؛…-–—|/\\*"
 _CLAUSE_END = (",", "،", ";", "؛", ":", "—", "–", "(", ")")

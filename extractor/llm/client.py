@@ -47,8 +47,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from .errors import BackendConfigError, ConfigError, ModelUnavailableError, TransportError
-from .models import Usage
+from ..errors import BackendConfigError, ConfigError, ModelUnavailableError, TransportError
+from ..models import Usage
 from .redact import redact_text, redact_url
 
 MODES = {

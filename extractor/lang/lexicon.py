@@ -17,8 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .normalize import normalize
+from ..errors import ConfigError
+from ..text.normalize import normalize
 
 LANGUAGES = ("ar", "en")
 # Quotation marks of both scripts; '' is the double quote of some English wire copy.
@@ -31,10 +31,10 @@ def lexicons_dir() -> Path:
     env = os.environ.get("EXTRACTOR_LEXICONS")
     if env:
         return Path(env)
-    packaged = Path(__file__).resolve().parent / "lexicons"
+    packaged = Path(__file__).resolve().parents[1] / "lexicons"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "lexicons"
+    return Path(__file__).resolve().parents[2] / "lexicons"
 
 
 def _words(values: object, name: str, language: str) -> frozenset[str]:
