@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from .cues.article import rules_article, unnamed_speech
 from .cues.meetings import one_record_each
+from .cues.speech import Unnamed
 from .errors import (
     CallBudgetError,
     ConfigError,
@@ -476,7 +477,7 @@ class Extractor:
         windows: list[range],
         conversations: list[tuple[list[Message], str]],
         run: Run,
-        unnamed: list[decide.Unnamed],
+        unnamed: list[Unnamed],
     ) -> list[ChunkResult]:
         """Per chunk with described or unnamed speakers, one question: which listed actor
         each is.
@@ -863,7 +864,7 @@ class Extractor:
             ]
 
 
-def _uncovered(unnamed: list[decide.Unnamed], article: Article) -> list[decide.Unnamed]:
+def _uncovered(unnamed: list[Unnamed], article: Article) -> list[Unnamed]:
     """The unnamed speech no claim of the cue stage overlaps (none is read twice)."""
     spans = [c.span for c in article.claims if c.span]
     return [u for u in unnamed if not any(a < u.span[1] and u.span[0] < b for a, b in spans)]

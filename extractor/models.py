@@ -212,3 +212,12 @@ class Document(BaseModel):
     sha256: str | None = None
     language: str | None = None
     articles: list[Article] = Field(default_factory=list)
+
+
+def unique_id(wanted: str, taken: set[str]) -> str:
+    """A slug of `wanted` that is not in `taken` ("borg", then "borg-2")."""
+    base = re.sub(r"[^\w-]+", "-", wanted.strip().lower()).strip("-")[:40] or "actor"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate

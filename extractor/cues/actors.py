@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Protocol
 
 from ..lang.lexicon import Gazetteer, Lexicon, Place
-from ..models import Actor, ActorKind, Span
-from ..strategies.assemble import unique_id
-from ..strategies.drafts import ActorDraft
-from ..strategies.questions import is_description
+from ..models import Actor, ActorKind, Span, unique_id
 from ..text.grounding import TextIndex
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
+from .descriptions import is_description
 from .speech import CALENDAR, Token, is_nisba, is_verb, tokens, with_object
 
 NAME_LINKS = frozenset(  # a name word after these is half of a compound ("عبد الرحمن")
@@ -255,7 +254,7 @@ def _bare_surname(form: str) -> str | None:
     return words[0] if len(words) == 1 else None
 
 
-def _shared_surnames(drafts: Sequence[ActorDraft]) -> set[str]:
+def _shared_surnames(drafts: Sequence[NamedActor]) -> set[str]:
     """Surnames that two of the model's full person names share ("Saeed Abedini" and
     "Naghmeh Abedini"): "Mrs. Abedini" alone could be either, so a model alias of that
     form is not taken; the cue stage's coreference (titles, gender) decides who it is."""
@@ -265,6 +264,54 @@ def _shared_surnames(drafts: Sequence[ActorDraft]) -> set[str]:
         if draft.kind == "person" and len(words) >= 2:
             full.setdefault(words[-1], set()).add(tuple(words))
     return {surname for surname, names in full.items() if len(names) >= 2}
+
+
+class NamedActor(Protocol):
+    """An actor a model named, as the cue stage reads it (the names step's draft is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def kind(self) -> ActorKind: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def affiliation(self) -> str | None: ...
+    @property
+    def anonymous(self) -> bool: ...
+    @property
+    def aliases(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A model-named actor as the book rewrites it (its name trimmed, its aliases kept)."""
+
+    id: str
+    name: str
+    name_en: str
+    kind: ActorKind
+    role: str | None
+    affiliation: str | None
+    anonymous: bool
+    aliases: tuple[str, ...]
+
+    @classmethod
+    def of(cls, draft: NamedActor) -> _Named:
+        return cls(
+            draft.id,
+            draft.name,
+            draft.name_en,
+            draft.kind,
+            draft.role,
+            draft.affiliation,
+            draft.anonymous,
+            tuple(draft.aliases),
+        )
 
 
 _AR_LINKS = frozenset(normalize(w) for w in ("باسم", "في", "لدى", "عن"))  # title → its body
@@ -292,8 +339,9 @@ class ActorBook:
         self._kind_seen: dict[tuple[str, int], _Entry | None] = {}  # (noun, entries) → answer
         self._shared_seen: dict[str, bool] = {}  # surname → two full names end in it
 
-    def add_named(self, drafts: Sequence[ActorDraft], index: TextIndex, segment: Segment) -> None:
+    def add_named(self, named: Sequence[NamedActor], index: TextIndex, segment: Segment) -> None:
         """Actors a model named, grounded in the segment; their affiliations mapped to ids."""
+        drafts = [_Named.of(d) for d in named]
         ids: dict[str, str] = {}
         opening: dict[str, set[str]] = {}  # first word -> the fuller person names it opens
         for draft in drafts:
@@ -307,11 +355,11 @@ class ActorBook:
                 if _bare_surname(draft.name) in shared:
                     continue  # "Mrs. Abedini": whose, the cue stage's coreference decides
                 kept = [a for a in draft.aliases if _bare_surname(a) not in shared]
-                draft = draft.model_copy(update={"aliases": kept})
+                draft = replace(draft, aliases=tuple(kept))
             fuller = self._opened(draft, opening)
             if fuller is not None:  # "الرئيس مون" is "مون جاي إن", "الأمير محمد" the prince
                 aliases = [*draft.aliases, draft.name]
-                draft = draft.model_copy(update={"name": fuller, "aliases": aliases})
+                draft = replace(draft, name=fuller, aliases=tuple(aliases))
             first, _, rest = draft.name.partition(" ")
             lex = self.lex
             if (
@@ -320,11 +368,11 @@ class ActorBook:
                 and is_verb(normalize(first), lex, lex.reporting_verbs)
             ):
                 # "أوضحت المتحدثة باسم …": the model took the verb too; the name follows it
-                draft = draft.model_copy(update={"name": rest})
+                draft = replace(draft, name=rest)
             elif lex.language == "ar" and rest and first.startswith("وال") and len(first) > 4:
                 # "والرئيس أوباما": the conjunction is not part of the name
-                draft = draft.model_copy(update={"name": draft.name[1:]})
-            draft = draft.model_copy(update={"name": _trimmed(draft.name)})
+                draft = replace(draft, name=draft.name[1:])
+            draft = replace(draft, name=_trimmed(draft.name))
             if lex.language == "en" and self._only_opening(draft.name):
                 continue  # "Alas," "Meanwhile": a capital that only starts sentences
             if (
@@ -416,7 +464,7 @@ class ActorBook:
                 return place
         return None
 
-    def _opened(self, draft: ActorDraft, opening: dict[str, set[str]]) -> str | None:
+    def _opened(self, draft: _Named, opening: dict[str, set[str]]) -> str | None:
         """The one fuller name a model's "title + one name" (Arabic) begins with, if any.
 
         A family name written first ("مون جاي إن" → "الرئيس مون") or a prince's given

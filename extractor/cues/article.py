@@ -16,18 +16,18 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 
+from ..lang.detect import detect_language
 from ..lang.lexicon import OPEN_QUOTES, Lexicon, Place, load_gazetteer, load_lexicon
 from ..models import Actor, Article, Claim, Meeting, QuoteKind, Span
-from ..strategies.assemble import detect_language, headline_span, mentions, title_of
-from ..strategies.drafts import ActorDraft
-from ..strategies.questions import Unnamed
 from ..text.dates import date_in, find_published, resolve_date
-from ..text.grounding import TextIndex
+from ..text.grounding import TextIndex, mentions
+from ..text.headlines import headline_span, title_of
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
 from .actors import (
     NAME_LINKS,
     ActorBook,
+    NamedActor,
     arabic_counterparts,
     arabic_organizations,
     arabic_titled_names,
@@ -43,6 +43,7 @@ from .speech import (
     Speaker,
     SpeechCue,
     Token,
+    Unnamed,
     is_verb,
     quoted_share,
     sentence_cue,
@@ -61,7 +62,7 @@ def rules_article(
     sentences: Sequence[Sentence],
     *,
     published: str | None = None,
-    named: Sequence[ActorDraft] | None = None,
+    named: Sequence[NamedActor] | None = None,
 ) -> Article:
     """One article from its sentences by rules: actors, claims and meetings, all grounded.
 

@@ -19,6 +19,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from ..lang.lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon
 from ..models import QuoteKind, Span
@@ -1333,3 +1334,19 @@ def _speech_cues(
         if depth > 1:
             depth = 1  # unbalanced marks: one open quotation at most
     return out, unnamed
+
+
+@dataclass(frozen=True)
+class Unnamed:
+    """A sentence of reported speech whose speaker the sentence does not name.
+
+    "وبشأن العراق، أكد معاليه أن …" opening a wire continuation, "وأضاف" with no
+    speaker before it: the rules leave it out (no actor to give it); the model may
+    name the speaker from the actors listed. Evidence, span and quote are the code's.
+    """
+
+    sentence: int  # index into the article's sentences
+    description: str  # the cue as written, with its subject word ("أكد معاليه")
+    evidence: str
+    span: tuple[int, int]
+    quote: Literal["direct", "indirect"]

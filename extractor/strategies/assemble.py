@@ -13,71 +13,14 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from ..errors import ExtractorError
-from ..models import Actor, Article, ArticleError, Claim, Meeting, Rejected, Span, Usage
+from ..lang.detect import detect_language
+from ..models import Actor, Article, ArticleError, Claim, Meeting, Rejected, Usage, unique_id
 from ..text.dates import find_published, resolve_date
-from ..text.grounding import Match, TextIndex
+from ..text.grounding import Match, TextIndex, mentions
+from ..text.headlines import title_of
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
 from .drafts import ActorDraft, ChunkDraft, ClaimDraft, MeetingDraft
-
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-_LATIN = re.compile(r"[A-Za-z]")
-_SCRIPTS = {
-    "ru": re.compile(r"[\u0400-\u04FF]"),
-    "he": re.compile(r"[\u0590-\u05FF]"),
-    "zh": re.compile(r"[\u4E00-\u9FFF]"),
-}
-
-
-def detect_language(text: str) -> str:
-    """ISO 639-1 code from the script; Latin script defaults to English."""
-    sample = text[:5000]
-    counts = {"ar": len(_ARABIC.findall(sample)), "en": len(_LATIN.findall(sample))}
-    counts.update({code: len(rx.findall(sample)) for code, rx in _SCRIPTS.items()})
-    best = max(counts, key=lambda code: counts[code])
-    return best if counts[best] else "und"
-
-
-def _first_line(text: str, segment: Segment) -> Span | None:
-    """Where the segment's first non-blank line sits, when it is short enough to be a headline."""
-    at = segment.start
-    for line in text[segment.start : segment.end].splitlines(keepends=True):
-        stripped = line.strip()
-        if stripped:
-            start = at + line.index(stripped)
-            return (start, start + len(stripped)) if len(stripped) <= 200 else None
-        at += len(line)
-    return None
-
-
-_HEADLINE_WORDS = 15  # headlines of news run to about 5–15 words
-
-
-def title_of(text: str, segment: Segment) -> str | None:
-    """The segment's first line, when it is short enough to be a headline."""
-    span = _first_line(text, segment)
-    return text[span[0] : span[1]] if span else None
-
-
-def headline_span(text: str, segment: Segment) -> Span | None:
-    """Where the headline `title_of` reads sits: reported speech there is no claim.
-
-    A headline ("مصادر لـCNN: قطر تجري محادثات …") restates what the body reports
-    with its attribution; the body's sentence is the claim (RECORDS.md §2: a lead
-    sentence counts, and the headline is not one). A first line that ends as a
-    sentence does is taken for the lead (digests open items that way) unless it is as
-    short as headlines are and a body follows it: "British diplomat praises Obama's
-    presidency." is a headline with a period, while a lead sentence runs to 20–40 words.
-    """
-    span = _first_line(text, segment)
-    if span is None:
-        return None
-    body = text[span[1] : segment.end].strip()
-    if text[span[1] - 1] in ".!?؟" and (
-        len(text[span[0] : span[1]].split()) > _HEADLINE_WORDS or not body
-    ):
-        return None  # a lead sentence opens the text, and it counts
-    return span
 
 
 class _Builder:
@@ -252,35 +195,6 @@ class _Builder:
             notes.append(f"{label} {value!r} not in the text; dropped")
             return None
         return self.verbatim(match)
-
-
-def unique_id(wanted: str, taken: set[str]) -> str:
-    """A slug of `wanted` that is not in `taken` ("borg", then "borg-2")."""
-    base = re.sub(r"[^\w-]+", "-", wanted.strip().lower()).strip("-")[:40] or "actor"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
-
-
-def mentions(index: TextIndex, forms: Sequence[str], lo: int, hi: int) -> list[tuple[int, int]]:
-    """Every occurrence of an actor's forms in text[lo:hi], in order.
-
-    An alias inside an occurrence of the full name ("الحداد" in "سامر الحداد") is the
-    same mention, not a second one. One sweep over spans sorted by start (longest
-    first), so a name repeated ten thousand times costs n log n, not n².
-    """
-    spans: set[tuple[int, int]] = set()
-    for form in forms:
-        spans.update(index.find_all(form, lo, hi))
-    kept: list[tuple[int, int]] = []
-    reach = -1
-    for s, e in sorted(spans, key=lambda span: (span[0], -span[1])):
-        if e <= reach:
-            continue  # inside an earlier, longer mention
-        kept.append((s, e))
-        reach = e
-    return kept
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:

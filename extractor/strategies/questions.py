@@ -30,6 +30,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..cues.descriptions import is_description
+from ..cues.speech import Unnamed
 from ..lang.lexicon import load_lexicon
 from ..models import Actor, Article, Claim, MeetingFormat, MeetingStatus
 from ..text.normalize import normalize
@@ -40,64 +42,12 @@ MAX_QUESTIONS = 12  # per chunk: more would be a long answer, and a long grammar
 MAX_CHOICES = 24  # actors offered per question
 
 
-AR_LINKS = {normalize(w) for w in ("في", "إلى", "لدى", "باسم", "عن", "من")}  # prepositions
-
-
-def is_description(name: str, language: str, titles: frozenset[str] = frozenset()) -> bool:
-    """A definite description with no proper name in it: "the Russian leader", "المسؤول اليمني".
-
-    English: "the …" (or "this …", "that …") ending in a lower-case noun. Arabic: up to
-    three words, each with
-    the article (after و/ف, or as لل), so no personal name is among them; prepositions
-    may link them ("المبعوث الدولي إلى اليمن", "المتحدث باسم الخارجية"). With the
-    language's title nouns, also a title with definite words after it ("وزير الخارجية
-    الأميركي", "رئيس الوزراء القطري").
-    """
-    words = name.split()
-    if language == "en":
-        return (
-            len(words) >= 2
-            and words[0].lower() in ("the", "this", "that")  # "this Trump look-alike"
-            and words[-1][:1].islower()
-        )
-    folded = [normalize(w) for w in words]
-    if not folded:
-        return False
-    head = folded[0][1:] if folded[0][:1] in ("و", "ف") else folded[0]
-    if len(folded) >= 2 and (folded[0] in titles or head in titles):
-        if not head.startswith("ال") and folded[1] in AR_LINKS:
-            return False  # "متحدث باسم المعارضة": a spokesman, someone new, not "the" one
-        return all(w.startswith(("ال", "لل")) or w in AR_LINKS for w in folded[1:])
-    content = [w for w in folded if w not in AR_LINKS]
-    return (
-        len(folded) <= 5
-        and 1 <= len(content) <= 3
-        and all(w.lstrip("وف").startswith(("ال", "لل")) for w in content)
-    )
-
-
 @dataclass(frozen=True)
 class Question:
     claim: int  # index into article.claims, or into the unnamed speech when `unnamed`
     sentence: int  # the sentence number the model sees ([n])
     description: str  # the speaker as the text describes it
     unnamed: bool = False
-
-
-@dataclass(frozen=True)
-class Unnamed:
-    """A sentence of reported speech whose speaker the sentence does not name.
-
-    "وبشأن العراق، أكد معاليه أن …" opening a wire continuation, "وأضاف" with no
-    speaker before it: the rules leave it out (no actor to give it); the model may
-    name the speaker from the actors listed. Evidence, span and quote are the code's.
-    """
-
-    sentence: int  # index into the article's sentences
-    description: str  # the cue as written, with its subject word ("أكد معاليه")
-    evidence: str
-    span: tuple[int, int]
-    quote: Literal["direct", "indirect"]
 
 
 class SpeakerAnswer(BaseModel):

@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
+from extractor.lang.detect import detect_language
 from extractor.models import Article
-from extractor.strategies.assemble import assemble, detect_language, title_of
+from extractor.strategies.assemble import assemble
 from extractor.strategies.drafts import ActorsDraft, ChunkDraft, EventsDraft
 from extractor.text.grounding import TextIndex
+from extractor.text.headlines import title_of
 from extractor.text.normalize import normalize
 from extractor.text.segment import Segment, split_articles, split_sentences
 

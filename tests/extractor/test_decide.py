@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from extractor.cues.article import rules_article, unnamed_speech
+from extractor.cues.descriptions import is_description
 from extractor.models import Meeting
 from extractor.strategies import questions as decide
 from extractor.text.grounding import TextIndex
@@ -46,13 +47,13 @@ def _article(text: str = TEXT):
     ],
 )
 def test_a_description_is_definite_and_names_nobody(name: str, language: str, expected: bool):
-    assert decide.is_description(name, language) is expected
+    assert is_description(name, language) is expected
 
 
 def test_a_title_describes_someone_known_when_definite_not_a_new_spokesman() -> None:
     titles = decide._titles("ar")
-    assert decide.is_description("وزير الخارجية الأميركي", "ar", titles)  # the minister
-    assert not decide.is_description("متحدث باسم المعارضة", "ar", titles)  # a spokesman
+    assert is_description("وزير الخارجية الأميركي", "ar", titles)  # the minister
+    assert not is_description("متحدث باسم المعارضة", "ar", titles)  # a spokesman
 
 
 def test_only_described_person_speakers_are_asked_about_and_only_people_offered():
