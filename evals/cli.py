@@ -314,30 +314,44 @@ def rescore(
     _scores_table(scores)
 
 
+def _scope_note(scores: dict[str, Any]) -> str | None:
+    """What a score's `scope` block means, in words (None for a set of full-scope gold)."""
+    scope = scores.get("scope")
+    if not isinstance(scope, dict):
+        return None
+    only = scope.get("claims-only", 0)
+    if not scope.get("full"):
+        return f"claims-only gold ({only} documents): claim and attributed-claim F1, no headline"
+    return (
+        f"headline, actors and meetings over the {scope['full']} full-scope documents; "
+        f"{only} claims-only documents count for claims only"
+    )
+
+
 def _scores_table(scores: dict[str, Any]) -> None:
-    table = Table("", "P", "R", "F1", title=f"headline F1 {scores.get('headline_f1', 0):.3f}")
+    headline = scores.get("headline_f1")
+    title = "no headline (claims-only gold)" if headline is None else f"headline F1 {headline:.3f}"
+    table = Table("", "P", "R", "F1", title=title)
     for kind in ("actors", "claims", "meetings"):
         s = scores.get(kind, {})
-        table.add_row(
-            kind,
-            f"{s.get('precision', 0):.3f}",
-            f"{s.get('recall', 0):.3f}",
-            f"{s.get('f1', 0):.3f}",
-        )
+        table.add_row(kind, _f(s.get("precision")), _f(s.get("recall")), _f(s.get("f1")))
     claims = scores.get("claims", {})
     table.add_row(
         "claims (attributed)",
-        f"{claims.get('attributed_precision', 0):.3f}",
-        f"{claims.get('attributed_recall', 0):.3f}",
-        f"{claims.get('attributed_f1', 0):.3f}",
+        _f(claims.get("attributed_precision")),
+        _f(claims.get("attributed_recall")),
+        _f(claims.get("attributed_f1")),
     )
     out.print(table)
     for lang, s in sorted((scores.get("by_language") or {}).items()):
         out.print(
-            f"  {lang}: headline {s.get('headline_f1', 0):.3f}  actors "
-            f"{s['actors']['f1']:.3f}  claims {s['claims']['f1']:.3f}  meetings "
-            f"{s['meetings']['f1']:.3f}"
+            f"  {lang}: headline {_f(s.get('headline_f1'))}  actors {_f(s['actors']['f1'])}  "
+            f"claims {_f(s['claims']['f1'])}  attributed {_f(s['claims'].get('attributed_f1'))}  "
+            f"meetings {_f(s['meetings']['f1'])}"
         )
+    note = _scope_note(scores)
+    if note:
+        out.print(f"  {note}")
     out.print(
         f"  grounding rate {scores.get('grounding_rate')}  invalid rate "
         f"{scores.get('invalid_rate')}  documents {scores.get('n_documents')}"
@@ -394,7 +408,8 @@ def compare(
     max_drop: Annotated[
         float,
         typer.Option(
-            help="Fail when the whole 95% interval of the headline change is below -MAX_DROP."
+            help="Fail when the whole 95% interval of the headline change (attributed-claim F1"
+            " on claims-only gold) is below -MAX_DROP."
         ),
     ] = 0.0,
     resamples: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 10_000,
@@ -404,6 +419,8 @@ def compare(
     """B − A on the shared documents, per type and field, with a paired bootstrap CI.
 
     Exit 1 when the whole interval is below -MAX_DROP (a regression), 2 on bad input.
+    On claims-only gold (no headline, RECORDS.md §3) the verdict is on attributed-claim
+    F1, and the output says so.
     """
     from . import runner  # noqa: PLC0415
 
@@ -418,7 +435,8 @@ def compare(
     }
     if save is not None:
         save.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    boot = result["bootstrap"]
+    by_attributed = result["primary"] == "attributed_f1"
+    boot = result["bootstrap_attributed"] if by_attributed else result["bootstrap"]
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
@@ -428,11 +446,24 @@ def compare(
                 f"(left out: A {shared['only_a']}, B {shared['only_b']})"
             )
         d = result["deltas"]
-        out.print(
-            f"headline F1 {d['headline_f1']['a']:.3f} → {d['headline_f1']['b']:.3f} "
-            f"(Δ {boot['observed']:+.3f}, 95% CI [{boot['low']:+.3f}, {boot['high']:+.3f}],"
-            f" {boot['n_documents']} documents)"
-        )
+        if by_attributed:
+            out.print(
+                "claims-only gold: no headline; comparing attributed-claim F1 "
+                f"({shared['shared']} documents)"
+            )
+        else:
+            head = result["bootstrap"]
+            out.print(
+                f"headline F1 {_f(d['headline_f1']['a'])} → {_f(d['headline_f1']['b'])} "
+                f"(Δ {head['observed']:+.3f}, 95% CI [{head['low']:+.3f}, {head['high']:+.3f}],"
+                f" {head['n_documents']} documents)"
+            )
+            if shared["full_scope"] < shared["shared"]:
+                out.print(
+                    f"  headline over the {shared['full_scope']} full-scope documents; "
+                    f"{shared['shared'] - shared['full_scope']} claims-only documents count "
+                    "for claims only"
+                )
         att = result["bootstrap_attributed"]
         claims = d["claims"]["attributed_f1"]
         out.print(
@@ -449,7 +480,8 @@ def compare(
         for c in result["changed_documents"]:
             out.print(f"  {c['id']}: {_f(c['a'])} → {_f(c['b'])} ({_f(c['delta'], sign=True)})")
     if boot["high"] < -max_drop:
-        err.print(f"regression: headline F1 fell; the whole 95% interval is below {-max_drop:+.3f}")
+        what = "attributed-claim F1" if by_attributed else "headline F1"
+        err.print(f"regression: {what} fell; the whole 95% interval is below {-max_drop:+.3f}")
         raise typer.Exit(1)
 
 
