@@ -31,11 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = ROOT / "evals" / "gold"
 RUNS_DIR = ROOT / "evals" / "runs"
 CASSETTES_DIR = ROOT / "cassettes"
+# The team's read-only folder beside the repository (corpus texts, never committed).
+SHARED_DIR = ROOT.parent / "shared"
 
 
-def default_corpus_dirs(extra: Sequence[Path] = ()) -> list[Path]:
+def default_corpus_dirs(extra: Sequence[Path] = (), shared: Path = SHARED_DIR) -> list[Path]:
     """Where gold texts are looked up: given folders first, then ../shared and examples/."""
-    shared = ROOT.parent / "shared"
     dirs = [*extra, shared / "corpus" / "dev", shared / "examples", ROOT / "examples"]
     return [d for d in dirs if d.is_dir()]
 

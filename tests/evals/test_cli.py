@@ -287,3 +287,42 @@ def test_score_on_claims_only_gold_prints_no_headline(tmp_path: Path) -> None:
     scores = json.loads(runner.invoke(app, [*args, "--json"]).output)
     assert scores["headline_f1"] is None and scores["meetings"]["f1"] is None
     assert scores["claims"]["attributed_f1"] == 1.0
+
+
+def test_sets_refuses_an_unknown_set_and_a_partial_baseline(tmp_path: Path) -> None:
+    unknown = runner.invoke(app, ["sets", "--strategy", "rules", "--only-set", "nope"])
+    assert unknown.exit_code == 2 and "no evaluation set ['nope']" in unknown.output
+    partial = runner.invoke(
+        app,
+        ["sets", "--strategy", "rules", "--only-set", "dev", "--baseline", str(tmp_path / "b")],
+    )
+    assert partial.exit_code == 2 and "leave out --only-set" in partial.output
+    assert not (tmp_path / "b").exists()
+
+
+def test_sets_table_rows_leave_undefined_figures_blank() -> None:
+    from evals.sets import summary_rows
+
+    def figures(headline: float | None, actors: float | None) -> dict[str, Any]:
+        return {
+            "headline_f1": headline,
+            "n_documents": 2,
+            "actors": {"f1": actors},
+            "claims": {"f1": 0.5, "attributed_f1": 0.25},
+            "meetings": {"f1": actors},
+        }
+
+    scores = {
+        "full": {**figures(0.6, 0.7), "by_language": {"en": figures(0.6, 0.7)}},
+        "claims": {**figures(None, None), "by_language": {"en": figures(None, None)}},
+    }
+    rows = summary_rows(scores)
+    assert [(r["set"], r["language"]) for r in rows] == [
+        ("full", None),
+        ("full", "en"),
+        ("claims", None),
+        ("claims", "en"),
+    ]
+    assert rows[0]["headline_f1"] == 0.6 and rows[0]["attributed"] == 0.25
+    assert rows[2]["headline_f1"] is rows[2]["actors"] is rows[2]["meetings"] is None
+    assert rows[2]["claims"] == 0.5
