@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.table import Table
@@ -50,7 +50,7 @@ Baseline = Annotated[
 ]
 
 
-def _guard(exc: Exception) -> None:
+def _guard(exc: Exception) -> NoReturn:
     """Expected harness failures as one line: bad gold or runs are input errors (exit 2)."""
     from .gold import GoldError  # noqa: PLC0415
 
@@ -80,6 +80,56 @@ def _meta(ex: Extractor, name: str) -> dict[str, Any]:
     }
 
 
+def _execute(
+    ex: Extractor,
+    run_dir: Path,
+    label: str,
+    *,
+    gold_dir: Path,
+    corpus_dirs: list[Path],
+    only: list[str] | None = None,
+    concurrency: int = 1,
+    around: Any = None,
+    fresh: bool = False,
+) -> dict[str, Any]:
+    """Extract and score one gold folder into `run_dir` behind a progress bar (n/N).
+
+    The one place a command runs `run_eval`: `run`, `record`, `replay` and `sets`
+    differ only in the folders, the cassettes around each document and the name.
+    """
+    from .runner import run_eval  # noqa: PLC0415
+
+    if fresh:
+        (run_dir / "predictions.jsonl").unlink(missing_ok=True)
+    try:
+        with progress_bar() as progress:
+            task = progress.add_task(label, total=None)
+            return run_eval(
+                ex.extract_articles,
+                gold_dir=gold_dir,
+                corpus_dirs=corpus_dirs,
+                run_dir=run_dir,
+                meta=_meta(ex, label),
+                concurrency=concurrency,
+                on_progress=lambda item, record: progress.advance(task),
+                only=only,
+                around=around,
+                on_total=lambda n: progress.update(task, total=n),  # shows n/N
+            )
+    except Exception as exc:  # noqa: BLE001  (sorted into one-line errors by _guard)
+        _guard(exc)
+
+
+def _run_meta(run_dir: Path) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads((run_dir / "meta.json").read_text(encoding="utf-8"))
+    return meta
+
+
+def _write_baseline(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    err.print(f"baseline written: {path}")
+
+
 def _run(
     ex: Extractor,
     name: str | None,
@@ -94,38 +144,32 @@ def _run(
     fresh: bool = False,
     baseline: Path | None = None,
 ) -> None:
-    from .runner import GOLD_DIR, RUNS_DIR, default_corpus_dirs, numbers_only, run_eval  # noqa: PLC0415
+    from .runner import GOLD_DIR, RUNS_DIR, default_corpus_dirs, numbers_only  # noqa: PLC0415
 
     run_name = name or default_name
     run_dir = (runs or RUNS_DIR) / run_name
-    if fresh:
-        (run_dir / "predictions.jsonl").unlink(missing_ok=True)
-    try:
-        with progress_bar() as progress:
-            task = progress.add_task(run_name, total=None)
-            scores = run_eval(
-                ex.extract_articles,
-                gold_dir=gold or GOLD_DIR,
-                corpus_dirs=default_corpus_dirs(corpus or []),
-                run_dir=run_dir,
-                meta=_meta(ex, run_name),
-                concurrency=concurrency,
-                on_progress=lambda item, record: progress.advance(task),
-                only=only,
-                around=around,
-                on_total=lambda n: progress.update(task, total=n),  # shows n/N
-            )
-    except Exception as exc:  # noqa: BLE001  (sorted into one-line errors by _guard)
-        _guard(exc)
+    scores = _execute(
+        ex,
+        run_dir,
+        run_name,
+        gold_dir=gold or GOLD_DIR,
+        corpus_dirs=default_corpus_dirs(corpus or []),
+        only=only,
+        concurrency=concurrency,
+        around=around,
+        fresh=fresh,
+    )
     _scores_table(scores)
     if baseline is not None:
-        meta = json.loads((run_dir / "meta.json").read_text(encoding="utf-8"))
-        baseline.write_text(
-            json.dumps({**numbers_only(scores), "meta": meta}, ensure_ascii=False, indent=1) + "\n",
-            encoding="utf-8",
-        )
-        err.print(f"baseline written: {baseline}")
+        _write_baseline(baseline, {**numbers_only(scores), "meta": _run_meta(run_dir)})
     err.print(f"saved {run_dir} (report: {run_dir / 'report.html'})")
+
+
+def _default_name(ex: Extractor) -> str:
+    """A run's name from its settings: `rules`, or the prompt and the model."""
+    model_id, _ = ex.identity()
+    name = "rules" if ex.settings.strategy == "rules" else f"{ex.prompt.name}-{model_id}"
+    return name.replace("/", "_")
 
 
 @app.command("run")
@@ -154,13 +198,10 @@ def run(
         )
     except ExtractorError as exc:
         fail(exc)
-    model_id, _ = ex.identity()
     _run(
         ex,
         name,
-        ("rules" if ex.settings.strategy == "rules" else f"{ex.prompt.name}-{model_id}").replace(
-            "/", "_"
-        ),
+        _default_name(ex),
         gold=gold,
         corpus=corpus,
         runs=runs,
@@ -169,6 +210,86 @@ def run(
         fresh=fresh,
         baseline=baseline,
     )
+
+
+@app.command("sets")
+def sets(
+    strategy: StrategyOpt = None,
+    only_set: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this set: dev, dev-ar2, polnear-dev (repeatable)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Run name (default: sets-<strategy or prompt-model>).")
+    ] = None,
+    runs: RunsDir = None,
+    fresh: Annotated[bool, typer.Option(help="Start every set over instead of resuming.")] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="Write every set's scores without text (counts only) to this file."),
+    ] = None,
+    concurrency: Annotated[int, typer.Option(help="Documents in flight at once.")] = 1,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    prompt: PromptOpt = None,
+    gguf: Gguf = None,
+    no_cache: NoCache = False,
+    max_reasks: MaxReasks = None,
+    constrain: Constrain = None,
+) -> None:
+    """Score one strategy on every evaluation set, side by side, per language.
+
+    The sets: `dev` (evals/gold, texts in ../shared), `dev-ar2` (../shared/corpus/dev-ar2)
+    and `polnear-dev` (../shared/corpus/polnear/dev, claims-only gold: no headline).
+    Each set is a run in evals/runs/NAME/SET/ (resumable; `--fresh` starts over, as a
+    baseline needs). `--baseline` writes all sets to one file (so not with --only-set).
+    """
+    from .runner import RUNS_DIR  # noqa: PLC0415
+    from .sets import baseline as sets_baseline  # noqa: PLC0415
+    from .sets import select_sets  # noqa: PLC0415
+
+    if baseline is not None and only_set:
+        fail(ConfigError("--baseline holds every set: leave out --only-set"))
+    try:
+        chosen = select_sets(only_set)
+        ex = make_extractor(
+            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
+        )
+    except Exception as exc:  # noqa: BLE001
+        _guard(exc)
+    run_name = name or f"sets-{_default_name(ex)}"
+    root = (runs or RUNS_DIR) / run_name
+    scores: dict[str, dict[str, Any]] = {}
+    for s in chosen:
+        scores[s.name] = _execute(
+            ex,
+            root / s.name,
+            f"{run_name}/{s.name}",
+            gold_dir=s.gold_dir,
+            corpus_dirs=list(s.corpus_dirs),
+            concurrency=concurrency,
+            fresh=fresh,
+        )
+    _sets_table(scores)
+    if baseline is not None:
+        meta = {
+            "run": run_name,
+            "sets": {s.name: {**s.describe(), **_run_meta(root / s.name)} for s in chosen},
+        }
+        _write_baseline(baseline, sets_baseline(scores, meta))
+    err.print(f"saved {root}/{{{','.join(scores)}}} (a report.html in each)")
+
+
+def _sets_table(scores: dict[str, dict[str, Any]]) -> None:
+    """Sets (and their languages) as rows, F1 of each figure as columns; blank = undefined."""
+    from .sets import FIGURES, summary_rows  # noqa: PLC0415
+
+    table = Table("set", "docs", "headline", *FIGURES[1:], title="F1 per set and language")
+    for row in summary_rows(scores):
+        label = row["set"] if row["language"] is None else f"  {row['language']}"
+        table.add_row(label, str(row["documents"]), *(_f(row[k], blank="") for k in FIGURES))
+    out.print(table)
+    out.print("  blank: not defined on claims-only gold (RECORDS.md §3)")
 
 
 def _tag(prompt: str, max_reasks: int, constrained: bool, strategy: str = "two-step") -> str:
@@ -314,30 +435,44 @@ def rescore(
     _scores_table(scores)
 
 
+def _scope_note(scores: dict[str, Any]) -> str | None:
+    """What a score's `scope` block means, in words (None for a set of full-scope gold)."""
+    scope = scores.get("scope")
+    if not isinstance(scope, dict):
+        return None
+    only = scope.get("claims-only", 0)
+    if not scope.get("full"):
+        return f"claims-only gold ({only} documents): claim and attributed-claim F1, no headline"
+    return (
+        f"headline, actors and meetings over the {scope['full']} full-scope documents; "
+        f"{only} claims-only documents count for claims only"
+    )
+
+
 def _scores_table(scores: dict[str, Any]) -> None:
-    table = Table("", "P", "R", "F1", title=f"headline F1 {scores.get('headline_f1', 0):.3f}")
+    headline = scores.get("headline_f1")
+    title = "no headline (claims-only gold)" if headline is None else f"headline F1 {headline:.3f}"
+    table = Table("", "P", "R", "F1", title=title)
     for kind in ("actors", "claims", "meetings"):
         s = scores.get(kind, {})
-        table.add_row(
-            kind,
-            f"{s.get('precision', 0):.3f}",
-            f"{s.get('recall', 0):.3f}",
-            f"{s.get('f1', 0):.3f}",
-        )
+        table.add_row(kind, _f(s.get("precision")), _f(s.get("recall")), _f(s.get("f1")))
     claims = scores.get("claims", {})
     table.add_row(
         "claims (attributed)",
-        f"{claims.get('attributed_precision', 0):.3f}",
-        f"{claims.get('attributed_recall', 0):.3f}",
-        f"{claims.get('attributed_f1', 0):.3f}",
+        _f(claims.get("attributed_precision")),
+        _f(claims.get("attributed_recall")),
+        _f(claims.get("attributed_f1")),
     )
     out.print(table)
     for lang, s in sorted((scores.get("by_language") or {}).items()):
         out.print(
-            f"  {lang}: headline {s.get('headline_f1', 0):.3f}  actors "
-            f"{s['actors']['f1']:.3f}  claims {s['claims']['f1']:.3f}  meetings "
-            f"{s['meetings']['f1']:.3f}"
+            f"  {lang}: headline {_f(s.get('headline_f1'))}  actors {_f(s['actors']['f1'])}  "
+            f"claims {_f(s['claims']['f1'])}  attributed {_f(s['claims'].get('attributed_f1'))}  "
+            f"meetings {_f(s['meetings']['f1'])}"
         )
+    note = _scope_note(scores)
+    if note:
+        out.print(f"  {note}")
     out.print(
         f"  grounding rate {scores.get('grounding_rate')}  invalid rate "
         f"{scores.get('invalid_rate')}  documents {scores.get('n_documents')}"
@@ -394,7 +529,8 @@ def compare(
     max_drop: Annotated[
         float,
         typer.Option(
-            help="Fail when the whole 95% interval of the headline change is below -MAX_DROP."
+            help="Fail when the whole 95% interval of the headline change (attributed-claim F1"
+            " on claims-only gold) is below -MAX_DROP."
         ),
     ] = 0.0,
     resamples: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 10_000,
@@ -404,6 +540,8 @@ def compare(
     """B − A on the shared documents, per type and field, with a paired bootstrap CI.
 
     Exit 1 when the whole interval is below -MAX_DROP (a regression), 2 on bad input.
+    On claims-only gold (no headline, RECORDS.md §3) the verdict is on attributed-claim
+    F1, and the output says so.
     """
     from . import runner  # noqa: PLC0415
 
@@ -418,7 +556,8 @@ def compare(
     }
     if save is not None:
         save.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    boot = result["bootstrap"]
+    by_attributed = result["primary"] == "attributed_f1"
+    boot = result["bootstrap_attributed"] if by_attributed else result["bootstrap"]
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
@@ -428,11 +567,24 @@ def compare(
                 f"(left out: A {shared['only_a']}, B {shared['only_b']})"
             )
         d = result["deltas"]
-        out.print(
-            f"headline F1 {d['headline_f1']['a']:.3f} → {d['headline_f1']['b']:.3f} "
-            f"(Δ {boot['observed']:+.3f}, 95% CI [{boot['low']:+.3f}, {boot['high']:+.3f}],"
-            f" {boot['n_documents']} documents)"
-        )
+        if by_attributed:
+            out.print(
+                "claims-only gold: no headline; comparing attributed-claim F1 "
+                f"({shared['shared']} documents)"
+            )
+        else:
+            head = result["bootstrap"]
+            out.print(
+                f"headline F1 {_f(d['headline_f1']['a'])} → {_f(d['headline_f1']['b'])} "
+                f"(Δ {head['observed']:+.3f}, 95% CI [{head['low']:+.3f}, {head['high']:+.3f}],"
+                f" {head['n_documents']} documents)"
+            )
+            if shared["full_scope"] < shared["shared"]:
+                out.print(
+                    f"  headline over the {shared['full_scope']} full-scope documents; "
+                    f"{shared['shared'] - shared['full_scope']} claims-only documents count "
+                    "for claims only"
+                )
         att = result["bootstrap_attributed"]
         claims = d["claims"]["attributed_f1"]
         out.print(
@@ -449,7 +601,8 @@ def compare(
         for c in result["changed_documents"]:
             out.print(f"  {c['id']}: {_f(c['a'])} → {_f(c['b'])} ({_f(c['delta'], sign=True)})")
     if boot["high"] < -max_drop:
-        err.print(f"regression: headline F1 fell; the whole 95% interval is below {-max_drop:+.3f}")
+        what = "attributed-claim F1" if by_attributed else "headline F1"
+        err.print(f"regression: {what} fell; the whole 95% interval is below {-max_drop:+.3f}")
         raise typer.Exit(1)
 
 
@@ -546,7 +699,7 @@ def bench_import(
     sys.stdout.write(json.dumps(import_times([ROOT, *(against or [])], runs), indent=1) + "\n")
 
 
-def _f(value: Any, sign: bool = False) -> str:
+def _f(value: Any, sign: bool = False, blank: str = "–") -> str:
     if value is None:
-        return "–"
+        return blank
     return f"{value:+.3f}" if sign else f"{value:.3f}"

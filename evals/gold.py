@@ -6,6 +6,14 @@ there. What only a hand-labeled file needs is checked here: the text's hash (gol
 is bound to one exact text), the file name, and that every surface form the scorer
 will search for is verbatim in the input. `check_gold` returns problems instead of
 raising, so one run lists all of them at once.
+
+Two things a gold file may say that a prediction never does (RECORDS.md §3,
+"Claims-only gold"): `"scope": "claims-only"` at the top (only claims were labeled
+exhaustively) and `"pronoun": true` on an actor (a source such as "he" or "who" whose
+referent the labels do not give). `GoldDocument` keeps both. `extractor.models.Actor`
+has no `pronoun` field and ignores unknown keys, so the flag is read from the raw
+JSON before the library's model drops it; the library stays the one definition of
+every record field it has.
 """
 
 from __future__ import annotations
@@ -15,14 +23,76 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import ModelWrapValidatorHandler, PrivateAttr, ValidationError, model_validator
 
 from extractor.models import Document
+
+Scope = Literal["full", "claims-only"]
+CLAIMS_ONLY: Scope = "claims-only"
 
 
 class GoldError(ValueError):
     """A gold folder cannot be used: unreadable or invalid file, duplicate id, missing text."""
+
+
+class GoldDocument(Document):
+    """A gold file: a `Document` plus its `scope` and which actors are pronouns.
+
+    `scope` is "full" unless the file says "claims-only"; any other value is an error,
+    since a misspelled scope would silently score unlabeled actors and meetings as
+    misses. The pronoun flags live in a private attribute, per article, because the
+    library's `Actor` has no such field (see the module docstring).
+    """
+
+    scope: Scope = "full"
+    _pronouns: tuple[frozenset[str], ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_pronouns(cls, data: Any, handler: ModelWrapValidatorHandler[GoldDocument]) -> Any:
+        doc = handler(data)
+        doc._pronouns = _raw_pronouns(data)
+        return doc
+
+    def pronoun_actors(self, article: int) -> frozenset[str]:
+        """Ids of the actors marked `"pronoun": true` in article number `article`."""
+        return self._pronouns[article] if article < len(self._pronouns) else frozenset()
+
+
+def _raw_pronouns(data: Any) -> tuple[frozenset[str], ...]:
+    """Per article, the ids of actors with `"pronoun": true` in raw gold data.
+
+    Runs after the model validated `data`, so the shapes are known to be right; only
+    the flag itself is checked here (a string "true" is as wrong as a misspelled scope).
+    """
+    if not isinstance(data, dict):  # already a model instance: nothing raw to read
+        return ()
+    out = []
+    for article in data.get("articles") or []:
+        ids = set()
+        actors = article.get("actors") if isinstance(article, dict) else None
+        for actor in actors or []:
+            if not isinstance(actor, dict):
+                continue
+            flag = actor.get("pronoun", False)
+            if not isinstance(flag, bool):
+                raise ValueError(f"actor {actor.get('id')!r}: pronoun must be true or false")
+            if flag:
+                ids.add(str(actor["id"]))
+        out.append(frozenset(ids))
+    return tuple(out)
+
+
+def gold_scope(doc: Document) -> Scope:
+    """The scope of a gold document; a plain `Document` (no scope given) is full."""
+    return doc.scope if isinstance(doc, GoldDocument) else "full"
+
+
+def pronoun_actors(doc: Document, article: int) -> frozenset[str]:
+    """Ids of the pronoun actors of one gold article (none for a plain `Document`)."""
+    return doc.pronoun_actors(article) if isinstance(doc, GoldDocument) else frozenset()
 
 
 @dataclass(frozen=True)
@@ -54,10 +124,10 @@ def parse_document(data: object) -> Document | None:
         return None
 
 
-def load_document(path: Path) -> Document:
-    """One gold (or prediction) file as a validated `Document`; GoldError says why not."""
+def load_document(path: Path, model: type[Document] = Document) -> Document:
+    """One prediction (or, with `model=GoldDocument`, gold) file; GoldError says why not."""
     try:
-        return Document.model_validate_json(path.read_bytes())
+        return model.model_validate_json(path.read_bytes())
     except OSError as exc:
         raise GoldError(f"{path}: cannot read ({exc.strerror})") from exc
     except ValidationError as exc:
@@ -72,7 +142,7 @@ def load_gold_dir(directory: Path) -> dict[str, Document]:
     """
     gold: dict[str, Document] = {}
     for path in sorted(Path(directory).glob("*.json")):
-        doc = load_document(path)
+        doc = load_document(path, GoldDocument)
         if doc.id in gold:
             raise GoldError(f"duplicate gold id {doc.id!r} in {path}")
         gold[doc.id] = doc
@@ -146,7 +216,7 @@ def check_gold(path: Path, corpus_dirs: Sequence[Path]) -> list[str]:
     if not isinstance(data, dict):
         return [f"{name}: top level must be an object"]
     try:
-        doc = Document.model_validate(data)
+        doc = GoldDocument.model_validate(data)
     except ValidationError as exc:
         return [f"{name}: {p}" for p in validation_problems(exc)]
     problems = []

@@ -4,6 +4,8 @@ The page is meant to be opened from disk or attached to a CI run, so it has no
 external assets: bars are CSS widths and styles are inline in a <style> block.
 Document texts are shown with gold and predicted evidence spans marked so a
 reader can see at a glance where the extractor and the labeler disagree.
+Claims-only gold (RECORDS.md §3) has no headline and no actor or meeting figures:
+those cells read "–", and the summary counts the documents of each scope.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from extractor.text.grounding import TextIndex
 from extractor.view import cut_highlight, escape, is_rtl
 
 from .gold import Case
-from .scoring import RECORD_TYPES
+from .scoring import RECORD_TYPES, is_claims_only
 from .scoring import evidence_span as _locate
 
 _CSS = """
@@ -84,8 +86,14 @@ def _summary(scores: dict[str, Any]) -> str:
         f"<td>{_bar(claims.get('attributed_f1'))}</td><td></td></tr>"
     )
     arts = scores.get("articles", {})
+    scope = scores.get("scope")
     facts = {
         "headline F1": scores.get("headline_f1"),
+        **(
+            {"gold scope (full / claims-only documents)": _counts(scope, ("full", "claims-only"))}
+            if isinstance(scope, dict)
+            else {}
+        ),
         "grounding rate": scores.get("grounding_rate"),
         "invalid rate": scores.get("invalid_rate"),
         "documents": scores.get("n_documents"),
@@ -148,7 +156,10 @@ def _document_table(per_doc: dict[str, Any]) -> str:
     rows = []
     for doc_id, d in per_doc.items():
         cells = "".join(
-            f"<td class=num>{_fmt(d[t]['f1'])} ({_counts(d[t])})</td>" for t in RECORD_TYPES
+            "<td class=num>–</td>"
+            if is_claims_only(d) and t != "claims"
+            else f"<td class=num>{_fmt(d[t]['f1'])} ({_counts(d[t])})</td>"
+            for t in RECORD_TYPES
         )
         a = d.get("articles", {})
         rows.append(

@@ -24,18 +24,19 @@ from extractor.models import Article, Document
 
 from .gold import GoldError, cases, load_document, load_gold_dir, parse_document, text_path
 from .report import render_html
-from .scoring import RECORD_TYPES, aggregate, score_corpus
+from .scoring import RECORD_TYPES, aggregate, is_claims_only, prf, score_corpus
 from .stats import bootstrap_attributed, bootstrap_diff
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = ROOT / "evals" / "gold"
 RUNS_DIR = ROOT / "evals" / "runs"
 CASSETTES_DIR = ROOT / "cassettes"
+# The team's read-only folder beside the repository (corpus texts, never committed).
+SHARED_DIR = ROOT.parent / "shared"
 
 
-def default_corpus_dirs(extra: Sequence[Path] = ()) -> list[Path]:
+def default_corpus_dirs(extra: Sequence[Path] = (), shared: Path = SHARED_DIR) -> list[Path]:
     """Where gold texts are looked up: given folders first, then ../shared and examples/."""
-    shared = ROOT.parent / "shared"
     dirs = [*extra, shared / "corpus" / "dev", shared / "examples", ROOT / "examples"]
     return [d for d in dirs if d.is_dir()]
 
@@ -254,11 +255,28 @@ def restrict(scores: dict[str, Any], ids: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+def doc_primary(entry: dict[str, Any]) -> float | None:
+    """The one number of a `per_document` entry: headline F1, or for claims-only gold
+    (which has none) attributed-claim F1 from the entry's claim counts."""
+    if not is_claims_only(entry):
+        value: float | None = entry.get("headline_f1")
+        return value
+    c = entry["claims"]
+    att = c.get("attributed_tp", 0)
+    return prf(att, c["tp"] + c["fp"] - att, c["tp"] + c["fn"] - att)["f1"]
+
+
 def compare(a: dict[str, Any], b: dict[str, Any], *, n: int = 10_000) -> dict[str, Any]:
     """B − A on the documents both scored: per-type deltas, paired bootstrap, what changed.
 
     Both sides are recomputed on the shared documents, so a headline is never set
     beside another computed on a different set; `documents` says what was left out.
+
+    `primary` names the figure a verdict rests on: `headline_f1` (its bootstrap over
+    the shared full-scope documents, as the headline itself) when any shared document
+    is full scope, else `attributed_f1`, since claims-only gold has no headline
+    (RECORDS.md §3); then `bootstrap` is None and `bootstrap_attributed` decides.
+    A changed document is one whose headline (attributed F1 when claims-only) moved.
     """
     only_a = sorted(set(a["per_document"]) - set(b["per_document"]))
     only_b = sorted(set(b["per_document"]) - set(a["per_document"]))
@@ -266,6 +284,11 @@ def compare(a: dict[str, Any], b: dict[str, Any], *, n: int = 10_000) -> dict[st
     if not common:
         raise GoldError("the two runs share no documents")
     a, b = restrict(a, common), restrict(b, common)
+    full = [
+        i
+        for i in common
+        if not is_claims_only(a["per_document"][i]) and not is_claims_only(b["per_document"][i])
+    ]
     deltas: dict[str, Any] = {"headline_f1": _delta(a, b, ("headline_f1",))}
     for kind in RECORD_TYPES:
         fields = [
@@ -276,8 +299,8 @@ def compare(a: dict[str, Any], b: dict[str, Any], *, n: int = 10_000) -> dict[st
         deltas[kind] = {f: _delta(a, b, (kind, f)) for f in fields}
     changed = []
     for doc_id in common:
-        da = a["per_document"][doc_id].get("headline_f1")
-        db = b["per_document"][doc_id].get("headline_f1")
+        da = doc_primary(a["per_document"][doc_id])
+        db = doc_primary(b["per_document"][doc_id])
         if da != db:
             changed.append(
                 {
@@ -289,16 +312,30 @@ def compare(a: dict[str, Any], b: dict[str, Any], *, n: int = 10_000) -> dict[st
             )
     changed.sort(key=lambda c: c["delta"] if c["delta"] is not None else 0)
     return {
-        "documents": {"shared": len(common), "ids": common, "only_a": only_a, "only_b": only_b},
+        "documents": {
+            "shared": len(common),
+            "ids": common,
+            "only_a": only_a,
+            "only_b": only_b,
+            "full_scope": len(full),
+        },
+        "primary": "headline_f1" if full else "attributed_f1",
         "deltas": deltas,
-        "bootstrap": bootstrap_diff(a["per_document"], b["per_document"], n=n),
+        "bootstrap": bootstrap_diff(a["per_document"], b["per_document"], n=n) if full else None,
         "bootstrap_attributed": bootstrap_attributed(a["per_document"], b["per_document"], n=n),
         "changed_documents": changed,
         "by_language": {
-            lang: _delta(a["by_language"], b["by_language"], (lang, "headline_f1"))
+            lang: _language_delta(a["by_language"], b["by_language"], lang)
             for lang in sorted(set(b["by_language"]))
         },
     }
+
+
+def _language_delta(a: dict[str, Any], b: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Headline delta of one language, or attributed-claim F1 where it has no headline."""
+    if _get(a, (lang, "headline_f1")) is None and _get(b, (lang, "headline_f1")) is None:
+        return {"metric": "attributed_f1", **_delta(a, b, (lang, "claims", "attributed_f1"))}
+    return {"metric": "headline_f1", **_delta(a, b, (lang, "headline_f1"))}
 
 
 def run_cost(run: Path, ids: Sequence[str]) -> dict[str, float] | None:

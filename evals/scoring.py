@@ -33,6 +33,35 @@ Conventions this module fixes (the spec leaves them open):
 * Free-text fields (title, outlet, role, location) agree when both are null, or
   both are strings whose normalized forms are equal or have
   rapidfuzz `fuzz.ratio` >= 0.85.
+
+Claims-only gold (RECORDS.md §3; `"scope": "claims-only"`, e.g. the PolNeAR sets,
+where only attributions were labeled and actors are just the sources' strings):
+
+* Such a document adds claim counts, attributed claims and quote accuracy, and
+  nothing else: its actor and meeting counts and tallies, and its article figures
+  (counts, title/published/outlet), are dropped, so they are in no overall or
+  per-language figure. Its actors are still paired, because attribution maps
+  predicted speakers to gold speakers through that pairing. Its articles are paired
+  on matched claims alone, since its other records are not exhaustive. Grounding and
+  invalid rates are about the prediction, not the labels, so they still count.
+* Its `per_document` entry says `"scope": "claims-only"` and has `headline_f1`
+  null and null actor/meeting ratios (counts 0); entries of full-scope documents
+  carry no `scope` key, so scores written before this rule read as full scope.
+* The headline of a set is the spec's headline (mean of the three F1s) over its
+  full-scope documents only; actor and meeting figures pool full-scope documents
+  only; claim figures pool every document. So a mixed set's headline is exactly
+  what its full-scope part alone would score, and is comparable with a set of
+  full-scope files, but it is not the mean of the three F1s printed beside it
+  (those claims include the claims-only documents). A set with no full-scope
+  document has no headline (null) and null actor/meeting ratios: its figures are
+  claim F1 and attributed-claim F1. Such a score carries a `scope` block counting
+  documents of each kind; a set of full-scope files has none, so its output is
+  unchanged.
+* A gold claim whose speakers are all pronoun actors (`"pronoun": true`, a "he" or
+  "who" whose referent the labels do not give) is attributed when it matches by span
+  and the prediction names any speaker: nobody can say which name would be right.
+  A claim with one named speaker among pronouns needs that name, as usual. Pronoun
+  actors are scored as actors like any other (they only occur in claims-only files).
 """
 
 from __future__ import annotations
@@ -49,7 +78,7 @@ from extractor.models import Actor, Article, Claim, Document, Meeting, Span
 from extractor.text.grounding import TextIndex
 from extractor.text.normalize import normalize
 
-from .gold import Case
+from .gold import CLAIMS_ONLY, Case, Scope, gold_scope, pronoun_actors
 
 ACTOR_THRESHOLD = 0.85
 CLAIM_THRESHOLD = 0.3
@@ -258,8 +287,11 @@ class ArticleScore:
 class _ArticlePair:
     """Scores one predicted article against one gold article."""
 
-    def __init__(self, pred: Article, gold: Article, index: TextIndex) -> None:
+    def __init__(
+        self, pred: Article, gold: Article, index: TextIndex, pronouns: frozenset[str]
+    ) -> None:
         self.pred, self.gold, self.index = pred, gold, index
+        self.pronouns = pronouns  # gold actor ids marked "pronoun": true
         self.out = ArticleScore()
         self.gold_by_id = {a.id: a for a in gold.actors}
         self.pred_by_id = {a.id: a for a in pred.actors}
@@ -344,8 +376,13 @@ class _ArticlePair:
         )
 
     def _claim_pair(self, p: Claim, g: Claim, iou: float) -> None:
-        mapped = {self._map(s) for s in p.speakers}
-        attributed = bool(mapped & set(g.speakers))
+        if set(g.speakers) <= self.pronouns:
+            # only "he"/"who" in gold: any named speaker may be the referent
+            # (`Claim` needs a speaker, so a validated prediction always names one)
+            attributed = bool(p.speakers)
+        else:
+            mapped = {self._map(s) for s in p.speakers}
+            attributed = bool(mapped & set(g.speakers))
         self.out.attributed_tp += attributed
         self.out.tally("claims.quote", p.quote == g.quote)
         self.out.listing.matched["claims"].append(
@@ -409,9 +446,14 @@ class _ArticlePair:
         )
 
 
-def score_article_pair(pred: Article, gold: Article, index: TextIndex) -> ArticleScore:
-    """Score one predicted article against one gold article of the same input."""
-    return _ArticlePair(pred, gold, index).score()
+def score_article_pair(
+    pred: Article, gold: Article, index: TextIndex, pronouns: frozenset[str] = frozenset()
+) -> ArticleScore:
+    """Score one predicted article against one gold article of the same input.
+
+    `pronouns` are the gold article's pronoun actor ids (see the module docstring).
+    """
+    return _ArticlePair(pred, gold, index, pronouns).score()
 
 
 # --------------------------------------------------------------------------- documents
@@ -459,6 +501,7 @@ class DocScore:
     doc_id: str
     language: str
     invalid: bool
+    scope: Scope = "full"
     counts: dict[str, Counts] = field(default_factory=lambda: _per_type(Counts))
     attributed_tp: int = 0
     tallies: dict[str, Tally] = field(default_factory=dict)
@@ -480,23 +523,38 @@ class DocScore:
             mine.n += tally.n
 
     @property
-    def headline_f1(self) -> float:
+    def claims_only(self) -> bool:
+        return self.scope == CLAIMS_ONLY
+
+    def keep_claims_only(self) -> None:
+        """Drop what a claims-only gold file does not label: actors, meetings, articles."""
+        for t in ("actors", "meetings"):
+            self.counts[t] = Counts()
+            self.listing.matched[t] = []
+            self.listing.missed[t] = []
+            self.listing.spurious[t] = []
+        self.tallies = {k: v for k, v in self.tallies.items() if k.startswith("claims.")}
+
+    @property
+    def headline_f1(self) -> float | None:
+        if self.claims_only:
+            return None
         c = self.counts
         return sum(prf(c[t].tp, c[t].fp, c[t].fn)["f1"] for t in RECORD_TYPES) / 3
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "language": self.language,
-            "invalid": self.invalid,
-            "headline_f1": self.headline_f1,
-        }
+        out: dict[str, Any] = {"language": self.language, "invalid": self.invalid}
+        if self.claims_only:
+            out["scope"] = self.scope
+        out["headline_f1"] = self.headline_f1
         for t in RECORD_TYPES:
             c = self.counts[t]
+            scored = t == "claims" or not self.claims_only
             out[t] = {
                 "tp": c.tp,
                 "fp": c.fp,
                 "fn": c.fn,
-                **prf(c.tp, c.fp, c.fn),
+                **(prf(c.tp, c.fp, c.fn) if scored else _NO_RATES),
                 "matched": self.listing.matched[t],
                 "missed": self.listing.missed[t],
                 "spurious": self.listing.spurious[t],
@@ -506,6 +564,9 @@ class DocScore:
         out["tallies"] = {k: {"hits": v.hits, "n": v.n} for k, v in sorted(self.tallies.items())}
         out["grounding"] = {"hits": self.grounding.hits, "n": self.grounding.n}
         return out
+
+
+_NO_RATES: dict[str, float | None] = {"precision": None, "recall": None, "f1": None}
 
 
 def _grounding(pred_articles: list[Article], index: TextIndex) -> Tally:
@@ -540,18 +601,30 @@ def score_document(gold: Document, pred: Document | None, text: str) -> DocScore
     pred_articles = list(pred.articles) if pred is not None else []
     gold_articles = list(gold.articles)
     index = TextIndex(text)
-    doc = DocScore(gold.id, gold.language or "?", pred is None)
+    doc = DocScore(gold.id, gold.language or "?", pred is None, gold_scope(gold))
 
-    grid = [[score_article_pair(p, g, index) for g in gold_articles] for p in pred_articles]
-    matrix = np.array([[s.matched_records for s in row] for row in grid], dtype=np.int64)
+    grid = [
+        [
+            score_article_pair(p, g, index, pronoun_actors(gold, j))
+            for j, g in enumerate(gold_articles)
+        ]
+        for p in pred_articles
+    ]
+    matched = [
+        [s.counts["claims"].tp if doc.claims_only else s.matched_records for s in row]
+        for row in grid
+    ]
+    matrix = np.array(matched, dtype=np.int64)
     pairs = pair_articles(matrix.reshape(len(pred_articles), len(gold_articles)))
     for p, g in pairs:
         doc.absorb(grid[p][g])
     _absorb_unpaired(doc, pred_articles, gold_articles, pairs)
 
     main_pred = next((pred_articles[p] for p, g in pairs if g == 0), None)
-    if gold_articles:
+    if gold_articles and not doc.claims_only:
         _metadata(doc, main_pred, gold_articles[0])
+    if doc.claims_only:
+        doc.keep_claims_only()
     doc.articles = {
         "gold": len(gold_articles),
         "predicted": len(pred_articles),
@@ -600,18 +673,39 @@ def _pooled_tallies(docs: list[dict[str, Any]]) -> dict[str, Tally]:
     return pooled
 
 
+def is_claims_only(entry: dict[str, Any]) -> bool:
+    """Whether a `per_document` entry comes from a claims-only gold file."""
+    return entry.get("scope") == CLAIMS_ONLY
+
+
+def headline(docs: list[dict[str, Any]]) -> float | None:
+    """Headline F1 of `per_document` entries: over the full-scope ones, None without any."""
+    full = [d for d in docs if not is_claims_only(d)]
+    if not full:
+        return None
+    f1s = [prf(c.tp, c.fp, c.fn)["f1"] for c in (_sum_counts(full, t) for t in RECORD_TYPES)]
+    return sum(f1s) / 3
+
+
 def aggregate(docs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Corpus figures from `per_document` entries (micro-averaged by pooling counts)."""
+    """Corpus figures from `per_document` entries (micro-averaged by pooling counts).
+
+    Claims pool every document; actors, meetings, articles and the headline pool the
+    full-scope ones only (module docstring, "Claims-only gold").
+    """
     tallies = _pooled_tallies(docs)
+    full = [d for d in docs if not is_claims_only(d)]
 
     def acc(name: str) -> float | None:
         return tallies.get(name, Tally()).mean()
 
     out: dict[str, Any] = {}
     for t in RECORD_TYPES:
-        c = _sum_counts(docs, t)
-        out[t] = {"tp": c.tp, "fp": c.fp, "fn": c.fn, **prf(c.tp, c.fp, c.fn)}
-    out["headline_f1"] = sum(out[t]["f1"] for t in RECORD_TYPES) / 3
+        pool = docs if t == "claims" else full
+        c = _sum_counts(pool, t)
+        rates = prf(c.tp, c.fp, c.fn) if pool else _NO_RATES
+        out[t] = {"tp": c.tp, "fp": c.fp, "fn": c.fn, **rates}
+    out["headline_f1"] = headline(docs)
     out["actors"].update({f"{f}_acc": acc(f"actors.{f}") for f in ACTOR_FIELDS})
     claims = out["claims"]
     att = sum(d["claims"]["attributed_tp"] for d in docs)
@@ -622,7 +716,7 @@ def aggregate(docs: list[dict[str, Any]]) -> dict[str, Any]:
     meetings.update({f"{f}_acc": acc(f"meetings.{f}") for f in MEETING_FIELDS[:-1]})
     meetings["mediators_f1"] = acc("meetings.mediators_f1")
     out["articles"] = {
-        k: sum(d.get("articles", {}).get(k, 0) for d in docs)
+        k: sum(d.get("articles", {}).get(k, 0) for d in full)
         for k in ("gold", "predicted", "paired")
     }
     out["articles"].update({f"{f}_acc": acc(f"articles.{f}") for f in ARTICLE_FIELDS})
@@ -632,6 +726,8 @@ def aggregate(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out["grounding_rate"] = ground.mean()
     out["invalid_rate"] = sum(d["invalid"] for d in docs) / len(docs) if docs else None
     out["n_documents"] = len(docs)
+    if len(full) < len(docs):
+        out["scope"] = {"full": len(full), CLAIMS_ONLY: len(docs) - len(full)}
     return {"headline_f1": out.pop("headline_f1"), **out}
 
 

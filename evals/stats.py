@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .scoring import RECORD_TYPES
+from .scoring import RECORD_TYPES, is_claims_only
 
 Matrix = Any
 
@@ -69,8 +69,18 @@ def bootstrap_diff(
     difference depends on which documents happened to be in the set. The unit
     is the document, not the article (the spec says articles): articles of one
     input share a text and an extraction call, so they are not independent.
+
+    Claims-only documents have no headline (RECORDS.md §3) and are left out, as
+    the headline of a mixed set leaves them out; ValueError when no full-scope
+    document is shared (compare attributed claims instead: `bootstrap_attributed`).
     """
-    ids = _shared(per_doc_a, per_doc_b)
+    ids = [
+        i
+        for i in _shared(per_doc_a, per_doc_b)
+        if not is_claims_only(per_doc_a[i]) and not is_claims_only(per_doc_b[i])
+    ]
+    if not ids:
+        raise ValueError("no shared full-scope documents: claims-only gold has no headline")
     a, b = _count_array(per_doc_a, ids), _count_array(per_doc_b, ids)
     return _paired(a, b, _headline, n, seed)
 

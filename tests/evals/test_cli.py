@@ -228,3 +228,101 @@ def test_a_bench_variant_is_a_strategy_and_optionally_its_prompt() -> None:
 
     assert parse_variant("cues:v4") == ("cues:v4", {"strategy": "cues", "prompt": "v4"})
     assert parse_variant("rules") == ("rules", {"strategy": "rules"})
+
+
+def _claims_only(path: Path, attributed: int, ids: range = range(8)) -> Path:
+    """A scores file of claims-only gold: 5 matched claims per document, no headline."""
+    none = {"tp": 0, "fp": 0, "fn": 0, "precision": None, "recall": None, "f1": None}
+    per_doc = {
+        f"d{i}": {
+            "language": "en",
+            "invalid": False,
+            "scope": "claims-only",
+            "headline_f1": None,
+            "actors": dict(none),
+            "claims": {"tp": 5, "fp": 0, "fn": 0, "attributed_tp": attributed},
+            "meetings": dict(none),
+            "tallies": {},
+            "grounding": {"hits": 1, "n": 1},
+        }
+        for i in ids
+    }
+    path.write_text(json.dumps({"headline_f1": None, "per_document": per_doc}))
+    return path
+
+
+def test_compare_on_claims_only_gold_compares_attributed_claims_and_says_so(
+    tmp_path: Path,
+) -> None:
+    a, b = _claims_only(tmp_path / "a.json", 4), _claims_only(tmp_path / "b.json", 2)
+    worse = runner.invoke(app, ["compare", str(a), str(b), "--resamples", "300"])
+    assert worse.exit_code == 1, worse.output  # attributed F1 0.8 -> 0.4 everywhere
+    assert "no headline; comparing attributed-claim F1" in worse.output
+    assert "regression: attributed-claim F1 fell" in worse.output
+    as_json = runner.invoke(app, ["compare", str(b), str(a), "--resamples", "300", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    result = json.loads(as_json.output.splitlines()[-1])
+    assert result["primary"] == "attributed_f1" and result["bootstrap"] is None
+    assert result["deltas"]["headline_f1"] == {"a": None, "b": None, "delta": None}
+    assert result["by_language"]["en"]["metric"] == "attributed_f1"
+    assert [c["delta"] for c in result["changed_documents"]] == [0.4] * 8
+
+
+def test_score_on_claims_only_gold_prints_no_headline(tmp_path: Path) -> None:
+    gold_dir, pred_dir, corpus = tmp_path / "gold", tmp_path / "pred", tmp_path / "corpus"
+    for d in (gold_dir, pred_dir, corpus):
+        d.mkdir()
+    (corpus / "doc.txt").write_text(TEXT)
+    evidence = "The minister said that Norway and Chile will meet in Oslo."
+    gold = {**gold_doc(evidence), "scope": "claims-only"}
+    (gold_dir / "doc.json").write_text(json.dumps(gold))
+    pred = gold_doc(evidence)
+    pred["articles"][0]["meetings"] = []  # would be a miss under full scope
+    (pred_dir / "doc.json").write_text(json.dumps(pred))
+    args = ["score", str(gold_dir), str(pred_dir), "--corpus", str(corpus)]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "no headline (claims-only gold)" in table.output
+    assert "claims-only gold (1 documents)" in table.output
+    scores = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    assert scores["headline_f1"] is None and scores["meetings"]["f1"] is None
+    assert scores["claims"]["attributed_f1"] == 1.0
+
+
+def test_sets_refuses_an_unknown_set_and_a_partial_baseline(tmp_path: Path) -> None:
+    unknown = runner.invoke(app, ["sets", "--strategy", "rules", "--only-set", "nope"])
+    assert unknown.exit_code == 2 and "no evaluation set ['nope']" in unknown.output
+    partial = runner.invoke(
+        app,
+        ["sets", "--strategy", "rules", "--only-set", "dev", "--baseline", str(tmp_path / "b")],
+    )
+    assert partial.exit_code == 2 and "leave out --only-set" in partial.output
+    assert not (tmp_path / "b").exists()
+
+
+def test_sets_table_rows_leave_undefined_figures_blank() -> None:
+    from evals.sets import summary_rows
+
+    def figures(headline: float | None, actors: float | None) -> dict[str, Any]:
+        return {
+            "headline_f1": headline,
+            "n_documents": 2,
+            "actors": {"f1": actors},
+            "claims": {"f1": 0.5, "attributed_f1": 0.25},
+            "meetings": {"f1": actors},
+        }
+
+    scores = {
+        "full": {**figures(0.6, 0.7), "by_language": {"en": figures(0.6, 0.7)}},
+        "claims": {**figures(None, None), "by_language": {"en": figures(None, None)}},
+    }
+    rows = summary_rows(scores)
+    assert [(r["set"], r["language"]) for r in rows] == [
+        ("full", None),
+        ("full", "en"),
+        ("claims", None),
+        ("claims", "en"),
+    ]
+    assert rows[0]["headline_f1"] == 0.6 and rows[0]["attributed"] == 0.25
+    assert rows[2]["headline_f1"] is rows[2]["actors"] is rows[2]["meetings"] is None
+    assert rows[2]["claims"] == 0.5

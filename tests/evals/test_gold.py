@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from paths import ROOT as REPO
 
-from evals.gold import check_gold, load_gold_dir
+from evals.gold import GoldDocument, check_gold, load_gold_dir
 
 GOLD_DIR = REPO / "evals" / "gold"
 SHARED = REPO.parent / "shared"
@@ -311,3 +311,38 @@ def test_seed_gold_is_clean() -> None:
 @pytest.mark.parametrize("path", sorted(GOLD_DIR.glob("*.json")), ids=lambda p: p.name)
 def test_every_gold_file_checks_clean(path: Path) -> None:
     assert check_gold(path, CORPUS_DIRS) == []
+
+
+def test_gold_folder_keeps_scope_and_pronoun_flags(tmp_path: Path) -> None:
+    """`extractor.models.Actor` drops unknown keys; the harness must still see `pronoun`."""
+    gold = good_gold()
+    gold["scope"] = "claims-only"
+    _art(gold)["actors"][0]["pronoun"] = True
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    (folder / "tiny.json").write_text(json.dumps(gold), encoding="utf-8")
+    loaded = load_gold_dir(folder)["tiny"]
+    assert isinstance(loaded, GoldDocument)
+    assert loaded.scope == "claims-only"
+    assert loaded.pronoun_actors(0) == {"blinken"}
+    plain = good_gold()
+    (folder / "tiny.json").write_text(json.dumps(plain), encoding="utf-8")
+    again = load_gold_dir(folder)["tiny"]
+    assert isinstance(again, GoldDocument)
+    assert again.scope == "full" and again.pronoun_actors(0) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (_set("scope", "claims"), "scope: Input should be 'full' or 'claims-only'"),
+        (_set("A.actors.0.pronoun", "yes"), "pronoun must be true or false"),
+    ],
+)
+def test_check_refuses_a_misspelled_scope_or_pronoun(
+    tmp_path: Path, mutate: Callable[[dict], None], expected: str
+) -> None:
+    gold = good_gold()
+    mutate(gold)
+    problems = check(tmp_path, gold)
+    assert any(expected in p for p in problems), problems

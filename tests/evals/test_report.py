@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from evals.gold import Case
+from evals.gold import Case, GoldDocument
 from evals.report import evidence_spans, highlight, render_html
 from evals.scoring import score_corpus
 from extractor.models import Document
@@ -176,3 +176,16 @@ def test_missing_text_is_said_not_crashed() -> None:
     scores, cases, meta = _run()
     page = render_html(scores, {"en-x": cases["en-x"]}, meta)
     assert "text not available" in page
+
+
+def test_claims_only_gold_shows_no_headline_nor_actor_and_meeting_figures() -> None:
+    _, cases, meta = _run()
+    en = cases["en-x"]
+    gold = GoldDocument.model_validate({**en.gold.model_dump(), "scope": "claims-only"})
+    scores = score_corpus([Case(gold, en.pred, en.text)])
+    page = render_html(scores, {"en-x": Case(gold, en.pred, en.text)}, meta)
+    assert "<tr><th>headline F1</th><td>–</td></tr>" in page
+    assert "<th>gold scope (full / claims-only documents)</th><td>0/1</td>" in page
+    row = page[page.index('<a href="#doc-en-x">') :]
+    row = row[: row.index("</tr>")]
+    assert row.count("<td class=num>–</td>") == 3  # headline, actors, meetings

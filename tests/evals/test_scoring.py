@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from evals import scoring
-from evals.gold import Case, parse_document
+from evals.gold import Case, GoldDocument, parse_document
 from evals.scoring import (
     DocScore,
     actor_forms,
@@ -28,7 +28,7 @@ from evals.scoring import (
     text_agrees,
 )
 from evals.stats import bootstrap_diff
-from extractor.models import Actor, Document
+from extractor.models import Actor, Article, Document
 from extractor.text.grounding import TextIndex
 
 
@@ -42,12 +42,13 @@ def _pred(data: Any) -> Document | None:
 
 
 def score_document(gold: dict[str, Any], pred: Any, text: str) -> DocScore:
-    return scoring.score_document(Document.model_validate(gold), _pred(pred), text)
+    return scoring.score_document(GoldDocument.model_validate(gold), _pred(pred), text)
 
 
 def score_corpus(triples: Sequence[tuple[dict[str, Any], Any, str]]) -> dict[str, Any]:
+    """Gold as the harness loads a gold file (`GoldDocument`: scope and pronoun flags)."""
     return scoring.score_corpus(
-        [Case(Document.model_validate(g), _pred(p), t) for g, p, t in triples]
+        [Case(GoldDocument.model_validate(g), _pred(p), t) for g, p, t in triples]
     )
 
 
@@ -671,3 +672,204 @@ def test_attributed_bootstrap_repools_counts_and_sees_a_uniform_gain() -> None:
     assert result["low"] == pytest.approx(0.25) and result["high"] == pytest.approx(0.25)
     same = bootstrap_attributed(a, a, n=100)
     assert (same["low"], same["high"], same["observed"]) == (0.0, 0.0, 0.0)
+
+
+# --------------------------------------------------------------------------- claims-only gold
+# RECORDS.md §3 "Claims-only gold": a file with "scope": "claims-only" labels claims
+# exhaustively and nothing else, so only claims and attributed claims may score it.
+
+STRIKE_TEXT = (
+    "Mayor Ruiz met union leaders on Friday. "
+    "Ruiz said the strike would end soon. "
+    "The union said nothing was agreed."
+)
+RUIZ_EV = "Ruiz said the strike would end soon."
+UNION_EV = "The union said nothing was agreed."
+
+
+def claims_only(gold: dict[str, Any]) -> dict[str, Any]:
+    return {**gold, "scope": "claims-only"}
+
+
+def strike_gold(doc_id: str = "s", language: str = "en") -> dict[str, Any]:
+    """Sources and claims only, as a PolNeAR conversion gives them: no meeting labeled."""
+    actors = [actor("ruiz", "Ruiz"), actor("union", "The union", kind="organization")]
+    claims = [claim(["ruiz"], RUIZ_EV), claim(["union"], UNION_EV)]
+    return claims_only(doc(doc_id, [article(actors, claims, language=language)], language))
+
+
+def strike_pred(doc_id: str = "s", claims: Sequence[dict] | None = None) -> dict[str, Any]:
+    """Both claims right; an actor and a meeting the gold does not label; another title."""
+    actors = [
+        actor("p-ruiz", "Mayor Ruiz"),
+        actor("p-leaders", "union leaders", kind="group"),  # not a labeled source
+        actor("p-union", "The union", kind="group"),  # kind differs from gold
+    ]
+    if claims is None:
+        claims = [claim(["p-ruiz"], RUIZ_EV), claim(["p-union"], UNION_EV)]
+    meetings = [meeting(["p-ruiz", "p-leaders"], "Mayor Ruiz met union leaders on Friday.")]
+    return doc(doc_id, [article(actors, claims, meetings, title="Another title")])
+
+
+def test_claims_only_gold_ignores_actor_and_meeting_errors() -> None:
+    s = score_corpus([(strike_gold(), strike_pred(), STRIKE_TEXT)])
+    # claims: both spans and both speakers right
+    assert (s["claims"]["tp"], s["claims"]["fp"], s["claims"]["fn"]) == (2, 0, 0)
+    assert s["claims"]["f1"] == s["claims"]["attributed_f1"] == 1.0
+    # the spurious "union leaders" and the meeting are no FP; nothing is an actor or
+    # meeting figure at all, not even a perfect one
+    for kind in ("actors", "meetings"):
+        assert (s[kind]["tp"], s[kind]["fp"], s[kind]["fn"]) == (0, 0, 0)
+        assert s[kind]["precision"] is s[kind]["recall"] is s[kind]["f1"] is None
+    assert s["actors"]["kind_acc"] is None  # "group" vs "organization" is not scored
+    assert s["meetings"]["status_acc"] is None
+    assert s["articles"]["title_acc"] is None  # the title is not labeled either
+    assert s["headline_f1"] is None  # a set of claims-only files has no headline
+    assert s["scope"] == {"full": 0, "claims-only": 1}
+    assert s["by_language"]["en"]["headline_f1"] is None
+    assert s["by_language"]["en"]["claims"]["attributed_f1"] == 1.0
+    entry = s["per_document"]["s"]
+    assert entry["scope"] == "claims-only" and entry["headline_f1"] is None
+    assert entry["actors"]["spurious"] == [] and entry["meetings"]["spurious"] == []
+    json.dumps(s, allow_nan=False)
+
+
+def test_the_same_file_without_the_scope_scores_everything() -> None:
+    # The contrast that makes the rule visible: full scope counts the unlabeled records.
+    full = {k: v for k, v in strike_gold().items() if k != "scope"}
+    s = score_corpus([(full, strike_pred(), STRIKE_TEXT)])
+    assert (s["actors"]["tp"], s["actors"]["fp"]) == (2, 1)  # "union leaders" is FP
+    assert (s["meetings"]["fp"], s["meetings"]["f1"]) == (1, 0.0)
+    assert s["headline_f1"] is not None and s["headline_f1"] < 1.0
+    assert "scope" not in s and "scope" not in s["per_document"]["s"]
+
+
+def test_claims_only_gold_still_attributes_through_the_actor_pairing() -> None:
+    # The actors are not scored, but they still map predicted speakers to gold ones:
+    # the union's claim given to Ruiz is a matched claim, not an attributed one.
+    wrong = [claim(["p-ruiz"], RUIZ_EV), claim(["p-ruiz"], UNION_EV)]
+    s = score_corpus([(strike_gold(), strike_pred(claims=wrong), STRIKE_TEXT)])
+    assert s["claims"]["f1"] == 1.0
+    assert s["claims"]["attributed_tp"] == 1  # P = R = F1 = 1/2
+    assert s["claims"]["attributed_f1"] == 0.5
+
+
+def test_scope_other_than_full_or_claims_only_is_refused() -> None:
+    with pytest.raises(ValueError, match="scope"):
+        GoldDocument.model_validate({**strike_gold(), "scope": "claims_only"})
+
+
+def test_mixed_set_headline_is_over_the_full_scope_documents_only() -> None:
+    full_gold = base_gold()  # "d1", en: 6 actors, 2 claims, 1 meeting
+    full_pred = copy.deepcopy(full_gold)
+    full_pred["articles"][0]["meetings"] = []  # meetings F1 0: headline (1 + 1 + 0) / 3
+    only_ruiz = [claim(["p-ruiz"], RUIZ_EV)]  # the union's claim is missed: tp 1, fn 1
+    s = score_corpus(
+        [
+            (full_gold, full_pred, TEXT),
+            (strike_gold("s", "fr"), strike_pred("s", claims=only_ruiz), STRIKE_TEXT),
+        ]
+    )
+    # headline: the full-scope document alone, 2/3, not (1 + 6/7 + 0) / 3
+    assert s["headline_f1"] == pytest.approx(2 / 3)
+    assert s["scope"] == {"full": 1, "claims-only": 1}
+    # actors and meetings: the full-scope document only
+    assert (s["actors"]["tp"], s["actors"]["fp"], s["actors"]["fn"]) == (6, 0, 0)
+    assert (s["meetings"]["tp"], s["meetings"]["fn"]) == (0, 1)
+    # claims pool both: tp 2 + 1, fn 0 + 1 -> F1 6/7; every match attributed
+    assert (s["claims"]["tp"], s["claims"]["fn"]) == (3, 1)
+    assert s["claims"]["f1"] == s["claims"]["attributed_f1"] == pytest.approx(6 / 7)
+    # per language, the same rule: en is full scope, fr claims-only
+    en, fr = s["by_language"]["en"], s["by_language"]["fr"]
+    assert en["headline_f1"] == pytest.approx(2 / 3) and "scope" not in en
+    assert fr["headline_f1"] is None and fr["actors"]["f1"] is None
+    assert fr["claims"]["f1"] == pytest.approx(2 / 3)  # tp 1, fn 1
+    assert fr["scope"] == {"full": 0, "claims-only": 1}
+
+
+def test_headline_bootstrap_leaves_claims_only_documents_out() -> None:
+    full = score_corpus([(base_gold(), None, TEXT)])["per_document"]
+    both = {**full, **score_corpus([(strike_gold(), None, STRIKE_TEXT)])["per_document"]}
+    better = {**full, **score_corpus([(strike_gold(), strike_pred(), STRIKE_TEXT)])["per_document"]}
+    result = bootstrap_diff(both, better, n=100)
+    assert result["n_documents"] == 1 and result["observed"] == 0.0
+    only = {"s": both["s"]}
+    with pytest.raises(ValueError, match="full-scope"):
+        bootstrap_diff(only, {"s": better["s"]}, n=100)
+
+
+# --------------------------------------------------------------------------- pronoun sources
+# A gold actor with "pronoun": true ("he", "who") is a source whose referent the
+# labels do not give: a claim whose gold speakers are all such is attributed when it
+# matches by span and the prediction names any speaker.
+
+COUNCIL_TEXT = (
+    "The mayor opened the bridge on Friday. He said the repairs would take a year. "
+    "Residents, who said the tolls were too high, walked out."
+)
+HE_EV = "He said the repairs would take a year."
+WHO_EV = "who said the tolls were too high"
+
+
+def pronoun(aid: str, name: str) -> dict[str, Any]:
+    return {**actor(aid, name), "pronoun": True}
+
+
+def council_gold(speakers_of_who: tuple[str, ...] = ("who",)) -> dict[str, Any]:
+    actors = [pronoun("he", "He"), pronoun("who", "who"), actor("residents", "Residents")]
+    claims = [claim(["he"], HE_EV), claim(list(speakers_of_who), WHO_EV)]
+    return claims_only(doc("c", [article(actors, claims)]))
+
+
+def council_pred(he_speaker: str = "p-mayor", who_speaker: str = "p-mayor") -> dict[str, Any]:
+    actors = [actor("p-mayor", "The mayor"), actor("p-residents", "Residents", kind="group")]
+    claims = [claim([he_speaker], HE_EV), claim([who_speaker], WHO_EV)]
+    return doc("c", [article(actors, claims)])
+
+
+def test_gold_reads_pronoun_flags_that_the_actor_model_does_not_keep() -> None:
+    gold = GoldDocument.model_validate(council_gold())
+    assert gold.pronoun_actors(0) == {"he", "who"}
+    assert gold.pronoun_actors(1) == frozenset()  # no such article: no pronouns
+    with pytest.raises(ValueError, match="pronoun must be true or false"):
+        GoldDocument.model_validate(doc("x", [article([{**actor("he", "He"), "pronoun": "yes"}])]))
+
+
+def test_pronoun_sourced_claim_is_attributed_when_any_speaker_is_named() -> None:
+    # "He said…": whoever the prediction names, it may be the referent. "The mayor" is
+    # no gold actor at all, and still the claim counts as attributed.
+    s = score_document(council_gold(), council_pred(), COUNCIL_TEXT)
+    assert s.counts["claims"].tp == 2
+    assert s.attributed_tp == 2
+    assert [m["attributed"] for m in s.listing.matched["claims"]] == [True, True]
+
+
+def test_pronoun_sourced_claim_is_not_attributed_when_no_speaker_is_named() -> None:
+    # `Claim` requires a speaker, so only a prediction built without validation can name
+    # none; the scorer must still not credit it.
+    gold = GoldDocument.model_validate(council_gold())
+    pred = Article.model_validate(council_pred()["articles"][0])
+    pred.claims[0] = pred.claims[0].model_copy(update={"speakers": []})  # not validated
+    art = scoring.score_article_pair(
+        pred, gold.articles[0], TextIndex(COUNCIL_TEXT), gold.pronoun_actors(0)
+    )
+    assert art.counts["claims"].tp == 2
+    assert [m["attributed"] for m in art.listing.matched["claims"]] == [False, True]
+
+
+def test_a_named_source_beside_a_pronoun_must_be_named() -> None:
+    # Gold: "Residents, who said…" labeled with both; the named source is known, so the
+    # usual rule holds: the mayor is wrong, the residents right.
+    gold = council_gold(speakers_of_who=("residents", "who"))
+    wrong = score_document(gold, council_pred(who_speaker="p-mayor"), COUNCIL_TEXT)
+    right = score_document(gold, council_pred(who_speaker="p-residents"), COUNCIL_TEXT)
+    assert (wrong.attributed_tp, right.attributed_tp) == (1, 2)  # "He said…" counts in both
+
+
+def test_without_the_pronoun_flag_a_pronoun_source_needs_its_own_match() -> None:
+    # The rule comes from the flag, not the word: an unflagged "He" is an ordinary actor
+    # that "The mayor" does not match.
+    gold = council_gold()
+    gold["articles"][0]["actors"][0].pop("pronoun")
+    s = score_document(gold, council_pred(), COUNCIL_TEXT)
+    assert s.attributed_tp == 1  # only the "who" claim
