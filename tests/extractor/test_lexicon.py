@@ -19,6 +19,7 @@ from extractor.lang.lexicon import (
     load_gazetteer,
     load_lexicon,
 )
+from extractor.lang.pack import pack_for
 from extractor.text.normalize import normalize
 
 
@@ -105,6 +106,13 @@ def test_the_supported_languages_are_the_folders_that_hold_a_lexicon(tmp_path: P
     assert languages(root) == ("ar", "en")
     with pytest.raises(ConfigError, match=r"no lexicon for language 'fr'; known: \['ar', 'en'\]"):
         load_lexicon("fr", root)
+
+
+def test_a_pack_holds_its_languages_lexicon_and_gazetteer() -> None:
+    pack = pack_for("ar")
+    assert pack is not None and pack.code == "ar"
+    assert pack.lexicon is load_lexicon("ar") and pack.gazetteer is load_gazetteer("ar")
+    assert pack_for("fr") is None and pack_for("und") is None
 
 
 def test_one_hash_covers_every_pack_and_the_gazetteer(tmp_path: Path) -> None:
