@@ -228,6 +228,15 @@ def test_a_language_without_a_pack_gets_no_rules_of_another_and_a_note(tmp_path:
     assert any(n.startswith("no cue lexicon for language 'fr'") for n in article["notes"])
 
 
+def test_the_meta_records_the_package_version_and_the_batch_key_holds_it() -> None:
+    from extractor.version import package_version
+
+    extractor = rules()
+    article = extractor.extract_article(EN_TEXT)
+    assert article.meta is not None and article.meta.version == package_version()
+    assert extractor.fingerprint()["version"] == package_version()
+
+
 def test_an_unknown_strategy_is_a_config_error() -> None:
     from extractor.errors import ConfigError
 
