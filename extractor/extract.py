@@ -70,6 +70,7 @@ from .text.segment import (
     split_articles,
     split_sentences,
 )
+from .version import package_version
 
 if TYPE_CHECKING:
     from .llm.client import LLM
@@ -259,6 +260,7 @@ class Extractor:
             "lexicons": lexicons_hash() if s.strategy != "two-step" else None,
             "constrained": None if rules else s.constrained,
             "max_reasks": None if rules else s.max_reasks,
+            "version": package_version(),
         }
 
     # ------------------------------------------------------------------ public
@@ -680,6 +682,7 @@ class Extractor:
             latency_s=round(latency, 3),
             llm_s=round(sum(r.llm_s for r in results), 3),
             chunks=max(1, len(results)),
+            version=package_version(),
         )
 
     def _decoding(self) -> dict[str, Any]:
@@ -752,6 +755,7 @@ class Extractor:
                 schema=_schema_hash(model),
                 decoding=decoding,
                 messages=messages,
+                version=package_version(),
             )
             hit = self.cache.get(key)
             if hit is not None:

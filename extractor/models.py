@@ -148,6 +148,7 @@ class ExtractionMeta(BaseModel):
     latency_s: float = 0.0
     llm_s: float = 0.0
     chunks: int = 1
+    version: str | None = None  # of the package that made the record (extractor-news)
 
 
 class ArticleError(BaseModel):

@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..lang.detect import detect_language
-from ..lang.lexicon import OPEN_QUOTES, Lexicon, Place, load_gazetteer, load_lexicon
+from ..lang.lexicon import OPEN_QUOTES, Lexicon, Place
+from ..lang.pack import pack_for
 from ..models import Actor, Article, Claim, Meeting, QuoteKind, Span
 from ..text.dates import date_in, find_published, resolve_date
 from ..text.grounding import TextIndex, mentions
@@ -89,11 +90,11 @@ def rules_article(
             + "; statements are the evidence sentences",
         ],
     )
-    if language not in ("ar", "en"):
+    pack = pack_for(language)
+    if pack is None:
         article.notes.append(f"no cue lexicon for language {language!r}: nothing extracted")
         return article
-    lex = load_lexicon(language)
-    gazetteer = load_gazetteer(language)
+    lex, gazetteer = pack.lexicon, pack.gazetteer
     places = {normalize(f): p for p in gazetteer.places for f in p.forms}
     places_by_name = {p.name_en: p for p in gazetteer.places}
     book = ActorBook(text, lex, places)
@@ -235,9 +236,10 @@ def unnamed_speech(
     """
     text = index.text
     language = detect_language(text[segment.start : segment.end])
-    if language not in ("ar", "en"):
+    pack = pack_for(language)
+    if pack is None:
         return []
-    lex = load_lexicon(language)
+    lex = pack.lexicon
     headline = headline_span(text, segment)
     out = []
     for cue in unnamed_cues(text, [(s.start, s.end) for s in sentences], lex):

@@ -1,10 +1,14 @@
-"""Lexicons are files: `lexicons/<language>.json`, general linguistic resources, hashed.
+"""Lexicons are files: `extractor/lang/<language>/lexicon.json`, validated and hashed.
 
 Reporting verbs, attribution phrases, source nouns, quotation marks, meeting
-triggers and status markers for one language. Like prompts, a lexicon is data
-versioned with the code and hashed into every result and cache key, so a change to
-a word list can never be served an old answer. Words are compared after the
-RECORDS.md §3 normalization; Arabic clitics are added by the cue stage, not listed.
+triggers and status markers for one language: general linguistic resources, one
+folder per supported language (its pack), beside the gazetteer `countries.json`
+that all packs share. Like prompts, a lexicon is data versioned with the code and
+hashed into every result and cache key, so a change to a word list can never be
+served an old answer. A file is checked against its schema when it is loaded: a
+misspelled key is an error, not an empty word list that silently turns a cue off.
+Words are compared after the RECORDS.md §3 normalization; Arabic clitics are added
+by the cue stage, not listed.
 """
 
 from __future__ import annotations
@@ -15,32 +19,38 @@ import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from ..errors import ConfigError
 from ..text.normalize import normalize
 
-LANGUAGES = ("ar", "en")
 # Quotation marks of both scripts; '' is the double quote of some English wire copy.
 OPEN_QUOTES = ("«", "“", '"', "„", "''", "‹")
 CLOSE_QUOTES = ("»", "”", '"', "“", "''", "›")
+LEXICON_FILE = "lexicon.json"
+GAZETTEER_FILE = "countries.json"
 
 
 def lexicons_dir() -> Path:
-    """$EXTRACTOR_LEXICONS, else the `lexicons/` folder shipped with the package."""
+    """$EXTRACTOR_LEXICONS, else the packs shipped in the package (`extractor/lang/`).
+
+    Either folder holds one `<language>/lexicon.json` per supported language and the
+    shared gazetteer `countries.json`.
+    """
     env = os.environ.get("EXTRACTOR_LEXICONS")
-    if env:
-        return Path(env)
-    packaged = Path(__file__).resolve().parents[1] / "lexicons"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "lexicons"
+    return Path(env) if env else Path(__file__).resolve().parent
 
 
-def _words(values: object, name: str, language: str) -> frozenset[str]:
-    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-        raise ConfigError(f"lexicon {language!r}: {name} must be a list of non-empty strings")
-    return frozenset(normalize(v) for v in values)
+@cache
+def languages(root: Path | None = None) -> tuple[str, ...]:
+    """The supported languages: the folders of `root` that hold a lexicon, sorted."""
+    folder = root or lexicons_dir()
+    try:
+        return tuple(sorted(p.name for p in folder.iterdir() if (p / LEXICON_FILE).is_file()))
+    except OSError as exc:
+        raise ConfigError(f"lexicon folder {folder} cannot be read: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,53 @@ class Lexicon:
     pair_nouns: frozenset[str] = frozenset()  # two parties in one phrase: "الجانبان", "both sides"
 
 
+Words = list[Annotated[StrictStr, Field(min_length=1)]]
+
+
+class LexiconFile(BaseModel):
+    """The schema of a `lexicon.json`: every key named, so a misspelled one is an error.
+
+    Keys without a default are required of every language; the others are cues only
+    some languages have (an empty list is the same as leaving the key out).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    language: StrictStr
+    about: StrictStr = ""
+    reporting_verbs: Words
+    continuation_verbs: Words
+    attribution_phrases: Words
+    complementizers: Words
+    speaker_stops: Words
+    source_nouns: Words
+    group_nouns: Words
+    media_nouns: Words
+    organization_nouns: Words
+    pronoun_subjects: Words
+    not_claim_cues: Words
+    meeting_triggers: Words
+    planned_markers: Words
+    cancelled_markers: Words
+    ongoing_markers: Words
+    indirect_markers: Words
+    direct_markers: Words
+    mediator_markers: Words
+    not_meeting: Words
+    statement_nouns: Words = []
+    relay_prefixes: Words = []
+    verb_adverbs: Words = []
+    future_prefixes: Words = []
+    relative_pronouns: Words = []
+    title_nouns: Words = []
+    thing_heads: Words = []
+    inverting_verbs: Words = []
+    fronting_words: Words = []
+    speaking_verbs: Words = []
+    pair_nouns: Words = []
+
+
+# Word sets, compared whole; phrases, matched longest first.
 _SETS = (
     "reporting_verbs",
     "continuation_verbs",
@@ -92,8 +149,6 @@ _SETS = (
     "organization_nouns",
     "pronoun_subjects",
     "meeting_triggers",
-)
-_OPTIONAL_SETS = (
     "statement_nouns",
     "verb_adverbs",
     "relative_pronouns",
@@ -113,16 +168,32 @@ _PHRASES = (
     "direct_markers",
     "mediator_markers",
     "not_meeting",
+    "relay_prefixes",
+    "future_prefixes",
 )
-_OPTIONAL_PHRASES = ("relay_prefixes", "future_prefixes")
 
 
-@cache
-def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
-    """The lexicon of `language` ("ar" or "en"); ConfigError names what is wrong."""
-    if language not in LANGUAGES:
-        raise ConfigError(f"no lexicon for language {language!r}; known: {list(LANGUAGES)}")
-    path = (root or lexicons_dir()) / f"{language}.json"
+def _words(values: list[str]) -> frozenset[str]:
+    return frozenset(normalize(v) for v in values)
+
+
+def _problems(exc: ValidationError) -> str:
+    """Each schema error by its key: "unknown key 'reporting_verb'", "title_nouns[3]: …"."""
+    out = []
+    for error in exc.errors():
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
+        where = where.lstrip(".") or "the file"
+        if error["type"] == "extra_forbidden":
+            out.append(f"unknown key {where!r}")
+        elif error["type"] == "missing":
+            out.append(f"{where}: missing")
+        else:
+            out.append(f"{where}: {error['msg']}")
+    return "; ".join(out)
+
+
+def _read(path: Path, language: str) -> tuple[bytes, LexiconFile]:
+    """The file's bytes and its validated content; ConfigError names the file and the key."""
     try:
         raw = path.read_bytes()
         data = json.loads(raw)
@@ -130,20 +201,33 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
         raise ConfigError(f"lexicon {path} cannot be read: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"lexicon {path} must be a JSON object")
-    values: dict[str, Any] = {}
-    for name in _SETS + _OPTIONAL_SETS:
-        if name in data or name in _SETS:
-            values[name] = _words(data.get(name), name, language)
-    for name in _PHRASES + _OPTIONAL_PHRASES:
-        if name in data or name in _PHRASES:
-            values[name] = tuple(
-                sorted(_words(data.get(name), name, language), key=len, reverse=True)
-            )
-    phrases = _words(data.get("attribution_phrases"), "attribution_phrases", language)
+    try:
+        content = LexiconFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"lexicon {path}: {_problems(exc)}") from exc
+    if content.language != language:
+        raise ConfigError(f"lexicon {path} is for language {content.language!r}, not {language!r}")
+    return raw, content
+
+
+@cache
+def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
+    """The lexicon of a supported `language`; ConfigError names what is wrong, and where."""
+    folder = root or lexicons_dir()
+    known = languages(folder)
+    if language not in known:
+        raise ConfigError(f"no lexicon for language {language!r}; known: {list(known)}")
+    raw, content = _read(folder / language / LEXICON_FILE, language)
+    values: dict[str, Any] = {name: _words(getattr(content, name)) for name in _SETS}
+    for name in _PHRASES:
+        values[name] = tuple(sorted(_words(getattr(content, name)), key=len, reverse=True))
+    phrases = _words(content.attribution_phrases)
     values["attribution_phrases"] = tuple(
         sorted((tuple(p.split()) for p in phrases), key=len, reverse=True)
     )
-    digest = hashlib.sha256(path.name.encode() + b"\0" + raw).hexdigest()[:16]
+    # The digest names the data as `<language>.json`, its name before languages were
+    # folders, so unchanged words keep their hash (and every result its lexicon_hash).
+    digest = hashlib.sha256(f"{language}.json".encode() + b"\0" + raw).hexdigest()[:16]
     return Lexicon(language=language, hash=digest, **values)
 
 
@@ -175,8 +259,8 @@ def _forms(forms: list[str], language: str) -> tuple[str, ...]:
 
 @cache
 def load_gazetteer(language: str, root: Path | None = None) -> Gazetteer:
-    """Countries and blocs as `language` writes them (`lexicons/countries.json`)."""
-    path = (root or lexicons_dir()) / "countries.json"
+    """Countries and blocs as `language` writes them (`countries.json`, shared by the packs)."""
+    path = (root or lexicons_dir()) / GAZETTEER_FILE
     try:
         raw = path.read_bytes()
         data = json.loads(raw)
@@ -197,7 +281,7 @@ def load_gazetteer(language: str, root: Path | None = None) -> Gazetteer:
 def lexicons_hash() -> str:
     """One hash over every shipped lexicon and gazetteer: what results and cache keys record."""
     digest = hashlib.sha256()
-    for language in LANGUAGES:
+    for language in languages():
         digest.update(load_lexicon(language).hash.encode())
     digest.update(load_gazetteer("en").hash.encode())
     return digest.hexdigest()[:16]

@@ -472,6 +472,17 @@ def test_cache_misses_for_another_prompt_version(server, tmp_path, monkeypatch):
     assert article.meta.prompt_hash == changed.prompt.hash and article.meta.cache_hits == 0
 
 
+def test_cache_misses_for_another_package_version(server, tmp_path, monkeypatch):
+    server.reply(STEP1).reply(STEP2)
+    make(server, use_cache=True, cache_dir=tmp_path).extract_article(ARTICLE)
+    monkeypatch.setattr("extractor.extract.package_version", lambda: "99.0")
+    server.reply(STEP1).reply(STEP2)
+    article = make(server, use_cache=True, cache_dir=tmp_path).extract_article(ARTICLE)
+    assert len(server.requests) == 4 and article.meta.cache_hits == 0
+    assert messages_of(server, 2) == messages_of(server, 0)  # the same requests: keys differ
+    assert article.meta.version == "99.0"
+
+
 def test_corrupted_cache_entries_are_dropped_and_recomputed(server, tmp_path):
     server.reply(STEP1).reply(STEP2)
     first = make(server, use_cache=True, cache_dir=tmp_path).extract_article(ARTICLE)

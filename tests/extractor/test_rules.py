@@ -205,6 +205,38 @@ def test_the_cli_runs_the_rules_strategy_without_a_model(tmp_path: Path) -> None
     assert len(article["claims"]) == 4 and article["meta"]["strategy"] == "rules"
 
 
+# Written for this test: French news, with names English rules would take for actors.
+FR_TEXT = (
+    "Le ministre promet une reprise des négociations\n"
+    "Le ministre des Affaires étrangères, Jean-Marc Ayrault, a déclaré mardi que les "
+    "négociations avec l'Iran reprendraient la semaine prochaine à Genève.\n"
+    "« Nous sommes prêts à signer un accord », a-t-il dit aux journalistes, selon l'AFP.\n"
+    "Il doit rencontrer son homologue iranien, Mohammad Javad Zarif, jeudi à Paris.\n"
+)
+
+
+def test_a_language_without_a_pack_gets_no_rules_of_another_and_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "fr.txt"
+    path.write_text(FR_TEXT, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["extract", str(path), "--strategy", "rules", "--json", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    (article,) = json.loads(result.stdout)
+    assert article["language"] == "fr"
+    assert article["actors"] == article["claims"] == article["meetings"] == []
+    assert any(n.startswith("no cue lexicon for language 'fr'") for n in article["notes"])
+
+
+def test_the_meta_records_the_package_version_and_the_batch_key_holds_it() -> None:
+    from extractor.version import package_version
+
+    extractor = rules()
+    article = extractor.extract_article(EN_TEXT)
+    assert article.meta is not None and article.meta.version == package_version()
+    assert extractor.fingerprint()["version"] == package_version()
+
+
 def test_an_unknown_strategy_is_a_config_error() -> None:
     from extractor.errors import ConfigError
 
