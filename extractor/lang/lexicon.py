@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from ..errors import ConfigError
 from ..text.normalize import normalize
+from .patterns import VetoPattern
 
 # Quotation marks of both scripts; '' is the double quote of some English wire copy.
 OPEN_QUOTES = ("«", "“", '"', "„", "''", "‹")
@@ -89,6 +90,7 @@ class Lexicon:
     fronting_words: frozenset[str] = frozenset()  # open a phrase before the subject: "In …,"
     speaking_verbs: frozenset[str] = frozenset()  # speech that reports no statement: "تحدث عن"
     pair_nouns: frozenset[str] = frozenset()  # two parties in one phrase: "الجانبان", "both sides"
+    vetoes: tuple[VetoPattern, ...] = ()  # named exceptions to a cue: "maintains a", "accused of"
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -135,6 +137,7 @@ class LexiconFile(BaseModel):
     fronting_words: Words = []
     speaking_verbs: Words = []
     pair_nouns: Words = []
+    vetoes: list[VetoPattern] = []
 
 
 # Word sets, compared whole; phrases, matched longest first.
@@ -175,6 +178,11 @@ _PHRASES = (
 
 def _words(values: list[str]) -> frozenset[str]:
     return frozenset(normalize(v) for v in values)
+
+
+def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Words as tokens compare them, in order (a trailing `*` kept)."""
+    return tuple(normalize(w) for w in words)
 
 
 def _problems(exc: ValidationError) -> str:
@@ -221,6 +229,15 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     values: dict[str, Any] = {name: _words(getattr(content, name)) for name in _SETS}
     for name in _PHRASES:
         values[name] = tuple(sorted(_words(getattr(content, name)), key=len, reverse=True))
+    values["vetoes"] = tuple(
+        v.model_copy(
+            update={
+                "cue": tuple(normalize(c) for c in v.cue),
+                "next": tuple(normalize(w) for w in v.next),
+            }
+        )
+        for v in content.vetoes
+    )
     phrases = _words(content.attribution_phrases)
     values["attribution_phrases"] = tuple(
         sorted((tuple(p.split()) for p in phrases), key=len, reverse=True)
