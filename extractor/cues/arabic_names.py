@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from ..lang.lexicon import Lexicon
 from ..models import Span
@@ -105,6 +106,14 @@ def _surname_at(
     )
 
 
+class _Stops(NamedTuple):
+    """The words no titled name holds, gathered once per text."""
+
+    stops: frozenset[str]  # stop words, complementizers, relative pronouns, source nouns
+    verbs: frozenset[str]  # verbs of speech and meeting
+    nouns: frozenset[str]  # title, kind and source nouns: no family name ("الوفد")
+
+
 def arabic_titled_names(
     text: str, sentences: Sequence[Sentence], lex: Lexicon
 ) -> list[tuple[Span, Span]]:
@@ -123,80 +132,105 @@ def arabic_titled_names(
     stops = lex.speaker_stops | lex.complementizers | lex.relative_pronouns | lex.source_nouns
     verbs = lex.reporting_verbs | lex.meeting_triggers
     kinds = lex.title_nouns | lex.organization_nouns | lex.group_nouns | lex.media_nouns
-    nouns = kinds | lex.source_nouns  # no family name is one of these ("الوفد")
+    words = _Stops(stops, verbs, kinds | lex.source_nouns)
     for sent in sentences:
-        toks = tokens(text, sent.start, sent.end)
-        listed = False  # a title announced a name earlier in this sentence
-        covered = 0  # "مساعدة الوزير …": a title inside another's complements is not another
-        for i, t in enumerate(toks):
-            if i < covered:
-                continue
-            # "وزير الخارجية الأميركي جون كيري، والروسي سيرجي لافروف": in a list of
-            # titled names, "and the Russian" stands for the title it repeats
-            elided = listed and t.word.startswith("وال") and is_nisba(t.word)
-            if not elided and (
-                t.after.strip()
-                or (t.word not in lex.title_nouns and _ar_bare(t.word) not in lex.title_nouns)
-            ):
-                continue
-            j = i + 1 if elided else _title_complements(toks, i, lex)
-            covered = j
-            if j >= len(toks) or (toks[j - 1].after.strip() and toks[j - 1].after.strip() != "،"):
-                continue  # a full stop or a quotation after the title: no name follows
-            name: list[int] = []
-            stopped = False  # the name ended at a word that cannot be part of it
-            for k in range(j, min(j + 5, len(toks))):
-                w = toks[k].word
-                bare = _ar_bare(w)
-                linked = bool(name) and toks[name[-1]].word in NAME_LINKS
-                spelled = text[toks[k].start : toks[k].end] in _SPELLED_NAMES
-                if spelled and not toks[k].before.strip():
-                    name.append(k)  # "علي شمخاني", "بان كي مون", as spelled
-                    if toks[k].after.strip():
-                        break
-                    continue
-                if w.startswith("ال") and not linked and _surname_at(toks, k, name, stops, nouns):
-                    name.append(k)  # "عادل الجبير،", "خالد بن محمد العطية،"
-                    stopped = True
-                    break
-                if (
-                    (w.startswith("ال") and not linked)
-                    or (name and w[:1] == "و")  # "أنتوني بلينكن ومساعدته": someone else
-                    or (bare != w and (bare.startswith("ال") or bare in lex.title_nouns))
-                    or w in _AR_PARTICLES
-                    or bare in _AR_PARTICLES  # "بنظرائه"
-                    or w.startswith(normalize("لل"))  # "لليمن"
-                    or w in lex.title_nouns
-                    or w in stops
-                    or is_verb(w, lex, verbs)
-                    or not re.fullmatch(r"[\u0621-\u064a]+", w)
-                    or any(q in toks[k].before for q in '«"“(')  # "فبراير (شباط)"
-                ):
-                    stopped = True
-                    break
-                name.append(k)
-                if toks[k].after.strip():
-                    break  # a comma or a full stop ends the name
-            while name and toks[name[-1]].word in NAME_LINKS:
-                name.pop()
-            linked = any(toks[n].word in NAME_LINKS for n in name)
-            ended = stopped or bool(name) and bool(toks[name[-1]].after.strip())
-            if (
-                not name
-                or (len(name) == 1 and not toks[name[0]].after.strip())
-                or (len(name) > 3 and not linked)  # "سامح شكري اتصالين هاتفيين": words run on
-                or not ended
-            ):
-                continue
-            title = (
-                t.start + len(t.word) - len(_ar_bare(t.word))
-                if t.word not in lex.title_nouns
-                else t.start,
-                toks[j - 1].end,
-            )
-            out.append((title, (toks[name[0]].start, toks[name[-1]].end)))
-            listed = True
+        out.extend(_titled_in(text, tokens(text, sent.start, sent.end), lex, words))
     return sorted(set(out))
+
+
+def _titled_in(
+    text: str, toks: Sequence[Token], lex: Lexicon, words: _Stops
+) -> list[tuple[Span, Span]]:
+    """(title, name) pairs of one sentence's tokens, as `arabic_titled_names` finds them."""
+    out: list[tuple[Span, Span]] = []
+    listed = False  # a title announced a name earlier in this sentence
+    covered = 0  # "مساعدة الوزير …": a title inside another's complements is not another
+    for i, t in enumerate(toks):
+        if i < covered:
+            continue
+        # "وزير الخارجية الأميركي جون كيري، والروسي سيرجي لافروف": in a list of
+        # titled names, "and the Russian" stands for the title it repeats
+        elided = listed and t.word.startswith("وال") and is_nisba(t.word)
+        if not elided and (
+            t.after.strip()
+            or (t.word not in lex.title_nouns and _ar_bare(t.word) not in lex.title_nouns)
+        ):
+            continue
+        j = i + 1 if elided else _title_complements(toks, i, lex)
+        covered = j
+        if j >= len(toks) or (toks[j - 1].after.strip() and toks[j - 1].after.strip() != "،"):
+            continue  # a full stop or a quotation after the title: no name follows
+        name = _titled_name(text, toks, j, lex, words)
+        if name is None:
+            continue
+        title = (
+            t.start + len(t.word) - len(_ar_bare(t.word))
+            if t.word not in lex.title_nouns
+            else t.start,
+            toks[j - 1].end,
+        )
+        out.append((title, (toks[name[0]].start, toks[name[-1]].end)))
+        listed = True
+    return out
+
+
+def _titled_name(
+    text: str, toks: Sequence[Token], j: int, lex: Lexicon, words: _Stops
+) -> list[int] | None:
+    """The tokens of the name that starts at `j`, after a title, if one does."""
+    name, stopped = _name_words(text, toks, j, lex, words)
+    while name and toks[name[-1]].word in NAME_LINKS:
+        name.pop()
+    linked = any(toks[n].word in NAME_LINKS for n in name)
+    ended = stopped or bool(name) and bool(toks[name[-1]].after.strip())
+    if (
+        not name
+        or (len(name) == 1 and not toks[name[0]].after.strip())
+        or (len(name) > 3 and not linked)  # "سامح شكري اتصالين هاتفيين": words run on
+        or not ended
+    ):
+        return None
+    return name
+
+
+def _name_words(
+    text: str, toks: Sequence[Token], j: int, lex: Lexicon, words: _Stops
+) -> tuple[list[int], bool]:
+    """The up to five tokens from `j` that can be a name, and whether the name ended at a
+    word that cannot be part of it (rather than at punctuation or the fifth word)."""
+    stops, verbs, nouns = words
+    name: list[int] = []
+    for k in range(j, min(j + 5, len(toks))):
+        w = toks[k].word
+        bare = _ar_bare(w)
+        linked = bool(name) and toks[name[-1]].word in NAME_LINKS
+        spelled = text[toks[k].start : toks[k].end] in _SPELLED_NAMES
+        if spelled and not toks[k].before.strip():
+            name.append(k)  # "علي شمخاني", "بان كي مون", as spelled
+            if toks[k].after.strip():
+                break
+            continue
+        if w.startswith("ال") and not linked and _surname_at(toks, k, name, stops, nouns):
+            name.append(k)  # "عادل الجبير،", "خالد بن محمد العطية،"
+            return name, True
+        if (
+            (w.startswith("ال") and not linked)
+            or (name and w[:1] == "و")  # "أنتوني بلينكن ومساعدته": someone else
+            or (bare != w and (bare.startswith("ال") or bare in lex.title_nouns))
+            or w in _AR_PARTICLES
+            or bare in _AR_PARTICLES  # "بنظرائه"
+            or w.startswith(normalize("لل"))  # "لليمن"
+            or w in lex.title_nouns
+            or w in stops
+            or is_verb(w, lex, verbs)
+            or not re.fullmatch(r"[\u0621-\u064a]+", w)
+            or any(q in toks[k].before for q in '«"“(')  # "فبراير (شباط)"
+        ):
+            return name, True
+        name.append(k)
+        if toks[k].after.strip():
+            break  # a comma or a full stop ends the name
+    return name, False
 
 
 _MEDIA_KINDS = frozenset(normalize(w) for w in ("وكالة", "صحيفة", "قناة", "شبكة", "إذاعة"))
