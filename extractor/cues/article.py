@@ -25,19 +25,12 @@ from ..text.grounding import TextIndex, mentions
 from ..text.headlines import headline_span, title_of
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
-from .actors import (
-    NAME_LINKS,
-    ActorBook,
-    NamedActor,
-    arabic_counterparts,
-    arabic_organizations,
-    arabic_titled_names,
-    canonical_name,
-    english_names,
-    name_tail,
-    place_mentions,
-)
+from .arabic_names import arabic_counterparts, arabic_organizations, arabic_titled_names
+from .english_names import english_names
 from .meetings import is_trigger, meeting_cue, one_record_each
+from .names import NAME_LINKS, name_tail
+from .places import canonical_name, place_mentions
+from .registry import ActorBook, NamedActor
 from .speech import IMPLICIT_REACH as REACH
 from .speech import (
     PERSONAL,

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.cues.actors import (
-    ActorBook,
-    arabic_counterparts,
-    arabic_titled_names,
-    english_names,
-    place_mentions,
-)
+from extractor.cues.arabic_names import arabic_counterparts, arabic_titled_names
+from extractor.cues.english_names import english_names
+from extractor.cues.places import place_mentions
+from extractor.cues.registry import ActorBook
 from extractor.lang.lexicon import load_lexicon
 from extractor.text.segment import Segment, split_articles, split_sentences
 
@@ -433,7 +430,7 @@ def test_a_word_that_only_opens_sentences_with_a_comma_is_no_name() -> None:
 
 
 def _bodies(text: str) -> list[tuple[str, str]]:
-    from extractor.cues.actors import arabic_organizations
+    from extractor.cues.arabic_names import arabic_organizations
     from extractor.lang.lexicon import load_lexicon
 
     sentences = split_sentences(text, split_articles(text)[0])
@@ -480,7 +477,7 @@ def test_a_body_is_the_actor_known_by_its_name_or_its_first_words() -> None:
         "وقالت «أحرار الشام» إن الجولة فشلت.\n"
         "وأكدت حركة «أحرار الشام» ذلك، كما طالب مجلس الأمن الدولي ومجلس الأمن بالهدوء.\n"
     )
-    from extractor.cues.actors import arabic_organizations
+    from extractor.cues.arabic_names import arabic_organizations
     from extractor.lang.lexicon import load_lexicon
 
     book = _book(text, "ar")

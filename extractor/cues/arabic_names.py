@@ -1,0 +1,376 @@
+"""Names Arabic writes without capitals: a person after a title, a body after a kind noun.
+
+"وزير الخارجية الأميركي أنتوني بلينكن", "مجلس الأمن الدولي", "نظيره الروسي": a title
+noun, a kind noun or a counterpart noun and the words that complete it announce the
+actor that code can find without a model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from ..lang.lexicon import Lexicon
+from ..models import Span
+from ..text.normalize import normalize
+from ..text.segment import Sentence
+from .names import NAME_LINKS
+from .speech import Token, is_nisba, is_verb, tokens
+
+_AR_PARTICLES = frozenset(  # prepositions and particles: where a name ends
+    normalize(w)
+    for w in (
+        *("في", "على", "إلى", "الى", "من", "عن", "مع", "حول", "بعد", "قبل", "منذ", "عند"),
+        *("لدى", "أمام", "ضد", "عبر", "نحو", "بين", "دون", "ثم", "أو", "لكن", "بل", "حتى"),
+        *("كما", "باسم", "خلال", "إن", "أن", "قد", "لا", "لم", "لن", "ما", "هو", "هي"),
+        *("مرات", "مرة", "نظير", "نظيره", "نظيرها", "نظيريه", "نظراء", "نظرائه"),
+    )
+)
+_AR_CLITIC = ("و", "ف", "ب", "ل", "ك")
+
+
+def _ar_bare(word: str) -> str:
+    """A word without a one-letter clitic (و ف ب ل ك)."""
+    return word[1:] if word[:1] in _AR_CLITIC and len(word) > 3 else word
+
+
+# Names that normalization folds into particles (ي/ى, أ/آ/ا): "علي" is "على", "بان" is
+# "بأن". As written, after a title, they are the names.
+_SPELLED_NAMES = frozenset(("علي", "بان", "آن"))
+_AR_TITLE_LINKS = frozenset(normalize(w) for w in ("في", "إلى", "الى", "لدى", "باسم", "عن"))
+_MAX_COMPLEMENTS = 5
+
+
+def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
+    """Where the complements of the title at `i` end (the first token after them).
+
+    Definite words ("الخارجية الأميركي", "حكومة الاحتلال", "للأمن القومي"), and a
+    preposition or a ل-construct with its object: "المبعوث الأممي إلى سورية",
+    "لشؤون الشرق الأدنى", "المتحدث باسم الخارجية". An indefinite word is taken only
+    as such an object, so the name after the title is never swallowed.
+    """
+    j = i + 1
+    while j < len(toks) and j - i <= _MAX_COMPLEMENTS and not toks[j - 1].after.strip():
+        w = toks[j].word
+        if any(q in toks[j].before for q in '«"“'):
+            break
+        nxt = toks[j + 1] if j + 1 < len(toks) and not toks[j].after.strip() else None
+        if nxt is not None and any(q in nxt.before for q in '«"“'):
+            nxt = None
+        if w in _AR_TITLE_LINKS:  # (before the article test: "إلى" folds to "الي")
+            if nxt is None or not re.fullmatch(r"[\u0621-\u064a]+", nxt.word):
+                break
+            j += 2  # "إلى سورية": the preposition and its object
+            continue
+        if w.startswith("ال") or w in lex.organization_nouns or w.startswith(normalize("لل")):
+            j += 1
+            continue
+        if j == i + 1 and len(w) >= 5 and w.endswith(("ته", "يه", "ها", "هم")):
+            j += 1  # "ووزير خارجيته خالد العطية": the post, owned by the one just named
+            continue
+        if nxt is None:
+            break
+        if w[:1] == "ل" and len(w) > 3 and nxt.word.startswith("ال"):
+            j += 1  # "لشؤون" heads the definite words after it
+            continue
+        break
+    return j
+
+
+def _surname_at(
+    toks: Sequence[Token], k: int, name: Sequence[int], stops: frozenset[str], nouns: frozenset[str]
+) -> bool:
+    """Whether the definite word at `k` closes the name begun before it: "عادل الجبير،".
+
+    A family name often carries the article. It is taken only as the name's last word,
+    right before the comma that closes an apposition (or, after two words, before a
+    particle or stop word), after at least one undefined word, and never a day, a title,
+    a kind noun or a stop word: before a full stop, "واستقبل الشيخ خالد الوفد." ends
+    with the verb's object.
+    """
+    w = toks[k].word
+    nxt = toks[k + 1].word if k + 1 < len(toks) and not toks[k].after.strip() else ""
+    # or, after a given name and a father's, before a word no object continues with:
+    # "الرئيس الراحل محمد أنور السادات مصدر تنديد"
+    closed = toks[k].after.strip()[:1] in ("،", ",") or (
+        len(name) >= 2 and (nxt in stops or nxt in _AR_PARTICLES)
+    )
+    return (
+        bool(name)
+        and closed
+        and w not in stops
+        and w not in nouns
+        and w[2:] not in nouns
+        and bool(re.fullmatch(r"[\u0621-\u064a]{4,}", w))
+    )
+
+
+class _Stops(NamedTuple):
+    """The words no titled name holds, gathered once per text."""
+
+    stops: frozenset[str]  # stop words, complementizers, relative pronouns, source nouns
+    verbs: frozenset[str]  # verbs of speech and meeting
+    nouns: frozenset[str]  # title, kind and source nouns: no family name ("الوفد")
+
+
+def arabic_titled_names(
+    text: str, sentences: Sequence[Sentence], lex: Lexicon
+) -> list[tuple[Span, Span]]:
+    """(title, name) where a title announces a name: "وزير الخارجية الأميركي أنتوني
+    بلينكن", "رئيس حكومة الاحتلال، بنيامين نتنياهو،", "الشيخ محمد بن عبد الرحمن".
+
+    Arabic has no capitals; a title noun and its definite complements ("الخارجية
+    الأميركي", "حكومة الاحتلال") are what announce a person's name. The name is the
+    words after them, set off by a comma or not: one to five words without the article
+    (but "عبد الرحمن", "آل ثاني") and without a clitic before an article or a title
+    ("بالرياض", "لرئيس"), none a particle, title, source noun, stop word, verb of
+    speech or meeting, or digit. A one-word name must end at punctuation ("الرئيس
+    أوباما،"): otherwise it is as likely the next clause's first word.
+    """
+    out: list[tuple[Span, Span]] = []  # (title, name)
+    stops = lex.speaker_stops | lex.complementizers | lex.relative_pronouns | lex.source_nouns
+    verbs = lex.reporting_verbs | lex.meeting_triggers
+    kinds = lex.title_nouns | lex.organization_nouns | lex.group_nouns | lex.media_nouns
+    words = _Stops(stops, verbs, kinds | lex.source_nouns)
+    for sent in sentences:
+        out.extend(_titled_in(text, tokens(text, sent.start, sent.end), lex, words))
+    return sorted(set(out))
+
+
+def _titled_in(
+    text: str, toks: Sequence[Token], lex: Lexicon, words: _Stops
+) -> list[tuple[Span, Span]]:
+    """(title, name) pairs of one sentence's tokens, as `arabic_titled_names` finds them."""
+    out: list[tuple[Span, Span]] = []
+    listed = False  # a title announced a name earlier in this sentence
+    covered = 0  # "مساعدة الوزير …": a title inside another's complements is not another
+    for i, t in enumerate(toks):
+        if i < covered:
+            continue
+        # "وزير الخارجية الأميركي جون كيري، والروسي سيرجي لافروف": in a list of
+        # titled names, "and the Russian" stands for the title it repeats
+        elided = listed and t.word.startswith("وال") and is_nisba(t.word)
+        if not elided and (
+            t.after.strip()
+            or (t.word not in lex.title_nouns and _ar_bare(t.word) not in lex.title_nouns)
+        ):
+            continue
+        j = i + 1 if elided else _title_complements(toks, i, lex)
+        covered = j
+        if j >= len(toks) or (toks[j - 1].after.strip() and toks[j - 1].after.strip() != "،"):
+            continue  # a full stop or a quotation after the title: no name follows
+        name = _titled_name(text, toks, j, lex, words)
+        if name is None:
+            continue
+        title = (
+            t.start + len(t.word) - len(_ar_bare(t.word))
+            if t.word not in lex.title_nouns
+            else t.start,
+            toks[j - 1].end,
+        )
+        out.append((title, (toks[name[0]].start, toks[name[-1]].end)))
+        listed = True
+    return out
+
+
+def _titled_name(
+    text: str, toks: Sequence[Token], j: int, lex: Lexicon, words: _Stops
+) -> list[int] | None:
+    """The tokens of the name that starts at `j`, after a title, if one does."""
+    name, stopped = _name_words(text, toks, j, lex, words)
+    while name and toks[name[-1]].word in NAME_LINKS:
+        name.pop()
+    linked = any(toks[n].word in NAME_LINKS for n in name)
+    ended = stopped or bool(name) and bool(toks[name[-1]].after.strip())
+    if (
+        not name
+        or (len(name) == 1 and not toks[name[0]].after.strip())
+        or (len(name) > 3 and not linked)  # "سامح شكري اتصالين هاتفيين": words run on
+        or not ended
+    ):
+        return None
+    return name
+
+
+def _name_words(
+    text: str, toks: Sequence[Token], j: int, lex: Lexicon, words: _Stops
+) -> tuple[list[int], bool]:
+    """The up to five tokens from `j` that can be a name, and whether the name ended at a
+    word that cannot be part of it (rather than at punctuation or the fifth word)."""
+    stops, verbs, nouns = words
+    name: list[int] = []
+    for k in range(j, min(j + 5, len(toks))):
+        w = toks[k].word
+        bare = _ar_bare(w)
+        linked = bool(name) and toks[name[-1]].word in NAME_LINKS
+        spelled = text[toks[k].start : toks[k].end] in _SPELLED_NAMES
+        if spelled and not toks[k].before.strip():
+            name.append(k)  # "علي شمخاني", "بان كي مون", as spelled
+            if toks[k].after.strip():
+                break
+            continue
+        if w.startswith("ال") and not linked and _surname_at(toks, k, name, stops, nouns):
+            name.append(k)  # "عادل الجبير،", "خالد بن محمد العطية،"
+            return name, True
+        if (
+            (w.startswith("ال") and not linked)
+            or (name and w[:1] == "و")  # "أنتوني بلينكن ومساعدته": someone else
+            or (bare != w and (bare.startswith("ال") or bare in lex.title_nouns))
+            or w in _AR_PARTICLES
+            or bare in _AR_PARTICLES  # "بنظرائه"
+            or w.startswith(normalize("لل"))  # "لليمن"
+            or w in lex.title_nouns
+            or w in stops
+            or is_verb(w, lex, verbs)
+            or not re.fullmatch(r"[\u0621-\u064a]+", w)
+            or any(q in toks[k].before for q in '«"“(')  # "فبراير (شباط)"
+        ):
+            return name, True
+        name.append(k)
+        if toks[k].after.strip():
+            break  # a comma or a full stop ends the name
+    return name, False
+
+
+_MEDIA_KINDS = frozenset(normalize(w) for w in ("وكالة", "صحيفة", "قناة", "شبكة", "إذاعة"))
+_MAX_ORG_WORDS = 4  # complements after the kind noun: "منظمة حظر الأسلحة الكيماوية"
+
+
+def _org_complements(toks: Sequence[Token], j: int, stops: frozenset[str]) -> int:
+    """Where the definite words completing an organization's kind noun end.
+
+    "مجلس الأمن الدولي", "وزارة الخارجية الأميركية"; one undefined noun may open the
+    construct when a definite word follows it ("منظمة حظر الأسلحة"); a quoted name is
+    the name ("صحيفة «الوطن» السورية"). Words end at punctuation, a stop word or a
+    relative pronoun ("المجلس الذي").
+    """
+    start = j
+    while j < len(toks) and j - start < _MAX_ORG_WORDS and not toks[j - 1].after.strip("» "):
+        t = toks[j]
+        if t.word in stops or any(q in t.before for q in '"“('):
+            break
+        if "«" in t.before:  # a quoted name, up to its closing mark
+            k = j
+            while k < len(toks) and "»" not in toks[k].after and k - j < _MAX_ORG_WORDS:
+                k += 1
+            if k == len(toks) or "»" not in toks[k].after:
+                break
+            j = k + 1
+            continue
+        if t.word.startswith("ال") and not t.word.startswith(normalize("لل")):
+            if j > start and is_nisba(toks[j - 1].word) and not is_nisba(t.word):
+                break  # "المالطية الخبر": after the adjective, the verb's object
+            j += 1
+            continue
+        nxt = toks[j + 1] if j + 1 < len(toks) and not t.after.strip() else None
+        if j == start and nxt is not None and nxt.word.startswith("ال") and len(t.word) >= 3:
+            j += 1  # "منظمة حظر الأسلحة": an undefined noun of the construct
+            continue
+        break
+    return j
+
+
+# "نظيره", "نظيرته", "نظرائه", "بنظرائه": his counterpart(s), normalized; not the dual
+# "نظيريه الروسي والأمريكي", two people the text names
+_COUNTERPART = re.compile(r"^[وفبل]?(?:نظير|نظراء|نظراي)(?:ه|ها|هم|هما|ته|تها)$")
+
+
+def arabic_counterparts(text: str, sentences: Sequence[Sentence], lex: Lexicon) -> list[Span]:
+    """Counterparts the text leaves unnamed: "باجتماع مع نظرائه الخليجيين", "يلتقي نظيره
+    الروسي", "مع نظرائه من مجلس التعاون الخليجي".
+
+    The other side of a minister's talks is often named only so; the phrase, from the
+    counterpart noun (without its clitic) to its adjectives or its "من" complement, is
+    the actor. A counterpart named right after ("نظيره الكوبي برونو دورديغيز") is that
+    person, found by the name.
+    """
+    stops = lex.speaker_stops | lex.relative_pronouns | lex.complementizers
+    out: list[Span] = []
+    for sent in sentences:
+        toks = tokens(text, sent.start, sent.end)
+        for i, t in enumerate(toks):
+            if not _COUNTERPART.match(t.word) or t.after.strip():
+                continue
+            j = i + 1
+            while j < len(toks) and toks[j].word.startswith("ال") and is_nisba(toks[j].word):
+                j += 1
+                if toks[j - 1].after.strip():
+                    break
+            if j == i + 1 and j < len(toks) and toks[j].word == normalize("من"):
+                j = _org_complements(toks, j + 1, stops)
+                if j == i + 2:
+                    continue  # "نظيره من" with nothing after
+            if j == i + 1:
+                continue  # "نظيره" alone: whose, the text says elsewhere
+            last = toks[j - 1]
+            if j < len(toks) and not last.after.strip() and not _ends_phrase(toks[j], stops):
+                continue  # a name follows: the counterpart is that person
+            lead = 1 if t.word[:1] in "وفبل" and not t.word.startswith("نظ") else 0
+            out.append((t.start + lead, last.end))
+    return out
+
+
+def _ends_phrase(t: Token, stops: frozenset[str] | set[str]) -> bool:
+    """Whether a word after a counterpart's adjectives is no name: a particle or a verb's
+    next argument ("في الدوحة", "يوم الاثنين"), or a definite word."""
+    return t.word in stops or t.word.startswith("ال") or _ar_bare(t.word).startswith("ال")
+
+
+def arabic_organizations(
+    text: str, sentences: Sequence[Sentence], lex: Lexicon
+) -> list[tuple[Span, Span]]:
+    """Organizations and outlets a kind noun names: "مجلس الأمن الدولي", "وزارة
+    الخارجية الأميركية", "الحكومة التركية", "وكالة الأناضول", "صحيفة «الوطن» السورية".
+
+    Arabic has no capitals; a body is named by its kind noun and the definite words or
+    the quoted name that complete it. A definite kind noun alone is a common noun ("the
+    government"): it names one body with a relational adjective ("الحكومة التركية").
+    After a title the construct is the post, not a body ("وزير الخارجية الأميركي",
+    "رئيس حكومة الاحتلال"), so it is skipped there; after "باسم" it is the body spoken for.
+    Each comes with its name after the kind noun ("أحرار الشام" of "حركة «أحرار الشام»").
+    """
+    stops = lex.speaker_stops | lex.relative_pronouns | lex.complementizers
+    heads = {w for w in lex.organization_nouns | _MEDIA_KINDS if " " not in w}
+    out: list[tuple[Span, Span]] = []
+    for sent in sentences:
+        toks = tokens(text, sent.start, sent.end)
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            bare = _ar_bare(t.word)
+            prev = toks[i - 1] if i and not toks[i - 1].after.strip() else None
+            after_title = prev is not None and (
+                prev.word in lex.title_nouns or _ar_bare(prev.word) in lex.title_nouns
+            )
+            head = bare if bare in heads else t.word if t.word in heads else None
+            definite = head is None and bare.startswith("ال") and bare[2:] in heads
+            if after_title or t.after.strip() or (head is None and not definite):
+                i += 1
+                continue
+            if definite or (head or "").startswith("ال"):
+                j = i + 1
+                while j < len(toks) and toks[j].word.startswith("ال") and is_nisba(toks[j].word):
+                    j += 1
+                    if toks[j - 1].after.strip():
+                        break
+            else:
+                j = _org_complements(toks, i + 1, stops)
+            if j > i + 1:
+                end = toks[j - 1].end
+                if text[end : end + 1] == "»":
+                    end += 1  # the quoted name's closing mark
+                raw = text[t.start : t.end]
+                lead = 0
+                if bare != t.word and bare in heads:  # "ووزارة": the body without its clitic
+                    lead = next((k for k in range(len(raw)) if normalize(raw[k:]) == bare), 0)
+                body = (t.start + lead, end)
+                first = toks[i + 1]
+                # a definite kind noun's adjective is no name: "التركية" of "الحكومة التركية"
+                plain = definite or (head or "").startswith("ال")
+                named = body if plain else (first.start - ("«" in first.before), end)
+                out.append((body, named))
+                i = j
+            else:
+                i += 1
+    return out

@@ -1,0 +1,117 @@
+"""Phrases a model or a speaker cue offers as an actor that name nobody.
+
+An event or a statement noun ("اجتماع", "the talks"), a thing ("Nobel Peace Prize"), a
+verb with its object ("قاله"), a word capitalized only to open a sentence ("Alas,"):
+each is vetoed before it becomes an actor.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..lang.lexicon import Lexicon
+from ..models import ActorKind
+from ..text.normalize import normalize
+from .descriptions import is_description
+from .speech import is_nisba, is_verb, with_object
+
+_NAME_PARTICLES = frozenset(
+    ("of", "the", "and", "for", "de", "da", "del", "di", "du", "la", "le", "van", "von", "der")
+    + ("bin", "ibn", "al", "el", "y", "on", "in", "at")
+)
+
+
+def _common_word(name: str) -> bool:
+    """Whether an English name holds a lower-case word that no name has ("merchant").
+
+    Particles ("Secretary of State", "Ludwig van Beethoven") and "al-Assad" are names'.
+    """
+    return any(
+        w[:1].islower() and w.lower() not in _NAME_PARTICLES and not re.match(r"(?:al|el|bin)-", w)
+        for w in name.split()
+    )
+
+
+def not_an_actor(name: str, lex: Lexicon) -> bool:
+    """A word for an event or a statement ("اجتماع", "المشاورات", "the talks"), a number,
+    or the name of a thing or a place ("Nobel Peace Prize", "Glienicke Bridge").
+
+    A small model lists them as actors; no person or body is named so.
+    """
+    key = normalize(name)
+    bare = " ".join(w.removeprefix("ال") if len(w) > 4 else w for w in key.split())
+    nouns = lex.meeting_triggers | lex.statement_nouns
+    words = key.split()
+    if words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return (
+        key in nouns
+        or key in lex.pronoun_subjects  # a model lists "He"
+        or bare in nouns
+        or " ".join(words) in nouns
+        or not any(ch.isalpha() for ch in key)
+        or (len(words) > 1 and words[-1] in lex.thing_heads)  # "Nobel Peace Prize"
+    )
+
+
+def only_opening(name: str, text: str) -> bool:
+    """One English word written only to open a sentence, and then with a comma.
+
+    "Alas, …", "Meanwhile, …": capitalized for its place, not because it names
+    someone, though a model lists it as a person. A name is written elsewhere too,
+    or followed by its verb ("Putin said").
+    """
+    if " " in name.strip() or not name[:1].isupper():
+        return False
+    word = re.escape(name.strip())
+    found = [m.start() for m in re.finditer(rf"\b{word}\b(?!,)", text)]
+    if found:  # "Putin said": a name opens the sentence and its verb follows
+        return False
+    openers = [m.start() for m in re.finditer(rf"\b{word},", text)]
+    return bool(openers) and all(_opens(text, at) for at in openers)
+
+
+def _opens(text: str, at: int) -> bool:
+    """Offset `at` starts a line, a sentence or a quotation."""
+    before = text[max(0, at - 80) : at]
+    kept = before.rstrip()
+    return not kept or "\n" in before[len(kept) :] or kept[-1] in ".!?:\"“‘'(—-"
+
+
+def verb_form(name: str, lex: Lexicon) -> bool:
+    """An Arabic verb of speech or meeting, with its object pronoun ("قاله", "التقاه").
+
+    A small model lists the word of "بحسب ما قاله" as a person; a one-word name
+    that the lexicon knows as a verb names nobody.
+    """
+    key = normalize(name)
+    if lex.language != "ar" or " " in key:
+        return False
+    verbs = lex.reporting_verbs | lex.meeting_triggers
+    return is_verb(key, lex, verbs) or with_object(key, lex, verbs)
+
+
+def names_nobody(name: str, text: str, lex: Lexicon) -> bool:
+    """Whether a name a model listed, as written, names nobody.
+
+    A capital that only opens sentences, an event or a thing, a verb, a relative clause
+    or a pairing of two names: a small model lists each as an actor.
+    """
+    if lex.language == "en" and only_opening(name, text):
+        return True  # "Alas," "Meanwhile": a capital that only starts sentences
+    return bool(
+        not_an_actor(name, lex)
+        or verb_form(name, lex)
+        or normalize(name).partition(" ")[0] in lex.relative_pronouns  # "التي قام بها …"
+        or re.search(r"\s[-–—]\s", name)  # "قمة (ترامب - كيم)": a pairing
+    )
+
+
+def describes(surface: str, key: str, kind: ActorKind, lex: Lexicon) -> bool:
+    """Whether a model's name, found in the text, describes someone instead of naming them."""
+    if kind == "person" and is_description(surface, lex.language, lex.title_nouns):
+        return True  # "وزير الخارجية الأميركي": a description, which the names prompt excludes
+    if lex.language == "en" and _common_word(surface):
+        return True  # "Russian merchant": a description in capitals' clothing
+    # "الكورية": an adjective no country of the gazetteer owns
+    return lex.language == "ar" and " " not in key and key.startswith("ال") and is_nisba(key)

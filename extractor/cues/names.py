@@ -1,0 +1,250 @@
+"""The shape of a name: how an actor's mention is compared, and where a name ends.
+
+Word lists and helpers every actor stage shares: a mention's key ("#الجهاد_الاسلامي"
+is "الجهاد الاسلامي"), an English name without its titles, the name at the end of a
+titled phrase ("State Department spokesman Charles Redman", "الرئيس التركي رجب طيب
+أردوغان"), and the gender a title gives it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from ..lang.lexicon import Lexicon
+from ..models import Span
+from ..text.normalize import normalize
+
+NAME_LINKS = frozenset(  # a name word after these is half of a compound ("عبد الرحمن")
+    normalize(w)
+    for w in ("بن", "ابن", "آل", "عبد", "أبو", "أبي", "ولد", "bin", "ibn", "al", "abdul", "abu")
+)
+
+TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "prof",
+    "president",
+    "secretary",
+    "minister",
+    "senator",
+    "king",
+    "prince",
+    "sheikh",
+    "general",
+}
+
+_FEMALE = {"mrs", "ms", "miss", "madam", "mme", "lady", "queen", "princess", "sister"}
+_MALE = {"mr", "sir", "lord", "king", "prince", "brother", "father"}
+# A capitalized word, an initial, or an Arabic name with its article ("al-Assad")
+# Names stay whole when their letters are decomposed ("José" as "Jose" + U+0301) or
+# when the text was decoded with the wrong charset ("PeÃ±a" for "Peña", "Ã" itself
+# maybe decomposed): a UTF-8 letter read as Latin-1 is "Ã"/"Â" and a sign of U+0080–U+00BF
+_MOJIBAKE = "(?:[ÃÂ]|A\u0303|A\u0302)[\u0080-\u00bf]"
+NAME_WORD = re.compile(
+    rf"(?:[A-Z]|(?:al|el|as|ad|an|ar|at|az|ash)-[A-Z])(?:{_MOJIBAKE}|[\w\u0300-\u036f'’.-])*$"
+    r"|[A-Z]\.$"
+)
+CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for"}
+DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "another",
+    "one",
+    "two",
+    "three",
+    "several",
+    "some",
+    "many",
+    "other",
+}
+
+TITLE_WORDS = TITLES | {
+    "of",
+    "state",
+    "foreign",
+    "prime",
+    "vice",
+    "deputy",
+    "former",
+    "crown",
+    "chief",
+    "envoy",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "chancellor",
+    "premier",
+    "defense",
+    "defence",
+    "interior",
+    "finance",
+    "justice",
+    "treasury",
+    "commerce",
+    "trade",
+    "energy",
+    "health",
+    "home",
+}
+
+
+def actor_key(surface: str) -> str:
+    """How an actor's mention is compared: normalized, a hashtag read as its words.
+
+    "حركة #الجهاد_الاسلامي" and "حركة الجهاد الإسلامي" are one movement; news sites
+    write names as hashtags in running text.
+    """
+    return " ".join(normalize(surface).replace("#", " ").replace("_", " ").split())
+
+
+def after_definite(text: str, span: Span) -> Span:
+    """An Arabic person's name without the definite words a model took from the title
+    before it: "(لشؤون) الشرق الأدنى آن باترسون" → "آن باترسون".
+
+    A name's own words carry no article (but "عبد الرحمن"); two or more of them after
+    definite words are the name, and the definite words a complement of the title.
+    """
+    words = list(re.finditer(r"\S+", text[span[0] : span[1]]))
+    folded = [normalize(w.group()) for w in words]
+    lead = 0
+    while lead < len(folded) and folded[lead].startswith("ال"):
+        lead += 1
+    rest = folded[lead:]
+    if lead == 0 or len(rest) < 2 or rest[0] in NAME_LINKS:
+        return span
+    pairs = zip(rest, rest[1:], strict=False)
+    if any(w.startswith("ال") and prev not in NAME_LINKS for prev, w in pairs):
+        return span  # "السيد حسن نصر الله", "الطلب إهانة": not a title's complement
+    return span[0] + words[lead].start(), span[1]
+
+
+def trimmed(name: str) -> str:
+    """A model's name without an unclosed aside or a possessive: "Joseph Crowley (D-N.Y",
+    "Putin’s"."""
+    if "(" in name and ")" not in name:
+        name = name[: name.index("(")]
+    name = name.strip()
+    for mark in ("’s", "'s"):
+        if name.endswith(mark) and len(name) > len(mark) + 1:
+            name = name[: -len(mark)]
+    return name
+
+
+def skips_middle(a: Sequence[str], b: Sequence[str]) -> bool:
+    """One name is the other less middle names: same first and last word, in order."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) < 2 or len(short) == len(long) or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    rest = iter(long[1:-1])
+    return all(w in rest for w in short[1:-1])
+
+
+def ends_with(a: Sequence[str], b: Sequence[str]) -> bool:
+    """One word list ends with the other."""
+    n = min(len(a), len(b))
+    return list(a[-n:]) == list(b[-n:])
+
+
+def title_gender(forms: Iterable[str]) -> str | None:
+    """ "f" or "m" where one of a person's forms opens with a gendered title ("Mrs")."""
+    for form in forms:
+        title = form.split()[0].rstrip(".") if form.split() else ""
+        if title in _FEMALE:
+            return "f"
+        if title in _MALE:
+            return "m"
+    return None
+
+
+def core_name(key: str) -> list[str]:
+    """A normalized English name without leading titles or a possessive: its name words."""
+    words = [w.removesuffix("'s").removesuffix("’s").rstrip(".") for w in key.split()]
+    while words and words[0] in TITLE_WORDS:
+        words.pop(0)
+    return words
+
+
+def name_tail(phrase: str) -> tuple[str | None, Span] | None:
+    """(role, span of the name in the phrase) when an English phrase ends in a name after its title.
+
+    "State Department spokesman Charles Redman", "The BBC's Paul Reynolds": a lower-case
+    word or a possessive, then two or more capitalized words, which are the name.
+    """
+    words = list(re.finditer(r"\S+", phrase))
+    cut = None
+    for k, m in enumerate(words[:-2]):
+        w = m.group()
+        if (w[:1].islower() and w not in CONNECTORS) or w.endswith(("'s", "’s")):
+            cut = k
+    if cut is None:
+        return None
+    tail = words[cut + 1 :]
+    if not all(NAME_WORD.match(m.group().strip(",")) or m.group() in CONNECTORS for m in tail):
+        return None
+    role = phrase[: tail[0].start()].strip(" ,")
+    if role.lower().startswith("the "):
+        role = role[4:]
+    return role.removesuffix("'s").removesuffix("’s") or None, (tail[0].start(), len(phrase))
+
+
+def arabic_name_tail(phrase: str, lex: Lexicon) -> tuple[str | None, Span] | None:
+    """(role, span of the name in the phrase) when an Arabic phrase joins a name and a title.
+
+    "الرئيس التركي رجب طيب أردوغان", "المتحدث باسم الخارجية المصرية المستشار أحمد
+    أبو زيد": after the last title noun and its definite adjectives come two or more
+    words, the first without the article, none a title, digit or source noun.
+    """
+    words = list(re.finditer(r"\S+", phrase))
+    folded = [normalize(m.group()) for m in words]
+    for k in range(2, min(4, len(words))):  # "داود شهاب المتحدث باسم الحركة": name, then post
+        if folded[k] in lex.title_nouns and folded[k].startswith("ال"):
+            head = folded[:k]
+            if not head[0].startswith("ال") and not any(
+                w in lex.title_nouns or w in lex.source_nouns or w in lex.speaker_stops
+                for w in head
+            ):
+                cut = words[k - 1].end()
+                return phrase[words[k].start() :].strip(" ،,") or None, (0, cut)
+            break
+    for k in range(len(words) - 2, -1, -1):
+        if folded[k] not in lex.title_nouns:
+            continue
+        m = k + 1
+        while m < len(words) and folded[m].startswith("ال"):
+            m += 1
+        rest = folded[m:]
+        if (
+            len(rest) < 2
+            or rest[0] == normalize("باسم")  # "متحدث باسم …": a preposition, no name
+            or rest[0].startswith(tuple(normalize(p) for p in ("بال", "لل", "كال", "وال", "فال")))
+            or any(w in lex.title_nouns or w in lex.source_nouns for w in rest)
+            or any(ch.isdigit() for w in rest for ch in w)
+            or any(w in lex.speaker_stops for w in rest)
+        ):
+            return None
+        role = phrase[: words[m].start()].strip(" ،,")
+        return role or None, (words[m].start(), len(phrase))
+    return None
+
+
+def unwrap(text: str, span: Span) -> Span:
+    """A name as written, without quotation marks around it («رويترز» → رويترز)."""
+    start, end = span
+    while start < end and text[start] in "«“\"'„‹":
+        start += 1
+    while end > start and text[end - 1] in "»”\"'›":
+        end -= 1
+    return start, end
