@@ -2,7 +2,7 @@
 
 One call here is one attempt: a request, transport retries around it, and the
 Instructor parse. Validation re-asks and truncation handling live one level up
-(`extract.py`), so the three retry layers never multiply each other:
+(`strategies.calls`), so the three retry layers never multiply each other:
 
 * transport (429/5xx/timeouts/refused connections): tenacity, exponential backoff
   with jitter, honoring Retry-After; the openai SDK's own retries are off;
