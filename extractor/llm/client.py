@@ -2,32 +2,26 @@
 
 One call here is one attempt: a request, transport retries around it, and the
 Instructor parse. Validation re-asks and truncation handling live one level up
-(`extract.py`), so the three retry layers never multiply each other:
+(`strategies.calls`), so the three retry layers never multiply each other:
 
 * transport (429/5xx/timeouts/refused connections): tenacity, exponential backoff
   with jitter, honoring Retry-After; the openai SDK's own retries are off;
 * validation: the caller re-asks with the latest errors only;
 * truncation: reported as `finish_reason == "length"`, never retried blindly.
 
-Time is measured by progress, not by a fixed timeout: answers are streamed, and a
-watchdog cuts the connection only when no token came for `stall_timeout` seconds
-(after a first-token allowance, `timeout`, for prompt processing), when the
-request's deadline passes, or when the response outgrows `max_response_bytes`. A
-slow local model that is still producing tokens is never killed.
+Time is measured by progress, not by a fixed timeout: each request runs under the
+watchdog of `streaming.py`, which cuts it only when tokens stop coming.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import email.utils
 import json
 import logging
 import re
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
@@ -50,6 +44,7 @@ from tenacity import (
 from ..errors import BackendConfigError, ConfigError, ModelUnavailableError, TransportError
 from ..models import Usage
 from .redact import redact_text, redact_url
+from .streaming import Stopped, Watchdog, WatchdogHooks, gathered_completion
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -171,112 +166,6 @@ class _Wait:
         return float(self.backoff(state))
 
 
-class _Cut(Exception):
-    """Raised inside the response stream when the watchdog's byte cap is passed."""
-
-
-class _Watchdog:
-    """Cuts a request's socket when it stalls, outlives its deadline or grows too big.
-
-    httpx's read timeout restarts on every byte, so a server dripping one byte at a
-    time holds a client forever, and a non-streamed answer from a slow model looks
-    like a stall. Progress here is a parsed stream event (a token), not a byte. The
-    socket is captured at connect time (httpcore's trace hook) and shut down from
-    this thread, which wakes the blocked read at once.
-    """
-
-    def __init__(
-        self, *, first_token: float, stall: float, deadline_at: float | None, max_bytes: int
-    ) -> None:
-        self.first_token = first_token
-        self.stall = stall
-        self.deadline_at = deadline_at
-        self.max_bytes = max_bytes
-        self.reason: str | None = None
-        self.kind = ""
-        self.tokens = 0
-        self.bytes = 0
-        self._started = time.monotonic()
-        self._last: float | None = None
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="llm-watchdog", daemon=True)
-
-    def __enter__(self) -> _Watchdog:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-
-    # -- hooks
-    def trace(self, event: str, info: dict[str, Any]) -> None:
-        if event == "connection.connect_tcp.complete":
-            self._adopt(info.get("return_value"))
-
-    def adopt_response(self, response: httpx.Response) -> None:
-        """Called when headers arrive: take the socket (kept-alive too) and cap the body."""
-        self._adopt(response.extensions.get("network_stream"))
-        response.stream = _CappedStream(cast(Any, response.stream), self)
-
-    def progress(self) -> None:
-        self.tokens += 1
-        self._last = time.monotonic()
-
-    def count(self, size: int) -> None:
-        self.bytes += size
-        if self.bytes > self.max_bytes:
-            self.cut("too_large", f"the response passed {self.max_bytes} bytes")
-            raise _Cut(self.reason)
-
-    def cut(self, kind: str, reason: str) -> None:
-        with self._lock:
-            if self.reason is None:
-                self.kind, self.reason = kind, reason
-            sockets = list(self._sockets)
-        for sock in sockets:
-            with contextlib.suppress(OSError):  # already closed: nothing to wake
-                sock.shutdown(socket.SHUT_RDWR)
-
-    # -- internals
-    def _adopt(self, stream: Any) -> None:
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if isinstance(sock, socket.socket):
-            with self._lock:
-                self._sockets.append(sock)
-            if self.reason is not None:
-                self.cut(self.kind, self.reason)
-
-    def _run(self) -> None:
-        while not self._done.wait(0.1):
-            now = time.monotonic()
-            if self.deadline_at is not None and now >= self.deadline_at:
-                self.cut("deadline", f"the deadline passed after {now - self._started:.0f} s")
-            elif self._last is None and now - self._started > self.first_token:
-                self.cut("timeout", f"no token in the first {self.first_token:g} s")
-            elif self._last is not None and now - self._last > self.stall:
-                self.cut("stalled", f"no token for {self.stall:g} s after {self.tokens} (stalled)")
-            if self.reason is not None:
-                return
-
-
-class _CappedStream(httpx.SyncByteStream):
-    """A response body that counts its bytes against the watchdog's cap."""
-
-    def __init__(self, inner: httpx.SyncByteStream, watchdog: _Watchdog) -> None:
-        self.inner = inner
-        self.watchdog = watchdog
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self.inner:
-            self.watchdog.count(len(chunk))
-            yield chunk
-
-    def close(self) -> None:
-        self.inner.close()
-
-
 _KEYLIKE = re.compile(r"\b(sk|pk|rk|key|api|tok)[-_][A-Za-z0-9_*.\-]{6,}", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 
@@ -372,6 +261,47 @@ def compact_grammar(response_model: type[BaseModel]) -> dict[str, Any]:
     }
 
 
+def _unparsed(
+    exc: InstructorRetryException, usage: Usage, started: float, retries: int
+) -> Attempt[Any]:
+    """An answer that did not parse, as an attempt; a transport or API fault is re-raised."""
+    cause = exc.__cause__
+    if cause is not None and _is_transient(cause):
+        # `from None` drops the cause chain: note a refusal first.
+        cause.extractor_refused = _refused(cause)  # type: ignore[attr-defined]
+        raise cause from None
+    if isinstance(cause, openai.APIError):
+        raise cause from None
+    usage += _usage_of(exc.last_completion)
+    raw, finish = _raw_of(exc.last_completion)
+    return Attempt(
+        parsed=None,
+        raw=raw,
+        usage=usage,
+        finish_reason=finish,
+        errors=_validation_messages(cause or exc),
+        seconds=time.monotonic() - started,
+        transport_retries=retries,
+    )
+
+
+def _truncated(
+    exc: IncompleteOutputException, usage: Usage, started: float, retries: int
+) -> Attempt[Any]:
+    """An answer cut at max_tokens, as an attempt with whatever text came."""
+    usage += _usage_of(exc.last_completion)
+    raw, _ = _raw_of(exc.last_completion)
+    return Attempt(
+        parsed=None,
+        raw=raw,
+        usage=usage,
+        finish_reason="length",
+        errors=["output truncated"],
+        seconds=time.monotonic() - started,
+        transport_retries=retries,
+    )
+
+
 class LLM:
     """An OpenAI-compatible endpoint seen through Instructor."""
 
@@ -409,7 +339,6 @@ class LLM:
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.transport_deadline = transport_deadline
-        self._local = threading.local()
         # httpx's own read timeout is only a backstop, later than any watchdog cut:
         # the watchdog alone decides (and names) why a request stopped.
         backstop = timeout + stall_timeout + 5.0
@@ -421,8 +350,7 @@ class LLM:
                 limits=httpx.Limits(max_keepalive_connections=0),
                 follow_redirects=True,
             )
-        http_client.event_hooks["request"].append(self._on_request)
-        http_client.event_hooks["response"].append(self._on_response)
+        self._hooks = WatchdogHooks(http_client)
         self.raw = openai.OpenAI(
             base_url=base_url,
             api_key=api_key or "not-needed",
@@ -431,17 +359,6 @@ class LLM:
             http_client=http_client,
         )
         self.client = instructor.from_openai(self.raw, mode=MODES[mode])
-
-    # -- httpx hooks: hand the request's socket and body to this thread's watchdog
-    def _on_request(self, request: httpx.Request) -> None:
-        watchdog = getattr(self._local, "watchdog", None)
-        if watchdog is not None:
-            request.extensions["trace"] = watchdog.trace
-
-    def _on_response(self, response: httpx.Response) -> None:
-        watchdog = getattr(self._local, "watchdog", None)
-        if watchdog is not None:
-            watchdog.adopt_response(response)
 
     def complete(
         self,
@@ -468,32 +385,8 @@ class LLM:
         retries = 0
         usage = Usage()
         refusal: list[str] = []  # why a transient fault was not retried, if it was not
-
-        def retry(exc: BaseException) -> bool:
-            if isinstance(exc, _Stopped):
-                return exc.kind == "timeout"
-            if not _is_transient(exc):
-                return False
-            refused = isinstance(exc, openai.APIConnectionError) and _refused(exc)
-            if refused and self._fail_fast_on_refusal:
-                refusal.append("refused")  # nothing listens here: no server will appear
-                return False
-            hinted = _retry_after(exc)
-            left = window_end - time.monotonic()
-            if hinted is not None and hinted > left:
-                refusal.append(f"rate limited for {hinted:.0f} s, more than the {left:.0f} s left")
-                return False
-            return True
-
-        retrying = Retrying(
-            retry=retry_if_exception(retry),
-            wait=_Wait(self.backoff_initial, self.backoff_max),
-            stop=stop_after_attempt(self.transport_attempts)
-            | stop_after_delay(max(0.0, window_end - started)),
-            reraise=True,
-        )
         try:
-            for attempt in retrying:
+            for attempt in self._retrying(started, window_end, refusal):
                 with attempt:
                     if attempt.retry_state.attempt_number > 1:
                         retries += 1
@@ -508,44 +401,11 @@ class LLM:
                             on_token=on_token,
                         )
                     except InstructorRetryException as exc:
-                        cause = exc.__cause__
-                        if cause is not None and _is_transient(cause):
-                            # `from None` drops the cause chain: note a refusal first.
-                            cause.extractor_refused = _refused(cause)  # type: ignore[attr-defined]
-                            raise cause from None
-                        if isinstance(cause, openai.APIError):
-                            raise cause from None
-                        usage += _usage_of(exc.last_completion)
-                        raw, finish = _raw_of(exc.last_completion)
-                        return Attempt(
-                            parsed=None,
-                            raw=raw,
-                            usage=usage,
-                            finish_reason=finish,
-                            errors=_validation_messages(cause or exc),
-                            seconds=time.monotonic() - started,
-                            transport_retries=retries,
-                        )
+                        return _unparsed(exc, usage, started, retries)
         except IncompleteOutputException as exc:
-            usage += _usage_of(exc.last_completion)
-            raw, _ = _raw_of(exc.last_completion)
-            return Attempt(
-                parsed=None,
-                raw=raw,
-                usage=usage,
-                finish_reason="length",
-                errors=["output truncated"],
-                seconds=time.monotonic() - started,
-                transport_retries=retries,
-            )
-        except _Stopped as exc:
-            raise TransportError(
-                f"backend at {shown_url(self.base_url)}: {exc}"
-                + (f" (after {retries + 1} tries)" if retries else ""),
-                attempts=retries + 1,
-                errors=[exc.kind],
-                usage=usage.model_dump(),
-            ) from None
+            return _truncated(exc, usage, started, retries)
+        except Stopped as exc:
+            raise self._stopped(exc, retries, usage) from None
         except openai.APIError as exc:
             raise self._error(exc, retries + 1, usage, refusal) from exc
         usage += _usage_of(completion)
@@ -559,6 +419,33 @@ class LLM:
             transport_retries=retries,
         )
 
+    def _retrying(self, started: float, window_end: float, refusal: list[str]) -> Retrying:
+        """Transport retries: backoff, a cap on attempts and on time, until `window_end`."""
+        return Retrying(
+            retry=retry_if_exception(lambda exc: self._retryable(exc, window_end, refusal)),
+            wait=_Wait(self.backoff_initial, self.backoff_max),
+            stop=stop_after_attempt(self.transport_attempts)
+            | stop_after_delay(max(0.0, window_end - started)),
+            reraise=True,
+        )
+
+    def _retryable(self, exc: BaseException, window_end: float, refusal: list[str]) -> bool:
+        """Whether a fault is worth another try; `refusal` is told why not, when it is not."""
+        if isinstance(exc, Stopped):
+            return exc.kind == "timeout"
+        if not _is_transient(exc):
+            return False
+        refused = isinstance(exc, openai.APIConnectionError) and _refused(exc)
+        if refused and self._fail_fast_on_refusal:
+            refusal.append("refused")  # nothing listens here: no server will appear
+            return False
+        hinted = _retry_after(exc)
+        left = window_end - time.monotonic()
+        if hinted is not None and hinted > left:
+            refusal.append(f"rate limited for {hinted:.0f} s, more than the {left:.0f} s left")
+            return False
+        return True
+
     def _request(
         self,
         messages: list[dict[str, str]],
@@ -570,45 +457,36 @@ class LLM:
         deadline_at: float | None,
         on_token: Callable[[int], None] | None,
     ) -> tuple[D, Any]:
-        """One HTTP request under a watchdog; a watchdog cut is `_Stopped`, never retried."""
-        watchdog = _Watchdog(
+        """One HTTP request under a watchdog; a watchdog cut is `Stopped`, never retried."""
+        watchdog = Watchdog(
             first_token=self.timeout if self.stream else self.timeout + self.stall_timeout,
             stall=self.stall_timeout,
             deadline_at=deadline_at,
             max_bytes=self.max_response_bytes,
         )
-        self._local.watchdog = watchdog
-        try:
-            with watchdog:
-                try:
-                    if not self.stream:
-                        watchdog.progress()  # nothing streams: only deadline and size apply
-                        watchdog.stall = float("inf")
-                        return self.client.chat.completions.create_with_completion(
-                            model=self.model,
-                            # never mutate the caller's messages
-                            messages=cast(Any, [dict(m) for m in messages]),
-                            response_model=response_model,
-                            max_retries=0,
-                            max_tokens=max_tokens,
-                            temperature=temperature,
-                            extra_body=extra_body,
-                        )
-                    return self._streamed(
-                        messages,
-                        response_model,
-                        max_tokens=max_tokens,
-                        temperature=temperature,
-                        extra_body=extra_body,
-                        watchdog=watchdog,
-                        on_token=on_token,
-                    )
-                except Exception as exc:
-                    if watchdog.reason is not None:
-                        raise _Stopped(watchdog.kind, watchdog.reason) from exc
-                    raise
-        finally:
-            self._local.watchdog = None
+        with self._hooks.watching(watchdog):
+            if not self.stream:
+                watchdog.progress()  # nothing streams: only deadline and size apply
+                watchdog.stall = float("inf")
+                return self.client.chat.completions.create_with_completion(
+                    model=self.model,
+                    # never mutate the caller's messages
+                    messages=cast(Any, [dict(m) for m in messages]),
+                    response_model=response_model,
+                    max_retries=0,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    extra_body=extra_body,
+                )
+            return self._streamed(
+                messages,
+                response_model,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                extra_body=extra_body,
+                watchdog=watchdog,
+                on_token=on_token,
+            )
 
     def _streamed(
         self,
@@ -618,7 +496,7 @@ class LLM:
         max_tokens: int,
         temperature: float,
         extra_body: dict[str, Any] | None,
-        watchdog: _Watchdog,
+        watchdog: Watchdog,
         on_token: Callable[[int], None] | None,
     ) -> tuple[D, Any]:
         """Stream the answer (progress is visible), then parse it as Instructor would."""
@@ -637,50 +515,8 @@ class LLM:
             stream_options={"include_usage": True},
             extra_body=extra_body,
         )
-        content: list[str] = []
-        arguments: list[str] = []
-        tool_name, finish, usage, ident, created = None, None, None, "stream", 0
-        for chunk in stream:
-            ident, created = chunk.id or ident, chunk.created or created
-            if chunk.usage is not None:
-                usage = chunk.usage.model_dump()
-            for choice in chunk.choices[:1]:
-                delta = choice.delta
-                if delta.content:
-                    content.append(delta.content)
-                for call in delta.tool_calls or []:
-                    if call.function is not None:
-                        tool_name = call.function.name or tool_name
-                        arguments.append(call.function.arguments or "")
-                finish = choice.finish_reason or finish
-            watchdog.progress()
-            if on_token is not None:
-                on_token(watchdog.tokens)
-        message: dict[str, Any] = {"role": "assistant", "content": "".join(content) or None}
-        if arguments:
-            message["tool_calls"] = [
-                {
-                    "id": "call_0",
-                    "type": "function",
-                    "function": {"name": tool_name or "", "arguments": "".join(arguments)},
-                }
-            ]
-        known = ("stop", "length", "tool_calls", "content_filter", "function_call")
         completion = ChatCompletion.model_validate(
-            {
-                "id": ident,
-                "object": "chat.completion",
-                "created": created,
-                "model": self.model,
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": message,
-                        "finish_reason": finish if finish in known else "stop",
-                    }
-                ],
-                "usage": usage,
-            }
+            gathered_completion(stream, self.model, watchdog, on_token)
         )
         try:
             parsed = process_response(
@@ -699,6 +535,16 @@ class LLM:
                 create_kwargs={},
             ) from exc
         return cast(D, parsed), completion
+
+    def _stopped(self, exc: Stopped, retries: int, usage: Usage) -> TransportError:
+        """A watchdog cut, as the transport error it is (with the tries it took)."""
+        return TransportError(
+            f"backend at {shown_url(self.base_url)}: {exc}"
+            + (f" (after {retries + 1} tries)" if retries else ""),
+            attempts=retries + 1,
+            errors=[exc.kind],
+            usage=usage.model_dump(),
+        )
 
     def _error(
         self, exc: openai.APIError, tries: int, usage: Usage, refusal: list[str]
@@ -739,16 +585,3 @@ class LLM:
             usage=usage.model_dump(),
             status_code=status,
         )
-
-
-class _Stopped(Exception):
-    """The watchdog cut the request: `kind` is timeout, stalled, deadline or too_large.
-
-    Only "timeout" (no first token: the server may have dropped the request) is
-    retried; a stream that stalled mid-answer, a passed deadline or an oversized
-    answer would fail the same way again.
-    """
-
-    def __init__(self, kind: str, reason: str) -> None:
-        super().__init__(reason)
-        self.kind = kind

@@ -305,17 +305,35 @@ def quarantine_injection(article: Article, sentences: list[Sentence]) -> None:
     ]
     if not bad:
         return
+    inside = _Flagged(bad)
+    why = "possible prompt injection: rests only on text that gives the model instructions"
+    rejected = _reject_actors(article, inside, why)
+    article.claims = _kept_claims(article, rejected, inside, why)
+    article.meetings = _kept_meetings(article, rejected, inside, why)
+    for n, sent in bad:
+        article.notes.append(
+            f"sentence {n} addresses the model, treated as data only "
+            f"(possible prompt injection): {sent.text[:120]}"
+        )
 
-    starts = [s.start for _, s in bad]  # sentences are in reading order, never overlapping
 
-    def inside(span: tuple[int, int] | None) -> bool:
-        """Within one flagged sentence: a bisection, so 10⁴ of them cost n log n, not n²."""
+class _Flagged:
+    """Whether a span lies within one flagged sentence."""
+
+    def __init__(self, bad: list[tuple[int, Sentence]]) -> None:
+        self.bad = bad
+        self.starts = [s.start for _, s in bad]  # in reading order, never overlapping
+
+    def __call__(self, span: tuple[int, int] | None) -> bool:
+        """A bisection, so 10⁴ flagged sentences cost n log n, not n²."""
         if span is None:
             return False
-        k = bisect_right(starts, span[0]) - 1
-        return k >= 0 and span[1] <= bad[k][1].end
+        k = bisect_right(self.starts, span[0]) - 1
+        return k >= 0 and span[1] <= self.bad[k][1].end
 
-    why = "possible prompt injection: rests only on text that gives the model instructions"
+
+def _reject_actors(article: Article, inside: _Flagged, why: str) -> list[str]:
+    """Reject the actors named only inside flagged sentences; clear affiliations to them."""
     rejected = [a.id for a in article.actors if a.mentions and all(map(inside, a.mentions))]
     for actor in [a for a in article.actors if a.id in rejected]:
         article.rejected.append(
@@ -328,6 +346,11 @@ def quarantine_injection(article: Article, sentences: list[Sentence]) -> None:
             actor.note = "; ".join(
                 filter(None, [actor.note, "affiliation was a rejected actor; cleared"])
             )
+    return rejected
+
+
+def _kept_claims(article: Article, rejected: list[str], inside: _Flagged, why: str) -> list[Claim]:
+    """The claims that stand: not flagged evidence, a speaker left; the rest rejected."""
     claims = []
     for claim in article.claims:
         speakers = [x for x in claim.speakers if x not in rejected]
@@ -342,7 +365,13 @@ def quarantine_injection(article: Article, sentences: list[Sentence]) -> None:
             claim.note = "; ".join(filter(None, [claim.note, f"rejected actors removed: {gone}"]))
         claim.speakers = speakers
         claims.append(claim)
-    article.claims = claims
+    return claims
+
+
+def _kept_meetings(
+    article: Article, rejected: list[str], inside: _Flagged, why: str
+) -> list[Meeting]:
+    """The meetings that stand: not flagged evidence, two participants left."""
     meetings = []
     for meeting in article.meetings:
         participants = [x for x in meeting.participants if x not in rejected]
@@ -364,9 +393,4 @@ def quarantine_injection(article: Article, sentences: list[Sentence]) -> None:
             )
         meeting.participants, meeting.mediators = participants, mediators
         meetings.append(meeting)
-    article.meetings = meetings
-    for n, sent in bad:
-        article.notes.append(
-            f"sentence {n} addresses the model, treated as data only "
-            f"(possible prompt injection): {sent.text[:120]}"
-        )
+    return meetings
