@@ -9,7 +9,8 @@ backend (OpenAI, any OpenAI-compatible `base_url`, a GGUF), prompt and cache.
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, TypedDict, Unpack
 
 from .errors import (
     BackendConfigError,
@@ -81,38 +82,77 @@ __all__ = [
 ]
 
 
-def _extractor(options: dict[str, Any]) -> Extractor:
+class ExtractOptions(TypedDict, total=False):
+    """The keyword settings of the one-call functions: `Settings` fields, each optional.
+
+    Typed so that a checker catches a misspelt or mistyped option at the call
+    (`extract_article(text, max_reask=1)`) instead of a `TypeError` at run time.
+    One left out comes from the environment, then the default (`Settings.resolve`).
+    """
+
+    model: str | None
+    strategy: str
+    base_url: str | None
+    api_key: str | None
+    mode: str
+    prompt: str
+    max_reasks: int
+    max_tokens: int
+    temperature: float
+    timeout: float
+    stall_timeout: float
+    deadline: float | None
+    stream: bool
+    max_response_bytes: int
+    transport_attempts: int
+    use_cache: bool
+    cache_dir: Path | str | None  # a str is expanded (`~`) into a Path
+    gguf: Path | str | None
+    n_ctx: int
+    max_chars: int
+    chunk_chars: int
+    max_calls: int | None
+    repeat_penalty: float | None
+    compact_json: bool | None
+    constrain: bool | None
+    http_client: Any  # an httpx client to send requests through (tests, proxies)
+
+
+def _extractor(options: ExtractOptions) -> Extractor:
     """A fresh Extractor per call, as `httpx.get` makes a fresh Client: no global state.
 
     The expensive parts are shared anyway: the embedded model server is started
     once per process, and the disk cache lives on disk.
     """
-    return Extractor(**{k: v for k, v in options.items() if v is not None})
+    chosen: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
+    return Extractor(**chosen)
 
 
 def extract_articles(
-    text: str | bytes, *, published: str | None = None, **options: Any
+    text: str | bytes, *, published: str | None = None, **options: Unpack[ExtractOptions]
 ) -> list[Article]:
     """Every article in `text`, main first; options are `Settings` fields (model, base_url…)."""
     with _extractor(options) as ex:
         return ex.extract_articles(text, published=published)
 
 
-def extract_article(text: str | bytes, *, published: str | None = None, **options: Any) -> Article:
+def extract_article(
+    text: str | bytes, *, published: str | None = None, **options: Unpack[ExtractOptions]
+) -> Article:
     """The main article of `text` as a validated, grounded `Article` (appended items skipped)."""
     with _extractor(options) as ex:
         return ex.extract_article(text, published=published)
 
 
 async def aextract_articles(
-    text: str | bytes, *, published: str | None = None, **options: Any
+    text: str | bytes, *, published: str | None = None, **options: Unpack[ExtractOptions]
 ) -> list[Article]:
     with _extractor(options) as ex:
         return await ex.aextract_articles(text, published=published)
 
 
 async def aextract_article(
-    text: str | bytes, *, published: str | None = None, **options: Any
+    text: str | bytes, *, published: str | None = None, **options: Unpack[ExtractOptions]
 ) -> Article:
     with _extractor(options) as ex:
         return await ex.aextract_article(text, published=published)

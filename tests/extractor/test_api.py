@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import importlib
 import inspect
+import typing
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +158,35 @@ def test_extraction_error_defaults() -> None:
     err = extractor.TransportError("down")
     assert err.attempts == 0 and err.errors == [] and err.last_output is None
     assert err.usage == {"prompt_tokens": 0, "completion_tokens": 0}
+
+
+def test_options_are_typed_as_the_settings_fields() -> None:
+    """`**options` is `Unpack[ExtractOptions]`: every Settings field, with its type, optional."""
+    hints = typing.get_type_hints(extractor.ExtractOptions)
+    settings = typing.get_type_hints(extractor.Settings)
+    fields = {f.name for f in dataclasses.fields(extractor.Settings)}
+    assert set(hints) == fields | {"http_client"}
+    assert not extractor.ExtractOptions.__required_keys__
+    for name in fields - {"cache_dir", "gguf"}:
+        assert hints[name] == settings[name], name
+    for name in ("cache_dir", "gguf"):  # a str is taken too, and expanded into a Path
+        assert hints[name] == Path | str | None
+    for function in (
+        extractor.extract_article,
+        extractor.extract_articles,
+        extractor.aextract_article,
+        extractor.aextract_articles,
+    ):
+        options = inspect.signature(function).parameters["options"]
+        assert options.kind is inspect.Parameter.VAR_KEYWORD
+        assert options.annotation == "Unpack[ExtractOptions]"
+
+
+def test_a_typed_call_works() -> None:
+    options: extractor.ExtractOptions = {"strategy": "rules", "use_cache": False}
+    text = 'Karim Haddad said "the talks will resume".'
+    article = extractor.extract_article(text, published="2023-10-09", **options)
+    assert article.meta.strategy == "rules"
+    assert [c.speakers for c in article.claims] == [["karim-haddad"]]
+    again = asyncio.run(extractor.aextract_articles(text, strategy="rules", use_cache=False))
+    assert [a.claims for a in again] == [article.claims]

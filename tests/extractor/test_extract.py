@@ -476,6 +476,7 @@ def test_cache_misses_for_another_package_version(server, tmp_path, monkeypatch)
     server.reply(STEP1).reply(STEP2)
     make(server, use_cache=True, cache_dir=tmp_path).extract_article(ARTICLE)
     monkeypatch.setattr("extractor.extract.package_version", lambda: "99.0")
+    monkeypatch.setattr("extractor.strategies.calls.package_version", lambda: "99.0")
     server.reply(STEP1).reply(STEP2)
     article = make(server, use_cache=True, cache_dir=tmp_path).extract_article(ARTICLE)
     assert len(server.requests) == 4 and article.meta.cache_hits == 0
