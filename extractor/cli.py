@@ -589,7 +589,9 @@ def serve(
 ) -> None:
     """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs)."""
     try:
-        from .service.app import ServiceConfig, check_bind, run  # noqa: PLC0415
+        from .service.app import run  # noqa: PLC0415
+        from .service.auth import check_bind  # noqa: PLC0415
+        from .service.config import ServiceConfig  # noqa: PLC0415
     except ImportError as exc:
         fail(
             ConfigError(
