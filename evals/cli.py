@@ -561,49 +561,58 @@ def compare(
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
-        if shared["only_a"] or shared["only_b"]:
-            err.print(
-                f"note: compared on the {shared['shared']} shared documents only "
-                f"(left out: A {shared['only_a']}, B {shared['only_b']})"
-            )
-        d = result["deltas"]
-        if by_attributed:
-            out.print(
-                "claims-only gold: no headline; comparing attributed-claim F1 "
-                f"({shared['shared']} documents)"
-            )
-        else:
-            head = result["bootstrap"]
-            out.print(
-                f"headline F1 {_f(d['headline_f1']['a'])} → {_f(d['headline_f1']['b'])} "
-                f"(Δ {head['observed']:+.3f}, 95% CI [{head['low']:+.3f}, {head['high']:+.3f}],"
-                f" {head['n_documents']} documents)"
-            )
-            if shared["full_scope"] < shared["shared"]:
-                out.print(
-                    f"  headline over the {shared['full_scope']} full-scope documents; "
-                    f"{shared['shared'] - shared['full_scope']} claims-only documents count "
-                    "for claims only"
-                )
-        att = result["bootstrap_attributed"]
-        claims = d["claims"]["attributed_f1"]
-        out.print(
-            f"attributed-claim F1 {claims['a']:.3f} → {claims['b']:.3f} "
-            f"(Δ {att['observed']:+.3f}, 95% CI [{att['low']:+.3f}, {att['high']:+.3f}])"
-        )
-        table = Table("type", "field", "A", "B", "Δ")
-        for kind in ("actors", "claims", "meetings"):
-            for field_name, v in d[kind].items():
-                if v["a"] is None and v["b"] is None:
-                    continue
-                table.add_row(kind, field_name, _f(v["a"]), _f(v["b"]), _f(v["delta"], sign=True))
-        out.print(table)
-        for c in result["changed_documents"]:
-            out.print(f"  {c['id']}: {_f(c['a'])} → {_f(c['b'])} ({_f(c['delta'], sign=True)})")
+        _print_comparison(result, by_attributed)
     if boot["high"] < -max_drop:
         what = "attributed-claim F1" if by_attributed else "headline F1"
         err.print(f"regression: {what} fell; the whole 95% interval is below {-max_drop:+.3f}")
         raise typer.Exit(1)
+
+
+def _print_comparison(result: dict[str, Any], by_attributed: bool) -> None:
+    """A comparison for a person: the intervals, the fields, the changed documents.
+
+    On claims-only gold there is no headline: the attributed-claim interval is the verdict.
+    """
+    shared = result["documents"]
+    if shared["only_a"] or shared["only_b"]:
+        err.print(
+            f"note: compared on the {shared['shared']} shared documents only "
+            f"(left out: A {shared['only_a']}, B {shared['only_b']})"
+        )
+    d = result["deltas"]
+    if by_attributed:
+        out.print(
+            "claims-only gold: no headline; comparing attributed-claim F1 "
+            f"({shared['shared']} documents)"
+        )
+    else:
+        head = result["bootstrap"]
+        out.print(
+            f"headline F1 {_f(d['headline_f1']['a'])} → {_f(d['headline_f1']['b'])} "
+            f"(Δ {head['observed']:+.3f}, 95% CI [{head['low']:+.3f}, {head['high']:+.3f}],"
+            f" {head['n_documents']} documents)"
+        )
+        if shared["full_scope"] < shared["shared"]:
+            out.print(
+                f"  headline over the {shared['full_scope']} full-scope documents; "
+                f"{shared['shared'] - shared['full_scope']} claims-only documents count "
+                "for claims only"
+            )
+    att = result["bootstrap_attributed"]
+    claims = d["claims"]["attributed_f1"]
+    out.print(
+        f"attributed-claim F1 {claims['a']:.3f} → {claims['b']:.3f} "
+        f"(Δ {att['observed']:+.3f}, 95% CI [{att['low']:+.3f}, {att['high']:+.3f}])"
+    )
+    table = Table("type", "field", "A", "B", "Δ")
+    for kind in ("actors", "claims", "meetings"):
+        for field_name, v in d[kind].items():
+            if v["a"] is None and v["b"] is None:
+                continue
+            table.add_row(kind, field_name, _f(v["a"]), _f(v["b"]), _f(v["delta"], sign=True))
+    out.print(table)
+    for c in result["changed_documents"]:
+        out.print(f"  {c['id']}: {_f(c['a'])} → {_f(c['b'])} ({_f(c['delta'], sign=True)})")
 
 
 def _gold_texts(only: list[str] | None = None) -> list[Path]:
@@ -656,14 +665,7 @@ def bench(
     from .bench import bench_seed, bench_strategies  # noqa: PLC0415
 
     if pathological:
-        from .pathological import bench_pathological  # noqa: PLC0415
-
-        if kb < 1:
-            fail(ConfigError("--kb must be at least 1"))
-        report = bench_pathological(kb, progress=lambda line: err.print(line, markup=False))
-        sys.stdout.write(json.dumps(report, indent=1) + "\n")
-        if not report["within_target"]:
-            raise typer.Exit(1)
+        _bench_pathological(kb)
         return
     options = {"prompt": prompt, "max_reasks": max_reasks, "constrain": constrain}
     given = {k: v for k, v in options.items() if v is not None}
@@ -680,6 +682,18 @@ def bench(
     except ExtractorError as exc:
         fail(exc)
     sys.stdout.write(json.dumps(report, indent=1) + "\n")
+
+
+def _bench_pathological(kb: int) -> None:
+    """No model: hostile inputs against an ordinary one of `kb` KB; exit 1 over the target."""
+    from .pathological import bench_pathological  # noqa: PLC0415
+
+    if kb < 1:
+        fail(ConfigError("--kb must be at least 1"))
+    report = bench_pathological(kb, progress=lambda line: err.print(line, markup=False))
+    sys.stdout.write(json.dumps(report, indent=1) + "\n")
+    if not report["within_target"]:
+        raise typer.Exit(1)
 
 
 @app.command("bench-import")

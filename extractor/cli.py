@@ -13,17 +13,24 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
+from .display import (
+    StageStatus,
+    article_view,
+    compact_json,
+    plain,
+    report_batch,
+    report_failures,
+)
 from .errors import (
     ConfigError,
     ExtractionError,
@@ -35,8 +42,9 @@ from .errors import (
 from .models import Article
 
 if TYPE_CHECKING:
+    from .batch.run import BatchSummary
     from .extract import Extractor
-    from .extract import Progress as ExtractProgress
+    from .settings import Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -214,36 +222,45 @@ def extract(
     still printed, and the failed one says why).
     """
     try:
+        backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
         extractor = make_extractor(
-            model,
-            base_url,
-            prompt,
-            gguf,
-            no_cache,
-            max_reasks,
-            constrain,
-            strategy,
-            deadline=deadline,
-            stall_timeout=stall_timeout,
-            max_calls=max_calls,
+            *backend, deadline=deadline, stall_timeout=stall_timeout, max_calls=max_calls
         )
-        text = _read_input(source, extractor.settings.max_chars)
-        from .text.inputs import check_text  # noqa: PLC0415
-
-        check_text(text, max_chars=extractor.settings.max_chars)
-        if save_text is not None:
-            try:
-                save_text.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise ConfigError(f"cannot write {save_text}: {exc.strerror or exc}") from None
-        with _Status() as status:
-            articles = extractor.extract_articles(
-                text, published=published, main_only=main_only, on_progress=status.update
-            )
+        text, articles = _extract_text(extractor, source, save_text, published, main_only)
     except ExtractorError as exc:
         fail(exc)
     if html_out is not None:
         write_html(html_out, text, articles, title=Path(source).name if source != "-" else "")
+    _print_articles(articles, as_json=as_json)
+    if report_failures(err, articles):
+        raise typer.Exit(3)
+
+
+def _extract_text(
+    extractor: Extractor,
+    source: str,
+    save_text: Path | None,
+    published: str | None,
+    main_only: bool,
+) -> tuple[str, list[Article]]:
+    """The checked text of `source` (saved when asked) and its articles, progress on stderr."""
+    text = _read_input(source, extractor.settings.max_chars)
+    from .text.inputs import check_text  # noqa: PLC0415
+
+    check_text(text, max_chars=extractor.settings.max_chars)
+    if save_text is not None:
+        try:
+            save_text.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {save_text}: {exc.strerror or exc}") from None
+    with StageStatus(err) as status:
+        articles = extractor.extract_articles(
+            text, published=published, main_only=main_only, on_progress=status.update
+        )
+    return text, articles
+
+
+def _print_articles(articles: list[Article], *, as_json: bool) -> None:
     if as_json:
         # Always a list (`--main`: a list of one), spans as [start, end] on one line.
         payload = [a.model_dump(mode="json") for a in articles]
@@ -251,60 +268,12 @@ def extract(
     else:
         for article in articles:
             _show(article)
-    failures = [(a.title, a.error) for a in articles if a.error is not None]
-    for title, error in failures:
-        err.print(
-            Text.assemble(
-                ("error: ", "red"),
-                plain(f"article {title or '(untitled)'!r} failed: {error.message}"),
-            ),
-            soft_wrap=True,
-        )
-    if failures:
-        raise typer.Exit(3)
 
 
-_PAIR = re.compile(r"\[\s*(-?\d+),\s*(-?\d+)\s*\]")
-
-
-def compact_json(payload: object) -> str:
-    """Indented JSON whose [start, end] spans stay on one line each."""
-    text = json.dumps(payload, ensure_ascii=False, indent=2)
-    return _PAIR.sub(r"[\1, \2]", text)
-
-
-class _Status:
-    """What a long run is doing, on stderr: article k of n, stage, elapsed, tokens/s.
-
-    On a terminal, one line that updates in place; in a log (not a terminal), one
-    plain line per stage, so a CI log or `2> file` shows where the time went.
-    """
-
-    def __init__(self) -> None:
-        self.live = err.is_terminal
-        self._status = err.status("starting…") if self.live else None
-        self._last_stage: tuple[int, str, int] | None = None
-
-    def __enter__(self) -> _Status:
-        if self._status is not None:
-            self._status.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._status is not None:
-            self._status.stop()
-
-    def update(self, p: ExtractProgress) -> None:
-        where = f"article {p.article}/{p.articles} · {p.stage}"
-        if p.chunks > 1:
-            where += f" (chunk {p.chunk}/{p.chunks})"
-        rate = f" · {p.tokens / p.elapsed:.1f} tokens/s" if p.tokens and p.elapsed > 0 else ""
-        line = f"{where} · {p.elapsed:.0f} s · {p.tokens} tokens{rate}"
-        if self._status is not None:
-            self._status.update(plain(line))
-        elif (p.article, p.stage, p.chunk) != self._last_stage:
-            self._last_stage = (p.article, p.stage, p.chunk)
-            err.print(plain(f"… {where} · {p.elapsed:.0f} s"), highlight=False)
+def _show(article: Article) -> None:
+    """The terminal view of one article (`display.article_view`) on standard output."""
+    for part in article_view(article):
+        out.print(part)
 
 
 def write_html(path: Path, text: str, articles: list[Article], *, title: str) -> None:
@@ -316,124 +285,6 @@ def write_html(path: Path, text: str, articles: list[Article], *, title: str) ->
     except OSError as exc:
         fail(InputError(f"cannot write {path}: {exc.strerror}", reason="output"))
     err.print(Text.assemble("wrote ", plain(path)), highlight=False)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def plain(value: object, style: str = "") -> Text:
-    """Any string from the model, the input or a file name, as inert terminal text.
-
-    Rich markup is not interpreted (a statement "[/bold]" or "[link=…]" is just text),
-    and control characters (ANSI/OSC escapes, bidi overrides) are shown as escapes.
-    """
-    text = "" if value is None else str(value)
-    text = _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
-    return Text(text, style=style)
-
-
-def cut(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word, with an ellipsis when cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    if " " in head[limit // 2 :]:
-        head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:.،") + "…"
-
-
-def _facts(pairs: list[tuple[str, object]]) -> str:
-    """ "published 2023-10-09 · outlet CNN" — only the fields that have a value."""
-    return " · ".join(f"{name} {value}" for name, value in pairs if value not in (None, ""))
-
-
-def _show(article: Article) -> None:
-    """The terminal view: readable at 80 columns, nothing shown that is not there."""
-    meta = article.meta
-    out.rule(plain(article.title or "(untitled)", "bold"))
-    span = f"{article.span[0]}–{article.span[1]}" if article.span else None
-    out.print(
-        plain(
-            _facts(
-                [
-                    ("published", article.published),
-                    ("outlet", article.outlet),
-                    ("dateline", article.dateline),
-                    ("language", article.language),
-                    ("characters", span),
-                ]
-            )
-        )
-    )
-    if article.error is not None:
-        out.print(plain(f"failed: {article.error.message}", "red"))
-    names = {a.id: a.name for a in article.actors}
-    if article.actors:
-        with_roles = any(a.role or a.affiliation for a in article.actors)
-        columns = ["id", "name", "kind", *(["role"] if with_roles else []), "mentions"]
-        table = Table(*columns, title="actors", expand=False)
-        for a in article.actors:
-            name = a.name + (f" ({a.name_en})" if a.name_en and a.name_en != a.name else "")
-            kind = a.kind + (", anonymous" if a.anonymous else "")
-            role = cut(a.role or "", 24)
-            if a.affiliation:
-                role = (
-                    role + "; " if role else ""
-                ) + f"of {names.get(a.affiliation, a.affiliation)}"
-            cells = [a.id, cut(name, 30), kind, *([role] if with_roles else []), len(a.mentions)]
-            table.add_row(*(plain(v) for v in cells))
-        out.print(table)
-    if article.claims:
-        table = Table("who", "quote", "what was said", title="claims", expand=False)
-        for c in article.claims:
-            who = ", ".join(names.get(s, s) for s in c.speakers) or "(unattributed)"
-            table.add_row(*(plain(v) for v in (cut(who, 24), c.quote, cut(c.statement, 90))))
-        out.print(table)
-    if article.meetings:
-        table = Table("who", "status", "when, where", "evidence", title="meetings", expand=False)
-        for m in article.meetings:
-            who = " & ".join(names.get(p, p) for p in m.participants)
-            if m.mediators:
-                who += " via " + ", ".join(names.get(x, x) for x in m.mediators)
-            when = ", ".join(v for v in (m.date_text or m.date, m.location) if v)
-            table.add_row(
-                *(
-                    plain(v)
-                    for v in (
-                        cut(who, 30),
-                        f"{m.status}, {m.format}",
-                        cut(when, 20),
-                        cut(m.evidence, 60),
-                    )
-                )
-            )
-        out.print(table)
-    if not (article.actors or article.claims or article.meetings or article.error):
-        out.print(plain("no actors, claims or meetings found", "dim"))
-    if article.rejected:
-        out.print(
-            plain(
-                f"{len(article.rejected)} item(s) set aside, not found in the text: "
-                + "; ".join(cut(f"{r.kind}: {r.reason}", 60) for r in article.rejected[:3]),
-                "yellow",
-            )
-        )
-    for note in article.notes:
-        out.print(plain(f"note: {cut(note, 160)}", "dim"))
-    if meta:
-        tokens = meta.usage.prompt_tokens + meta.usage.completion_tokens
-        calls = f"{meta.llm_calls} LLM call(s)" if meta.strategy != "rules" else "no model"
-        cached = f", {meta.cache_hits} from cache" if meta.cache_hits else ""
-        out.print(
-            plain(
-                (f"{meta.model} · " if meta.model != meta.strategy else "")
-                + f"{meta.strategy} · {calls}{cached} · "
-                + (f"{tokens} tokens · " if tokens else "")
-                + f"{meta.latency_s:.1f} s",
-                "dim",
-            )
-        )
 
 
 @app.command("extract-many")
@@ -466,80 +317,74 @@ def extract_many(
     ] = "jsonl",
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
-    from .batch.run import run_batch  # noqa: PLC0415
-    from .batch.sources import expand_sources  # noqa: PLC0415
-    from .text.inputs import BYTES_PER_CHAR_LIMIT  # noqa: PLC0415
-
     try:
         if table_format not in ("jsonl", "csv"):
             raise ConfigError(f"--format must be jsonl or csv, got {table_format!r}")
         if concurrency < 1:
             raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
+        backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
         extractor = make_extractor(
-            model,
-            base_url,
-            prompt,
-            gguf,
-            no_cache,
-            max_reasks,
-            constrain,
-            strategy,
-            deadline=deadline,
-            stall_timeout=stall_timeout,
-            max_calls=max_calls,
+            *backend, deadline=deadline, stall_timeout=stall_timeout, max_calls=max_calls
         )
-        max_bytes = extractor.settings.max_chars * BYTES_PER_CHAR_LIMIT
-        items = expand_sources(sources, max_bytes=max_bytes)
-        if not items:
-            raise InputError("the sources hold no articles", reason="empty")
-        with progress_bar() as progress:
-            task = progress.add_task("extracting", total=len(items))
-            summary = run_batch(
-                lambda text, **kw: extractor.extract_articles(
-                    text, published=kw.get("published", published)
-                ),
-                items,
-                output,
-                concurrency=concurrency,
-                on_progress=lambda item, record: progress.advance(task),
-                on_skipped=lambda n: progress.advance(task, n),
-                config={**extractor.fingerprint(), "published": published},
-                restart=restart,
-                max_bytes=max_bytes,
-            )
-        tables = None
-        if table_format == "csv":
-            from .batch.run import latest_records  # noqa: PLC0415
-            from .batch.tables import write_tables  # noqa: PLC0415
-
-            tables = write_tables(output, latest_records(output))
+        summary = _run_many(
+            extractor,
+            sources,
+            output,
+            concurrency=concurrency,
+            published=published,
+            restart=restart,
+        )
+        tables = _write_tables(output) if table_format == "csv" else None
     except ExtractorError as exc:
         fail(exc)
-    err.print(
-        plain(
-            f"{summary.done} done, {summary.failed} failed, {summary.skipped} already done "
-            f"({summary.seconds:.1f}s) → {output}"
-            + (f" (+ {tables[0].name}, {tables[1].name})" if tables else "")
-        )
-    )
-    for failure in summary.failures[:10]:
-        err.print(
-            Text.assemble(
-                ("failed ", "red"),
-                plain(f"{failure['id']}: {failure['type']}: {failure['message']}"),
-            )
-        )
+    report_batch(err, summary, output, tables)
     if summary.interrupted:
-        err.print(
-            plain(
-                f"interrupted: the {summary.done + summary.failed} finished are written; "
-                f"{summary.not_started} not started (run again to resume)",
-                "yellow",
-            )
-        )
         raise typer.Exit(130)
     if summary.failed:
         raise typer.Exit(3)
+
+
+def _run_many(
+    extractor: Extractor,
+    sources: list[str],
+    output: Path,
+    *,
+    concurrency: int,
+    published: str | None,
+    restart: bool,
+) -> BatchSummary:
+    """The batch over what `sources` name, with a progress bar on stderr."""
+    from .batch.run import run_batch  # noqa: PLC0415
+    from .batch.sources import expand_sources  # noqa: PLC0415
+    from .text.inputs import BYTES_PER_CHAR_LIMIT  # noqa: PLC0415
+
+    max_bytes = extractor.settings.max_chars * BYTES_PER_CHAR_LIMIT
+    items = expand_sources(sources, max_bytes=max_bytes)
+    if not items:
+        raise InputError("the sources hold no articles", reason="empty")
+    with progress_bar() as progress:
+        task = progress.add_task("extracting", total=len(items))
+        return run_batch(
+            lambda text, **kw: extractor.extract_articles(
+                text, published=kw.get("published", published)
+            ),
+            items,
+            output,
+            concurrency=concurrency,
+            on_progress=lambda item, record: progress.advance(task),
+            on_skipped=lambda n: progress.advance(task, n),
+            config={**extractor.fingerprint(), "published": published},
+            restart=restart,
+            max_bytes=max_bytes,
+        )
+
+
+def _write_tables(output: Path) -> tuple[Path, Path]:
+    """The claims and meetings CSV tables beside `output`, from its latest records."""
+    from .batch.run import latest_records  # noqa: PLC0415
+    from .batch.tables import write_tables  # noqa: PLC0415
+
+    return write_tables(output, latest_records(output))
 
 
 def progress_bar() -> Progress:
@@ -588,20 +433,15 @@ def serve(
     strategy: StrategyOpt = None,
 ) -> None:
     """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs)."""
-    try:
-        from .service.app import ServiceConfig, check_bind, run  # noqa: PLC0415
-    except ImportError as exc:
-        fail(
-            ConfigError(
-                f"the service needs its extra: pip install 'extractor-news[service]' ({exc})"
-            )
-        )
+    _require_service_extra()
     try:
         settings = make_extractor(
             model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
         ).settings
-        config = ServiceConfig.resolve(
+        _serve(
             settings,
+            host,
+            port,
             database_url=database_url,
             api_keys_file=api_keys_file,
             cors_origins=tuple(cors_origin or ()),
@@ -610,16 +450,37 @@ def serve(
             max_body_bytes=max_body_mb * 1024 * 1024,
             lease_s=lease_seconds,
         )
-        check_bind(host, config.api_keys)
-        err.print(
-            f"serving the extraction API at http://{host}:{port} (docs: /docs; "
-            f"{len(config.api_keys)} API key(s); strategy {settings.strategy})",
-            markup=False,
-            highlight=False,
-        )
-        run(config, host=host, port=port)
     except ExtractorError as exc:
         fail(exc)
+
+
+def _require_service_extra() -> None:
+    """One line saying how to install the service when its packages are missing."""
+    try:
+        import_module("extractor.service.app")
+    except ImportError as exc:
+        fail(
+            ConfigError(
+                f"the service needs its extra: pip install 'extractor-news[service]' ({exc})"
+            )
+        )
+
+
+def _serve(settings: Settings, host: str, port: int, **options: Any) -> None:
+    """The service's configuration resolved and its bind checked, then serve until stopped."""
+    from .service.app import run  # noqa: PLC0415
+    from .service.auth import check_bind  # noqa: PLC0415
+    from .service.config import ServiceConfig  # noqa: PLC0415
+
+    config = ServiceConfig.resolve(settings, **options)
+    check_bind(host, config.api_keys)
+    err.print(
+        f"serving the extraction API at http://{host}:{port} (docs: /docs; "
+        f"{len(config.api_keys)} API key(s); strategy {settings.strategy})",
+        markup=False,
+        highlight=False,
+    )
+    run(config, host=host, port=port)
 
 
 @app.command("model-server")

@@ -25,7 +25,8 @@ import httpx
 import uvicorn
 from fakeserver import Reply, completion
 
-from extractor.service.app import ServiceConfig, create_app
+from extractor.service.app import create_app
+from extractor.service.config import ServiceConfig
 
 
 def actors_answer(body: dict[str, Any], delay: float = 0.0) -> Reply:

@@ -301,47 +301,22 @@ def _run(
     key: str | None,
     max_bytes: int,
 ) -> None:
-    def work(item: BatchItem, digest: str) -> dict[str, Any]:
-        t0 = time.monotonic()
-        record: dict[str, Any] = {"id": item.id, "file": str(item.path), "sha256": digest}
-        if item.url:
-            record["url"] = item.url
-        if key is not None:
-            record["config"] = key
-        try:
-            if item.problem is not None:
-                raise InputError(item.problem, reason="jsonl")
-            if item.text is None:
-                data = read_bytes(item.path, max_bytes)
-                record["sha256"] = hashlib.sha256(data).hexdigest()  # what was extracted
-                text = text_of(data, str(item.path))[0]
-            else:
-                text = item.text
-            with around(item) if around else nullcontext():
-                articles = (
-                    extract(text)
-                    if item.published is None
-                    else extract(text, published=item.published)
-                )
-            failed = next((a.error for a in articles if a.error is not None), None)
-            # An article that failed makes the item not done (a rerun redoes it, its
-            # finished articles then come from the cache), but its finished articles
-            # are written all the same: nothing that was paid for is thrown away.
-            record.update(ok=failed is None, articles=[a.model_dump(mode="json") for a in articles])
-            if failed is not None:
-                record["error"] = failed.model_dump(mode="json")
-        except Exception as exc:  # noqa: BLE001  (recorded with its type, batch goes on)
-            record.update(ok=False, error=error_record(exc))
-        record["seconds"] = round(time.monotonic() - t0, 3)
-        return record
-
     queue = deque(todo)
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         pending: dict[Future[dict[str, Any]], BatchItem] = {}
         while queue or pending:
             while queue and len(pending) < concurrency and not summary.interrupted:
                 item, digest = queue.popleft()
-                pending[pool.submit(work, item, digest)] = item
+                future = pool.submit(
+                    _extract_item,
+                    extract,
+                    item,
+                    digest,
+                    around=around,
+                    key=key,
+                    max_bytes=max_bytes,
+                )
+                pending[future] = item
             try:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             except KeyboardInterrupt:
@@ -362,6 +337,48 @@ def _run(
                     summary.failures.append({"id": item.id, **record["error"]})
                 if on_progress:
                     on_progress(item, record)
+
+
+def _extract_item(
+    extract: Callable[..., list[Any]],
+    item: BatchItem,
+    digest: str,
+    *,
+    around: Callable[[BatchItem], AbstractContextManager[object]] | None,
+    key: str | None,
+    max_bytes: int,
+) -> dict[str, Any]:
+    """One item's results line: its articles, or the error that stopped it (never raised)."""
+    t0 = time.monotonic()
+    record: dict[str, Any] = {"id": item.id, "file": str(item.path), "sha256": digest}
+    if item.url:
+        record["url"] = item.url
+    if key is not None:
+        record["config"] = key
+    try:
+        if item.problem is not None:
+            raise InputError(item.problem, reason="jsonl")
+        if item.text is None:
+            data = read_bytes(item.path, max_bytes)
+            record["sha256"] = hashlib.sha256(data).hexdigest()  # what was extracted
+            text = text_of(data, str(item.path))[0]
+        else:
+            text = item.text
+        with around(item) if around else nullcontext():
+            articles = (
+                extract(text) if item.published is None else extract(text, published=item.published)
+            )
+        failed = next((a.error for a in articles if a.error is not None), None)
+        # An article that failed makes the item not done (a rerun redoes it, its
+        # finished articles then come from the cache), but its finished articles
+        # are written all the same: nothing that was paid for is thrown away.
+        record.update(ok=failed is None, articles=[a.model_dump(mode="json") for a in articles])
+        if failed is not None:
+            record["error"] = failed.model_dump(mode="json")
+    except Exception as exc:  # noqa: BLE001  (recorded with its type, batch goes on)
+        record.update(ok=False, error=error_record(exc))
+    record["seconds"] = round(time.monotonic() - t0, 3)
+    return record
 
 
 def latest_records(path: Path) -> dict[str, dict[str, Any]]:

@@ -131,7 +131,7 @@ def test_the_view_shows_only_what_is_there() -> None:
 
 
 def test_cut_keeps_whole_words_and_marks_the_cut() -> None:
-    from extractor.cli import cut
+    from extractor.display import cut
 
     assert cut("short text", 20) == "short text"
     assert cut("the talks will focus on fishing quotas", 20) == "the talks will…"

@@ -28,7 +28,8 @@ from typer.testing import CliRunner
 from extractor.cli import app as cli_app
 from extractor.errors import ConfigError
 from extractor.extract import Extractor
-from extractor.service.app import ServiceConfig, check_bind, key_digest, load_keys
+from extractor.service.auth import check_bind, key_digest, load_keys
+from extractor.service.config import ServiceConfig
 from extractor.service.jobs import JobStore
 from extractor.settings import Settings
 

@@ -24,7 +24,9 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from extractor.service.app import ServiceConfig, create_app, key_digest
+from extractor.service.app import create_app
+from extractor.service.auth import key_digest
+from extractor.service.config import ServiceConfig
 from extractor.settings import Settings
 
 KEY = "fuzz-key-0123456789"

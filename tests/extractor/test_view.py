@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from extractor.cli import app as cli_app
 from extractor.extract import Extractor
 from extractor.models import Actor, Article, Claim, Meeting
-from extractor.service.app import ServiceConfig
+from extractor.service.config import ServiceConfig
 from extractor.settings import Settings
 from extractor.view import Mark, is_rtl, nest, render_page
 

@@ -1,0 +1,159 @@
+"""The state behind the routes: the job store, an extractor per strategy, the worker.
+
+Jobs run in a `Worker` inside this process; the store is the truth, so a restarted
+(or second) replica picks up where the first left off. No log line carries article
+text (ids, sizes and timings only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from typing import Any
+
+from ..errors import ExtractorError, InputError
+from ..extract import Extractor
+from ..models import Article, is_date
+from ..text.inputs import check_text
+from .auth import InflightLimiter
+from .config import ServiceConfig
+from .jobs import Claimed, JobStore, NewDocument
+from .metrics import Metrics
+from .schemas import Health, JobCreated, JobRequest
+from .worker import Worker
+
+log = logging.getLogger("extractor.service")
+
+
+class Service:
+    """The state behind the routes: store, extractors per strategy, worker, limits, metrics."""
+
+    def __init__(self, config: ServiceConfig) -> None:
+        self.config = config
+        self.store = JobStore(config.store_url())
+        self.metrics = Metrics(self._queue_depth)
+        self.limiter = InflightLimiter(config.max_inflight_per_key)
+        self._extractors: dict[str, Extractor] = {}
+        self._lock = threading.Lock()
+        self.worker = Worker(
+            self.store,
+            self._extract_claimed,
+            threads=config.worker_threads,
+            lease_s=config.lease_s,
+            poll_s=config.poll_s,
+            on_result=self._job_result,
+        )
+        self.backend_state = "not needed" if config.extractor.strategy == "rules" else "starting"
+
+    # -- lifecycle
+    def start(self) -> None:
+        if self.config.run_worker:
+            self.worker.start()
+        if self.config.extractor.strategy != "rules":
+            threading.Thread(target=self._warm_up, name="extractor-warm-up", daemon=True).start()
+
+    def stop(self) -> None:
+        if self.config.run_worker:
+            self.worker.stop()
+        with self._lock:
+            for extractor in self._extractors.values():
+                extractor.close()
+        self.store.close()
+
+    def _warm_up(self) -> None:
+        """Load the model (or make the client) now, so the first request does not wait."""
+        try:
+            self.extractor(None).backend()
+            self.backend_state = "loaded"
+        except ExtractorError as exc:
+            self.backend_state = f"failed ({type(exc).__name__})"
+            log.warning("backend did not start: %s", type(exc).__name__)
+
+    def _queue_depth(self) -> float:
+        try:
+            return float(self.store.queue_depth())
+        except Exception:  # noqa: BLE001  (a scrape must not fail because the store is down)
+            return float("nan")
+
+    # -- extraction
+    def extractor(self, strategy: str | None) -> Extractor:
+        settings = self.config.extractor
+        name = strategy or settings.strategy
+        with self._lock:
+            if name not in self._extractors:
+                self._extractors[name] = Extractor(settings.with_(strategy=name))
+            return self._extractors[name]
+
+    def _extract_claimed(self, claimed: Claimed) -> list[Article]:
+        started = time.perf_counter()
+        extractor = self.extractor(claimed.strategy)
+        try:
+            return extractor.extract_articles(
+                claimed.text, published=claimed.published, main_only=claimed.main_only
+            )
+        except ExtractorError as exc:
+            self.metrics.failures.labels(type(exc).__name__).inc()
+            raise
+        finally:
+            log.debug(
+                "extracted %d chars in %.3fs", len(claimed.text), time.perf_counter() - started
+            )
+
+    def _job_result(
+        self, claimed: Claimed, record: dict[str, Any], articles: list[Article]
+    ) -> None:
+        self.metrics.documents.labels("job", "done" if record["ok"] else "failed").inc()
+        self.metrics.articles(articles)
+
+    # -- readiness
+    def readiness(self) -> Health:
+        checks = {"store": "ok" if self.store.ping() else "unreachable"}
+        checks["backend"] = self._backend_check()
+        ok = all(v in ("ok", "not needed") for v in checks.values())
+        return Health(status="ok" if ok else "unavailable", checks=checks)
+
+    def _backend_check(self) -> str:
+        if self.backend_state != "loaded":
+            return self.backend_state
+        llm = self.extractor(None)._llm
+        base_url = getattr(llm, "base_url", None)
+        if base_url is None:  # the OpenAI API itself: reachable is all we can cheaply say
+            return "ok"
+        import httpx2  # noqa: PLC0415
+
+        try:
+            response = httpx2.get(base_url.rstrip("/") + "/models", timeout=2.0)
+        except httpx2.HTTPError as exc:
+            return f"unreachable ({type(exc).__name__})"
+        return "ok" if response.status_code == 200 else f"unhealthy (HTTP {response.status_code})"
+
+    # -- jobs
+    def new_job(self, owner: str, request: JobRequest) -> JobCreated:
+        if len(request.documents) > self.config.max_documents:
+            raise InputError(
+                f"a job holds at most {self.config.max_documents} documents", reason="too_many"
+            )
+        max_chars = self.config.extractor.max_chars
+        seen: set[str] = set()
+        documents = []
+        for doc in request.documents:
+            if doc.id in seen:
+                raise InputError(f"document id {doc.id!r} appears twice", reason="duplicate_id")
+            seen.add(doc.id)
+            try:
+                check_text(doc.text, max_chars=max_chars)
+                if doc.published is not None and not is_date(doc.published):
+                    raise InputError("published is not a real date", reason="published")
+            except InputError as exc:
+                raise InputError(f"document {doc.id!r}: {exc}", reason=exc.reason) from None
+            digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+            documents.append(NewDocument(doc.id, doc.text, digest, doc.published))
+        strategy = request.strategy or self.config.extractor.strategy
+        job_id = self.store.create_job(
+            owner, documents, strategy=strategy, main_only=request.main_only
+        )
+        log.info("job %s created: %d document(s), strategy %s", job_id, len(documents), strategy)
+        self.worker.wake()
+        return JobCreated(job_id=job_id, total=len(documents))
