@@ -21,7 +21,7 @@ from ..text.grounding import TextIndex
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
 from .descriptions import is_description
-from .speech import CALENDAR, Token, is_nisba, is_verb, tokens, with_object
+from .tokens import CALENDAR, Token, is_nisba, is_verb, tokens, with_object
 
 NAME_LINKS = frozenset(  # a name word after these is half of a compound ("عبد الرحمن")
     normalize(w)

@@ -37,20 +37,18 @@ from .actors import (
     place_mentions,
 )
 from .meetings import is_trigger, meeting_cue, one_record_each
+from .phrases import Speaker
+from .quotes import quoted_share
 from .speech import IMPLICIT_REACH as REACH
 from .speech import (
     PERSONAL,
-    Speaker,
     SpeechCue,
-    Token,
     Unnamed,
-    is_verb,
-    quoted_share,
     sentence_cue,
     speech_cues,
-    tokens,
     unnamed_cues,
 )
+from .tokens import Token, is_verb, tokens
 
 _MAX_PARTICIPANTS = 4
 _MIN_MENTIONS = 2
