@@ -16,7 +16,7 @@ from ..models import Span
 from ..text.normalize import normalize
 from ..text.segment import Sentence
 from .names import NAME_LINKS
-from .speech import Token, is_nisba, is_verb, tokens
+from .tokens import Token, is_nisba, is_verb, tokens
 
 _AR_PARTICLES = frozenset(  # prepositions and particles: where a name ends
     normalize(w)

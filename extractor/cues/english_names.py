@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ..models import Span
 from ..text.segment import Sentence
 from .names import CONNECTORS, NAME_WORD
-from .speech import CALENDAR, tokens
+from .tokens import CALENDAR, tokens
 
 _NOT_NAMES = {
     "the",

@@ -13,7 +13,7 @@ from ..lang.lexicon import Lexicon
 from ..models import ActorKind
 from ..text.normalize import normalize
 from .descriptions import is_description
-from .speech import is_nisba, is_verb, with_object
+from .tokens import is_nisba, is_verb, with_object
 
 _NAME_PARTICLES = frozenset(
     ("of", "the", "and", "for", "de", "da", "del", "di", "du", "la", "le", "van", "von", "der")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..lang.lexicon import Lexicon
 from ..models import Meeting, MeetingFormat, MeetingStatus, Span
 from ..text.normalize import normalize
-from .speech import Token, tokens
+from .tokens import Token, tokens
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ..lang.patterns import VetoPattern
 from . import rulebook
-from .speech import Token
+from .tokens import Token
 
 
 def veto_at(

@@ -13,7 +13,7 @@ from ..lang.lexicon import Gazetteer, Place
 from ..models import Actor, Span
 from ..text.normalize import normalize
 from ..text.segment import Segment
-from .speech import tokens
+from .tokens import tokens
 
 _AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
 

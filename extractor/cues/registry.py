@@ -32,7 +32,7 @@ from .names import (
     trimmed,
     unwrap,
 )
-from .speech import is_nisba, is_verb
+from .tokens import is_nisba, is_verb
 
 
 def _bare_surname(form: str) -> str | None:

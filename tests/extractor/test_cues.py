@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.cues.speech import quoted_share, sentence_cue, speech_cues, unnamed_cues
+from extractor.cues.quotes import quoted_share
+from extractor.cues.speech import sentence_cue, speech_cues, unnamed_cues
 from extractor.lang.lexicon import load_lexicon
 from extractor.text.segment import split_articles, split_sentences
 

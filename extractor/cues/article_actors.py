@@ -1,0 +1,301 @@
+"""The actors of an article, listed: who the book learned of, where and how the text names them.
+
+The actor book (`actors`) learns names from the claims' speakers first; here the
+article adds what else it names (Arabic titled names and bodies, places of the
+gazetteer, English capitalized names), then lists the actors with every mention,
+their surname aliases and affiliations, marks the outlets told, and at the end
+drops the actors nobody needs: a place only ever named as where things happen,
+and a name only a model gave that the text neither quotes, meets nor repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..lang.lexicon import Gazetteer, Lexicon, Place
+from ..models import Actor, Article, Span
+from ..text.grounding import TextIndex, mentions
+from ..text.normalize import normalize
+from ..text.segment import Segment, Sentence
+from .arabic_names import arabic_counterparts, arabic_organizations, arabic_titled_names
+from .names import NAME_LINKS, name_tail
+from .places import canonical_name, place_mentions
+from .registry import ActorBook
+from .tokens import is_verb
+
+MIN_MENTIONS = 2  # an actor the story is about is named more than once
+
+
+def titled_names(book: ActorBook, sentences: Sequence[Sentence]) -> set[str]:
+    """Arabic names a title announces, listed right after the speakers (their ids).
+
+    Listed before the bodies and places, so "السفيرة الأميركية" can refer to the
+    ambassador named in full; in English, none.
+    """
+    text, lex = book.text, book.lex
+    titled: set[str] = set()
+    if lex.language == "ar":
+        known = {e.actor.id for e in book.entries}
+        for title, span in arabic_titled_names(text, sentences, lex):
+            book.entitle(book.resolve(span), title)
+        titled = {e.actor.id for e in book.entries} - known
+    return titled
+
+
+def named_bodies(book: ActorBook, sentences: Sequence[Sentence]) -> set[str]:
+    """Arabic bodies by their kind nouns, and the unnamed other side of talks (their ids).
+
+    After the speakers, which name many bodies in full first; in English, none.
+    """
+    text, lex = book.text, book.lex
+    bodies: set[str] = set()
+    if lex.language == "ar":
+        known = {e.actor.id for e in book.entries}
+        for span, name in arabic_organizations(text, sentences, lex):
+            book.body(span, name)
+        for span in arabic_counterparts(text, sentences, lex):
+            book.resolve(span)  # "نظرائه الخليجيين": the unnamed other side of talks
+        bodies = {e.actor.id for e in book.entries} - known
+    return bodies
+
+
+def named_places(
+    book: ActorBook, segment: Segment, gazetteer: Gazetteer
+) -> list[tuple[Span, Place]]:
+    """The gazetteer's places the article names, each an actor of the book."""
+    found = place_mentions(book.text, segment, gazetteer)
+    for span, place in found:
+        book.place(place, span)
+    return found
+
+
+def capitalized_actors(
+    book: ActorBook, names: Sequence[Span], found: Sequence[tuple[Span, Place]]
+) -> set[str]:
+    """English capitalized names that are actors, joined to the book (the new ones' ids).
+
+    Found only as names, they are backup parties to meetings; a name inside a
+    place's mention is that place, not another actor.
+    """
+    text = book.text
+    taken = [span for span, _ in found]
+    known = {e.actor.id for e in book.entries}
+    for span in names:
+        split = name_tail(text[span[0] : span[1]])  # "Saudi Arabia's Crown Prince …"
+        name = (span[0] + split[1][0], span[0] + split[1][1]) if split else span
+        if book.not_an_actor(text[name[0] : name[1]]):
+            continue  # "Congressional Gold Medal", "Cold War"
+        if _PARTY_MEMBER.search(text, max(0, span[0] - 4), span[1] + 1):
+            continue  # "Dan Kildee, a Michigan Democrat": what he is, not who
+        if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
+            book.resolve(span)
+    return {e.actor.id for e in book.entries} - known
+
+
+def list_actors(
+    article: Article,
+    index: TextIndex,
+    segment: Segment,
+    book: ActorBook,
+    found: Sequence[tuple[Span, Place]],
+    places: dict[str, Place],
+) -> dict[str, str]:
+    """The article's actors with their mentions; returns place actor id → place name.
+
+    Affiliations and surname aliases come first, so mentions count every form the
+    text uses; an actor named as the medium told is an outlet.
+    """
+    text, lex = index.text, book.lex
+    article.actors = book.actors()
+    place_ids = {e.actor.id: name for name, e in book.by_place.items()}
+    _affiliate(article.actors, places, book)
+    _surnames(index, segment, article.actors, set(place_ids), places, lex)
+    for actor in article.actors:
+        if actor.id in place_ids:  # word-bounded and case-kept, not every folded substring
+            actor.mentions = [span for span, p in found if p.name_en == place_ids[actor.id]]
+        else:
+            forms = [actor.name, *actor.aliases]
+            actor.mentions = mentions(index, forms, segment.start, segment.end)
+    for actor in article.actors:
+        if actor.id not in place_ids and any(_told(text, m, lex) for m in actor.mentions):
+            actor.kind = "media"
+    return place_ids
+
+
+def finish_actors(
+    article: Article, book: ActorBook, place_ids: dict[str, str], gazetteer: Gazetteer
+) -> None:
+    """Countries by their names, then drop the actors nobody needs.
+
+    A place only ever named as where things happen ("in Vienna") is no actor, nor is
+    a name only a model gave that the article neither quotes, meets nor repeats.
+    """
+    text, lex = book.text, book.lex
+    places_by_name = {p.name_en: p for p in gazetteer.places}
+    by_id = {a.id: a for a in article.actors}
+    for actor in article.actors:  # a country is named by its name, not by an adjective
+        if actor.id in place_ids:
+            canonical_name(actor, places_by_name[place_ids[actor.id]])
+    # a place only ever named as where things happen ("in Vienna") is no actor
+    where = {
+        aid
+        for aid in place_ids
+        if (a := by_id.get(aid)) is not None
+        and a.mentions
+        and all(locative(text, m, lex) for m in a.mentions)
+    }
+    _prune(article, book.model_named | where)
+
+
+# "a Michigan Democrat", "an Ohio Republican": an apposition describing a person's party
+_PARTY_MEMBER = re.compile(r"\ban?\s+(?:[A-Z][\w.-]*\s+){0,2}(?:Democrat|Republican|Independent)\b")
+
+
+def _surnames(
+    index: TextIndex,
+    segment: Segment,
+    actors: Sequence[Actor],
+    place_ids: set[str],
+    places: dict[str, Place],
+    lex: Lexicon,
+) -> None:
+    """A person's last name, written alone ("Shultz", "كيري"), is an alias of that person.
+
+    Stories name a person in full once, then by surname; the surname is a form the
+    text uses for the actor (RECORDS.md `aliases`), so its mentions count where the
+    person meets or is mentioned again. Only a surname no other actor shares, that is
+    not a country or a title, and not the second half of a compound ("آل ثاني").
+    """
+    people = [a for a in actors if a.kind == "person" and not a.anonymous and a.id not in place_ids]
+    last: dict[str, list[Actor]] = {}
+    for actor in people:
+        words = actor.name.split()
+        if len(words) < 2 or normalize(words[-2]) in NAME_LINKS:
+            continue
+        word = words[-1].strip(".,،")
+        key = normalize(word)
+        if (
+            len(key) < 3
+            or key in places
+            or key in lex.title_nouns
+            or key in lex.speaker_stops
+            or (lex.language == "en" and not word[:1].isupper())
+        ):
+            continue
+        last.setdefault(key, []).append(actor)
+    taken = {normalize(f) for a in actors for f in [a.name, *a.aliases]}
+    for key, owners in last.items():
+        if len(owners) != 1 or key in taken:
+            continue
+        actor = owners[0]
+        word = actor.name.split()[-1].strip(".,،")
+        full = mentions(index, [actor.name, *actor.aliases], segment.start, segment.end)
+        alone = [
+            span
+            for span in index.find_all(word, segment.start, segment.end)
+            if _whole_word(index.text, span, lex.language)
+            and not any(s <= span[0] and span[1] <= e for s, e in full)
+        ]
+        if alone:
+            actor.aliases.append(index.text[alone[0][0] : alone[0][1]])
+
+
+def _whole_word(text: str, span: Span, language: str) -> bool:
+    """No letter touches the span, but an Arabic clitic و ف ب ل may open it ("وكيري").
+
+    In English a capitalized word next to it makes it part of another name ("White
+    House" is not Mr. White).
+    """
+    start, end = span
+    if end < len(text) and text[end].isalpha():
+        return False
+    if language == "en":
+        if not text[start : start + 1].isupper():
+            return False  # "black or white" is not Mr. White
+        after = text[end : end + 30].split()[:1]
+        before = text[max(0, start - 30) : start].split()[-1:]
+        if any(w[:1].isupper() for w in after) or any(
+            w[:1].isupper() and not w.endswith((".", ",", ":", ";")) for w in before
+        ):
+            return False
+    if start and text[start - 1].isalpha():
+        clitic = text[start - 1] in "وفبل"
+        return clitic and (start < 2 or not text[start - 2].isalpha())
+    return True
+
+
+def _affiliate(actors: Sequence[Actor], places: dict[str, Place], book: ActorBook) -> None:
+    """A person whose role names a country belongs to it ("وزير الخارجية القطري", "Russian
+    Foreign Minister"): the country is the affiliation, when the article has it as an actor.
+    """
+    for actor in actors:
+        if actor.kind != "person" or not actor.role or actor.affiliation:
+            continue
+        for word in actor.role.split():
+            place = places.get(normalize(word.strip(",.،")))
+            entry = book.by_place.get(place.name_en) if place else None
+            if entry is not None and entry.actor.id != actor.id:
+                actor.affiliation = entry.actor.id
+                break
+
+
+_LOCATIVE = {"en": frozenset(("in", "at", "inside")), "ar": frozenset((normalize("في"),))}
+
+
+def locative(text: str, span: Span, lex: Lexicon) -> bool:
+    """Named right after "in"/"at (the)"/"في": where the meeting is, not who meets."""
+    before = text[max(0, span[0] - 16) : span[0]].split()
+    if lex.language == "en" and before and before[-1].lower() == "the":
+        before = before[:-1]
+    return bool(before) and normalize(before[-1]) in _LOCATIVE.get(lex.language, frozenset())
+
+
+_TOLD = re.compile(r"(?:^|\s)لـ*[«\"“]$")  # "لـ«", "ل«": the preposition, then the quoted name
+
+
+def _told(text: str, span: Span, lex: Lexicon) -> bool:
+    """The name is the medium told: "قال لـ«الشرق الأوسط»", "في حديث لـ«الحياة»".
+
+    Arabic news writes the outlet a speaker talked to as لـ before its quoted name,
+    after a verb of speech or a word for a statement, a few words back ("الحوار مع
+    وزير الخارجية جون كيري لـ«…»"); "التابعة لـ«حزب الله»" belongs, it does not tell.
+    Whatever is told so is a medium, never a party to the meetings it reports,
+    whatever kind a model gave it.
+    """
+    if lex.language == "en":  # "he told the Guardian" (a person is told without "the")
+        words = text[max(0, span[0] - 12) : span[0]].split()
+        named = text[span[0] : span[1]].split()[:1]
+        return words[-2:] == ["told", "the"] or (words[-1:] == ["told"] and named == ["the"])
+    if lex.language != "ar":
+        return False
+    before = text[max(0, span[0] - 80) : span[0]]
+    opening = _TOLD.search(before)
+    if opening is None:
+        return False
+    words = [normalize(w.strip('،,.«»"“”()')) for w in before[: opening.start()].split()[-8:]]
+    return any(
+        is_verb(w, lex, lex.reporting_verbs) or w.removeprefix("ال") in lex.statement_nouns
+        for w in words
+    )
+
+
+def _prune(article: Article, model_named: set[str]) -> None:
+    """Drop actors only a model named that the article neither quotes, meets nor repeats.
+
+    A small model lists every name it sees; an actor the story is about is mentioned
+    more than once, or speaks, or takes part in a meeting.
+    """
+    used = {s for c in article.claims for s in c.speakers}
+    used |= {p for m in article.meetings for p in [*m.participants, *m.mediators]}
+    used |= {a.affiliation for a in article.actors if a.affiliation}
+    keep = [
+        a
+        for a in article.actors
+        if a.id not in model_named or a.id in used or len(a.mentions) >= MIN_MENTIONS
+    ]
+    kept = {a.id for a in keep}
+    for actor in keep:
+        if actor.affiliation not in kept:
+            actor.affiliation = None
+    article.actors = keep

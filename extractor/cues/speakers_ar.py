@@ -1,0 +1,295 @@
+"""Who speaks in an Arabic sentence: the subject after its verb, and who relays it.
+
+Arabic news puts the subject after the verb ("وقال وزير الخارجية، أيمن الصفدي، إن")
+and names the medium told with لـ ("لـ«رويترز»") and the source relayed with عن
+("نقلت رويترز عن مصادر"): the original speaker first, then the relay (RECORDS.md).
+كان puts the subject before the verb ("وكان كيري قال"); a dual names two speakers
+("الرئيسان بوتين وأردوغان"); a relative clause lends its subject to the next verb.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..lang.lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon
+from ..models import Span
+from ..text.normalize import normalize
+from .phrases import ALREADY, BE, CueSentence, Speaker, is_media
+from .tokens import Token, ends_clause, is_nisba, is_relay, is_verb, starts_quote, wrapped
+
+
+def _apposition(s: CueSentence, j: int, max_words: int = 4) -> Span | None:
+    """The name set off by commas right after a title: "وزير الخارجية، أيمن الصفدي، إن".
+
+    Token j starts the candidate; it is a name when it ends at a comma within
+    `max_words` and holds no stop word, verb, quotation or preposition-led word.
+    """
+    lex, toks = s.lex, s.toks
+    for k in range(j, min(j + max_words, len(toks))):
+        t = toks[k]
+        if (
+            t.word in lex.speaker_stops
+            or t.word in lex.complementizers
+            or is_verb(t.word, lex, lex.reporting_verbs)
+            or starts_quote(t)
+            or any(ch.isdigit() for ch in t.word)
+            or (k == j and t.word[:1] in ("ب", "ل", "ك") and t.word[1:3] == "ال")
+        ):
+            return None
+        if ends_clause(t):
+            return (toks[j].start, t.end) if "،" in t.after or "," in t.after else None
+    return None
+
+
+_TITLE_LINKS = frozenset(normalize(w) for w in ("إلى", "في", "لدى"))
+
+
+def _auxiliary_subject(s: CueSentence, i: int, max_words: int = 9) -> Span | None:
+    """The subject that كان puts before the verb: "وكان كيري قال لـ…", "مصدر … كان قد نفى".
+
+    With كان the subject comes between it and the verb, or before كان itself when
+    only قد follows it; what follows the verb is then an addressee or the statement.
+    """
+    lex, toks = s.lex, s.toks
+    verb = toks[i].word.lstrip("وف")
+    if verb not in lex.reporting_verbs:
+        return None  # "كانت إيران ستقول": a future under كان is what would be said
+
+    def stop(t: Token) -> bool:
+        return (
+            t.word in lex.complementizers
+            or t.word in lex.relative_pronouns
+            or (t.word in lex.speaker_stops and t.word not in ALREADY | {normalize("في")})
+            or is_verb(t.word, lex, lex.reporting_verbs)
+            or starts_quote(t)
+            and not wrapped(t)
+            or any(p in t.after for p in (".", ":", "؛", ";", "(", ")", "—", "–"))
+        )
+
+    a = i - 1
+    while a >= 0 and i - a <= max_words + 2 and toks[a].word not in BE:
+        if stop(toks[a]):
+            return None
+        a -= 1
+    if a < 0 or i - a > max_words + 2:
+        return None
+    inner = [k for k in range(a + 1, i) if toks[k].word not in ALREADY]
+    if inner:
+        return toks[inner[0]].start, toks[inner[-1]].end
+    if i - a < 2:
+        return None  # "كان قال": no قد, no subject between: the usual order follows
+    first = a  # "مصدر … كان قد نفى": only قد between, the subject stands before كان
+    while first > 0 and a - first < max_words:
+        t = toks[first - 1]
+        if ends_clause(t) or t.after.endswith(tuple(CLOSE_QUOTES)) or stop(t):
+            break
+        first -= 1
+    opened = (
+        first == 0 or ends_clause(toks[first - 1]) or (toks[first - 1].word in lex.complementizers)
+    )
+    if first == a or not opened:
+        return None
+    return toks[first].start, toks[a - 1].end
+
+
+_DUAL_ENDINGS = (("تا", "ه"), ("تان", "ه"), ("تين", "ه"), ("ان", ""), ("ا", ""))
+
+
+def _dual_head(word: str, lex: Lexicon) -> bool:
+    """An Arabic dual of a kind or title noun: "حركتا", "الحركتان", "الرئيسان", "وزيرا"."""
+    bare = word.lstrip("وف").removeprefix("ال")
+    nouns = lex.organization_nouns | lex.title_nouns
+    for ending, singular in _DUAL_ENDINGS:
+        if len(bare) > len(ending) + 1 and bare.endswith(ending):
+            stem = bare[: -len(ending)] + singular
+            if stem in nouns or "ال" + stem in nouns:
+                return True
+    return False
+
+
+def _dual_conjuncts(s: CueSentence, span: Span) -> list[Span]:
+    """ "حركتا حماس والجهاد الإسلامي", "الرئيسان بوتين وأردوغان": two speakers, each named.
+
+    Only after a dual kind or title noun, and only where both parts are names: in
+    "وزيرا الخارجية الأمريكي والروسي" the second part is an adjective, no name.
+    """
+    lex = s.lex
+    toks = [t for t in s.toks if span[0] <= t.start and t.end <= span[1]]
+    if len(toks) < 2 or not _dual_head(toks[0].word, lex):
+        return [span]
+    rest = [t for t in s.toks if t.start >= span[1]]
+    if len(toks) == 2 and rest and rest[0].word.startswith("و") and not ends_clause(toks[-1]):
+        # "قال الرئيسان الحداد والخطيب": the phrase stopped at "وال…", a new clause's
+        # start elsewhere, here the second name
+        for t in rest[:2]:
+            if (
+                t.word in lex.complementizers
+                or t.word in lex.speaker_stops
+                or is_verb(t.word, lex, lex.reporting_verbs)
+            ):
+                break
+            toks.append(t)
+            if ends_clause(t) or t.after.strip():
+                break
+    if len(toks) < 3:
+        return [span]
+    joins = [
+        k for k in range(2, len(toks)) if toks[k].word.startswith("و") and len(toks[k].word) > 2
+    ]
+    if len(joins) != 1:
+        return [span]
+    k = joins[0]
+    first, second = toks[1:k], toks[k:]
+    if len(first) > 3 or len(second) > 3 or any(is_nisba(t.word) for t in second[:1]):
+        return [span]
+    return [(first[0].start, first[-1].end), (second[0].start + 1, second[-1].end)]
+
+
+_RELATIVE_GENDER = {normalize("التي"): "f", normalize("الذي"): "m"}
+_PREPOSITIONS = frozenset(
+    normalize(w) for w in ("من", "في", "إلى", "على", "عن", "مع", "بين", "لدى")
+)
+
+
+def _relative_head(s: CueSentence, i: int, max_words: int = 3) -> Span | None:
+    """The subject a coordinated verb continues from a relative clause of speech.
+
+    "… من طهران التي تحدثت عن مبادرة …، وقالت إنها …": "وقالت" has no subject of its
+    own; it goes on from "تحدثت", whose subject is the noun "التي" follows. The
+    relative pronoun must agree with the verb (التي with قالت, الذي with قال) and be
+    followed by a verb of speech; the noun runs back to a stop word or punctuation.
+    """
+    lex, toks = s.lex, s.toks
+    verb = toks[i].word.lstrip("وف")
+    gender = "f" if verb.endswith("ت") else "m"
+    for r in range(i - 2, 0, -1):
+        t = toks[r]
+        if _RELATIVE_GENDER.get(t.word) != gender:
+            continue
+        speech = lex.reporting_verbs | lex.speaking_verbs
+        if not is_verb(toks[r + 1].word, lex, speech) or ends_clause(toks[r - 1]):
+            return None
+        first = r - 1
+        while first > 0 and r - first < max_words:
+            prev = toks[first - 1]
+            if (
+                ends_clause(prev)
+                or prev.word in lex.speaker_stops
+                or prev.word in _PREPOSITIONS
+                or is_verb(prev.word, lex, lex.reporting_verbs | lex.meeting_triggers)
+            ):
+                break
+            first -= 1
+        return toks[first].start, toks[r - 1].end
+    return None
+
+
+def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
+    """Verb–subject order: the phrase after the verb, up to إن/أن/«:» or a stop word."""
+    toks = s.toks
+    before = _auxiliary_subject(s, i)
+    if before is not None:
+        speakers = [Speaker(part) for part in _dual_conjuncts(s, before)]
+        relay = _addressee(s, i + 1)
+        if relay is not None:
+            speakers.append(Speaker(relay))
+        if _relayed(s, i):
+            original, _ = s.phrase_after(i + 1)
+            if original is not None:
+                speakers.insert(0, Speaker(original))
+        return tuple(speakers)
+    phrase, j = s.phrase_after(i, max_words=9)
+    if phrase is not None and j < len(toks) and ends_clause(toks[j - 1]):
+        name = _apposition(s, j)
+        if name is not None and ("،" in toks[j - 1].after or "," in toks[j - 1].after):
+            return (Speaker(name, role=phrase),)
+    elif phrase is not None and j < len(toks):
+        # "المبعوث الأممي لسوريا، ستيفان دي ميستورا،", "… إلى سوريا، …": the title's
+        # one-word complement, then the name set off by commas
+        k = j + 1 if toks[j].word in _TITLE_LINKS else j
+        if (
+            k + 1 < len(toks)
+            and ("،" in toks[k].after or "," in toks[k].after)
+            # "قال المتحدث لرويترز، …" is a relay; "المبعوث الدولي لليمن، …" a complement
+            and (toks[k].word.startswith("لل") or not is_relay(toks[k], s.lex))
+        ):
+            name = _apposition(s, k + 1)
+            if name is not None:
+                return (Speaker(name, role=(phrase[0], toks[k].end)),)
+    if phrase is None:
+        # Subject first ("مصادر قريبة من طهران أوضحت أن"): only for a verb without و/ف,
+        # which would start a new clause whose subject is the previous speaker.
+        word = s.toks[i].word
+        going_on = word[:1] in ("و", "ف") or (word[:1] == "ل" and word not in s.lex.reporting_verbs)
+        before = s.phrase_before(i) if not going_on else None
+        if before is not None:
+            return tuple(Speaker(part) for part in _dual_conjuncts(s, before))
+        head = _relative_head(s, i)
+        if head is not None:
+            return (Speaker(head),)
+        return (Speaker(None, implicit=True),)
+    speakers = [Speaker(part) for part in _dual_conjuncts(s, phrase)]
+    relay = _addressee(s, j)
+    if relay is not None:  # "وقال القنصل لـ«رويترز» إن": the medium told relays it
+        speakers.append(Speaker(relay))
+    # relayed speech: "نقلت رويترز عن مصادر" -> the original speaker first, then the relay
+    if j < len(toks) and _relayed(s, j - 1, i):
+        original, _ = s.phrase_after(j)
+        if original is not None:
+            speakers.insert(0, Speaker(original))
+    return tuple(speakers)
+
+
+def _addressee(s: CueSentence, j: int, max_words: int = 3) -> Span | None:
+    """The medium that was told, at token j ("لـ«رويترز»", "لوكالة «نوفوستي» الروسية").
+
+    RECORDS.md lists the relay as a speaker after the original one. Only a medium
+    counts: "قال لمجلس العلاقات الخارجية" addresses an audience, not a relay.
+    """
+    lex, toks = s.lex, s.toks
+    if lex.language != "ar" or j >= len(toks):
+        return None
+    if not is_relay(toks[j], lex) and not (
+        toks[j].word.startswith("ل") and is_media(toks[j].word[1:], lex)  # "لرويترز"
+    ):
+        return None
+    raw = s.text[toks[j].start : toks[j].end]
+    # one ل, its tatweel and any opening mark: "لـ«لوموند»" is Le Monde, not "وموند"
+    opening = re.match(r"لـ*[\"«“']*", raw)
+    start = toks[j].start + (opening.end() if opening else 0)
+    k = j
+    quoted = bool(opening and any(q in opening.group() for q in OPEN_QUOTES))
+    while k + 1 < len(toks) and k - j + 1 < max_words and not ends_clause(toks[k]):
+        if quoted and any(q in toks[k].after or toks[k].word.endswith(q) for q in CLOSE_QUOTES):
+            break  # "لـ«الشرق الأوسط» سياسة": the quoted name ends at its mark
+        nxt = toks[k + 1]
+        if (
+            nxt.word in lex.complementizers
+            or nxt.word in lex.speaker_stops
+            or is_verb(nxt.word, lex, lex.reporting_verbs)
+            or (starts_quote(nxt) and not wrapped(nxt))
+        ):
+            break
+        k += 1
+    phrase = s.text[start : toks[k].end].rstrip("\"«»“”' ")
+    if not phrase or not is_media(phrase, lex) and not _wrapped_name(toks[j]):
+        return None
+    return start, start + len(phrase)
+
+
+def _wrapped_name(t: Token) -> bool:
+    """ "لـ«رويترز»", "لـCNN": a name written straight after the preposition."""
+    return any(q in t.word or q in t.before for q in OPEN_QUOTES) or bool(
+        re.search(r"[A-Za-z]", t.word)
+    )
+
+
+def _relayed(s: CueSentence, before: int, verb: int | None = None) -> bool:
+    """ "نقل(ت) … عن X": the token after `before` is عن and the verb is a form of نقل."""
+    toks = s.toks
+    verb = before if verb is None else verb
+    return (
+        before + 1 < len(toks)
+        and toks[before + 1].word == normalize("عن")
+        and toks[verb].word.lstrip("وف").startswith(normalize("نقل"))
+    )

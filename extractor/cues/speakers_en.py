@@ -1,0 +1,252 @@
+"""Who speaks in an English sentence: "X said", '"…," said X', "X, who …, said".
+
+English puts the subject before the verb, often with an aside between ("Erin
+Murphy, a former aide who …, said"), or after it only behind a quotation or a
+comma; "he"/"she" is left for the claims to resolve, and "X told the Guardian"
+names the outlet as a relay.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..lang.lexicon import CLOSE_QUOTES, OPEN_QUOTES
+from ..models import Span
+from ..text.normalize import normalize
+from .phrases import CueSentence, Speaker, is_media
+from .tokens import CALENDAR, ends_clause, is_verb
+
+
+def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
+    """'X said', 'said X', 'X told Y' (Y a medium: a relay too), 'X, who …, said'."""
+    toks = s.toks
+    if i > 1 and "," in toks[i - 1].after:  # "Erin Murphy, a former aide who …, said"
+        opener = _opening_name(s, i - 1) or _name_before_aside(s, i - 1)
+        if opener is not None:
+            return (Speaker(opener),)
+    antecedent = _who_antecedent(s, i)
+    if antecedent is not None:
+        return (Speaker(antecedent),)
+    before = s.phrase_before(i)
+    if before is not None:  # "but this time he praised": the pronoun is the subject
+        words = list(re.finditer(r"\S+", s.text[before[0] : before[1]]))
+        tail = (before[0] + words[-1].start(), before[0] + words[-1].end()) if words else before
+        if len(words) > 1 and s.pronoun(tail):
+            before = tail
+    if before is not None and not s.pronoun(before):
+        speakers = [Speaker(part) for part in _conjuncts(s, before)]
+        if toks[i].word in ("told", "tells", "tell") and i + 1 < len(toks):
+            obj, _ = s.phrase_after(i, max_words=4)
+            if obj is not None and is_media(s.text[obj[0] : obj[1]], s.lex):
+                speakers.append(Speaker(obj))
+        return tuple(speakers)
+    if before is not None:  # "he said"; "he told the Guardian" relays it too
+        implicit = Speaker(None, implicit=True, pronoun=_word(s, before))
+        if toks[i].word in ("told", "tells", "tell") and i + 1 < len(toks):
+            obj, _ = s.phrase_after(i, max_words=4)
+            if obj is not None and is_media(s.text[obj[0] : obj[1]], s.lex):
+                return (implicit, Speaker(obj))
+        return (implicit,)
+    # 'said X' inverts only after a quotation or a comma ('"…," said X', ', said X,'),
+    # or to open the sentence: in "… and blamed the tumble" what follows is the object.
+    inverted = i == 0 or any(p in toks[i - 1].after for p in (",", *CLOSE_QUOTES))
+    if inverted and i and s.lex.inverting_verbs and toks[i].word not in s.lex.inverting_verbs:
+        # "Candidates, including Trump, criticized the trade": a verb that never precedes
+        # its subject has it before the aside; what follows is its object
+        subject = _fronted_subject(s, i)
+        if subject is not None and s.pronoun(subject):
+            return (Speaker(None, implicit=True, pronoun=_word(s, subject)),)
+        return (Speaker(subject),) if subject is not None else ()
+    after, _ = s.phrase_after(i, max_words=6) if inverted else (None, i)
+    if after is not None and not s.pronoun(after) and toks[i].word not in ("told", "tells"):
+        return (Speaker(after),)
+    if after is not None and s.pronoun(after):  # '"…," said he'
+        return (Speaker(None, implicit=True, pronoun=_word(s, after)),)
+    if not inverted and i and toks[i - 1].word == "and":
+        subject = subject_name(s, i)  # "Mr. Putin backpedaled … and blamed …"
+        if subject is not None and s.pronoun(subject):  # "He argued … and said …"
+            return (Speaker(None, implicit=True, pronoun=_word(s, subject)),)
+        if subject is not None:
+            return (Speaker(subject),)
+    return ()
+
+
+_FRONTED = frozenset(("however", "meanwhile", "still", "yet", "instead", "so", "for", "with"))
+_COPULAS = frozenset(("is", "was", "are", "were", "be", "been", "being"))
+
+
+def _fronted_subject(s: CueSentence, verb: int, max_words: int = 8) -> Span | None:
+    """The phrase that opens the sentence up to its first comma, when an aside set off
+    by commas runs from there to the verb: "Several candidates, including …, criticized".
+    """
+    toks = s.toks
+    end = next((k for k in range(verb) if "," in toks[k].after), None)
+    if end is None or end + 1 >= verb or end + 1 > max_words:
+        return None
+    head = toks[0].word
+    if (
+        head in s.lex.speaker_stops
+        or head in _FRONTED
+        or head in CALENDAR
+        or head.endswith(("ing", "ly"))
+        or any(q in toks[0].before for q in OPEN_QUOTES)
+        or any(is_verb(t.word, s.lex, s.lex.reporting_verbs) for t in toks[: end + 1])
+        or any(t.word in _COPULAS for t in toks[: end + 1])  # "This was the Trump we knew,"
+    ):
+        return None
+    return toks[0].start, toks[end].end
+
+
+def subject_name(s: CueSentence, last: int) -> Span | None:
+    """The capitalized name that opens the sentence, before a lower-case verb and `last`."""
+    toks = s.toks
+    k = 0
+    while k < min(4, last) and s.text[toks[k].start : toks[k].start + 1].isupper():
+        if (
+            toks[k].word in s.lex.speaker_stops
+            or toks[k].word in CALENDAR
+            or toks[k].after.strip(".")
+        ):
+            return None
+        k += 1
+    if k == 0 or k >= last or not s.text[toks[k].start : toks[k].start + 1].islower():
+        return None
+    if k == 1 and toks[0].word in ("the", "but", "and", "in", "on", "at", "it", "this", "that"):
+        return None
+    return toks[0].start, toks[k - 1].end
+
+
+def _opening_name(s: CueSentence, last: int) -> Span | None:
+    """A capitalized name that opens the sentence and ends at a comma before token `last`."""
+    toks = s.toks
+    first = 0  # '"…," Mr. Daniloff, now 81, said': the name opens what follows the quotation
+    for k in range(last):
+        if any(q in toks[k].after for q in CLOSE_QUOTES) and "," in toks[k].after:
+            first = k + 1
+    if first == 0 and toks[0].word == "as" and last > 1:
+        first = 1  # "As Andrew Tabler, an expert on Syria, noted, '…'": the name after "as"
+    for k in range(first, min(first + 4, last)):
+        raw = s.text[toks[k].start : toks[k].end]
+        word = toks[k].word
+        if (
+            not raw[:1].isupper()
+            or word in s.lex.speaker_stops
+            or word in CALENDAR
+            or (k == 0 and word.endswith("ing"))  # "Speaking Monday, …": a fronted clause
+        ):
+            return None
+        if "," in toks[k].after:
+            return (toks[first].start, toks[k].end) if k > first else None
+    return None
+
+
+def _who_antecedent(s: CueSentence, verb: int, max_words: int = 4) -> Span | None:
+    """The name a ", who … said" clause hangs on: "McConnell, now the Senate majority
+    leader, who in 2010 said …", "Abbas, who said …": the relative's antecedent speaks.
+    """
+    toks = s.toks
+    for k in range(verb - 1, max(0, verb - max_words - 1), -1):
+        t = toks[k]
+        if k < verb - 1 and (ends_clause(t) or t.after.strip()):
+            return None  # punctuation between "who" and the verb: another clause
+        if t.word != "who":
+            continue
+        if k == 0 or "," not in toks[k - 1].after:
+            return None
+        aside = _name_before_aside(s, k - 1)
+        if aside is not None:
+            return aside
+        first = k - 1
+        while first > 0 and k - 1 - first < 3 and s.text[toks[first - 1].start].isupper():
+            if toks[first - 1].after.strip():
+                break
+            first -= 1
+        names = toks[first:k]
+        if first and toks[first - 1].word == "of" and not toks[first - 1].after.strip():
+            return _described_antecedent(s, k - 1, max_words=6)  # "the prime minister of Iraq"
+        if all(s.text[n.start].isupper() for n in names) and not any(
+            n.word in s.lex.speaker_stops for n in names
+        ):
+            span = (toks[first].start, toks[k - 1].end)
+            return None if s.pronoun(span) else span
+        return _described_antecedent(s, k - 1)
+    return None
+
+
+def _described_antecedent(s: CueSentence, last: int, max_words: int = 4) -> Span | None:
+    """A definite description that "who" hangs on: "a lecture from the Mexican
+    president, who said …" is the president's; "who" is a person, so the phrase from
+    "the" to the comma names the speaker (the actor stage resolves it to a name)."""
+    toks = s.toks
+    for k in range(last, max(-1, last - max_words - 1), -1):
+        t = toks[k]
+        if k < last and (ends_clause(t) or t.after.strip()):
+            return None
+        if t.word == "the":
+            return (t.start, toks[last].end) if k < last else None
+        if t.word != "of" and (t.word in s.lex.speaker_stops or t.word in s.lex.pronoun_subjects):
+            return None
+    return None
+
+
+def _name_before_aside(s: CueSentence, last: int, max_aside: int = 6) -> Span | None:
+    """The name before a lower-case aside that ends at token `last`'s comma.
+
+    "…, as Peña Nieto, contradicting Trump, said": the aside's own name is its
+    object; the speaker is the capitalized name set off before it, after a
+    lower-case word.
+    """
+    toks = s.toks
+    p = next(
+        (k for k in range(last - 1, max(-1, last - max_aside - 1), -1) if "," in toks[k].after),
+        None,
+    )
+    if p is None:  # "the Crown Prince, who is here on an official visit, replied": a longer
+        p = next(  # aside, when it is a relative clause
+            (
+                k
+                for k in range(last - 1, max(-1, last - 2 * max_aside - 1), -1)
+                if "," in toks[k].after and k + 1 <= last and toks[k + 1].word == "who"
+            ),
+            None,
+        )
+    if p is None or p + 1 > last or not s.text[toks[p + 1].start].islower():
+        return None
+    first = p
+    while first > 0 and p - first < 3 and s.text[toks[first - 1].start].isupper():
+        if toks[first - 1].after.strip():
+            break
+        first -= 1
+    names = toks[first : p + 1]
+    if (
+        not all(s.text[t.start].isupper() for t in names)
+        or any(t.word in s.lex.speaker_stops or t.word in CALENDAR for t in names)
+        or (first > 0 and not s.text[toks[first - 1].start].islower())
+    ):
+        return None
+    span = (toks[first].start, toks[p].end)
+    return None if s.pronoun(span) else span
+
+
+def _word(s: CueSentence, span: Span) -> str:
+    return normalize(s.text[span[0] : span[1]])
+
+
+def _conjuncts(s: CueSentence, span: Span) -> list[Span]:
+    """ "Lena Ortiz and Ana Brandt said": each of the two speaks.
+
+    Only a whole phrase splits: one cut short by the word limit ("… Agency and 14
+    national organizations") may begin inside a name; nor does one with a pronoun.
+    """
+    k = next((n for n, t in enumerate(s.toks) if t.start == span[0]), 0)
+    prev = s.toks[k - 1] if k else None
+    if prev is not None and s.text[prev.start : prev.end][:1].isupper() and not ends_clause(prev):
+        return [span]
+    parts: list[Span] = []
+    start = span[0]
+    for m in re.finditer(r"\s+and\s+", s.text[span[0] : span[1]]):
+        parts.append((start, span[0] + m.start()))
+        start = span[0] + m.end()
+    parts.append((start, span[1]))
+    named = [p for p in parts if p[0] < p[1] and not s.pronoun(p)]
+    return named if len(named) == len(parts) else [span]
