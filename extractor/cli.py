@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from importlib import import_module
 from pathlib import Path
@@ -539,6 +540,20 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
     finally:
         cache.close()
     err.print(plain(f"removed {removed} cached completion(s) from {cache.directory}"))
+
+
+@app.command("rules")
+def rules(
+    markdown: Annotated[bool, typer.Option(help="Print docs/rules.md as generated.")] = False,
+) -> None:
+    """The named cue rules: name, language and purpose (switch some off: EXTRACTOR_RULES_OFF)."""
+    from .cues import rulebook  # noqa: PLC0415
+
+    if markdown:
+        sys.stdout.write(rulebook.catalogue())
+        return
+    for r in sorted(rulebook.all_rules().values(), key=lambda r: r.name):
+        out.print(plain(f"{r.name}  [{r.language or 'all'}]  {r.purpose}"), soft_wrap=True)
 
 
 def add_plugins(target: typer.Typer) -> None:

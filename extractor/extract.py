@@ -20,6 +20,7 @@ from functools import cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .cues import rulebook
 from .errors import (
     CallBudgetError,
     ConfigError,
@@ -169,6 +170,7 @@ class Extractor:
             "constrained": None if rules else s.constrained,
             "max_reasks": None if rules else s.max_reasks,
             "version": package_version(),
+            "rules_off": list(s.rules_off) or None,
         }
 
     # ------------------------------------------------------------------ public
@@ -218,7 +220,8 @@ class Extractor:
                 reserve=sum(needs[k:]),
             )
             try:
-                articles.append(self._article(index, segment, sentences, published, run))
+                with rulebook.rules_off(s.rules_off):
+                    articles.append(self._article(index, segment, sentences, published, run))
             except (ExtractionError, ModelUnavailableError) as exc:
                 first_error = first_error or exc
                 articles.append(failed_article(index, segment, exc, time.monotonic() - run.started))
@@ -310,4 +313,5 @@ class Extractor:
             llm_s=round(sum(r.llm_s for r in results), 3),
             chunks=max(1, len(results)),
             version=package_version(),
+            rules_off=list(self.settings.rules_off),
         )

@@ -149,6 +149,7 @@ class ExtractionMeta(BaseModel):
     llm_s: float = 0.0
     chunks: int = 1
     version: str | None = None  # of the package that made the record (extractor-news)
+    rules_off: list[str] = Field(default_factory=list)  # named cue rules switched off (rulebook)
 
 
 class ArticleError(BaseModel):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .cues import rulebook
 from .errors import ConfigError
 from .llm.prompts import STRATEGY_PROMPTS, check_prompt_name
 from .llm.runtime import cache_dir
@@ -34,6 +35,7 @@ _ENV = {
     "strategy": "EXTRACTOR_STRATEGY",
     "deadline": "EXTRACTOR_DEADLINE",
     "stall_timeout": "EXTRACTOR_STALL_TIMEOUT",
+    "rules_off": "EXTRACTOR_RULES_OFF",
 }
 
 
@@ -79,6 +81,7 @@ class Settings:
     repeat_penalty: float | None = None
     compact_json: bool | None = None  # llama.cpp-only grammar; None = on for the embedded model
     constrain: bool | None = None  # enum-constrained names/ids; None = on where compact_json is
+    rules_off: tuple[str, ...] = ()  # named cue rules switched off, for diagnosis (docs/rules.md)
 
     def __post_init__(self) -> None:
         """Reject a bad setting when it is made, not at the first LLM call."""
@@ -92,6 +95,7 @@ class Settings:
             raise ConfigError(f"unknown mode {self.mode!r}; known modes: {list(MODES)}")
         if self.prompt:
             check_prompt_name(self.prompt)
+        self._check_rules_off()
         for name in (
             "max_reasks",
             "max_tokens",
@@ -118,6 +122,16 @@ class Settings:
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
                 raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}")
+
+    def _check_rules_off(self) -> None:
+        """Only registered rule names, in one order, so equal settings compare equal."""
+        if isinstance(self.rules_off, str) or not all(isinstance(n, str) for n in self.rules_off):
+            raise ConfigError(f"rules_off must be a sequence of rule names, got {self.rules_off!r}")
+        try:
+            names = sorted(rulebook.known(tuple(self.rules_off)))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        object.__setattr__(self, "rules_off", tuple(names))
 
     @classmethod
     def resolve(cls, **explicit: object) -> Settings:
@@ -147,6 +161,10 @@ class Settings:
                     raise ConfigError(
                         f"{_ENV[number]} must be a number of seconds, got {values[number]!r}"
                     ) from None
+        if isinstance(values.get("rules_off"), str):  # EXTRACTOR_RULES_OFF="a.b,c.d"
+            values["rules_off"] = tuple(
+                n.strip() for n in values["rules_off"].split(",") if n.strip()
+            )
         for path_field in ("cache_dir", "gguf"):
             if path_field in values:
                 values[path_field] = Path(str(values[path_field])).expanduser()

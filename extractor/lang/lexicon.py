@@ -91,6 +91,9 @@ class Lexicon:
     speaking_verbs: frozenset[str] = frozenset()  # speech that reports no statement: "تحدث عن"
     pair_nouns: frozenset[str] = frozenset()  # two parties in one phrase: "الجانبان", "both sides"
     vetoes: tuple[VetoPattern, ...] = ()  # named exceptions to a cue: "maintains a", "accused of"
+    # --- claims and speakers stage (cues/speech, phrases, speakers_*, claims, pronouns)
+    # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
+    # --- meetings and articles stage (cues/meetings, parties, article)
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -138,6 +141,9 @@ class LexiconFile(BaseModel):
     speaking_verbs: Words = []
     pair_nouns: Words = []
     vetoes: list[VetoPattern] = []
+    # --- claims and speakers stage
+    # --- actors stage
+    # --- meetings and articles stage
 
 
 # Word sets, compared whole; phrases, matched longest first.
