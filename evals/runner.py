@@ -22,9 +22,10 @@ from typing import Any
 from extractor.batch.run import BatchItem, latest_records, run_batch
 from extractor.models import Article, Document
 
+from .counts import RECORD_TYPES, prf
 from .gold import GoldError, cases, load_document, load_gold_dir, parse_document, text_path
 from .report import render_html
-from .scoring import RECORD_TYPES, aggregate, is_claims_only, prf, score_corpus
+from .scoring import aggregate, is_claims_only, score_corpus
 from .stats import bootstrap_attributed, bootstrap_diff
 
 ROOT = Path(__file__).resolve().parent.parent
