@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.table import Table
 
 from extractor.cli import (
     BaseUrl,
@@ -34,20 +34,16 @@ from extractor.cli import (
 )
 from extractor.errors import ConfigError, ExtractorError, InputError
 
+from .cli_bench import bench, bench_import
+from .cli_options import Baseline, Corpus, GoldDir, Name, Only, RunsDir
+from .display import print_comparison, scores_table, sets_table
+
 if TYPE_CHECKING:
     from extractor import Extractor
 
-app = typer.Typer(no_args_is_help=True, help="Score extractions against hand-labeled gold.")
+    from .sets import EvalSet
 
-GoldDir = Annotated[Path | None, typer.Option("--gold", help="Folder of gold JSON files.")]
-Corpus = Annotated[list[Path] | None, typer.Option(help="Where texts are (repeatable).")]
-Only = Annotated[list[str] | None, typer.Option(help="Only these document ids (repeatable).")]
-RunsDir = Annotated[Path | None, typer.Option("--runs", help="Folder of run folders.")]
-Name = Annotated[str | None, typer.Option(help="Run name (default: derived from settings).")]
-Baseline = Annotated[
-    Path | None,
-    typer.Option(help="Also write the scores without text (counts only) to this baseline file."),
-]
+app = typer.Typer(no_args_is_help=True, help="Score extractions against hand-labeled gold.")
 
 
 def _guard(exc: Exception) -> NoReturn:
@@ -159,7 +155,7 @@ def _run(
         around=around,
         fresh=fresh,
     )
-    _scores_table(scores)
+    scores_table(scores)
     if baseline is not None:
         _write_baseline(baseline, {**numbers_only(scores), "meta": _run_meta(run_dir)})
     err.print(f"saved {run_dir} (report: {run_dir / 'report.html'})")
@@ -245,7 +241,6 @@ def sets(
     baseline needs). `--baseline` writes all sets to one file (so not with --only-set).
     """
     from .runner import RUNS_DIR  # noqa: PLC0415
-    from .sets import baseline as sets_baseline  # noqa: PLC0415
     from .sets import select_sets  # noqa: PLC0415
 
     if baseline is not None and only_set:
@@ -258,7 +253,30 @@ def sets(
     except Exception as exc:  # noqa: BLE001
         _guard(exc)
     run_name = name or f"sets-{_default_name(ex)}"
-    root = (runs or RUNS_DIR) / run_name
+    _run_sets(
+        ex,
+        chosen,
+        run_name,
+        (runs or RUNS_DIR) / run_name,
+        concurrency=concurrency,
+        fresh=fresh,
+        baseline=baseline,
+    )
+
+
+def _run_sets(
+    ex: Extractor,
+    chosen: Sequence[EvalSet],
+    run_name: str,
+    root: Path,
+    *,
+    concurrency: int,
+    fresh: bool,
+    baseline: Path | None,
+) -> None:
+    """Run every chosen set into `root/SET/`, print them side by side, write the baseline."""
+    from .sets import baseline as sets_baseline  # noqa: PLC0415
+
     scores: dict[str, dict[str, Any]] = {}
     for s in chosen:
         scores[s.name] = _execute(
@@ -270,7 +288,7 @@ def sets(
             concurrency=concurrency,
             fresh=fresh,
         )
-    _sets_table(scores)
+    sets_table(scores)
     if baseline is not None:
         meta = {
             "run": run_name,
@@ -278,18 +296,6 @@ def sets(
         }
         _write_baseline(baseline, sets_baseline(scores, meta))
     err.print(f"saved {root}/{{{','.join(scores)}}} (a report.html in each)")
-
-
-def _sets_table(scores: dict[str, dict[str, Any]]) -> None:
-    """Sets (and their languages) as rows, F1 of each figure as columns; blank = undefined."""
-    from .sets import FIGURES, summary_rows  # noqa: PLC0415
-
-    table = Table("set", "docs", "headline", *FIGURES[1:], title="F1 per set and language")
-    for row in summary_rows(scores):
-        label = row["set"] if row["language"] is None else f"  {row['language']}"
-        table.add_row(label, str(row["documents"]), *(_f(row[k], blank="") for k in FIGURES))
-    out.print(table)
-    out.print("  blank: not defined on claims-only gold (RECORDS.md §3)")
 
 
 def _tag(prompt: str, max_reasks: int, constrained: bool, strategy: str = "two-step") -> str:
@@ -432,51 +438,7 @@ def rescore(
         scores = score_run(run_dir, gold or GOLD_DIR, default_corpus_dirs(corpus or []))
     except Exception as exc:  # noqa: BLE001
         _guard(exc)
-    _scores_table(scores)
-
-
-def _scope_note(scores: dict[str, Any]) -> str | None:
-    """What a score's `scope` block means, in words (None for a set of full-scope gold)."""
-    scope = scores.get("scope")
-    if not isinstance(scope, dict):
-        return None
-    only = scope.get("claims-only", 0)
-    if not scope.get("full"):
-        return f"claims-only gold ({only} documents): claim and attributed-claim F1, no headline"
-    return (
-        f"headline, actors and meetings over the {scope['full']} full-scope documents; "
-        f"{only} claims-only documents count for claims only"
-    )
-
-
-def _scores_table(scores: dict[str, Any]) -> None:
-    headline = scores.get("headline_f1")
-    title = "no headline (claims-only gold)" if headline is None else f"headline F1 {headline:.3f}"
-    table = Table("", "P", "R", "F1", title=title)
-    for kind in ("actors", "claims", "meetings"):
-        s = scores.get(kind, {})
-        table.add_row(kind, _f(s.get("precision")), _f(s.get("recall")), _f(s.get("f1")))
-    claims = scores.get("claims", {})
-    table.add_row(
-        "claims (attributed)",
-        _f(claims.get("attributed_precision")),
-        _f(claims.get("attributed_recall")),
-        _f(claims.get("attributed_f1")),
-    )
-    out.print(table)
-    for lang, s in sorted((scores.get("by_language") or {}).items()):
-        out.print(
-            f"  {lang}: headline {_f(s.get('headline_f1'))}  actors {_f(s['actors']['f1'])}  "
-            f"claims {_f(s['claims']['f1'])}  attributed {_f(s['claims'].get('attributed_f1'))}  "
-            f"meetings {_f(s['meetings']['f1'])}"
-        )
-    note = _scope_note(scores)
-    if note:
-        out.print(f"  {note}")
-    out.print(
-        f"  grounding rate {scores.get('grounding_rate')}  invalid rate "
-        f"{scores.get('invalid_rate')}  documents {scores.get('n_documents')}"
-    )
+    scores_table(scores)
 
 
 @app.command("score")
@@ -501,7 +463,7 @@ def score(
     if as_json:
         sys.stdout.write(json.dumps(scores, ensure_ascii=False) + "\n")
     else:
-        _scores_table(scores)
+        scores_table(scores)
 
 
 @app.command("check")
@@ -561,159 +523,13 @@ def compare(
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
-        _print_comparison(result, by_attributed)
+        print_comparison(result, by_attributed)
     if boot["high"] < -max_drop:
         what = "attributed-claim F1" if by_attributed else "headline F1"
         err.print(f"regression: {what} fell; the whole 95% interval is below {-max_drop:+.3f}")
         raise typer.Exit(1)
 
 
-def _print_comparison(result: dict[str, Any], by_attributed: bool) -> None:
-    """A comparison for a person: the intervals, the fields, the changed documents.
-
-    On claims-only gold there is no headline: the attributed-claim interval is the verdict.
-    """
-    shared = result["documents"]
-    if shared["only_a"] or shared["only_b"]:
-        err.print(
-            f"note: compared on the {shared['shared']} shared documents only "
-            f"(left out: A {shared['only_a']}, B {shared['only_b']})"
-        )
-    d = result["deltas"]
-    if by_attributed:
-        out.print(
-            "claims-only gold: no headline; comparing attributed-claim F1 "
-            f"({shared['shared']} documents)"
-        )
-    else:
-        head = result["bootstrap"]
-        out.print(
-            f"headline F1 {_f(d['headline_f1']['a'])} → {_f(d['headline_f1']['b'])} "
-            f"(Δ {head['observed']:+.3f}, 95% CI [{head['low']:+.3f}, {head['high']:+.3f}],"
-            f" {head['n_documents']} documents)"
-        )
-        if shared["full_scope"] < shared["shared"]:
-            out.print(
-                f"  headline over the {shared['full_scope']} full-scope documents; "
-                f"{shared['shared'] - shared['full_scope']} claims-only documents count "
-                "for claims only"
-            )
-    att = result["bootstrap_attributed"]
-    claims = d["claims"]["attributed_f1"]
-    out.print(
-        f"attributed-claim F1 {claims['a']:.3f} → {claims['b']:.3f} "
-        f"(Δ {att['observed']:+.3f}, 95% CI [{att['low']:+.3f}, {att['high']:+.3f}])"
-    )
-    table = Table("type", "field", "A", "B", "Δ")
-    for kind in ("actors", "claims", "meetings"):
-        for field_name, v in d[kind].items():
-            if v["a"] is None and v["b"] is None:
-                continue
-            table.add_row(kind, field_name, _f(v["a"]), _f(v["b"]), _f(v["delta"], sign=True))
-    out.print(table)
-    for c in result["changed_documents"]:
-        out.print(f"  {c['id']}: {_f(c['a'])} → {_f(c['b'])} ({_f(c['delta'], sign=True)})")
-
-
-def _gold_texts(only: list[str] | None = None) -> list[Path]:
-    """The text of every gold document (or of `only` these ids), in gold order."""
-    from .gold import find_text, load_gold_dir  # noqa: PLC0415
-    from .runner import GOLD_DIR, default_corpus_dirs  # noqa: PLC0415
-
-    dirs = default_corpus_dirs()
-    docs = [d for i, d in load_gold_dir(GOLD_DIR).items() if not only or i in only]
-    found = [find_text(doc.text_file, dirs) for doc in docs if doc.text_file]
-    return [p for p in found if p is not None]
-
-
-@app.command("bench")
-def bench(
-    max_reasks: MaxReasks = None,
-    prompt: PromptOpt = None,
-    constrain: Constrain = None,
-    skip_assembly: Annotated[bool, typer.Option(help="Do not re-assemble the model.")] = False,
-    strategies: Annotated[
-        str | None, typer.Option(help="Compare these strategies, e.g. two-step,cues.")
-    ] = None,
-    pathological: Annotated[
-        bool,
-        typer.Option(
-            "--pathological",
-            help="No model: seconds per 100 KB of hostile inputs as a ratio to an ordinary one.",
-        ),
-    ] = False,
-    kb: Annotated[int, typer.Option(help="Input size for --pathological, in KB.")] = 100,
-    dev: Annotated[
-        bool,
-        typer.Option(
-            "--dev", help="With --strategies: every dev-set gold text instead of the seed."
-        ),
-    ] = False,
-    only: Only = None,
-) -> None:
-    """Seed benchmark on the embedded model: assembly, load, cold, warm, cache hit (JSON).
-
-    `--strategies two-step,cues:v4,cues` instead runs the seed (with `--dev`, every
-    gold text) once per variant (`strategy[:prompt]`), taking turns document by
-    document on one warm server, and reports the ratios of wall time and completion
-    tokens.
-    `--pathological` runs no model at all: each hostile input (repeated abbreviations,
-    one name many times, one long line, tiny sentences) through the rules strategy and
-    the pre-LLM stages of the others, against an ordinary article of the same size;
-    exit 1 when a ratio is over the target (3).
-    """
-    from .bench import bench_seed, bench_strategies  # noqa: PLC0415
-
-    if pathological:
-        _bench_pathological(kb)
-        return
-    options = {"prompt": prompt, "max_reasks": max_reasks, "constrain": constrain}
-    given = {k: v for k, v in options.items() if v is not None}
-    try:
-        if strategies:
-            report = bench_strategies(
-                [x.strip() for x in strategies.split(",") if x],
-                given,
-                _gold_texts(only) if dev else (),
-                on_progress=lambda line: err.print(line, markup=False),
-            )
-        else:
-            report = bench_seed(given, assembly=not skip_assembly)
-    except ExtractorError as exc:
-        fail(exc)
-    sys.stdout.write(json.dumps(report, indent=1) + "\n")
-
-
-def _bench_pathological(kb: int) -> None:
-    """No model: hostile inputs against an ordinary one of `kb` KB; exit 1 over the target."""
-    from .pathological import bench_pathological  # noqa: PLC0415
-
-    if kb < 1:
-        fail(ConfigError("--kb must be at least 1"))
-    report = bench_pathological(kb, progress=lambda line: err.print(line, markup=False))
-    sys.stdout.write(json.dumps(report, indent=1) + "\n")
-    if not report["within_target"]:
-        raise typer.Exit(1)
-
-
-@app.command("bench-import")
-def bench_import(
-    against: Annotated[
-        list[Path] | None,
-        typer.Option(
-            help="Other source trees (e.g. a worktree of an older commit) to time side by side."
-        ),
-    ] = None,
-    runs: Annotated[int, typer.Option(help="Fresh interpreters per tree.")] = 9,
-) -> None:
-    """Median time of `import extractor` here and in other trees, alternated, as ratios."""
-    from .bench import import_times  # noqa: PLC0415
-    from .runner import ROOT  # noqa: PLC0415
-
-    sys.stdout.write(json.dumps(import_times([ROOT, *(against or [])], runs), indent=1) + "\n")
-
-
-def _f(value: Any, sign: bool = False, blank: str = "–") -> str:
-    if value is None:
-        return blank
-    return f"{value:+.3f}" if sign else f"{value:.3f}"
+# Registered last, so they stay last in `extractor eval --help`.
+app.command("bench")(bench)
+app.command("bench-import")(bench_import)

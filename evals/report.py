@@ -17,9 +17,10 @@ from extractor.models import Document
 from extractor.text.grounding import TextIndex
 from extractor.view import cut_highlight, escape, is_rtl
 
+from .counts import RECORD_TYPES
 from .gold import Case
-from .scoring import RECORD_TYPES, is_claims_only
-from .scoring import evidence_span as _locate
+from .pairing import evidence_span as _locate
+from .scoring import is_claims_only
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#111}

@@ -22,9 +22,10 @@ from typing import Any
 from extractor.batch.run import BatchItem, latest_records, run_batch
 from extractor.models import Article, Document
 
+from .counts import RECORD_TYPES, prf
 from .gold import GoldError, cases, load_document, load_gold_dir, parse_document, text_path
 from .report import render_html
-from .scoring import RECORD_TYPES, aggregate, is_claims_only, prf, score_corpus
+from .scoring import aggregate, is_claims_only, score_corpus
 from .stats import bootstrap_attributed, bootstrap_diff
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,28 +290,8 @@ def compare(a: dict[str, Any], b: dict[str, Any], *, n: int = 10_000) -> dict[st
         for i in common
         if not is_claims_only(a["per_document"][i]) and not is_claims_only(b["per_document"][i])
     ]
-    deltas: dict[str, Any] = {"headline_f1": _delta(a, b, ("headline_f1",))}
-    for kind in RECORD_TYPES:
-        fields = [
-            k
-            for k, v in (b.get(kind) or {}).items()
-            if (isinstance(v, int | float) or v is None) and k not in ("tp", "fp", "fn")
-        ]
-        deltas[kind] = {f: _delta(a, b, (kind, f)) for f in fields}
-    changed = []
-    for doc_id in common:
-        da = doc_primary(a["per_document"][doc_id])
-        db = doc_primary(b["per_document"][doc_id])
-        if da != db:
-            changed.append(
-                {
-                    "id": doc_id,
-                    "a": da,
-                    "b": db,
-                    "delta": None if da is None or db is None else round(db - da, 4),
-                }
-            )
-    changed.sort(key=lambda c: c["delta"] if c["delta"] is not None else 0)
+    deltas = _deltas(a, b)
+    changed = _changed_documents(a, b, common)
     return {
         "documents": {
             "shared": len(common),
@@ -329,6 +310,40 @@ def compare(a: dict[str, Any], b: dict[str, Any], *, n: int = 10_000) -> dict[st
             for lang in sorted(set(b["by_language"]))
         },
     }
+
+
+def _deltas(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """The headline and every figure of each record type (not the raw counts), as deltas."""
+    deltas: dict[str, Any] = {"headline_f1": _delta(a, b, ("headline_f1",))}
+    for kind in RECORD_TYPES:
+        fields = [
+            k
+            for k, v in (b.get(kind) or {}).items()
+            if (isinstance(v, int | float) or v is None) and k not in ("tp", "fp", "fn")
+        ]
+        deltas[kind] = {f: _delta(a, b, (kind, f)) for f in fields}
+    return deltas
+
+
+def _changed_documents(
+    a: dict[str, Any], b: dict[str, Any], common: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The documents whose one number (`doc_primary`) moved, largest drop first."""
+    changed = []
+    for doc_id in common:
+        da = doc_primary(a["per_document"][doc_id])
+        db = doc_primary(b["per_document"][doc_id])
+        if da != db:
+            changed.append(
+                {
+                    "id": doc_id,
+                    "a": da,
+                    "b": db,
+                    "delta": None if da is None or db is None else round(db - da, 4),
+                }
+            )
+    changed.sort(key=lambda c: c["delta"] if c["delta"] is not None else 0)
+    return changed
 
 
 def _language_delta(a: dict[str, Any], b: dict[str, Any], lang: str) -> dict[str, Any]:

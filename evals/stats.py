@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from .scoring import RECORD_TYPES, is_claims_only
+from .counts import RECORD_TYPES
+from .scoring import is_claims_only
 
 Matrix = Any
 

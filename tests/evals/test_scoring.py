@@ -16,17 +16,17 @@ import numpy as np
 import pytest
 
 from evals import scoring
+from evals.counts import prf
 from evals.gold import Case, GoldDocument, parse_document
-from evals.scoring import (
-    DocScore,
+from evals.pairing import (
     actor_forms,
     actor_similarity,
     evidence_span,
     pair_articles,
-    prf,
     span_iou,
     text_agrees,
 )
+from evals.scoring import DocScore
 from evals.stats import bootstrap_diff
 from extractor.models import Actor, Article, Document
 from extractor.text.grounding import TextIndex
