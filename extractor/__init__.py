@@ -115,7 +115,7 @@ class ExtractOptions(TypedDict, total=False):
     repeat_penalty: float | None
     compact_json: bool | None
     constrain: bool | None
-    rules_off: tuple[str, ...] | list[str]
+    rules_off: tuple[str, ...]
     http_client: Any  # an httpx client to send requests through (tests, proxies)
 
 
