@@ -94,6 +94,17 @@ class Lexicon:
     # --- claims and speakers stage (cues/speech, phrases, speakers_*, claims, pronouns)
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
     # --- meetings and articles stage (cues/meetings, parties, article)
+    press_events: tuple[str, ...] = ()  # near a trigger, no meeting: "news conference"
+    not_triggers: frozenset[str] = frozenset()  # a trigger's form in another sense: "البحث"
+    conjunction_clitics: tuple[str, ...] = ()  # written onto the next word: "و", "ف"
+    preposition_clitics: tuple[str, ...] = ()  # written onto the next word: "ب", "ل"
+    future_clitics: tuple[str, ...] = ()  # the future written onto a verb: "س" of "سيلتقي"
+    imperfect_prefixes: tuple[str, ...] = ()  # a present verb's person: "ي", "ت" of "يجتمع"
+    dual_endings: tuple[str, ...] = ()  # "the two" of a present verb: "ان" of "تجتمعان"
+    alif_endings: tuple[str, ...] = ()  # an object's "اجتماعا", the two's past "التقيا"
+    definite_articles: tuple[str, ...] = ()  # written onto its noun: "ال"
+    mediator_prefixes: tuple[str, ...] = ()  # a word they begin marks a mediator: "بوساطة"
+    side_stem_endings: tuple[str, ...] = ()  # a side's name less these is its stem: "الحوثيين"
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -144,6 +155,17 @@ class LexiconFile(BaseModel):
     # --- claims and speakers stage
     # --- actors stage
     # --- meetings and articles stage
+    press_events: Words = []
+    not_triggers: Words = []
+    conjunction_clitics: Words = []
+    preposition_clitics: Words = []
+    future_clitics: Words = []
+    imperfect_prefixes: Words = []
+    dual_endings: Words = []
+    alif_endings: Words = []
+    definite_articles: Words = []
+    mediator_prefixes: Words = []
+    side_stem_endings: Words = []
 
 
 # Word sets, compared whole; phrases, matched longest first.
@@ -167,6 +189,7 @@ _SETS = (
     "fronting_words",
     "speaking_verbs",
     "pair_nouns",
+    "not_triggers",
 )
 _PHRASES = (
     "not_claim_cues",
@@ -179,6 +202,16 @@ _PHRASES = (
     "not_meeting",
     "relay_prefixes",
     "future_prefixes",
+    "press_events",
+    "conjunction_clitics",
+    "preposition_clitics",
+    "future_clitics",
+    "imperfect_prefixes",
+    "dual_endings",
+    "alif_endings",
+    "definite_articles",
+    "mediator_prefixes",
+    "side_stem_endings",
 )
 
 
