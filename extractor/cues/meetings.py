@@ -15,7 +15,7 @@ takes are the language pack's, so a pack without them reads its triggers as list
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..lang.lexicon import Lexicon
@@ -36,7 +36,7 @@ class MeetingCue:
 
 def _has(folded: str, phrases: Sequence[str], lex: Lexicon) -> bool:
     """Whether a marker stands as whole words (Arabic: with a clitic و ف ب ل allowed)."""
-    clitics = (*lex.conjunction_clitics, *lex.preposition_clitics)
+    clitics = sorted(lex.conjunction_letters | lex.preposition_letters)
     clitic = f"(?:{'|'.join(re.escape(c) for c in clitics)})?" if clitics else ""
     return any(re.search(rf"(?<!\w){clitic}{re.escape(p)}(?!\w)", folded) for p in phrases)
 
@@ -44,7 +44,7 @@ def _has(folded: str, phrases: Sequence[str], lex: Lexicon) -> bool:
 _NEAR = 6  # words either side of a trigger where a phone or letter marker cancels it
 
 
-def without_prefix(word: str, prefixes: Sequence[str]) -> str:
+def without_prefix(word: str, prefixes: Iterable[str]) -> str:
     """`word` less the first of `prefixes` it starts with ("وتجتمعان" → "تجتمعان")."""
     for prefix in prefixes:
         if word.startswith(prefix):
@@ -87,7 +87,7 @@ def _trigger_word(word: str, lex: Lexicon) -> bool:
     off=False,
 )
 def _trigger_with_alif(word: str, lex: Lexicon) -> bool:
-    bare = without_prefix(word, lex.conjunction_clitics)
+    bare = without_prefix(word, lex.conjunction_letters)
     return len(bare) > 4 and _stem_in(bare, lex.alif_endings, lex)
 
 
@@ -100,8 +100,10 @@ def _trigger_with_alif(word: str, lex: Lexicon) -> bool:
     off=False,
 )
 def _trigger_in_the_dual(word: str, lex: Lexicon) -> bool:
-    future = without_prefix(without_prefix(word, lex.conjunction_clitics), lex.future_clitics)
-    return future.startswith(lex.imperfect_prefixes) and _stem_in(future, lex.dual_endings, lex)
+    future = without_prefix(without_prefix(word, lex.conjunction_letters), lex.future_letters)
+    return future.startswith(lex.imperfect_prefixes) and _stem_in(
+        future, lex.dual_verb_endings, lex
+    )
 
 
 @rule(
@@ -113,17 +115,17 @@ def _trigger_in_the_dual(word: str, lex: Lexicon) -> bool:
     off=False,
 )
 def _trigger_with_clitic(word: str, lex: Lexicon) -> bool:
-    bare = without_prefix(word, lex.conjunction_clitics)
+    bare = without_prefix(word, lex.conjunction_letters)
     triggers = lex.meeting_triggers
     return (
         (bare != word and bare in triggers)
-        or _less(bare, lex.future_clitics) in triggers
-        or (_less(bare, lex.definite_articles) in triggers and not _other_sense(bare, lex))
-        or _less(bare, lex.preposition_clitics) in triggers
+        or _less(bare, lex.future_letters) in triggers
+        or (_less(bare, lex.article_prefixes) in triggers and not _other_sense(bare, lex))
+        or _less(bare, lex.preposition_letters) in triggers
     )
 
 
-def _less(word: str, prefixes: Sequence[str]) -> str | None:
+def _less(word: str, prefixes: Iterable[str]) -> str | None:
     """`word` less the first of `prefixes` it starts with; None where it starts with none."""
     rest = without_prefix(word, prefixes)
     return rest if rest != word else None
@@ -226,7 +228,7 @@ def _cancelled(folded: str, lex: Lexicon) -> bool:
 )
 def _future_trigger(text: str, trigger: Token, lex: Lexicon) -> bool:
     word = normalize(text[trigger.start : trigger.end])
-    return word.lstrip("".join(lex.conjunction_clitics)).startswith(lex.future_prefixes)
+    return word.lstrip("".join(lex.conjunction_letters)).startswith(lex.future_prefixes)
 
 
 @rule(

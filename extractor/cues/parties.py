@@ -457,7 +457,7 @@ def _stems(name: str, lex: Lexicon) -> frozenset[str]:
     """
     out = set()
     for word in normalize(name).split():
-        word = without_prefix(word, lex.definite_articles)
+        word = without_prefix(word, lex.article_prefixes)
         for ending in lex.side_stem_endings:
             if word.endswith(ending) and len(word) - len(ending) >= 3:
                 word = word[: -len(ending)]

@@ -96,13 +96,13 @@ class Lexicon:
     # --- meetings and articles stage (cues/meetings, parties, article)
     press_events: tuple[str, ...] = ()  # near a trigger, no meeting: "news conference"
     not_triggers: frozenset[str] = frozenset()  # a trigger's form in another sense: "البحث"
-    conjunction_clitics: tuple[str, ...] = ()  # written onto the next word: "و", "ف"
-    preposition_clitics: tuple[str, ...] = ()  # written onto the next word: "ب", "ل"
-    future_clitics: tuple[str, ...] = ()  # the future written onto a verb: "س" of "سيلتقي"
+    conjunction_letters: frozenset[str] = frozenset()  # "والرئيس", "فالوزير": and, so
+    preposition_letters: frozenset[str] = frozenset()  # "بالمحادثات", "للقاء": by, for
+    future_letters: frozenset[str] = frozenset()  # the future written onto a verb: "سيلتقي"
     imperfect_prefixes: tuple[str, ...] = ()  # a present verb's person: "ي", "ت" of "يجتمع"
-    dual_endings: tuple[str, ...] = ()  # "the two" of a present verb: "ان" of "تجتمعان"
+    dual_verb_endings: tuple[str, ...] = ()  # "the two" of a present verb: "ان" of "تجتمعان"
     alif_endings: tuple[str, ...] = ()  # an object's "اجتماعا", the two's past "التقيا"
-    definite_articles: tuple[str, ...] = ()  # written onto its noun: "ال"
+    article_prefixes: tuple[str, ...] = ()  # written onto its noun: "ال"
     mediator_prefixes: tuple[str, ...] = ()  # a word they begin marks a mediator: "بوساطة"
     side_stem_endings: tuple[str, ...] = ()  # a side's name less these is its stem: "الحوثيين"
 
@@ -157,13 +157,13 @@ class LexiconFile(BaseModel):
     # --- meetings and articles stage
     press_events: Words = []
     not_triggers: Words = []
-    conjunction_clitics: Words = []
-    preposition_clitics: Words = []
-    future_clitics: Words = []
+    conjunction_letters: Words = []
+    preposition_letters: Words = []
+    future_letters: Words = []
     imperfect_prefixes: Words = []
-    dual_endings: Words = []
+    dual_verb_endings: Words = []
     alif_endings: Words = []
-    definite_articles: Words = []
+    article_prefixes: Words = []
     mediator_prefixes: Words = []
     side_stem_endings: Words = []
 
@@ -190,6 +190,9 @@ _SETS = (
     "speaking_verbs",
     "pair_nouns",
     "not_triggers",
+    "conjunction_letters",
+    "preposition_letters",
+    "future_letters",
 )
 _PHRASES = (
     "not_claim_cues",
@@ -203,13 +206,10 @@ _PHRASES = (
     "relay_prefixes",
     "future_prefixes",
     "press_events",
-    "conjunction_clitics",
-    "preposition_clitics",
-    "future_clitics",
     "imperfect_prefixes",
-    "dual_endings",
+    "dual_verb_endings",
     "alif_endings",
-    "definite_articles",
+    "article_prefixes",
     "mediator_prefixes",
     "side_stem_endings",
 )

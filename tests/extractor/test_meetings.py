@@ -117,7 +117,11 @@ def test_a_news_conference_is_no_meeting_unless_its_rule_is_switched_off() -> No
 def test_the_clitics_and_endings_of_a_trigger_are_the_packs() -> None:
     """A pack without the Arabic affix lists reads its triggers as listed, nothing more."""
     bare = dataclasses.replace(
-        AR, conjunction_clitics=(), alif_endings=(), future_clitics=(), definite_articles=()
+        AR,
+        conjunction_letters=frozenset(),
+        future_letters=frozenset(),
+        alif_endings=(),
+        article_prefixes=(),
     )
     for text in ("وعقد الوزيران اجتماعاً مطولاً في الدوحة.", "وبعد المحادثات عاد الوزير."):
         assert cue(text, AR) is not None and cue(text, bare) is None
