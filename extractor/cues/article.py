@@ -5,7 +5,9 @@ model is available. `rules_article` reads as the flow: the language and headline
 the actors the book learns (from the speakers first), the claims (`claims`: one per
 sentence of reported speech, the sentence as evidence), the actors listed with
 their mentions (`article_actors`), the meetings among them (`parties`, over the
-meeting stage of `meetings`), and last the actors nobody needs are dropped.
+meeting stage of `meetings`), and last the actors nobody needs are dropped. Where
+the article as a whole decides (the headline, the lead, the header's date), the
+decision is a named rule of the stage `articles`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ..lang.pack import pack_for
 from ..models import Article, Meeting, Span
 from ..text.dates import find_published, resolve_date
 from ..text.grounding import TextIndex
-from ..text.headlines import headline_span, title_of
+from ..text.headlines import first_line, opens_with_lead, title_of
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
 from .article_actors import (
@@ -34,6 +36,7 @@ from .english_names import english_names
 from .parties import meeting_parties, meetings_of, speaking_in
 from .pronouns import people_named, pronoun_subjects
 from .registry import ActorBook, NamedActor
+from .rulebook import rule
 from .speech import SpeechCue, Unnamed, speech_cues, unnamed_cues
 from .tokens import tokens
 
@@ -99,10 +102,9 @@ def _new_article(
     The date is the caller's, else the one the header gives: meetings' weekdays
     ("الأحد") resolve against it.
     """
-    header = text[segment.start : min(segment.end, segment.start + 600)]
     return Article(
         title=title_of(text, segment),
-        published=published or find_published(header),
+        published=published or _header_date(text, segment),
         language=language,
         span=(segment.start, segment.end),
         notes=[
@@ -115,6 +117,17 @@ def _new_article(
             + "; statements are the evidence sentences",
         ],
     )
+
+
+@rule(
+    "articles.date-from-header",
+    stage="articles",
+    purpose="Without a date from the caller, a date in the article's header is its date",
+    example="Published: 3 May 2021\nKenya and Uganda held talks in Kampala on Monday.",
+    off=None,
+)
+def _header_date(text: str, segment: Segment) -> str | None:
+    return find_published(text[segment.start : min(segment.end, segment.start + 600)])
 
 
 def _actor_book(
@@ -144,10 +157,43 @@ def _body_cues(
     The headline restates the body's claims: none of its own.
     """
     cues = speech_cues(text, [(s.start, s.end) for s in sentences], lex)
-    headline = headline_span(text, segment)
-    if headline is not None:
-        cues = [c for c in cues if not headline[0] <= sentences[c.sentence].start < headline[1]]
-    return cues
+    headline = _headline(text, segment)
+    return [c for c in cues if not _in_headline(headline, sentences[c.sentence].start)]
+
+
+def _headline(text: str, segment: Segment) -> Span | None:
+    """Where the headline `title_of` reads sits, unless the first line is the lead.
+
+    A headline ("مصادر لـCNN: قطر تجري محادثات …") restates what the body reports
+    with its attribution; the body's sentence is the claim (RECORDS.md §2: a lead
+    sentence counts, and the headline is not one).
+    """
+    line = first_line(text, segment)
+    if line is None or _lead_sentence(text, line, segment):
+        return None
+    return line
+
+
+@rule(
+    "articles.lead-sentence-is-no-headline",
+    stage="articles",
+    purpose="A first line that ends as a sentence is the lead, unless short with a body after",
+    example="The minister said on Monday that the port would reopen next week.",
+    off=False,
+)
+def _lead_sentence(text: str, line: Span, segment: Segment) -> bool:
+    return opens_with_lead(text, line, segment)
+
+
+@rule(
+    "articles.headline-restates-the-body",
+    stage="articles",
+    purpose="Reported speech in the headline is no claim: the body's sentence is",
+    example="Minister says port will reopen\nThe minister said on Monday that it would reopen.",
+    off=False,
+)
+def _in_headline(headline: Span | None, start: int) -> bool:
+    return headline is not None and headline[0] <= start < headline[1]
 
 
 def _meetings(
@@ -190,11 +236,11 @@ def unnamed_speech(
     if pack is None:
         return []
     lex = pack.lexicon
-    headline = headline_span(text, segment)
+    headline = _headline(text, segment)
     out = []
     for cue in unnamed_cues(text, [(s.start, s.end) for s in sentences], lex):
         sent = sentences[cue.sentence]
-        if cue.cue is None or (headline is not None and headline[0] <= sent.start < headline[1]):
+        if cue.cue is None or _in_headline(headline, sent.start):
             continue
         toks = tokens(text, cue.cue[0], sent.end)
         said = toks[:2] if len(toks) > 1 and not toks[0].after.strip() else toks[:1]

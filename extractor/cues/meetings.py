@@ -4,20 +4,24 @@ Code only, from the lexicon: a trigger (التقى، اجتمع، محادثات
 summit, visit …) makes a candidate; future and plan markers (سـ، من المقرر، يعتزم /
 will, plans, scheduled) make it `planned`, cancel and failure markers `cancelled`;
 "غير مباشرة" / "indirect" and a mediator marker (بوساطة، عبر / mediated by, through)
-make it `indirect`. Phone calls, letters and "in contact" are not meetings. The
-participants are the actors the sentence mentions; an actor named right after a
-mediator marker is a mediator, not a participant.
+make it `indirect`. Phone calls, letters, "in contact" and news conferences are not
+meetings. The participants are the actors the sentence mentions; an actor named right
+after a mediator marker is a mediator, not a participant.
+
+Each decision is a named rule (`rulebook`); the clitics and endings an Arabic trigger
+takes are the language pack's, so a pack without them reads its triggers as listed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..lang.lexicon import Lexicon
 from ..models import Meeting, MeetingFormat, MeetingStatus, Span
 from ..text.normalize import normalize
+from .rulebook import rule
 from .tokens import Token, tokens
 
 
@@ -32,35 +36,137 @@ class MeetingCue:
 
 def _has(folded: str, phrases: Sequence[str], lex: Lexicon) -> bool:
     """Whether a marker stands as whole words (Arabic: with a clitic و ف ب ل allowed)."""
-    clitic = "(?:[وفبل])?" if lex.language == "ar" else ""
+    clitics = sorted(lex.conjunction_letters | lex.preposition_letters)
+    clitic = f"(?:{'|'.join(re.escape(c) for c in clitics)})?" if clitics else ""
     return any(re.search(rf"(?<!\w){clitic}{re.escape(p)}(?!\w)", folded) for p in phrases)
 
 
 _NEAR = 6  # words either side of a trigger where a phone or letter marker cancels it
 
 
+def without_prefix(word: str, prefixes: Iterable[str]) -> str:
+    """`word` less the first of `prefixes` it starts with ("وتجتمعان" → "تجتمعان")."""
+    for prefix in prefixes:
+        if word.startswith(prefix):
+            return word[len(prefix) :]
+    return word
+
+
+def _stem_in(word: str, endings: Sequence[str], lex: Lexicon) -> bool:
+    """Whether `word` less one of `endings` is a meeting trigger."""
+    return any(word.endswith(e) and word[: -len(e)] in lex.meeting_triggers for e in endings)
+
+
 def is_trigger(word: str, lex: Lexicon) -> bool:
     """A meeting word, inflected ("البحث", the search or research, is no "بحث", talks)."""
-    if word in lex.meeting_triggers:
-        return True
-    if lex.language != "ar":
-        return False
-    bare = word[1:] if word[:1] in ("و", "ف") else word
-    if len(bare) > 4 and bare.endswith("ا") and bare[:-1] in lex.meeting_triggers:
-        return True  # "اجتماعاً" (a meeting, as an object), "التقيا" (the two met)
-    future = bare[1:] if bare[:1] == "س" else bare
-    if future[:1] in ("ي", "ت") and future.endswith("ان") and future[:-2] in lex.meeting_triggers:
-        return True  # "تجتمعان", "ستلتقيان": the two meet, or will
     return (
-        bare in lex.meeting_triggers
-        or (bare[:1] == "س" and bare[1:] in lex.meeting_triggers)
-        or (bare.startswith("ال") and bare[2:] in lex.meeting_triggers and bare != "البحث")
-        or (bare[:1] in ("ب", "ل") and bare[1:] in lex.meeting_triggers)
+        _trigger_word(word, lex)
+        or _trigger_with_alif(word, lex)
+        or _trigger_in_the_dual(word, lex)
+        or _trigger_with_clitic(word, lex)
     )
 
 
+@rule(
+    "meetings.trigger-word",
+    stage="meetings",
+    purpose="A word of the lexicon's meeting triggers makes its sentence a candidate meeting",
+    example="Kenya and Uganda held talks in Kampala on Monday.",
+    off=False,
+)
+def _trigger_word(word: str, lex: Lexicon) -> bool:
+    return word in lex.meeting_triggers
+
+
+@rule(
+    "meetings.trigger-with-alif",
+    stage="meetings",
+    language="ar",
+    purpose="A trigger with the alif of an object or of the two's past is a trigger",
+    example="وعقدت مصر وقطر اجتماعاً في القاهرة.",
+    off=False,
+)
+def _trigger_with_alif(word: str, lex: Lexicon) -> bool:
+    bare = without_prefix(word, lex.conjunction_letters)
+    return len(bare) > 4 and _stem_in(bare, lex.alif_endings, lex)
+
+
+@rule(
+    "meetings.trigger-in-the-dual",
+    stage="meetings",
+    language="ar",
+    purpose="A present or future trigger of the two ('تجتمعان', 'ستلتقيان') is a trigger",
+    example="وقالت وزارة الخارجية إن مصر وقطر ستلتقيان في القاهرة.",
+    off=False,
+)
+def _trigger_in_the_dual(word: str, lex: Lexicon) -> bool:
+    future = without_prefix(without_prefix(word, lex.conjunction_letters), lex.future_letters)
+    return future.startswith(lex.imperfect_prefixes) and _stem_in(
+        future, lex.dual_verb_endings, lex
+    )
+
+
+@rule(
+    "meetings.trigger-with-clitic",
+    stage="meetings",
+    language="ar",
+    purpose="A trigger with a conjunction, the future, the article or a preposition is one",
+    example="وبعد المحادثات في القاهرة عادت مصر وقطر إلى العمل.",
+    off=False,
+)
+def _trigger_with_clitic(word: str, lex: Lexicon) -> bool:
+    bare = without_prefix(word, lex.conjunction_letters)
+    triggers = lex.meeting_triggers
+    return (
+        (bare != word and bare in triggers)
+        or _less(bare, lex.future_letters) in triggers
+        or (_less(bare, lex.article_prefixes) in triggers and not _other_sense(bare, lex))
+        or _less(bare, lex.preposition_letters) in triggers
+    )
+
+
+def _less(word: str, prefixes: Iterable[str]) -> str | None:
+    """`word` less the first of `prefixes` it starts with; None where it starts with none."""
+    rest = without_prefix(word, prefixes)
+    return rest if rest != word else None
+
+
+@rule(
+    "meetings.trigger-in-another-sense",
+    stage="meetings",
+    language="ar",
+    purpose="'البحث' is the search or research, not the talks 'بحث' names: no trigger",
+    example="وبدأت مصر وقطر البحث عن حل للأزمة.",
+    off=False,
+)
+def _other_sense(bare: str, lex: Lexicon) -> bool:
+    return bare in lex.not_triggers
+
+
+@rule(
+    "meetings.call-or-letter-is-no-meeting",
+    stage="meetings",
+    purpose="A phone call, a letter or 'in contact' next to a trigger is no meeting",
+    example="Kenya and Uganda discussed the talks by phone on Monday.",
+    off=False,
+)
+def _call_or_letter(near: str, lex: Lexicon) -> bool:
+    return _has(near, lex.not_meeting, lex)
+
+
+@rule(
+    "meetings.press-event-is-no-meeting",
+    stage="meetings",
+    purpose="A news conference or a press interview next to a trigger is no meeting",
+    example="Kenya and Uganda held a joint news conference in Nairobi.",
+    off=False,
+)
+def _press_event(near: str, lex: Lexicon) -> bool:
+    return _has(near, lex.press_events, lex)
+
+
 def _trigger(text: str, toks: Sequence[Token], lex: Lexicon) -> Token | None:
-    """The first trigger that no phone, letter or contact marker stands next to.
+    """The first trigger that no phone, letter, contact or press marker stands next to.
 
     "أجرت الصحيفة الحوار معه عبر الهاتف بعد ساعات من استقباله نظيره": the
     interview by phone is no meeting, the reception that follows in the same
@@ -70,7 +176,8 @@ def _trigger(text: str, toks: Sequence[Token], lex: Lexicon) -> Token | None:
         if not is_trigger(t.word, lex):
             continue
         lo, hi = toks[max(0, k - _NEAR)].start, toks[min(len(toks) - 1, k + _NEAR)].end
-        if not _has(normalize(text[lo:hi]), lex.not_meeting, lex):
+        near = normalize(text[lo:hi])
+        if not _call_or_letter(near, lex) and not _press_event(near, lex):
             return t
     return None
 
@@ -83,30 +190,110 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
         return None
     folded = normalize(text[start:end])
     status: MeetingStatus = "held"
-    future = lex.language == "ar" and normalize(text[trigger.start : trigger.end]).lstrip(
-        "وف"
-    ).startswith(tuple(lex.future_prefixes))
-    if _has(folded, lex.cancelled_markers, lex):
+    if _cancelled(folded, lex):
         status = "cancelled"
-    elif future or _has(folded, lex.planned_markers, lex):
+    elif _future_trigger(text, trigger, lex) or _planned(folded, lex):
         status = "planned"
-    elif _has(folded, lex.ongoing_markers, lex):
+    elif _ongoing(folded, lex):
         status = "ongoing"
     fmt: MeetingFormat = "unknown"
-    if _has(folded, lex.indirect_markers, lex):
+    if _indirect(folded, lex):
         fmt = "indirect"
-    elif _has(folded, lex.direct_markers, lex):
+    elif _direct(folded, lex):
         fmt = "direct"
-    mediator_at = []
-    for i, t in enumerate(toks):
-        for marker in lex.mediator_markers:
-            words = marker.split()
-            if [x.word for x in toks[i : i + len(words)]] == words and i + len(words) < len(toks):
-                nxt = toks[i + len(words)]
-                mediator_at.append((nxt.start, nxt.end))
-        if lex.language == "ar" and t.word.startswith(("بوساطه", "بوساطة")) and i + 1 < len(toks):
-            mediator_at.append((toks[i + 1].start, toks[i + 1].end))
+    mediator_at: list[Span] = []
+    for i in range(len(toks)):
+        mediator_at.extend(_after_mediator_marker(toks, i, lex))
     return MeetingCue(index, (trigger.start, trigger.end), status, fmt, tuple(mediator_at))
+
+
+@rule(
+    "meetings.cancelled",
+    stage="meetings",
+    purpose="A cancel or failure marker makes the meeting cancelled, before any plan marker",
+    example="The talks between Kenya and Uganda were cancelled.",
+    off=False,
+)
+def _cancelled(folded: str, lex: Lexicon) -> bool:
+    return _has(folded, lex.cancelled_markers, lex)
+
+
+@rule(
+    "meetings.planned-future-trigger",
+    stage="meetings",
+    language="ar",
+    purpose="A trigger in the future tense ('سيلتقي', 'ستجتمع') makes the meeting planned",
+    example="وسيستقبل الرئيس المصري أمير قطر في القاهرة.",
+    off=False,
+)
+def _future_trigger(text: str, trigger: Token, lex: Lexicon) -> bool:
+    word = normalize(text[trigger.start : trigger.end])
+    return word.lstrip("".join(lex.conjunction_letters)).startswith(lex.future_prefixes)
+
+
+@rule(
+    "meetings.planned",
+    stage="meetings",
+    purpose="A future or plan marker (will, scheduled, من المقرر) makes the meeting planned",
+    example="Kenya and Uganda will hold talks in Kampala.",
+    off=False,
+)
+def _planned(folded: str, lex: Lexicon) -> bool:
+    return _has(folded, lex.planned_markers, lex)
+
+
+@rule(
+    "meetings.ongoing",
+    stage="meetings",
+    purpose="A marker of continuing (ongoing, underway, جارية) makes the meeting ongoing",
+    example="Talks between Kenya and Uganda are underway in Kampala.",
+    off=False,
+)
+def _ongoing(folded: str, lex: Lexicon) -> bool:
+    return _has(folded, lex.ongoing_markers, lex)
+
+
+@rule(
+    "meetings.indirect",
+    stage="meetings",
+    purpose="'indirect', 'through mediators', 'غير مباشرة' make the meeting's format indirect",
+    example="Kenya and Uganda held indirect talks in Kampala.",
+    off=False,
+)
+def _indirect(folded: str, lex: Lexicon) -> bool:
+    return _has(folded, lex.indirect_markers, lex)
+
+
+@rule(
+    "meetings.direct",
+    stage="meetings",
+    purpose="'face to face', 'direct talks', 'وجها لوجه' make the meeting's format direct",
+    example="Kenya and Uganda met face to face in Kampala.",
+    off=False,
+)
+def _direct(folded: str, lex: Lexicon) -> bool:
+    return _has(folded, lex.direct_markers, lex)
+
+
+@rule(
+    "meetings.mediator-after-marker",
+    stage="meetings",
+    purpose="The word after a mediator marker ('brokered by', 'بوساطة') starts a mediator",
+    example="Kenya and Uganda held talks brokered by Qatar in Kampala.",
+    off=(),
+)
+def _after_mediator_marker(toks: Sequence[Token], i: int, lex: Lexicon) -> tuple[Span, ...]:
+    """Where a mediator starts after the marker at `toks[i]` (Arabic: also after a word
+    that a marker begins, "بوساطة" written onto what follows)."""
+    out = []
+    for marker in lex.mediator_markers:
+        words = marker.split()
+        if [x.word for x in toks[i : i + len(words)]] == words and i + len(words) < len(toks):
+            nxt = toks[i + len(words)]
+            out.append((nxt.start, nxt.end))
+    if toks[i].word.startswith(lex.mediator_prefixes) and i + 1 < len(toks):
+        out.append((toks[i + 1].start, toks[i + 1].end))
+    return tuple(out)
 
 
 def one_record_each(meetings: Sequence[Meeting]) -> list[Meeting]:
@@ -120,14 +307,7 @@ def one_record_each(meetings: Sequence[Meeting]) -> list[Meeting]:
     """
     out: list[Meeting] = []
     for meeting in meetings:
-        same = next(
-            (
-                m
-                for m in out
-                if set(m.participants) == set(meeting.participants) and m.status == meeting.status
-            ),
-            None,
-        )
+        same = _same_meeting(out, meeting)
         if same is None:
             out.append(meeting)
             continue
@@ -137,3 +317,21 @@ def one_record_each(meetings: Sequence[Meeting]) -> list[Meeting]:
         same.date_text = same.date_text or meeting.date_text
         same.location = same.location or meeting.location
     return out
+
+
+@rule(
+    "meetings.one-record-each",
+    stage="meetings",
+    purpose="A later mention with the same parties and status is the same meeting, merged",
+    example="Kenya and Uganda held talks in Kampala. Kenya and Uganda held talks on Monday.",
+    off=None,
+)
+def _same_meeting(earlier: Sequence[Meeting], meeting: Meeting) -> Meeting | None:
+    return next(
+        (
+            m
+            for m in earlier
+            if set(m.participants) == set(meeting.participants) and m.status == meeting.status
+        ),
+        None,
+    )

@@ -5,6 +5,7 @@ the actors the sentence names become its participants or mediators. Who speaks i
 the sentence reports the meeting, an unnamed source or an outlet is nobody's party,
 a place after "in" is where, not who; two named people are the parties rather than
 their countries, and one side named twice ("الوفد الحوثي", "الحوثيين") is one party.
+Each such decision is a named rule (`rulebook`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from ..text.dates import date_in
 from ..text.normalize import normalize
 from ..text.segment import Sentence
 from .article_actors import MIN_MENTIONS, locative
-from .meetings import is_trigger, meeting_cue, one_record_each
+from .meetings import is_trigger, meeting_cue, one_record_each, without_prefix
+from .rulebook import rule
 from .speech import SpeechCue
 from .tokens import tokens
 
@@ -42,7 +44,7 @@ def speaking_in(
     said_by = _said_by(sentences, starts, cues, claims, actors)
     named_in: dict[int, list[tuple[str, Span]]] = {}  # sentence start -> (actor, mention)
     for actor in actors:
-        if actor.id not in place_ids:
+        if not _place_in_speaker(actor.id, place_ids):
             for m in actor.mentions:
                 k = bisect_right(starts, m[0]) - 1
                 if k >= 0:
@@ -67,17 +69,51 @@ def _said_by(
     """Sentence start → the speaker phrases of its cue, and its second speaker's mentions."""
     said_by: dict[int, list[Span]] = {}
     for cue in cues:
-        said_by.setdefault(sentences[cue.sentence].start, []).extend(
-            sp.span for sp in cue.speakers if sp.span is not None
-        )
+        said_by.setdefault(sentences[cue.sentence].start, []).extend(_speaker_phrases(cue))
     for claim in claims:  # the second speaker of "…، بينما قالت X إن …" speaks too
         k = bisect_right(starts, claim.span[0]) - 1 if claim.span else -1
-        if k >= 0 and claim.span and claim.span[0] != starts[k]:
+        if k >= 0 and claim.span and _said_later_in(claim.span, starts[k]):
             lo, hi = claim.span
             said_by.setdefault(starts[k], []).extend(
                 m for a in actors if a.id in claim.speakers for m in a.mentions if lo <= m[0] < hi
             )
     return said_by
+
+
+@rule(
+    "meetings.place-in-speaker-still-meets",
+    stage="meetings",
+    purpose="A country in the speaker's phrase ('Kenya's minister said') may still meet",
+    example="Kenya's foreign minister said talks with Uganda were held in Kampala.",
+    off=False,
+)
+def _place_in_speaker(actor_id: str, place_ids: dict[str, str]) -> bool:
+    return actor_id in place_ids
+
+
+@rule(
+    "meetings.speaker-is-no-party",
+    stage="meetings",
+    purpose="Whoever speaks in a sentence reports its meeting: no party to it",
+    example="Kenya and Uganda held talks in Kampala, President John Mwangi said.",
+    off=(),
+)
+def _speaker_phrases(cue: SpeechCue) -> tuple[Span, ...]:
+    return tuple(sp.span for sp in cue.speakers if sp.span is not None)
+
+
+@rule(
+    "meetings.second-speaker-is-no-party",
+    stage="meetings",
+    purpose="The speaker of a claim that starts mid-sentence ('…، بينما قالت X') reports too",
+    example=(
+        "John Mwangi said he met Paul Okello and Peter Otieno in Kampala, "
+        "while Peter Otieno said the port would reopen."
+    ),
+    off=False,
+)
+def _said_later_in(claim: Span, sentence_start: int) -> bool:
+    return claim[0] != sentence_start
 
 
 def meeting_parties(
@@ -93,7 +129,7 @@ def meeting_parties(
     takes part in the meetings stated. Nor, where it is named as where ("met in
     Beijing", "talks at the White House"), does a place.
     """
-    not_parties = {a.id for a in actors if a.anonymous or a.kind == "media"}
+    not_parties = {a.id for a in actors if _unnamed_source(a) or _medium(a)}
     # An actor only a model named and the text names once is a weak party: a small model
     # lists common nouns ("المصالح", "the interests") among the names.
     not_parties |= {
@@ -104,8 +140,44 @@ def meeting_parties(
     parties = {a.id: a.mentions for a in actors if a.id not in not_parties}
     for aid in parties:  # "met in Beijing", "talks at the White House": where, not who
         if aid in place_ids or lex.language == "en":
-            parties[aid] = [m for m in parties[aid] if not locative(text, m, lex)]
+            parties[aid] = [m for m in parties[aid] if not _named_as_where(text, m, lex)]
     return parties
+
+
+@rule(
+    "meetings.unnamed-source-is-no-party",
+    stage="meetings",
+    purpose="An unnamed source ('an official', 'مصدر') is nobody's party",
+    example="An official said the port would reopen. Kenya and Uganda met an official in Kampala.",
+    off=False,
+)
+def _unnamed_source(actor: Actor) -> bool:
+    return actor.anonymous
+
+
+@rule(
+    "meetings.medium-is-no-party",
+    stage="meetings",
+    purpose="An outlet interviews or reports: it never takes part in a meeting it states",
+    example=(
+        "وقال الوزير لـ«الحياة» إن الوضع صعب. "
+        "والتقى وفد من «الحياة» وزيري خارجية مصر وقطر في القاهرة."
+    ),
+    off=False,
+)
+def _medium(actor: Actor) -> bool:
+    return actor.kind == "media"
+
+
+@rule(
+    "meetings.place-named-as-where",
+    stage="meetings",
+    purpose="A place named after 'in', 'at' or 'في' is where the meeting is, not who meets",
+    example="Kenya and Uganda held talks in Qatar on Monday.",
+    off=False,
+)
+def _named_as_where(text: str, mention: Span, lex: Lexicon) -> bool:
+    return locative(text, mention, lex)
 
 
 def meetings_of(
@@ -136,8 +208,8 @@ def meetings_of(
         if cue is None:
             continue
         present = _named_in(sent, spans, persons)
-        subject = (pronoun_subject or {}).get(n)  # "He met leaders in Baghdad"
-        if subject is not None and subject in spans and subject not in present:
+        subject = _pronoun_party((pronoun_subject or {}).get(n), spans, present)
+        if subject is not None:  # "He met leaders in Baghdad"
             present.insert(0, subject)
         mediators = _mediators(present, cue.mediator_at, spans)
         participants = [
@@ -145,10 +217,10 @@ def meetings_of(
             for aid in present
             if aid not in mediators and aid not in speaking.get(sent.start, set())
         ]
-        participants = _parties_of(text, sent, participants, spans, backup, actors)
-        if not 2 <= len(participants) <= _MAX_PARTICIPANTS:
-            continue  # a list of many actors is a roster, not a meeting we can read
-        fmt = "indirect" if mediators and cue.format == "unknown" else cue.format
+        participants = _parties_of(text, sent, participants, spans, backup, actors, lex)
+        if len(participants) < 2 or _roster(participants):
+            continue
+        fmt = "indirect" if _mediated_is_indirect(mediators, cue.format) else cue.format
         meetings.append(
             Meeting(
                 participants=participants,
@@ -156,12 +228,61 @@ def meetings_of(
                 status=cue.status,
                 format=fmt,
                 location=_place_in(text, sent, lex, places),
-                date_text=date_in(sent.text, lex.language),
+                date_text=_date_in(sent, lex),
                 evidence=sent.text,
                 span=(sent.start, sent.end),
             )
         )
     return one_record_each(meetings)
+
+
+@rule(
+    "meetings.pronoun-subject-meets",
+    stage="meetings",
+    purpose="'He met …': the person the pronoun continues is a party of the meeting",
+    example=(
+        "President John Mwangi arrived in Kampala on Sunday. "
+        "He met President Paul Okello on Monday."
+    ),
+    off=None,
+)
+def _pronoun_party(
+    subject: str | None, spans: dict[str, list[Span]], present: Sequence[str]
+) -> str | None:
+    return subject if subject is not None and subject in spans and subject not in present else None
+
+
+@rule(
+    "meetings.roster-is-no-meeting",
+    stage="meetings",
+    purpose="More than four parties is a roster, not a meeting the cues can read",
+    example="Kenya, Uganda, Rwanda, Burundi and Tanzania held talks in Arusha.",
+    off=False,
+)
+def _roster(participants: Sequence[str]) -> bool:
+    return len(participants) > _MAX_PARTICIPANTS
+
+
+@rule(
+    "meetings.mediated-is-indirect",
+    stage="meetings",
+    purpose="A meeting with a mediator and no format marker is indirect",
+    example="Kenya and Uganda held talks brokered by Qatar in Kampala.",
+    off=False,
+)
+def _mediated_is_indirect(mediators: Sequence[str], fmt: str) -> bool:
+    return bool(mediators) and fmt == "unknown"
+
+
+@rule(
+    "meetings.date-in-sentence",
+    stage="meetings",
+    purpose="The day the meeting sentence names ('on Monday', 'الأحد') is the meeting's",
+    example="Kenya and Uganda held talks in Kampala on Monday.",
+    off=None,
+)
+def _date_in(sent: Sentence, lex: Lexicon) -> str | None:
+    return date_in(sent.text, lex.language)
 
 
 def _mediators(
@@ -182,6 +303,7 @@ def _parties_of(
     spans: dict[str, list[Span]],
     backup: set[str],
     actors: dict[str, Actor],
+    lex: Lexicon,
 ) -> list[str]:
     """The parties among the actors a meeting sentence names, one per side.
 
@@ -191,9 +313,9 @@ def _parties_of(
     """
     people = [aid for aid in participants if _named_person_id(actors.get(aid))]
     main = [aid for aid in participants if aid not in backup]
-    if len(main) >= 2 and len(people) < 2:
+    if _backup_aside(main, people):
         participants = main
-    participants = _one_side(participants, actors)
+    participants = _one_side(participants, actors, lex)
     # "ويرافق المعلم … نائب وزير الخارجية السوري": a person and the country he serves
     # are one side; the country counts through him
     served = {
@@ -207,11 +329,40 @@ def _parties_of(
         if aid not in served or not _only_in_title(text, sent, spans[aid], spans[served[aid]])
     ]
     people = [aid for aid in participants if _named_person_id(actors.get(aid))]
-    if len(people) >= 2:
+    if _people_are_the_parties(people):
         participants = people
     return participants
 
 
+@rule(
+    "meetings.backup-only-when-few",
+    stage="meetings",
+    purpose="Actors found only as capitalized names take part only where the others are few",
+    example="Kenya and Uganda held talks with Acme Mining in Kampala.",
+    off=False,
+)
+def _backup_aside(main: Sequence[str], people: Sequence[str]) -> bool:
+    return len(main) >= 2 and len(people) < 2
+
+
+@rule(
+    "meetings.two-people-are-the-parties",
+    stage="meetings",
+    purpose="Where two named people meet, they are the parties, not their countries",
+    example="Kenya's President John Mwangi met Uganda's President Paul Okello in Kampala.",
+    off=False,
+)
+def _people_are_the_parties(people: Sequence[str]) -> bool:
+    return len(people) >= 2
+
+
+@rule(
+    "meetings.location-after-in",
+    stage="meetings",
+    purpose="The first place after 'in', 'at' or 'في' within ten words of a trigger is where",
+    example="Kenya and Uganda held talks in Qatar on Monday.",
+    off=None,
+)
 def _place_in(text: str, sent: Sentence, lex: Lexicon, at: Sequence[Span]) -> str | None:
     """Where a meeting sentence says it is: the first place after "in"/"at"/"في" near a
     trigger ("الاجتماع الثلاثي الأخير بشأن سوريا في الدوحة", "met … in China").
@@ -238,6 +389,16 @@ def _place_in(text: str, sent: Sentence, lex: Lexicon, at: Sequence[Span]) -> st
 _PLACE_REACH = 10  # words after a trigger where "in X" / "في X" says where it is
 
 
+@rule(
+    "meetings.country-through-its-person",
+    stage="meetings",
+    purpose="A country named only in its person's title takes part through him, not as well",
+    example=(
+        "وقال نائب وزير الخارجية السوري فيصل المقداد إن الوضع صعب. "
+        "والتقى نائب وزير الخارجية السوري فيصل المقداد وزير الخارجية القطري في دمشق."
+    ),
+    off=False,
+)
 def _only_in_title(text: str, sent: Sentence, country: list[Span], person: list[Span]) -> bool:
     """Whether a sentence names the country only in the title before its person's name.
 
@@ -271,25 +432,33 @@ def _named_in(sent: Sentence, spans: dict[str, list[Span]], people: set[str]) ->
     for s, neg_e, aid in found:
         e = -neg_e
         inside = owner != aid and e <= reach and (start < s or e < reach)
-        if not (inside and aid in people and owner in people):
+        if not (inside and _person_in_a_person(aid, owner, people)):
             named.add(aid)
         if e > reach:
             start, reach, owner = s, e, aid
     return [aid for aid in spans if aid in named]
 
 
-_NISBA_ENDINGS = ("يتين", "يتان", "يين", "يون", "يان", "يه", "ي", "ين", "ون")
+@rule(
+    "meetings.person-within-a-person",
+    stage="meetings",
+    purpose="A person's name inside another's ('Aung San' in 'Aung San Suu Kyi') is not named",
+    example="Maria Elena said the port would reopen. Maria Elena Lopez met Juan Perez in Lima.",
+    off=False,
+)
+def _person_in_a_person(aid: str, owner: str, people: set[str]) -> bool:
+    return aid in people and owner in people
 
 
-def _stems(name: str) -> frozenset[str]:
+def _stems(name: str, lex: Lexicon) -> frozenset[str]:
     """An Arabic name's words without the article and the adjective's endings.
 
     "الوفد الحوثي" → {وفد, حوث}; "الحوثيين" → {حوث}; "اليمن", "اليمني" → {يمن}.
     """
     out = set()
     for word in normalize(name).split():
-        word = word.removeprefix("ال")
-        for ending in _NISBA_ENDINGS:
+        word = without_prefix(word, lex.article_prefixes)
+        for ending in lex.side_stem_endings:
             if word.endswith(ending) and len(word) - len(ending) >= 3:
                 word = word[: -len(ending)]
                 break
@@ -298,22 +467,30 @@ def _stems(name: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _one_side(participants: list[str], actors: dict[str, Actor]) -> list[str]:
+def _one_side(participants: list[str], actors: dict[str, Actor], lex: Lexicon) -> list[str]:
     """Two names of one side are one party, the fuller: "الوفد الحوثي" is "الحوثيين"'s.
 
     A sentence that names a delegation by its side's adjective names the side too; a
     meeting of the two would be the side meeting itself.
     """
     stems = {
-        aid: _stems(actors[aid].name)
+        aid: _stems(actors[aid].name, lex)
         for aid in participants
         if aid in actors and re.search("[\u0600-\u06ff]", actors[aid].name)
     }
-    return [
-        aid
-        for aid in participants
-        if not any(other != aid and stems.get(aid) and stems[aid] < stems[other] for other in stems)
-    ]
+    return [aid for aid in participants if not _side_named_more_fully(aid, stems)]
+
+
+@rule(
+    "meetings.one-side-named-twice",
+    stage="meetings",
+    language="ar",
+    purpose="Two names of one side ('الوفد الحوثي', 'الحوثيين') are one party, the fuller",
+    example="وقالت الحكومة اليمنية إن الوضع صعب. والتقت الحكومة اليمنية والسعودية في الرياض.",
+    off=False,
+)
+def _side_named_more_fully(aid: str, stems: dict[str, frozenset[str]]) -> bool:
+    return any(other != aid and stems.get(aid) and stems[aid] < stems[other] for other in stems)
 
 
 def _named_person_id(actor: Actor | None) -> bool:

@@ -94,6 +94,17 @@ class Lexicon:
     # --- claims and speakers stage (cues/speech, phrases, speakers_*, claims, pronouns)
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
     # --- meetings and articles stage (cues/meetings, parties, article)
+    press_events: tuple[str, ...] = ()  # near a trigger, no meeting: "news conference"
+    not_triggers: frozenset[str] = frozenset()  # a trigger's form in another sense: "البحث"
+    conjunction_letters: frozenset[str] = frozenset()  # "والرئيس", "فالوزير": and, so
+    preposition_letters: frozenset[str] = frozenset()  # "بالمحادثات", "للقاء": by, for
+    future_letters: frozenset[str] = frozenset()  # the future written onto a verb: "سيلتقي"
+    imperfect_prefixes: tuple[str, ...] = ()  # a present verb's person: "ي", "ت" of "يجتمع"
+    dual_verb_endings: tuple[str, ...] = ()  # "the two" of a present verb: "ان" of "تجتمعان"
+    alif_endings: tuple[str, ...] = ()  # an object's "اجتماعا", the two's past "التقيا"
+    article_prefixes: tuple[str, ...] = ()  # written onto its noun: "ال"
+    mediator_prefixes: tuple[str, ...] = ()  # a word they begin marks a mediator: "بوساطة"
+    side_stem_endings: tuple[str, ...] = ()  # a side's name less these is its stem: "الحوثيين"
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -144,6 +155,17 @@ class LexiconFile(BaseModel):
     # --- claims and speakers stage
     # --- actors stage
     # --- meetings and articles stage
+    press_events: Words = []
+    not_triggers: Words = []
+    conjunction_letters: Words = []
+    preposition_letters: Words = []
+    future_letters: Words = []
+    imperfect_prefixes: Words = []
+    dual_verb_endings: Words = []
+    alif_endings: Words = []
+    article_prefixes: Words = []
+    mediator_prefixes: Words = []
+    side_stem_endings: Words = []
 
 
 # Word sets, compared whole; phrases, matched longest first.
@@ -167,6 +189,10 @@ _SETS = (
     "fronting_words",
     "speaking_verbs",
     "pair_nouns",
+    "not_triggers",
+    "conjunction_letters",
+    "preposition_letters",
+    "future_letters",
 )
 _PHRASES = (
     "not_claim_cues",
@@ -179,6 +205,13 @@ _PHRASES = (
     "not_meeting",
     "relay_prefixes",
     "future_prefixes",
+    "press_events",
+    "imperfect_prefixes",
+    "dual_verb_endings",
+    "alif_endings",
+    "article_prefixes",
+    "mediator_prefixes",
+    "side_stem_endings",
 )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from extractor import Extractor
 from extractor.cues.meetings import meeting_cue, one_record_each
+from extractor.cues.rulebook import rules_off
 from extractor.lang.lexicon import load_lexicon
 from extractor.models import Meeting
 from extractor.text.segment import split_articles
@@ -101,3 +104,30 @@ def test_the_same_parties_with_the_same_status_are_one_record() -> None:
     merged = one_record_each([first, later, planned])
     assert merged == [first, planned]
     assert (first.format, first.mediators, first.location) == ("indirect", ["qatar"], "Doha")
+
+
+def test_a_news_conference_is_no_meeting_unless_its_rule_is_switched_off() -> None:
+    text = "Kenya and Uganda held a joint news conference in Nairobi."
+    assert cue(text) is None
+    with rules_off(("meetings.press-event-is-no-meeting",)):
+        assert cue(text) is not None
+    assert cue("وعرض الوزير في حوار صحفي نتائج زيارته إلى الدوحة.", AR) is None
+
+
+def test_the_clitics_and_endings_of_a_trigger_are_the_packs() -> None:
+    """A pack without the Arabic affix lists reads its triggers as listed, nothing more."""
+    bare = dataclasses.replace(
+        AR,
+        conjunction_letters=frozenset(),
+        future_letters=frozenset(),
+        alif_endings=(),
+        article_prefixes=(),
+    )
+    for text in ("وعقد الوزيران اجتماعاً مطولاً في الدوحة.", "وبعد المحادثات عاد الوزير."):
+        assert cue(text, AR) is not None and cue(text, bare) is None
+    assert cue("التقى وزير الخارجية بوفد من حركة النور في الدوحة.", bare) is not None
+
+
+def test_the_search_is_no_talks() -> None:
+    assert cue("وبدأت مصر وقطر البحث عن حل للأزمة.", AR) is None
+    assert cue("وبدأت مصر وقطر بحث الأزمة في الدوحة.", AR) is not None
