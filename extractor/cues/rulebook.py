@@ -142,7 +142,8 @@ def catalogue() -> str:
         ]
         for r in rules:
             cells = (f"`{r.name}`", r.language or "all", r.purpose, r.example)
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            cells = tuple(c.replace("|", "\\|").replace("\n", "<br>") for c in cells)
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
