@@ -142,8 +142,8 @@ def catalogue() -> str:
         ]
         for r in rules:
             cells = (f"`{r.name}`", r.language or "all", r.purpose, r.example)
-            cells = tuple(c.replace("|", "\\|").replace("\n", "<br>") for c in cells)
-            lines.append("| " + " | ".join(cells) + " |")
+            row = " | ".join(c.replace("|", "\\|").replace("\n", "<br>") for c in cells)
+            lines.append(f"| {row} |")
     return "\n".join(lines) + "\n"
 
 
