@@ -1,10 +1,11 @@
 """Cut an input into articles and sentences, keeping offsets into the whole input.
 
 Why code and not the model: an appended "read also" item is the commonest way a
-story's actors leak into another, and its markers are plain text. Each article is
-extracted on its own, so nothing can leak. Sentences are numbered for the model,
-which then cites evidence by number: grounded by construction, and a few output
-tokens instead of a copied sentence.
+story's actors leak into another, and its markers are plain text; so are the other
+structures of an input that holds many items (a digest, a live blog, a tail of other
+stories' leads). Each article is extracted on its own, so nothing can leak.
+Sentences are numbered for the model, which then cites evidence by number: grounded
+by construction, and a few output tokens instead of a copied sentence.
 """
 
 from __future__ import annotations
@@ -111,8 +112,15 @@ def _split_articles(text: str) -> list[Segment]:
         while heads < len(body) and _is_headline(text[body[heads][0] : body[heads][1]]):
             heads += 1
         words = sum(len(text[s:e].split()) for s, e in body[heads:])
-        if not inline.strip() and heads == 1 and words >= _MIN_BODY_WORDS:
-            # Marker, one headline, then prose: an appended article of its own.
+        if (
+            not inline.strip()
+            and heads == 1
+            and words >= _MIN_BODY_WORDS
+            and not _continues(text[body[1][0] : body[1][1]])
+        ):
+            # Marker, one headline, then prose that does not continue the story above:
+            # an appended article of its own. Prose that opens with a connective ("و…")
+            # is the story going on, and the marker and headline are a teaser inside it.
             current.end = _trim_end(text, current.start, marker_start)
             current = Segment(body[0][0], len(text))
             segments.append(current)
@@ -126,6 +134,16 @@ def _split_articles(text: str) -> list[Segment]:
     return [*segments[:-1], *_cut_tail(text, lines, segments[-1])]
 
 
+# --------------------------------------------------------------------------- items
+# Where the items of a many-item input begin. A newsletter, a news digest, a live blog
+# or a page with the leads of other stories appended is many articles in one input;
+# extracted as one, a speaker of one item is credited with the claims of the next. The
+# signals are plain structure, in both languages: item headlines in capitals, a
+# dateline that repeats, and, in Arabic, how a paragraph opens (a story's own
+# paragraphs continue with و، ف، كما …; the lead of another story never does). They
+# are text-level facts, kept here as constants: the text layer knows no language pack
+# and no cue lexicon.
+
 _CUT_MIN_CHARS = 200  # a paragraph this long that stops mid-sentence was cut by a feed
 _CUT_MIN = 2  # cut paragraphs that make a tail of teasers
 _BODY_BEFORE = 3  # paragraphs of the article itself before its tail
@@ -134,12 +152,12 @@ _BODY_BEFORE = 3  # paragraphs of the article itself before its tail
 def _cut_tail(text: str, lines: list[tuple[int, int]], segment: Segment) -> list[Segment]:
     """The article, then each paragraph of a tail of teaser leads, as its own article.
 
-    Feeds append the leads of other stories, cut at a character limit ("… وذلك"),
-    with no marker and no headline. Such a lead is a long paragraph that stops
-    mid-sentence, where an article's own paragraphs end with a full stop. From the
-    first cut paragraph to the end, with two cut or more and the article's own body
-    before them, every paragraph is a separate item (RECORDS.md §2: an appended item
-    with a body is an article); a shorter or punctuated text is left whole.
+    Feeds append the leads of other stories with no marker and no headline; from
+    the first lead to the end, every paragraph is a separate item (RECORDS.md §2: an
+    appended item with a body is an article). Two signals find the first lead: a
+    paragraph cut short by the feed (`_first_cut`), else a run of paragraphs that
+    open as leads do after a body whose paragraphs continue one another
+    (`_tail_of_leads`). A text with neither is left whole.
     """
     paras = [
         (s, e)
@@ -149,15 +167,31 @@ def _cut_tail(text: str, lines: list[tuple[int, int]], segment: Segment) -> list
         and text[s:e].strip()
         and not any(lo <= s < hi for lo, hi in segment.excluded)
     ]
+    first = _first_cut(text, paras)
+    note = "appended teaser lead (a paragraph cut short, no marker): an article of its own"
+    if first is None:
+        first = _tail_of_leads([text[s:e] for s, e in paras])
+        note = "appended lead of another story (no connective, dated, no marker): an article"
+    if first is None:
+        return [segment]
+    tail = paras[first:]
+    segment.end = _trim_end(text, segment.start, tail[0][0])
+    return [segment, *(Segment(s, e, notes=[note]) for s, e in tail)]
+
+
+def _first_cut(text: str, paras: list[tuple[int, int]]) -> int | None:
+    """The first of a tail of leads cut at a character limit ("… وذلك"), or None.
+
+    Such a lead is a long paragraph that stops mid-sentence, where an article's own
+    paragraphs end with a full stop: two cut or more, the article's own body before
+    them, and no short line from the first to the end.
+    """
     cut = [k for k, (s, e) in enumerate(paras) if _cut_short(text[s:e])]
     if len(cut) < _CUT_MIN or cut[0] < _BODY_BEFORE:
-        return [segment]
-    tail = paras[cut[0] :]
-    if any(e - s < _CUT_MIN_CHARS // 2 for s, e in tail):
-        return [segment]  # a headline or a short line among them: not a run of leads
-    segment.end = _trim_end(text, segment.start, tail[0][0])
-    note = "appended teaser lead (a paragraph cut short, no marker): an article of its own"
-    return [segment, *(Segment(s, e, notes=[note]) for s, e in tail)]
+        return None
+    if any(e - s < _CUT_MIN_CHARS // 2 for s, e in paras[cut[0] :]):
+        return None  # a headline or a short line among them: not a run of leads
+    return cut[0]
 
 
 def _cut_short(paragraph: str) -> bool:
@@ -165,36 +199,175 @@ def _cut_short(paragraph: str) -> bool:
     return len(line) >= _CUT_MIN_CHARS and (line[-1].isalpha() or line[-1].isdigit())
 
 
-# A digest item: a line that opens with a headline in capitals, then its story in
-# ordinary case ("VERIZON TO BUY YAHOO FOR $4.83 BILLION The sale is expected …").
-_CAPS_WORD = r"[‘'\"“]?[A-Z0-9$][A-Z0-9$.,’'&:%-]*[’'\"”]?"
-_ITEM = regex.compile(rf"^\s*(?:{_CAPS_WORD}\s+){{2,}}{_CAPS_WORD}\s*[‘'\"“]?[A-Z][a-z]")
-_MIN_ITEMS = 3
-
-
 def _digest_items(text: str, lines: list[tuple[int, int]]) -> list[Segment]:
-    """A newsletter or live blog of capitalized item headlines: one article per item.
+    """A newsletter, digest or live blog (see `_item_starts`): one article per item.
 
-    The first item stays with the digest's own header (the main article); every
-    later item starts an article of its own. Fewer than three such lines is not a
-    digest, and nothing is split.
+    The first item stays with the digest's own header (the main article). Where
+    every item opens with a headline line of its own, a header that is only the
+    digest's name ("موجز دوليات") heads no item: it is left out, with a note. Every
+    later item starts an article of its own.
     """
-    starts = [s for s, e in lines if _ITEM.match(text[s:e])]
-    if len(starts) < _MIN_ITEMS:
+    starts = _item_starts(text, lines)
+    if not starts:
         return []
-    bounds = [0, *starts[1:], len(text)]
+    named = _header_is_a_name(text, starts)
+    bounds = [starts[0] if named else 0, *starts[1:], len(text)]
     segments = []
     for lo, hi in itertools.pairwise(bounds):
         end = _trim_end(text, lo, hi)
         if end > lo:
             segments.append(Segment(lo, end))
+    if named and segments:
+        name = " | ".join(line.strip() for line in text[: starts[0]].splitlines() if line.strip())
+        segments[0].notes.append(f"digest name not extracted: {name[:200]}")
     return segments
+
+
+_MIN_ITEMS = 3  # fewer item openings than this is not a digest, and nothing is split
+
+# A digest item: a line that opens with a headline in capitals, then its story in
+# ordinary case ("VERIZON TO BUY YAHOO FOR $4.83 BILLION The sale is expected …").
+_CAPS_WORD = r"[‘'\"“]?[A-Z0-9$][A-Z0-9$.,’'&:%-]*[’'\"”]?"
+_CAPS_ITEM = regex.compile(rf"^\s*(?:{_CAPS_WORD}\s+){{2,}}{_CAPS_WORD}\s*[‘'\"“]?[A-Z][a-z]")
+
+# A dateline that opens an item's paragraph: the place (one to four words), then the
+# outlet that filed from it, then the story on the same line. "سيول - «الشرق الأوسط»:
+# ذكرت …", "* بيروت – «وكالة»: …", "LONDON (Reuters) - The …". A place and an outlet
+# alone on a line ("أبوظبي - سكاي نيوز") is a byline, not an item: text must follow.
+_DATELINE = regex.compile(
+    r"^\s*(?:[*•▪◦·]\s*)?"
+    r"\p{L}[\p{L}.’'/]*(?:(?:[ \t]*[,،][ \t]*|[ \t]+)\p{L}[\p{L}.’'/]*){0,3}[ \t]*"
+    r"(?:[-–—]+[ \t]*(?:«[^»\n]{1,40}»|\"[^\"\n]{1,40}\"|\([^)\n]{1,30}\))[ \t]*[:：]"
+    r"|\([^)\n]{1,30}\)[ \t]*[-–—]+)"
+    r"[ \t]*\S"
+)
+
+# How a paragraph that continues its story opens: a word that carries the conjunction
+# و or ف ("وقال", "وفي", "فقد"; not the preposition "في"), or a linking phrase ("كما",
+# "بدوره", "من جهته", "في السياق نفسه", "يذكر أن"); in English "And", "But",
+# "Meanwhile". The lead of a story never opens so, since nothing comes before it.
+_CONNECTIVE = regex.compile(
+    r"^\W*(?:"
+    r"[وف](?![يى]\b)\p{L}{2,}"
+    r"|كما|ثم|أما|لكن\p{L}*|بل|غير\s+أن|إلا\s+أن|بيد\s+أن|بدور\p{L}+"
+    r"|من\s+(?:جهت|جانب|ناحيت)\p{L}*|في\s+(?:السياق|سياق|المقابل|حين|غضون|الأثناء"
+    r"|الوقت\s+نفسه|هذا|ذلك|إطار|موازاة)|إلى\s+ذلك|بالإضافة|علاوة|يذكر|يشار"
+    r"|يأتي\s+ذلك|جاء\s+ذلك|بينما|كذلك|أيضا"
+    r"|and|but|yet|meanwhile|however|moreover|besides|in\s+addition|separately"
+    r")\b",
+    regex.IGNORECASE,
+)
+# Words whose own first letter is و or ف, and so look like a conjunction: nouns ("وزير
+# الخارجية …", "وكالة …") and verbs in the past tense ("وصفت الحكومة …", "وصل الوفد
+# …", "فاز المرشح …"). A paragraph that opens with one of them opens as a lead may.
+_NOT_CONJUNCTION = regex.compile(
+    r"^\W*(?:وزير\p{L}*|وزار\p{L}*|وزراء|وفد|وفود|وكال\p{L}*|واشنطن|وسائل|ولي|ولاي\p{L}*"
+    r"|(?:وصف|وصل|وافق|وقع|وقّع|وجه|وجّه|وعد|ورد|وضع|وجد|فاز|فرض|فتح|فشل)(?:ت|وا)?)\b"
+)
+
+# A lead dates its event in its first clause: "أعلن الدفاع المدني، الأحد، …",
+# "رحبت إسرائيل، السبت، …", "… said on Monday".
+_WEEKDAY = regex.compile(
+    r"(?:^|[\s،,])(?:يوم\s+|مساء\s+|صباح\s+|فجر\s+|ليل[ةه]\s+)?"
+    r"(?:ال(?:سبت|أحد|احد|اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة)"
+    r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)(?=[\s،,.]|$)"
+)
+_FIRST_CLAUSE = 120  # characters of a paragraph read for its date
+
+_LEADS_MIN = 3  # a tail of leads is three paragraphs or more
+_LEAD_MIN_CHARS = 100  # a lead is a full paragraph, not a caption or a credit line
+_BODY_PROSE_MIN = 3  # the article's own paragraphs, after its lead, before the tail
+_BODY_CONNECTED = 2 / 3  # share of them that open with a connective
+_LEADS_DATED = 1 / 3  # share of the tail whose first clause carries a weekday
 
 
 def _is_headline(line: str) -> bool:
     """A short line that does not end like a sentence: a title or a link."""
     line = line.strip()
     return 0 < len(line) <= 140 and not line.endswith((".", "。", "؟", "?", "!", ":", "،", ","))
+
+
+def _continues(paragraph: str) -> bool:
+    """Does the paragraph open as a story's later paragraph does, with a connective?"""
+    return bool(_CONNECTIVE.match(paragraph)) and not _NOT_CONJUNCTION.match(paragraph)
+
+
+def _item_starts(text: str, lines: list[tuple[int, int]]) -> list[int]:
+    """Where the items of a digest or live blog begin, or [] when the text is none.
+
+    Two structures, tried in turn: item headlines in capitals, and a dateline that
+    opens paragraph after paragraph (each item starting at the headline line right
+    above its dateline, where there is one).
+    """
+    for starts in (
+        [s for s, e in lines if _CAPS_ITEM.match(text[s:e])],
+        _dateline_items(text, lines),
+    ):
+        if len(starts) >= _MIN_ITEMS:
+            return starts
+    return []
+
+
+def _dateline_items(text: str, lines: list[tuple[int, int]]) -> list[int]:
+    """Each paragraph that opens with a dateline, from the headline line right above it."""
+    filled = [(s, e) for s, e in lines if text[s:e].strip()]
+    starts: list[int] = []
+    for k, (s, e) in enumerate(filled):
+        if not _DATELINE.match(text[s:e]):
+            continue
+        above = filled[k - 1] if k else None
+        taken = bool(starts) and above is not None and starts[-1] == above[0]
+        if above and not taken and _is_headline(text[above[0] : above[1]]):
+            starts.append(above[0])
+        else:
+            starts.append(s)
+    return starts
+
+
+def _header_is_a_name(text: str, starts: list[int]) -> bool:
+    """Is what precedes the first item only the digest's name, above items with headlines?
+
+    Items that each open with a headline line have titles of their own, so a name
+    line above them ("موجز دوليات") is no one's title. A header with prose, or above
+    items whose headline runs into their story, stays with the first item.
+    """
+    heads = [line for line in text[: starts[0]].splitlines() if line.strip()]
+    if not heads or not all(_is_headline(line) for line in heads):
+        return False
+    for start in starts:
+        end = text.find("\n", start)
+        if not _is_headline(text[start : end if end != -1 else len(text)]):
+            return False
+    return True
+
+
+def _tail_of_leads(paragraphs: list[str]) -> int | None:
+    """Where a tail of other stories' leads begins, or None when there is none.
+
+    Pages append the opening paragraphs of other stories after an article, with no
+    marker and no headline. In Arabic the article's own paragraphs continue one
+    another (و، ف، كما، بدوره …) while a lead, being first, opens with its verb or
+    its subject and dates its event in its first clause ("أعلن …، الأحد، …"). So: a
+    run of three final paragraphs or more, none opening with a connective, a third
+    of them or more dated, after a body two thirds of whose paragraphs (its lead
+    aside) open with one. An English body does not open its paragraphs so, and is
+    never cut here.
+    """
+    k = len(paragraphs)
+    while (
+        k
+        and len(paragraphs[k - 1].strip()) >= _LEAD_MIN_CHARS
+        and not _continues(paragraphs[k - 1])
+    ):
+        k -= 1
+    run = paragraphs[k:]
+    prose = [p for p in paragraphs[:k] if not _is_headline(p)][1:]
+    if len(run) < _LEADS_MIN or len(prose) < _BODY_PROSE_MIN:
+        return None
+    if sum(_continues(p) for p in prose) < _BODY_CONNECTED * len(prose):
+        return None
+    dated = sum(bool(_WEEKDAY.search(p.strip()[:_FIRST_CLAUSE])) for p in run)
+    return k if dated >= _LEADS_DATED * len(run) else None
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

@@ -172,10 +172,163 @@ class TestSplitArticles:
         assert article.notes == ["2 source credit(s) in brackets not extracted"]
         assert not any("Brandt" in s.text for s in split_sentences(text, article))
 
+    def test_read_also_then_a_headline_then_prose_that_continues_is_a_teaser(self) -> None:
+        # The prose after the headline opens with "و": it is the story going on, not
+        # the first paragraph of another one, so the marker and headline are a teaser.
+        text = (
+            "الميناء الجديد يفتح في الربيع\n"
+            "قال وزير النقل إن الميناء الجديد سيفتح أبوابه في الربيع المقبل.\n"
+            "اقرأ أيضا:\n"
+            "البلدية تعلن خطة لتوسيع الطرق\n"
+            "وأضاف الوزير أن الرسوم ستبقى على حالها لسكان الجزيرتين اللتين يخدمهما "
+            "الميناء، وأن العمال سيبدأون التدريب على المعدات الجديدة خلال الشهر المقبل "
+            "قبل وصول السفن الأولى.\n"
+        )
+        (main,) = split_articles(text)
+        teaser = "اقرأ أيضا:\nالبلدية تعلن خطة لتوسيع الطرق"
+        assert [text[s:e] for s, e in main.excluded] == [teaser]
+        assert "البلدية تعلن خطة لتوسيع الطرق" in main.notes[0]
+        assert _texts(text, main)[-1].startswith("وأضاف الوزير")
+
+    def test_read_also_then_a_headline_then_a_story_of_its_own_is_an_article(self) -> None:
+        text = (
+            "الميناء الجديد يفتح في الربيع\n"
+            "قال وزير النقل إن الميناء الجديد سيفتح أبوابه في الربيع المقبل.\n"
+            "اقرأ أيضا:\n"
+            "البلدية تعلن خطة لتوسيع الطرق\n"
+            "أعلنت البلدية، الأحد، خطة لتوسيع الطرق المؤدية إلى وسط المدينة خلال العامين "
+            "المقبلين، وقالت إن الأعمال ستبدأ بعد انتهاء موسم الأمطار مباشرة وتستمر حتى "
+            "نهاية الصيف المقبل.\n"
+        )
+        main, second = split_articles(text)
+        assert text[main.start : main.end].endswith("في الربيع المقبل.")
+        assert second.start == text.index("البلدية تعلن خطة")
+
+    def test_a_digest_of_headlines_and_datelines_is_one_article_per_item(self) -> None:
+        items = [
+            (
+                "* الميناء الجديد يفتح في الربيع",
+                "* عدن - «الصحيفة»: قال وزير النقل إن الميناء الجديد سيفتح أبوابه في "
+                "الربيع المقبل. وأضاف أن الرسوم ستبقى على حالها.",
+            ),
+            (
+                "* المعلمون يرحبون بتمديد العطلة",
+                "* تونس - «الصحيفة»: رحبت نقابة المعلمين بقرار تمديد العطلة الصيفية أسبوعا إضافيا.",
+            ),
+            (
+                "* الصيادون يطالبون بتعويض",
+                "* صفاقس - «الصحيفة»: طالبت جمعية الصيادين السلطات بتعويض الأسر التي "
+                "تعتمد على الصيد.\nوقال رئيس الجمعية إن القرار قاس.",
+            ),
+        ]
+        text = "موجز الأخبار\n\n" + "\n\n".join(f"{h}\n{b}" for h, b in items) + "\n"
+        segments = split_articles(text)
+        assert [text[g.start : g.end] for g in segments] == [f"{h}\n{b}" for h, b in items]
+        # the digest's name heads no item: it is left out, and said so
+        assert segments[0].notes == ["digest name not extracted: موجز الأخبار"]
+
+    def test_repeated_datelines_without_headlines_are_one_article_each(self) -> None:
+        paragraphs = [
+            "LISBON (Harbour Wire) — The port authority said the terminal opens in May.",
+            "OPORTO (Harbour Wire) — Dock workers said they would accept the new shifts.",
+            "FARO (Harbour Wire) — The mayor said the ferry fares would not change.",
+        ]
+        text = "Ports in brief: a digest of the week.\n" + "\n".join(paragraphs) + "\n"
+        segments = split_articles(text)
+        # a header with prose stays with the first item, as in a newsletter
+        assert [text[g.start : g.end] for g in segments] == [
+            text[: text.index(paragraphs[1])].rstrip(),
+            paragraphs[1],
+            paragraphs[2],
+        ]
+
+    def test_two_datelines_or_a_byline_alone_make_no_digest(self) -> None:
+        text = (
+            "أبوظبي - سكاي نيوز\n"
+            "عدن - «الصحيفة»: قال وزير النقل إن الميناء الجديد سيفتح أبوابه في الربيع.\n"
+            "تونس - «الصحيفة»: رحبت نقابة المعلمين بقرار تمديد العطلة الصيفية.\n"
+        )
+        assert len(split_articles(text)) == 1
+
+    def test_an_interview_in_bullets_is_one_article(self) -> None:
+        text = (
+            "حوار مع وزير النقل\n"
+            + (
+                "* متى يفتح الميناء الجديد؟\n"
+                "- سيفتح في الربيع المقبل إذا انتهت أعمال الحفر في موعدها.\n"
+            )
+            * 4
+        )
+        assert len(split_articles(text)) == 1
+
     def test_segments_are_in_reading_order_and_do_not_overlap(self, seed: str) -> None:
         segments = split_articles(seed)
         for a, b in zip(segments, segments[1:]):
             assert a.start < a.end <= b.start < b.end
+
+
+# The article's own paragraphs continue one another (و…, كما, بدوره …).
+AR_BODY = [
+    "الميناء الجديد يفتح في الربيع",
+    "أعلنت وزارة النقل أن الميناء الجديد سيفتح أبوابه في الربيع المقبل بعد تأخير دام "
+    "ثلاث سنوات بسبب أعمال الحفر.",
+    "وقال المتحدث باسم الوزارة إن الرسوم ستبقى على حالها لسكان الجزيرتين اللتين يخدمهما الميناء.",
+    "وأضاف أن العمال سيبدأون التدريب على المعدات الجديدة خلال الشهر المقبل.",
+    "كما أشار إلى أن الحكومة ستراجع الجدول الزمني كل شهر حتى موعد الافتتاح.",
+    "بدوره، قال رئيس البلدية إن المدينة مستعدة لاستقبال السفن الأولى.",
+]
+# Leads of other stories: each opens with its verb or its subject, and most date it.
+AR_LEADS = [
+    "أعلن المجلس البلدي، الأحد، عن خطة لإعادة تأهيل الحدائق العامة في وسط المدينة "
+    "خلال العامين المقبلين بتكلفة تتجاوز مليون دينار.",
+    "رحبت نقابة المعلمين، السبت، بقرار تمديد العطلة الصيفية أسبوعا إضافيا، معتبرة "
+    "أنه يمنح المدارس وقتا كافيا لإصلاح المباني المتضررة.",
+    "وصفت جمعية الصيادين قرار إغلاق الخليج أمام القوارب الصغيرة بأنه قاس، وطالبت "
+    "السلطات بتعويض الأسر التي تعتمد على الصيد في معيشتها.",
+    "في ختام زيارته للمنطقة الشمالية، افتتح المحافظ مستشفى جديدا يضم مئتي سرير ووعد "
+    "بتحسين الطرق المؤدية إلى القرى النائية قريبا.",
+]
+
+
+class TestTailOfLeads:
+    def test_leads_after_a_connected_arabic_body_are_one_article_each(self) -> None:
+        text = "\n".join(AR_BODY + AR_LEADS) + "\n"
+        segments = split_articles(text)
+        assert [text[g.start : g.end] for g in segments] == ["\n".join(AR_BODY), *AR_LEADS]
+        assert all("lead of another story" in g.notes[0] for g in segments[1:])
+
+    def test_two_such_paragraphs_are_the_article_ending(self) -> None:
+        text = "\n".join(AR_BODY + AR_LEADS[:2]) + "\n"
+        assert len(split_articles(text)) == 1
+
+    def test_undated_paragraphs_are_the_article_ending(self) -> None:
+        undated = [lead.replace("، الأحد،", "").replace("، السبت،", "") for lead in AR_LEADS]
+        text = "\n".join(AR_BODY + undated) + "\n"
+        assert len(split_articles(text)) == 1
+
+    def test_a_body_that_does_not_continue_itself_is_not_cut(self) -> None:
+        # An essay whose paragraphs each open afresh gives no contrast to read a tail by.
+        essay = [
+            *AR_BODY[:2],
+            "قال المتحدث باسم الوزارة إن الرسوم ستبقى على حالها.",
+            "العمال سيبدأون التدريب على المعدات الجديدة خلال الشهر المقبل.",
+            "الحكومة ستراجع الجدول الزمني كل شهر حتى موعد الافتتاح.",
+        ]
+        text = "\n".join(essay + AR_LEADS) + "\n"
+        assert len(split_articles(text)) == 1
+
+    def test_an_english_story_ending_in_plain_paragraphs_is_one_article(self) -> None:
+        paragraphs = [
+            "Ferry port to open next spring",
+            EN_BODY,
+            "The mayor said on Monday that the city was ready for the first ships.",
+            "Dock workers said on Tuesday they would accept the new shift pattern.",
+            f"Officials said on Friday that {EN_BODY[0].lower()}{EN_BODY[1:]}",
+            f"Engineers said on Sunday that {EN_BODY[0].lower()}{EN_BODY[1:]}",
+            f"Residents said on Saturday that {EN_BODY[0].lower()}{EN_BODY[1:]}",
+        ]
+        text = "\n".join(paragraphs) + "\n"
+        assert len(split_articles(text)) == 1
 
 
 class TestSplitSentences:
