@@ -139,10 +139,10 @@ def _split_articles(text: str) -> list[Segment]:
 # or a page with the leads of other stories appended is many articles in one input;
 # extracted as one, a speaker of one item is credited with the claims of the next. The
 # signals are plain structure, in both languages: item headlines in capitals, a
-# dateline that repeats, and, in Arabic, how a paragraph opens (a story's own
-# paragraphs continue with و، ف، كما …; the lead of another story never does). They
-# are text-level facts, kept here as constants: the text layer knows no language pack
-# and no cue lexicon.
+# dateline that repeats, a time stamp on a line of its own, and, in Arabic, how a
+# paragraph opens (a story's own paragraphs continue with و، ف، كما …; the lead of
+# another story never does). They are text-level facts, kept here as constants: the
+# text layer knows no language pack and no cue lexicon.
 
 _CUT_MIN_CHARS = 200  # a paragraph this long that stops mid-sentence was cut by a feed
 _CUT_MIN = 2  # cut paragraphs that make a tail of teasers
@@ -242,6 +242,11 @@ _DATELINE = regex.compile(
     r"[ \t]*\S"
 )
 
+# A live-blog entry's time on a line of its own: "10:45 a.m.", "3 p.m.:", "Noon".
+_TIMESTAMP = regex.compile(
+    r"^\s*(?:\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\.?|noon|midnight)[.:]?\s*$", regex.IGNORECASE
+)
+
 # How a paragraph that continues its story opens: a word that carries the conjunction
 # و or ف ("وقال", "وفي", "فقد"; not the preposition "في"), or a linking phrase ("كما",
 # "بدوره", "من جهته", "في السياق نفسه", "يذكر أن"); in English "And", "But",
@@ -295,13 +300,15 @@ def _continues(paragraph: str) -> bool:
 def _item_starts(text: str, lines: list[tuple[int, int]]) -> list[int]:
     """Where the items of a digest or live blog begin, or [] when the text is none.
 
-    Two structures, tried in turn: item headlines in capitals, and a dateline that
+    Three structures, tried in turn: item headlines in capitals, a dateline that
     opens paragraph after paragraph (each item starting at the headline line right
-    above its dateline, where there is one).
+    above its dateline, where there is one), and a live blog's time stamps on lines
+    of their own.
     """
     for starts in (
         [s for s, e in lines if _CAPS_ITEM.match(text[s:e])],
         _dateline_items(text, lines),
+        [s for s, e in lines if _TIMESTAMP.match(text[s:e])],
     ):
         if len(starts) >= _MIN_ITEMS:
             return starts

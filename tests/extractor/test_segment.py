@@ -242,6 +242,18 @@ class TestSplitArticles:
             paragraphs[2],
         ]
 
+    def test_a_live_blog_is_one_article_per_time_stamped_entry(self) -> None:
+        entries = [
+            "3:15 p.m.\n\nThe mayor says the ferry port will open in May.\n\n___.",
+            "1 p.m.:\n\nDock workers say they will accept the new shift pattern.\n\n___.",
+            "10:45 a.m.\n\nThe harbour authority says dredging is finished.",
+        ]
+        header = "The Latest: Ferry port to open in May.\n\nLISBON — The latest on the port:\n\n"
+        text = header + "\n\n".join(entries) + "\n"
+        segments = split_articles(text)
+        # the blog's header, with its prose, stays with the first entry
+        assert [text[g.start : g.end] for g in segments] == [header + entries[0], *entries[1:]]
+
     def test_two_datelines_or_a_byline_alone_make_no_digest(self) -> None:
         text = (
             "أبوظبي - سكاي نيوز\n"
