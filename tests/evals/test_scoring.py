@@ -754,6 +754,20 @@ def test_claims_only_gold_still_attributes_through_the_actor_pairing() -> None:
     assert s["claims"]["attributed_f1"] == 0.5
 
 
+def test_claims_only_gold_reads_a_prediction_split_into_items_as_one_article() -> None:
+    # A live blog split into its entries: claims-only gold labels no items, so each
+    # entry's claims still meet the gold's, with the speakers of their own entry
+    # (the same actor id in two entries is two actors).
+    first = article([actor("a", "Mayor Ruiz")], [claim(["a"], RUIZ_EV)])
+    second = article([actor("a", "The union", kind="group")], [claim(["a"], UNION_EV)])
+    s = score_corpus([(strike_gold(), doc("s", [first, second]), STRIKE_TEXT)])
+    assert (s["claims"]["tp"], s["claims"]["fp"], s["claims"]["fn"]) == (2, 0, 0)
+    assert s["claims"]["attributed_f1"] == 1.0
+    full = {k: v for k, v in strike_gold().items() if k != "scope"}
+    s = score_corpus([(full, doc("s", [first, second]), STRIKE_TEXT)])
+    assert s["claims"]["tp"] == 1  # full-scope gold pairs items: the second is unpaired
+
+
 def test_scope_other_than_full_or_claims_only_is_refused() -> None:
     with pytest.raises(ValueError, match="scope"):
         GoldDocument.model_validate({**strike_gold(), "scope": "claims_only"})
