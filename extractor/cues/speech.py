@@ -129,7 +129,7 @@ def _second_clause(s: CueSentence, i: int, found: tuple[Speaker, ...]) -> bool:
     toks = s.toks
     if not (len(found) == 1 and found[0].pronoun in PERSONAL and i >= 3):
         return False
-    if toks[i - 2].word not in ("but", "and") or "," not in toks[i - 3].after:
+    if toks[i - 2].word not in s.lex.coordinating_conjunctions or "," not in toks[i - 3].after:
         return False
     return any(
         is_verb(toks[k].word, s.lex, s.lex.continuation_verbs) and "," in toks[k - 1].after
