@@ -94,3 +94,12 @@ def test_a_misspelled_veto_field_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "en" / "lexicon.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"unknown key 'vetoes\[0\]\.nxt'"):
         load_lexicon("en", tmp_path)
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_each_key_of_a_lexicon_file_is_written_once(language: str) -> None:
+    """JSON keeps the last of two equal keys silently: a second `vetoes` would hide the first."""
+    path = lexicons_dir() / language / "lexicon.json"
+    pairs = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=lambda p: p)
+    names = [key for key, _ in pairs]
+    assert len(names) == len(set(names)), sorted({k for k in names if names.count(k) > 1})
