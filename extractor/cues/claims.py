@@ -23,6 +23,7 @@ from .phrases import Speaker
 from .pronouns import gendered_mention, named_person
 from .quotes import quoted_share
 from .registry import ActorBook
+from .rulebook import rule
 from .speech import IMPLICIT_REACH as REACH
 from .speech import PERSONAL, SpeechCue, sentence_cue
 from .tokens import Token, is_verb, tokens
@@ -73,11 +74,9 @@ def _speakers(
                 ) or gendered_mention(people, sentences, last, cue, book, speaker.pronoun, previous)
             if person is not None:
                 speakers.append(book.resolve(person))
-            elif last >= cue.sentence - REACH or speaker.pronoun in PERSONAL:
+            elif _goes_on(speaker, cue, last):
                 speakers += [p for p in previous if p not in speakers]
-        elif book.not_an_actor(phrase := book.text[speaker.span[0] : speaker.span[1]]) or (
-            book.verb_form(phrase)
-        ):
+        elif _nameless(book, book.text[speaker.span[0] : speaker.span[1]]):
             # "who in 2010 said": a number is nobody; "بحسب ما قاله": a verb's pronoun
             # is no name; the subject is someone before
             if last >= cue.sentence - REACH:
@@ -93,6 +92,31 @@ def _speakers(
     return speakers
 
 
+@rule(
+    "claims.implicit-is-previous-speaker",
+    stage="claims",
+    purpose='an implicit subject ("وأضاف", "he added") is the previous speaker, within a few '
+    "sentences",
+    example="قال وزير النقل إن الميناء سيغلق. وأضاف أن السفن ستتوقف يوم الجمعة.",
+    off=False,
+)
+def _goes_on(speaker: Speaker, cue: SpeechCue, last: int) -> bool:
+    """The previous claim (sentence `last`) is near, or the subject is "he"/"she"."""
+    return last >= cue.sentence - REACH or speaker.pronoun in PERSONAL
+
+
+@rule(
+    "claims.nameless-phrase-is-previous-speaker",
+    stage="claims",
+    purpose='a speaker phrase that names nobody ("who in 2010 said", "بحسب ما قاله") is the '
+    "previous speaker, not an actor",
+    example="قال وزير النقل إن الميناء سيغلق. وستتوقف السفن بحسب ما قاله للصحفيين.",
+    off=False,
+)
+def _nameless(book: ActorBook, phrase: str) -> bool:
+    return book.not_an_actor(phrase) or book.verb_form(phrase)
+
+
 def _sentence_claims(
     book: ActorBook, sent: Sentence, cue: SpeechCue, speakers: list[str]
 ) -> list[Claim]:
@@ -105,12 +129,7 @@ def _sentence_claims(
     if second is None and cue.cue is not None:
         second = _quoted_after_colon(book.text, sent, book.lex, cue)
     begin = sent.start
-    # "…، ليقول: «…»": narration, then what the speaker named before says
-    if (
-        cue.cue is not None
-        and cue.speakers[0].implicit
-        and _quoted_after_colon(book.text, sent, book.lex, cue, at=cue.cue[0]) is not None
-    ):
+    if cue.cue is not None and _narration_first(book, sent, cue):
         begin = cue.cue[0]
     end = sent.end if second is None else second[0]
     evidence = book.text[begin:end].rstrip(" ،,")
@@ -141,14 +160,41 @@ def _sentence_claims(
     return claims
 
 
-_CONTRAST = {
-    "ar": frozenset(normalize(w) for w in ("بينما", "وبينما", "فيما", "وفيما")),
-    "en": frozenset(("while", "whereas", "and", "but")),  # after a comma: ", and Y warned"
-}
-_COORDINATING = frozenset(("and", "but"))  # a new clause only where its subject comes first
+@rule(
+    "claims.narration-before-quotation",
+    stage="claims",
+    language="ar",
+    purpose='"…، ليقول: «…»": narration, then a quotation of the speaker named before; the '
+    "claim's evidence starts at the verb",
+    example="قال وزير النقل إن الميناء سيغلق. وتوقفت السفن في الميناء، ليقول: «لن تبحر "
+    "السفن يوم الجمعة ولا يوم السبت».",
+    off=False,
+)
+def _narration_first(book: ActorBook, sent: Sentence, cue: SpeechCue) -> bool:
+    """The cue verb of an implicit subject opens a quotation after a comma and a colon."""
+    return (
+        cue.cue is not None
+        and cue.speakers[0].implicit
+        and _colon_quotation(book.text, sent, book.lex, cue, at=cue.cue[0]) is not None
+    )
 
 
+@rule(
+    "claims.participle-opens-quotation",
+    stage="claims",
+    language="ar",
+    purpose='"…، مضيفًا: «…»": a verb of speech after a comma that opens a quotation with a '
+    "colon states a claim of its own",
+    example="وقال وزير النقل إن الميناء سيغلق، مضيفا: «لن تبحر السفن يوم الجمعة ولا يوم السبت».",
+    off=None,
+)
 def _quoted_after_colon(
+    text: str, sent: Sentence, lex: Lexicon, cue: SpeechCue
+) -> tuple[int, SpeechCue] | None:
+    return _colon_quotation(text, sent, lex, cue)
+
+
+def _colon_quotation(
     text: str, sent: Sentence, lex: Lexicon, cue: SpeechCue, at: int | None = None
 ) -> tuple[int, SpeechCue] | None:
     """A ", VERB: «…»" clause: where it starts, as a cue of the same speaker.
@@ -180,6 +226,15 @@ def _quoted_after_colon(
     return None
 
 
+@rule(
+    "claims.same-subject-second-statement",
+    stage="claims",
+    language="en",
+    purpose='", but he denied that …": a clause with "he"/"she" as the subject of its own '
+    "verb is a second statement of the same person",
+    example="Tomas Pell praised the crews on Monday, but he denied that the port would close.",
+    off=False,
+)
 def _same_subject(cue: SpeechCue, toks: Sequence[Token], j: int) -> bool:
     """Does the clause at token `j` open with "he"/"she" as its subject of a reporting verb?
 
@@ -199,6 +254,14 @@ def _same_subject(cue: SpeechCue, toks: Sequence[Token], j: int) -> bool:
     )
 
 
+@rule(
+    "claims.contrasted-second-speaker",
+    stage="claims",
+    purpose='"X said A, while Y said B", "…، بينما قالت X إن …": a second clause with a '
+    "speaker of its own is a second claim",
+    example="Tomas Pell said the port is safe, while Ana Brandt said the ferries would stop.",
+    off=None,
+)
 def _contrasted(
     text: str, sent: Sentence, lex: Lexicon, first: Span
 ) -> tuple[int, SpeechCue] | None:
@@ -215,7 +278,7 @@ def _contrasted(
         j = k + 1
         if lex.language == "ar" and t.word == normalize("في") and toks[j].word == normalize("حين"):
             j += 1  # "في حين"
-        elif t.word not in _CONTRAST.get(lex.language, frozenset()):
+        elif t.word not in lex.contrast_words:
             continue
         if j >= len(toks) or (lex.language == "en" and "," not in toks[k - 1].after):
             continue
@@ -224,17 +287,32 @@ def _contrasted(
         cue = sentence_cue(text, toks[j].start, sent.end, lex, 0, 0)
         if cue is None or not cue.speakers:
             continue
-        if t.word in _COORDINATING and _same_subject(cue, toks, j):
+        coordinating = t.word in lex.coordinating_conjunctions
+        if coordinating and _same_subject(cue, toks, j):
             if t.word == "and":
                 continue  # "X voiced A, and he pronounced B": one sentence, one claim
             return t.start, cue  # ", but he denied that …": his second statement
         if any(sp.span is None for sp in cue.speakers):
             continue
-        first_span = cue.speakers[0].span
-        if t.word in _COORDINATING and (first_span is None or first_span[0] != toks[j].start):
-            continue  # ", but said the Israelis were …": the same subject goes on
+        if coordinating and _subject_goes_on(cue, toks[j]):
+            continue
         return t.start, cue
     return None
+
+
+@rule(
+    "claims.coordinated-clause-own-subject",
+    stage="claims",
+    language="en",
+    purpose='", but said the Israelis were …": after "and"/"but" a clause is a second claim '
+    "only where its own subject opens it",
+    example="Tomas Pell praised the crews, but said the ferries would stop on Friday.",
+    off=False,
+)
+def _subject_goes_on(cue: SpeechCue, first: Token) -> bool:
+    """The clause's speaker does not open it (at token `first`): the same subject goes on."""
+    span = cue.speakers[0].span
+    return span is None or span[0] != first.start
 
 
 _QUESTION = re.compile(r"^\s*(?:\*|س\s*[:/-]|Q\s*[:.]|Question\s*:)")
@@ -250,6 +328,24 @@ def interview_claims(
     speaker the headline names before a colon ("X: …"), else the most frequent named
     speaker. Questions are the outlet's words, not claims.
     """
+    answers = _interview_answers(text, sentences, lex, book, claims)
+    return claims if answers is None else answers
+
+
+@rule(
+    "claims.interview-answers",
+    stage="claims",
+    purpose="in an interview (three or more question paragraphs), each answer sentence is a "
+    "direct claim of the interviewee",
+    example="Tomas Pell: the port is safe\nQ: Will the port close?\nNo, the port stays open "
+    "all winter.\nQ: And the ferries?\nThe ferries sail every day.\nQ: Any changes?\nWe "
+    "will add a second pier next year.",
+    off=None,
+)
+def _interview_answers(
+    text: str, sentences: Sequence[Sentence], lex: Lexicon, book: ActorBook, claims: list[Claim]
+) -> list[Claim] | None:
+    """The claims with the interview's answers among them; None for no interview."""
     starts = [s.start for s in sentences]
     paragraphs = []
     for sent in sentences:
@@ -257,7 +353,7 @@ def interview_claims(
         paragraphs.append(line_start)
     questions = {p for p in set(paragraphs) if _QUESTION.match(text[p : p + 20])}
     if len(questions) < 3:
-        return claims
+        return None
     head = sentence_cue(text, sentences[0].start, sentences[0].end, lex, 0, headline=True)
     who = None
     if head is not None and head.speakers[0].span is not None:
@@ -266,7 +362,7 @@ def interview_claims(
         counts = Counter(s for c in claims for s in c.speakers if not _anonymous_id(book, s))
         who = counts.most_common(1)[0][0] if counts else None
     if who is None:
-        return claims
+        return None
     have = {c.span for c in claims}
     out = list(claims)
     answering = False
@@ -296,6 +392,16 @@ def _anonymous_id(book: ActorBook, actor_id: str) -> bool:
     return any(e.actor.id == actor_id and e.actor.anonymous for e in book.entries)
 
 
+@rule(
+    "claims.title-holder-named-before",
+    stage="claims",
+    language="en",
+    purpose='before "the Crown Prince" speaks, the titled name the text gave him earlier is '
+    "listed, so the title resolves to that person",
+    example="Harbour news\nPrime Minister Tomas Pell arrived on Monday. The prime minister "
+    "said the port is safe.",
+    off=None,
+)
 def _name_title_holder(book: ActorBook, people: Sequence[Span], span: Span) -> None:
     """Before "the Crown Prince" speaks, list the titled name the text gave him earlier.
 

@@ -15,6 +15,7 @@ from ..lang.lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon
 from ..models import Span
 from ..text.normalize import normalize
 from .quotes import quoted_offsets
+from .rulebook import rule
 from .tokens import (
     Token,
     ends_clause,
@@ -25,13 +26,6 @@ from .tokens import (
     starts_quote,
     tokens,
     wrapped,
-)
-
-BE = frozenset(normalize(w) for w in ("كان", "وكان", "فكان", "كانت", "وكانت", "فكانت"))
-ALREADY = frozenset(normalize(w) for w in ("قد", "وقد"))
-_AUXILIARIES = BE | ALREADY
-_PRONOUN_OBJECTS = frozenset(
-    normalize(w) for w in ("فيه", "فيها", "له", "لها", "لهم", "لنا", "لي", "عنه", "عنها")
 )
 
 
@@ -63,24 +57,18 @@ class CueSentence:
 
     def phrase_after(self, i: int, max_words: int = 7) -> tuple[Span | None, int]:
         """The speaker phrase right after token i (Arabic order, 'said X', 'according to X')."""
-        lex, toks = self.lex, self.toks
+        toks = self.toks
         j = i + 1
-        if ":" in toks[i].after or (
-            j < len(toks)
-            and starts_quote(toks[j])
-            and not wrapped(toks[j])
-            and (lex.language != "ar" or quoted_name(toks, j) is None)
-        ):
-            return None, j  # "تقول: «…»", 'said: "…"': what follows is the quotation
-        if j < len(toks) and is_verb(toks[j].word, lex, lex.reporting_verbs):
-            j += 1  # "بحسب ما أكد مصدر": the phrase's own verb is not the speaker
-        while j < len(toks) and toks[j].word in _PRONOUN_OBJECTS:
-            j += 1  # "نقلت فيه «رويترز»": a pronoun object before the subject
-        if lex.language == "ar" and j < len(toks) and toks[j].word.startswith(_BE_OBJECT):
-            return None, j  # "وغريفيث يقر بالإخفاق": an object, the subject came first
-        quoted = lex.language == "ar" and j < len(toks) and not wrapped(toks[j])
-        close = quoted_name(toks, j) if quoted else None
-        if close is not None:  # "ولم توضح «أحرار الشام» …": the quoted name is the subject
+        if _quotation_follows(self, i):
+            return None, j
+        if _own_verb(self, j):
+            j += 1
+        while _pronoun_object(self, j):
+            j += 1
+        if _object_first(self, j):
+            return None, j
+        close = _quoted_subject(self, j) if j < len(toks) and not wrapped(toks[j]) else None
+        if close is not None:
             return (toks[j].start, toks[close].end), close + 1
         return self._phrase_from(j, max_words)
 
@@ -93,12 +81,12 @@ class CueSentence:
             if t.word in lex.complementizers or t.word in lex.pronoun_subjects and j == first:
                 break
             if j > first and starts_quote(t) and not wrapped(t):
-                close = quoted_name(toks, j) if lex.language == "ar" else None
+                close = _quoted_subject(self, j)
                 if close is not None:  # "حركة «أحرار الشام»": the quoted name is the name
                     return (t.start, toks[close].end), close + 1
                 break
             if t.word in lex.speaker_stops:
-                if self._in_name(j, first):
+                if _in_name(self, j, first):
                     j += 1
                     continue
                 break
@@ -111,23 +99,6 @@ class CueSentence:
             return None, j
         return (toks[first].start, toks[j - 1].end), j
 
-    def _in_name(self, j: int, first: int) -> bool:
-        """Whether the stop word في at token j goes on inside the speaker's name.
-
-        "سفير الولايات المتحدة في اليمن" names where he serves; "في بيانها" (in her
-        statement) is no part of the speaker's name, nor is في before another stop word.
-        """
-        lex, toks = self.lex, self.toks
-        if not (toks[j].word == normalize("في") and j > first and j + 1 < len(toks)):
-            return False
-        nxt = toks[j + 1].word
-        owned = {nxt[: -len(e)] for e in ("ه", "ها", "هم", "هما") if nxt.endswith(e)}
-        return (
-            nxt not in lex.statement_nouns
-            and not owned & lex.statement_nouns
-            and nxt not in lex.speaker_stops
-        )
-
     def _subject_ends(self, j: int) -> bool:
         """Whether token j, past the phrase's first word, starts something after the subject.
 
@@ -138,15 +109,11 @@ class CueSentence:
         t = toks[j]
         arabic = lex.language == "ar"
         return (
-            (arabic and is_relay(t, lex))
-            # "وأقر غريفيث بإخفاق …", "وأضاف كيري والارتياح …": the subject ended
-            or (arabic and _object_starts(t.word, self.text[t.start : t.end]))
-            # "وطالب وزير الخارجية اليمني المجتمع الدولي": the object begins
+            (arabic and _relay_ends_subject(t, lex))
+            or (arabic and _object_starts(t.word, self.text[t.start : t.end], lex))
             or (arabic and _object_after_adjective(toks[j - 1], t, lex))
-            # "مسؤول أمريكي وشخص آخر": a second speaker starts
-            or (arabic and t.word[:1] == "و" and (t.word[1:] in lex.source_nouns))
-            or is_verb(t.word, lex, lex.reporting_verbs)
-            # "واختتم وزير الخارجية تصريحه بأنه …": his statement is the object
+            or (arabic and _second_source_starts(t, lex))
+            or _verb_ends_subject(t, lex)
             or (arabic and _owned_statement(t.word, lex))
         )
 
@@ -154,7 +121,7 @@ class CueSentence:
         """The noun phrase right before token i ('X said'), skipping auxiliaries."""
         lex, toks = self.lex, self.toks
         j = i - 1
-        while j >= 0 and toks[j].word in lex.verb_adverbs and not ends_clause(toks[j]):
+        while j >= 0 and _adverb_before_verb(toks[j], lex):
             j -= 1
         last = j
         linked = None  # where the phrase would have stopped but for a linking stop word
@@ -178,7 +145,9 @@ class CueSentence:
         if linked is not None and j >= 0 and last - j >= max_words:
             j = linked  # the linked phrase ran past the limit: keep the part before the link
         first = j + 1
-        while first < last and toks[first].word in _AUXILIARIES:
+        while first < last and (
+            toks[first].word in lex.be_verbs or toks[first].word in lex.already_particles
+        ):
             first += 1  # "وكان الرئيس … قال": the auxiliary is not the speaker
         if j == last:
             return None
@@ -187,8 +156,7 @@ class CueSentence:
     def _links(self, t: Token, prev: Token) -> bool:
         """An English stop word that continues a speaker phrase after `prev`."""
         if t.word == "and":  # "Ortiz and Brandt said", "families and supporters said"
-            named = self.text[prev.start : prev.end][:1].isupper() and not prev.after.strip()
-            return named or prev.word in self.lex.source_nouns | self.lex.group_nouns
+            return _and_links(self, prev)
         return _source_link(prev.word, self.lex)
 
     def pronoun(self, span: Span | None) -> bool:
@@ -199,75 +167,181 @@ class CueSentence:
         return len(words) == 1 and words[0] in self.lex.pronoun_subjects
 
 
-_BE_OBJECT = tuple(normalize(p) for p in ("بال", "بإ", "باست"))
+@rule(
+    "speakers.quotation-after-verb",
+    stage="speakers",
+    purpose='"تقول: «…»", \'said: "…"\': what follows the verb is the quotation, no speaker',
+    example="قال وزير النقل إن الميناء سيغلق. وأضاف: «السفن لن تبحر يوم الجمعة».",
+    off=False,
+)
+def _quotation_follows(s: CueSentence, i: int) -> bool:
+    """A colon after token i, or a quotation (not a quoted name) opening right after it."""
+    toks = s.toks
+    j = i + 1
+    return ":" in toks[i].after or (
+        j < len(toks)
+        and starts_quote(toks[j])
+        and not wrapped(toks[j])
+        and _quoted_subject(s, j) is None
+    )
 
 
-def _object_starts(word: str, surface: str) -> bool:
+@rule(
+    "speakers.own-verb-skipped",
+    stage="speakers",
+    purpose='"بحسب ما أكد مصدر": the phrase\'s own verb of speech is not the speaker',
+    example="وسيغلق الميناء يوم الجمعة بحسب ما أكد مصدر في الميناء.",
+    off=False,
+)
+def _own_verb(s: CueSentence, j: int) -> bool:
+    return j < len(s.toks) and is_verb(s.toks[j].word, s.lex, s.lex.reporting_verbs)
+
+
+@rule(
+    "speakers.pronoun-object-skipped",
+    stage="speakers",
+    language="ar",
+    purpose='"نقلت فيه «رويترز»", "وقال له": a pronoun object before the subject',
+    example="وقال له وزير النقل إن الميناء سيغلق يوم الجمعة.",
+    off=False,
+)
+def _pronoun_object(s: CueSentence, j: int) -> bool:
+    return j < len(s.toks) and s.toks[j].word in s.lex.prepositional_pronouns
+
+
+@rule(
+    "speakers.object-before-subject",
+    stage="speakers",
+    language="ar",
+    purpose='"وغريفيث يقر بالإخفاق": a بـ-object right after the verb; the subject came first',
+    example="وزير النقل يقر بالإخفاق في إدارة الميناء.",
+    off=False,
+)
+def _object_first(s: CueSentence, j: int) -> bool:
+    return j < len(s.toks) and s.toks[j].word.startswith(s.lex.object_first_prefixes)
+
+
+@rule(
+    "speakers.quoted-name-subject",
+    stage="speakers",
+    language="ar",
+    purpose='"وقالت «هيئة الميناء»", "حركة «أحرار الشام»": a short quoted name is the '
+    "speaker's name, not a quotation",
+    example="وقالت «هيئة الميناء» الأسبوع الماضي إن السفن ستتوقف.",
+    off=None,
+)
+def _quoted_subject(s: CueSentence, j: int) -> int | None:
+    """The last token of the quoted name opening at token j (Arabic)."""
+    return quoted_name(s.toks, j) if s.lex.language == "ar" else None
+
+
+@rule(
+    "speakers.fi-inside-a-name",
+    stage="speakers",
+    language="ar",
+    purpose='"سفير الولايات المتحدة في اليمن": في goes on inside a title, unless a statement '
+    'follows ("في بيانها") or another stop word',
+    example="وقال سفير الولايات المتحدة في اليمن إن الميناء سيغلق.",
+    off=False,
+)
+def _in_name(s: CueSentence, j: int, first: int) -> bool:
+    """Whether the stop word في at token j goes on inside the speaker's name."""
+    lex, toks = s.lex, s.toks
+    if not (toks[j].word == normalize("في") and j > first and j + 1 < len(toks)):
+        return False
+    nxt = toks[j + 1].word
+    owned = {nxt[: -len(e)] for e in lex.possessive_suffixes if nxt.endswith(e)}
+    return (
+        nxt not in lex.statement_nouns
+        and not owned & lex.statement_nouns
+        and nxt not in lex.speaker_stops
+    )
+
+
+@rule(
+    "speakers.relay-ends-subject",
+    stage="speakers",
+    language="ar",
+    purpose='"وقال المتحدث لـ«رويترز»": the medium told is not part of the subject',
+    example="وقال متحدث باسم الميناء لوكالة الأنباء المحلية إن السفن ستتوقف.",
+    off=False,
+)
+def _relay_ends_subject(t: Token, lex: Lexicon) -> bool:
+    return is_relay(t, lex)
+
+
+@rule(
+    "speakers.object-ends-subject",
+    stage="speakers",
+    language="ar",
+    purpose='"وأقر غريفيث بإخفاق …", "وأضاف كيري والارتياح …": a بـ-object or a clause '
+    "opened by و ends the subject",
+    example="وأقر وزير النقل بالإخفاق في إدارة الميناء.",
+    off=False,
+)
+def _object_starts(word: str, surface: str, lex: Lexicon) -> bool:
     """An Arabic word that cannot continue a subject: a بـ-object or a clause opened by و.
 
     "باسم" (spokesman *for* …) is the one بـ-word that belongs to a speaker phrase.
     بإ- is read on the `surface`: normalized, it is the با- of "بارز" (prominent) and
     "باراك", which continue a phrase.
     """
-    if word == normalize("باسم"):
+    if word in lex.object_prefix_exceptions:
         return False
     # بال-/بإ-/باست- nouns (بالإخفاق، بإخفاق، باستهداف), not names like "باراك"
-    return word.startswith(tuple(normalize(p) for p in ("بال", "باست", "وال"))) or (
-        surface.startswith("بإ")
-    )
+    return word.startswith(lex.object_prefixes) or surface.startswith(lex.object_surface_prefixes)
 
 
-_ADJECTIVES = frozenset(  # definite adjectives that follow a nisba in a title, not objects
-    normalize(w)
-    for w in (
-        "السابق",
-        "السابقة",
-        "الأسبق",
-        "الخاص",
-        "الخاصة",
-        "الجديد",
-        "الجديدة",
-        "العام",
-        "العامة",
-        "الأعلى",
-        "الأول",
-        "الأولى",
-        "الدائم",
-        "الدائمة",
-        "المقبل",
-        "المكلف",
-        "المكلفة",
-        "المستقيل",
-        "المؤقت",
-        "البارز",
-        "البارزة",
-        "الكبير",
-        "الكبيرة",
-        "الرفيع",
-        "الرفيعة",
-        "المسؤول",
-        "المسؤولة",
-        "المطلع",
-        "المطلعة",
-        "المعني",
-        "المنتهية",
-        "الأكبر",
-        "الحر",
-        "الحرة",
-    )
+@rule(
+    "speakers.second-source-starts",
+    stage="speakers",
+    language="ar",
+    purpose='"مسؤول أمريكي وشخص آخر": a source noun joined by و starts a second speaker',
+    example="وقال مسؤول في الميناء ومصدر مطلع إن السفن ستتوقف.",
+    off=False,
 )
+def _second_source_starts(t: Token, lex: Lexicon) -> bool:
+    return t.word[:1] == "و" and t.word[1:] in lex.source_nouns
 
 
+@rule(
+    "speakers.verb-ends-subject",
+    stage="speakers",
+    purpose="another verb of speech ends the speaker phrase: it starts a clause of its own",
+    example="وسيغلق الميناء بحسب مسؤول أكد أن السفن ستتوقف.",
+    off=False,
+)
+def _verb_ends_subject(t: Token, lex: Lexicon) -> bool:
+    return is_verb(t.word, lex, lex.reporting_verbs)
+
+
+@rule(
+    "speakers.owned-statement-ends-subject",
+    stage="speakers",
+    language="ar",
+    purpose='"واختتم وزير الخارجية تصريحه بأنه …": the speaker\'s own statement is the object',
+    example="واختتم وزير النقل تصريحه بأن الميناء سيغلق.",
+    off=False,
+)
 def _owned_statement(word: str, lex: Lexicon) -> bool:
     """A statement noun with a possessive suffix: "تصريحه", "بيانها" (the lexicon is
     normalized, so a word is its stem plus the suffix; a feminine noun's ة, which
     turns to ت before the suffix, is not undone here)."""
     return any(
         word != word.removesuffix(suffix) and word.removesuffix(suffix) in lex.statement_nouns
-        for suffix in ("ه", "ها", "هم", "هما")
+        for suffix in lex.possessive_suffixes
     )
 
 
+@rule(
+    "speakers.object-after-title-adjective",
+    stage="speakers",
+    language="ar",
+    purpose='"وطالب وزير الخارجية اليمني المجتمع الدولي": a definite noun after the title\'s '
+    "nisba adjective opens the object",
+    example="وطالب وزير النقل اليمني المجتمع الدولي بدعم الميناء.",
+    off=False,
+)
 def _object_after_adjective(prev: Token, t: Token, lex: Lexicon) -> bool:
     """A definite noun after a title's nisba adjective starts the verb's object.
 
@@ -281,17 +355,49 @@ def _object_after_adjective(prev: Token, t: Token, lex: Lexicon) -> bool:
         and not t.after.strip()  # "الجيش السوري الحر، إبراهيم الجباوي،": a name follows
         and t.word.startswith("ال")
         and not is_nisba(t.word)
-        and t.word not in _ADJECTIVES
+        and t.word not in lex.title_adjectives
         and t.word not in lex.title_nouns
     )
 
 
-_SOURCE_ADJECTIVES = frozenset(("familiar", "close", "briefed", "knowledgeable", "involved"))
+@rule(
+    "speakers.adverb-before-verb",
+    stage="speakers",
+    purpose='"Pell has also said": adverbs and auxiliaries between the subject and its verb',
+    example="Tomas Pell has said the port is safe.",
+    off=False,
+)
+def _adverb_before_verb(t: Token, lex: Lexicon) -> bool:
+    return t.word in lex.verb_adverbs and not ends_clause(t)
 
 
+@rule(
+    "speakers.and-links-speakers",
+    stage="speakers",
+    language="en",
+    purpose='"Ortiz and Brandt said", "families and supporters said": "and" joins two '
+    "speakers after a name or a source noun",
+    example="The harbour master named Tomas Pell and Ana Brandt. Pell and Brandt said the "
+    "port is safe.",
+    off=False,
+)
+def _and_links(s: CueSentence, prev: Token) -> bool:
+    named = s.text[prev.start : prev.end][:1].isupper() and not prev.after.strip()
+    return named or prev.word in s.lex.source_nouns | s.lex.group_nouns
+
+
+@rule(
+    "speakers.source-link",
+    stage="speakers",
+    language="en",
+    purpose='"people familiar with her thinking", "officials close to the talks": a '
+    "preposition goes on with a source's description",
+    example="People familiar with the talks said the port would close.",
+    off=False,
+)
 def _source_link(word: str, lex: Lexicon) -> bool:
     """A preposition after this word continues a source's description: "close to"."""
-    return word in _SOURCE_ADJECTIVES or word in lex.source_nouns or word in lex.group_nouns
+    return word in lex.source_adjectives or word in lex.source_nouns or word in lex.group_nouns
 
 
 def is_media(phrase: str, lex: Lexicon) -> bool:
@@ -300,15 +406,24 @@ def is_media(phrase: str, lex: Lexicon) -> bool:
     words = normalize(phrase).split()
     if any(w in lex.media_nouns for w in words) or normalize(phrase) in lex.media_nouns:
         return True
+    return _the_name_outlet(phrase, words, lex)
+
+
+@rule(
+    "speakers.the-name-is-an-outlet",
+    stage="speakers",
+    language="en",
+    purpose='"told the Harbour Gazette": "the" and a name that is no body is an outlet, '
+    "which relays",
+    example="Tomas Pell told the Harbour Gazette that the port is safe.",
+    off=False,
+)
+def _the_name_outlet(phrase: str, words: list[str], lex: Lexicon) -> bool:
     raw = phrase.split()
     return (
         lex.language == "en"
         and 2 <= len(raw) <= 4
         and raw[0].lower() == "the"
         and all(w[:1].isupper() for w in raw[1:])
-        and not any(w in lex.organization_nouns or w in _ASSEMBLIES for w in words[1:])
+        and not any(w in lex.organization_nouns or w in lex.assembly_nouns for w in words[1:])
     )
-
-
-# bodies that are told things with "the", and no outlets: "he told the Senate"
-_ASSEMBLIES = frozenset(("senate", "house", "congress", "parliament", "assembly", "court"))

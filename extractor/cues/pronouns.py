@@ -17,6 +17,7 @@ from ..models import Span
 from ..text.normalize import normalize
 from ..text.segment import Sentence
 from .registry import ActorBook
+from .rulebook import rule
 from .speech import SpeechCue
 
 _GENDER = {"he": "m", "she": "f"}
@@ -55,6 +56,16 @@ def _opening_end(sent: Sentence) -> int:
 _FRONTED_PHRASE = re.compile(r"\s*[A-Z][^,.;:\"“”]{0,60},\s+")
 
 
+@rule(
+    "speakers.subject-after-fronted-phrase",
+    stage="speakers",
+    language="en",
+    purpose='"In response to the storm, Pell closed the port": after a fronted phrase, the '
+    'name is the sentence\'s subject, whom "he" continues',
+    example='Harbour news\nIn response to the storm, Tomas Pell closed the port. "The '
+    'ferries will not sail this week," he said.',
+    off=None,
+)
 def _fronted_end(sent: Sentence, lex: Lexicon) -> int | None:
     """Where the subject after a sentence's fronted phrase starts, if it has one.
 
@@ -89,14 +100,9 @@ def pronoun_subjects(
     last: Span | None = None
     pos = 0
     for n, sent in enumerate(sentences):
-        # "He met …", "During his stay in Washington, he was to meet …": the subject
-        first = re.match(r"\s*(?:But|And|Then)?\s*(He|She)\b", sent.text) or re.match(
-            r"\s*[A-Z][^,.;:\"“”]{0,60},\s+(he|she)\b", sent.text
-        )
-        if first and last is not None and last[0] >= sentences[max(0, n - 3)].start:
-            pronoun = first.group(1).lower()
-            if book.gender(last) in (None, _GENDER[pronoun]):
-                out[n] = book.resolve(last)
+        person = _continued_person(sentences, n, last, book)
+        if person is not None:
+            out[n] = book.resolve(person)
         opening = _opening_end(sent)
         while pos < len(people) and people[pos][0] < sent.end:
             span = people[pos]
@@ -106,6 +112,41 @@ def pronoun_subjects(
     return out
 
 
+@rule(
+    "speakers.he-opens-a-sentence",
+    stage="speakers",
+    language="en",
+    purpose='"He met leaders in Baghdad": a sentence that opens with "He"/"She" continues the '
+    "person who last opened one, of the same gender, within three sentences",
+    example="Harbour news\nTomas Pell arrived in Oslo on Monday. He met Ana Brandt on Tuesday.",
+    off=None,
+)
+def _continued_person(
+    sentences: Sequence[Sentence], n: int, last: Span | None, book: ActorBook
+) -> Span | None:
+    """The person `last` that sentence n's opening pronoun continues, if it opens with one."""
+    sent = sentences[n]
+    # "He met …", "During his stay in Washington, he was to meet …": the subject
+    first = re.match(r"\s*(?:But|And|Then)?\s*(He|She)\b", sent.text) or re.match(
+        r"\s*[A-Z][^,.;:\"“”]{0,60},\s+(he|she)\b", sent.text
+    )
+    if first and last is not None and last[0] >= sentences[max(0, n - 3)].start:
+        pronoun = first.group(1).lower()
+        if book.gender(last) in (None, _GENDER[pronoun]):
+            return last
+    return None
+
+
+@rule(
+    "claims.pronoun-continues-subject",
+    stage="claims",
+    language="en",
+    purpose='"Mr. Pell made clear …. "…," he said": "he"/"she" after narration is the last '
+    "person who opened a sentence as its subject, of the same gender",
+    example="Harbour news\nAna Brandt said the port is safe. Tomas Pell closed the pier on "
+    'Monday. Later he walked to the quay. "The ferries will not sail," he said.',
+    off=None,
+)
 def named_person(
     people: Sequence[Span],
     sentences: Sequence[Sentence],
@@ -131,6 +172,16 @@ def named_person(
     return found
 
 
+@rule(
+    "claims.pronoun-gendered-mention",
+    stage="claims",
+    language="en",
+    purpose='"… showed Mrs Hassan asking …. She also urged …": "she" is the woman the text '
+    "calls Mrs, not a previous speaker who is a man",
+    example="Harbour news\nMr Tomas Pell said the port is safe. Crews later met Mrs Ana "
+    'Brandt at the quay. The harbour closed early. "The ferries will wait," she said.',
+    off=None,
+)
 def gendered_mention(
     people: Sequence[Span],
     sentences: Sequence[Sentence],

@@ -14,10 +14,20 @@ import re
 from ..lang.lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon
 from ..models import Span
 from ..text.normalize import normalize
-from .phrases import ALREADY, BE, CueSentence, Speaker, is_media
+from .phrases import CueSentence, Speaker, is_media
+from .rulebook import rule
 from .tokens import Token, ends_clause, is_nisba, is_relay, is_verb, starts_quote, wrapped
 
 
+@rule(
+    "speakers.name-in-apposition",
+    stage="speakers",
+    language="ar",
+    purpose='"وزير الخارجية، أيمن الصفدي، إن": the name set off by commas after a title '
+    "speaks, the title is its role",
+    example="وقال الخبير البحري، عمر حداد، إن الميناء سيغلق.",
+    off=None,
+)
 def _apposition(s: CueSentence, j: int, max_words: int = 4) -> Span | None:
     """The name set off by commas right after a title: "وزير الخارجية، أيمن الصفدي، إن".
 
@@ -41,9 +51,14 @@ def _apposition(s: CueSentence, j: int, max_words: int = 4) -> Span | None:
     return None
 
 
-_TITLE_LINKS = frozenset(normalize(w) for w in ("إلى", "في", "لدى"))
-
-
+@rule(
+    "speakers.subject-before-kana",
+    stage="speakers",
+    language="ar",
+    purpose='"وكان كيري قال", "مصدر … كان قد نفى": كان puts the subject before the verb',
+    example="وكان وزير النقل قال للصحفيين إن الميناء سيغلق.",
+    off=None,
+)
 def _auxiliary_subject(s: CueSentence, i: int, max_words: int = 9) -> Span | None:
     """The subject that كان puts before the verb: "وكان كيري قال لـ…", "مصدر … كان قد نفى".
 
@@ -54,12 +69,13 @@ def _auxiliary_subject(s: CueSentence, i: int, max_words: int = 9) -> Span | Non
     verb = toks[i].word.lstrip("وف")
     if verb not in lex.reporting_verbs:
         return None  # "كانت إيران ستقول": a future under كان is what would be said
+    already = lex.already_particles
 
     def stop(t: Token) -> bool:
         return (
             t.word in lex.complementizers
             or t.word in lex.relative_pronouns
-            or (t.word in lex.speaker_stops and t.word not in ALREADY | {normalize("في")})
+            or (t.word in lex.speaker_stops and t.word not in already | {normalize("في")})
             or is_verb(t.word, lex, lex.reporting_verbs)
             or starts_quote(t)
             and not wrapped(t)
@@ -67,13 +83,13 @@ def _auxiliary_subject(s: CueSentence, i: int, max_words: int = 9) -> Span | Non
         )
 
     a = i - 1
-    while a >= 0 and i - a <= max_words + 2 and toks[a].word not in BE:
+    while a >= 0 and i - a <= max_words + 2 and toks[a].word not in lex.be_verbs:
         if stop(toks[a]):
             return None
         a -= 1
     if a < 0 or i - a > max_words + 2:
         return None
-    inner = [k for k in range(a + 1, i) if toks[k].word not in ALREADY]
+    inner = [k for k in range(a + 1, i) if toks[k].word not in already]
     if inner:
         return toks[inner[0]].start, toks[inner[-1]].end
     if i - a < 2:
@@ -92,14 +108,11 @@ def _auxiliary_subject(s: CueSentence, i: int, max_words: int = 9) -> Span | Non
     return toks[first].start, toks[a - 1].end
 
 
-_DUAL_ENDINGS = (("تا", "ه"), ("تان", "ه"), ("تين", "ه"), ("ان", ""), ("ا", ""))
-
-
 def _dual_head(word: str, lex: Lexicon) -> bool:
     """An Arabic dual of a kind or title noun: "حركتا", "الحركتان", "الرئيسان", "وزيرا"."""
     bare = word.lstrip("وف").removeprefix("ال")
     nouns = lex.organization_nouns | lex.title_nouns
-    for ending, singular in _DUAL_ENDINGS:
+    for ending, singular in lex.dual_endings:
         if len(bare) > len(ending) + 1 and bare.endswith(ending):
             stem = bare[: -len(ending)] + singular
             if stem in nouns or "ال" + stem in nouns:
@@ -107,7 +120,21 @@ def _dual_head(word: str, lex: Lexicon) -> bool:
     return False
 
 
-def _dual_conjuncts(s: CueSentence, span: Span) -> list[Span]:
+def _parts(s: CueSentence, span: Span) -> list[Span]:
+    """The speakers a subject phrase names: two after a dual, else the phrase."""
+    return _dual_conjuncts(s, span) or [span]
+
+
+@rule(
+    "speakers.dual-names-two",
+    stage="speakers",
+    language="ar",
+    purpose='"حركتا حماس والجهاد", "الرئيسان بوتين وأردوغان": a dual title or kind noun '
+    "before two names: two speakers",
+    example="وقال الوزيران عمر حداد وخالد نصار إن الميناء سيغلق.",
+    off=None,
+)
+def _dual_conjuncts(s: CueSentence, span: Span) -> list[Span] | None:
     """ "حركتا حماس والجهاد الإسلامي", "الرئيسان بوتين وأردوغان": two speakers, each named.
 
     Only after a dual kind or title noun, and only where both parts are names: in
@@ -116,7 +143,7 @@ def _dual_conjuncts(s: CueSentence, span: Span) -> list[Span]:
     lex = s.lex
     toks = [t for t in s.toks if span[0] <= t.start and t.end <= span[1]]
     if len(toks) < 2 or not _dual_head(toks[0].word, lex):
-        return [span]
+        return None
     rest = [t for t in s.toks if t.start >= span[1]]
     if len(toks) == 2 and rest and rest[0].word.startswith("و") and not ends_clause(toks[-1]):
         # "قال الرئيسان الحداد والخطيب": the phrase stopped at "وال…", a new clause's
@@ -132,25 +159,28 @@ def _dual_conjuncts(s: CueSentence, span: Span) -> list[Span]:
             if ends_clause(t) or t.after.strip():
                 break
     if len(toks) < 3:
-        return [span]
+        return None
     joins = [
         k for k in range(2, len(toks)) if toks[k].word.startswith("و") and len(toks[k].word) > 2
     ]
     if len(joins) != 1:
-        return [span]
+        return None
     k = joins[0]
     first, second = toks[1:k], toks[k:]
     if len(first) > 3 or len(second) > 3 or any(is_nisba(t.word) for t in second[:1]):
-        return [span]
+        return None
     return [(first[0].start, first[-1].end), (second[0].start + 1, second[-1].end)]
 
 
-_RELATIVE_GENDER = {normalize("التي"): "f", normalize("الذي"): "m"}
-_PREPOSITIONS = frozenset(
-    normalize(w) for w in ("من", "في", "إلى", "على", "عن", "مع", "بين", "لدى")
+@rule(
+    "speakers.relative-clause-head",
+    stage="speakers",
+    language="ar",
+    purpose='"… طهران التي تحدثت عن مبادرة، وقالت إنها": a verb with no subject goes on from '
+    "the noun a relative clause of speech hangs on",
+    example="ووصل الوفد إلى هيئة الميناء التي تحدثت عن خطة جديدة، وقالت إن السفن ستبحر.",
+    off=None,
 )
-
-
 def _relative_head(s: CueSentence, i: int, max_words: int = 3) -> Span | None:
     """The subject a coordinated verb continues from a relative clause of speech.
 
@@ -164,7 +194,7 @@ def _relative_head(s: CueSentence, i: int, max_words: int = 3) -> Span | None:
     gender = "f" if verb.endswith("ت") else "m"
     for r in range(i - 2, 0, -1):
         t = toks[r]
-        if _RELATIVE_GENDER.get(t.word) != gender:
+        if _relative_gender(t.word, lex) != gender:
             continue
         speech = lex.reporting_verbs | lex.speaking_verbs
         if not is_verb(toks[r + 1].word, lex, speech) or ends_clause(toks[r - 1]):
@@ -175,7 +205,7 @@ def _relative_head(s: CueSentence, i: int, max_words: int = 3) -> Span | None:
             if (
                 ends_clause(prev)
                 or prev.word in lex.speaker_stops
-                or prev.word in _PREPOSITIONS
+                or prev.word in lex.relative_head_prepositions
                 or is_verb(prev.word, lex, lex.reporting_verbs | lex.meeting_triggers)
             ):
                 break
@@ -184,12 +214,19 @@ def _relative_head(s: CueSentence, i: int, max_words: int = 3) -> Span | None:
     return None
 
 
+def _relative_gender(word: str, lex: Lexicon) -> str | None:
+    """ "f" for التي, "m" for الذي: the verb a relative clause lends its subject must agree."""
+    if word in lex.relatives_feminine:
+        return "f"
+    return "m" if word in lex.relatives_masculine else None
+
+
 def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     """Verb–subject order: the phrase after the verb, up to إن/أن/«:» or a stop word."""
     toks = s.toks
     before = _auxiliary_subject(s, i)
     if before is not None:
-        speakers = [Speaker(part) for part in _dual_conjuncts(s, before)]
+        speakers = [Speaker(part) for part in _parts(s, before)]
         relay = _addressee(s, i + 1)
         if relay is not None:
             speakers.append(Speaker(relay))
@@ -199,36 +236,18 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
                 speakers.insert(0, Speaker(original))
         return tuple(speakers)
     phrase, j = s.phrase_after(i, max_words=9)
-    if phrase is not None and j < len(toks) and ends_clause(toks[j - 1]):
-        name = _apposition(s, j)
-        if name is not None and ("،" in toks[j - 1].after or "," in toks[j - 1].after):
-            return (Speaker(name, role=phrase),)
-    elif phrase is not None and j < len(toks):
-        # "المبعوث الأممي لسوريا، ستيفان دي ميستورا،", "… إلى سوريا، …": the title's
-        # one-word complement, then the name set off by commas
-        k = j + 1 if toks[j].word in _TITLE_LINKS else j
-        if (
-            k + 1 < len(toks)
-            and ("،" in toks[k].after or "," in toks[k].after)
-            # "قال المتحدث لرويترز، …" is a relay; "المبعوث الدولي لليمن، …" a complement
-            and (toks[k].word.startswith("لل") or not is_relay(toks[k], s.lex))
-        ):
-            name = _apposition(s, k + 1)
-            if name is not None:
-                return (Speaker(name, role=(phrase[0], toks[k].end)),)
+    titled = _titled_name(s, phrase, j)
+    if titled is not None:
+        return (titled,)
     if phrase is None:
-        # Subject first ("مصادر قريبة من طهران أوضحت أن"): only for a verb without و/ف,
-        # which would start a new clause whose subject is the previous speaker.
-        word = s.toks[i].word
-        going_on = word[:1] in ("و", "ف") or (word[:1] == "ل" and word not in s.lex.reporting_verbs)
-        before = s.phrase_before(i) if not going_on else None
+        before = _subject_first(s, i)
         if before is not None:
-            return tuple(Speaker(part) for part in _dual_conjuncts(s, before))
+            return tuple(Speaker(part) for part in _parts(s, before))
         head = _relative_head(s, i)
         if head is not None:
             return (Speaker(head),)
         return (Speaker(None, implicit=True),)
-    speakers = [Speaker(part) for part in _dual_conjuncts(s, phrase)]
+    speakers = [Speaker(part) for part in _parts(s, phrase)]
     relay = _addressee(s, j)
     if relay is not None:  # "وقال القنصل لـ«رويترز» إن": the medium told relays it
         speakers.append(Speaker(relay))
@@ -240,6 +259,67 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     return tuple(speakers)
 
 
+def _titled_name(s: CueSentence, phrase: Span | None, j: int) -> Speaker | None:
+    """The name set off by commas after the title `phrase` (ending before token j)."""
+    toks = s.toks
+    if phrase is None or j >= len(toks):
+        return None
+    if ends_clause(toks[j - 1]):
+        name = _apposition(s, j)
+        if name is not None and ("،" in toks[j - 1].after or "," in toks[j - 1].after):
+            return Speaker(name, role=phrase)
+        return None
+    return _complement_apposition(s, phrase, j)
+
+
+@rule(
+    "speakers.title-complement-then-name",
+    stage="speakers",
+    language="ar",
+    purpose='"المبعوث الأممي لسوريا، ستيفان دي ميستورا،": the title\'s one-word complement, '
+    "then the name set off by commas",
+    example="وقال المبعوث الأممي لليمن، عمر حداد، إن الميناء سيغلق.",
+    off=None,
+)
+def _complement_apposition(s: CueSentence, phrase: Span, j: int) -> Speaker | None:
+    toks = s.toks
+    k = j + 1 if toks[j].word in s.lex.title_complement_links else j
+    if (
+        k + 1 < len(toks)
+        and ("،" in toks[k].after or "," in toks[k].after)
+        # "قال المتحدث لرويترز، …" is a relay; "المبعوث الدولي لليمن، …" a complement
+        and (toks[k].word.startswith("لل") or not is_relay(toks[k], s.lex))
+    ):
+        name = _apposition(s, k + 1)
+        if name is not None:
+            return Speaker(name, role=(phrase[0], toks[k].end))
+    return None
+
+
+@rule(
+    "speakers.subject-before-verb",
+    stage="speakers",
+    language="ar",
+    purpose='"مصادر قريبة من طهران أوضحت أن": the subject first, for a verb without و/ف '
+    "(which would go on with the previous speaker)",
+    example="مصادر مطلعة أكدت أن السفن ستتوقف.",
+    off=None,
+)
+def _subject_first(s: CueSentence, i: int) -> Span | None:
+    word = s.toks[i].word
+    going_on = word[:1] in ("و", "ف") or (word[:1] == "ل" and word not in s.lex.reporting_verbs)
+    return s.phrase_before(i) if not going_on else None
+
+
+@rule(
+    "speakers.medium-told",
+    stage="speakers",
+    language="ar",
+    purpose='"وقال القنصل لـ«رويترز» إن": the medium told relays the statement, a speaker '
+    "after the original one",
+    example="وقال وزير النقل لـ«رويترز» إن الميناء سيغلق.",
+    off=None,
+)
 def _addressee(s: CueSentence, j: int, max_words: int = 3) -> Span | None:
     """The medium that was told, at token j ("لـ«رويترز»", "لوكالة «نوفوستي» الروسية").
 
@@ -284,12 +364,20 @@ def _wrapped_name(t: Token) -> bool:
     )
 
 
+@rule(
+    "speakers.relayed-source-first",
+    stage="speakers",
+    language="ar",
+    purpose='"نقلت رويترز عن مصادر": the source relayed speaks first, then the relay',
+    example="ونقلت وكالة الأنباء عن مصدر في الميناء أن السفن ستتوقف.",
+    off=False,
+)
 def _relayed(s: CueSentence, before: int, verb: int | None = None) -> bool:
     """ "نقل(ت) … عن X": the token after `before` is عن and the verb is a form of نقل."""
     toks = s.toks
     verb = before if verb is None else verb
     return (
         before + 1 < len(toks)
-        and toks[before + 1].word == normalize("عن")
-        and toks[verb].word.lstrip("وف").startswith(normalize("نقل"))
+        and toks[before + 1].word in s.lex.relaying_prepositions
+        and toks[verb].word.lstrip("وف").startswith(s.lex.relaying_stems)
     )

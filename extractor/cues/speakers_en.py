@@ -14,6 +14,7 @@ from ..lang.lexicon import CLOSE_QUOTES, OPEN_QUOTES
 from ..models import Span
 from ..text.normalize import normalize
 from .phrases import CueSentence, Speaker, is_media
+from .rulebook import rule
 from .tokens import CALENDAR, ends_clause, is_verb
 
 
@@ -29,41 +30,41 @@ def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
         return (Speaker(antecedent),)
     before = s.phrase_before(i)
     if before is not None:  # "but this time he praised": the pronoun is the subject
-        words = list(re.finditer(r"\S+", s.text[before[0] : before[1]]))
-        tail = (before[0] + words[-1].start(), before[0] + words[-1].end()) if words else before
-        if len(words) > 1 and s.pronoun(tail):
-            before = tail
+        before = _pronoun_tail(s, before) or before
     if before is not None and not s.pronoun(before):
-        speakers = [Speaker(part) for part in _conjuncts(s, before)]
-        if toks[i].word in ("told", "tells", "tell") and i + 1 < len(toks):
-            obj, _ = s.phrase_after(i, max_words=4)
-            if obj is not None and is_media(s.text[obj[0] : obj[1]], s.lex):
-                speakers.append(Speaker(obj))
+        speakers = [Speaker(part) for part in _conjuncts(s, before) or [before]]
+        outlet = _told_outlet(s, i)
+        if outlet is not None:
+            speakers.append(Speaker(outlet))
         return tuple(speakers)
     if before is not None:  # "he said"; "he told the Guardian" relays it too
         implicit = Speaker(None, implicit=True, pronoun=_word(s, before))
-        if toks[i].word in ("told", "tells", "tell") and i + 1 < len(toks):
-            obj, _ = s.phrase_after(i, max_words=4)
-            if obj is not None and is_media(s.text[obj[0] : obj[1]], s.lex):
-                return (implicit, Speaker(obj))
-        return (implicit,)
-    # 'said X' inverts only after a quotation or a comma ('"…," said X', ', said X,'),
-    # or to open the sentence: in "… and blamed the tumble" what follows is the object.
-    inverted = i == 0 or any(p in toks[i - 1].after for p in (",", *CLOSE_QUOTES))
-    if inverted and i and s.lex.inverting_verbs and toks[i].word not in s.lex.inverting_verbs:
-        # "Candidates, including Trump, criticized the trade": a verb that never precedes
-        # its subject has it before the aside; what follows is its object
+        outlet = _told_outlet(s, i)
+        return (implicit, Speaker(outlet)) if outlet is not None else (implicit,)
+    return _after_or_coordinated(s, i)
+
+
+def _after_or_coordinated(s: CueSentence, i: int) -> tuple[Speaker, ...]:
+    """With nothing before the verb: 'said X' after a quotation or a comma, the subject
+    before an aside for a verb that never inverts, or that of "… and blamed"."""
+    toks = s.toks
+    inverted = _inverts(s, i)
+    if inverted and i and _never_inverts(s, i):
         subject = _fronted_subject(s, i)
         if subject is not None and s.pronoun(subject):
             return (Speaker(None, implicit=True, pronoun=_word(s, subject)),)
         return (Speaker(subject),) if subject is not None else ()
     after, _ = s.phrase_after(i, max_words=6) if inverted else (None, i)
-    if after is not None and not s.pronoun(after) and toks[i].word not in ("told", "tells"):
+    if (
+        after is not None
+        and not s.pronoun(after)
+        and toks[i].word not in s.lex.telling_verbs_inflected
+    ):
         return (Speaker(after),)
     if after is not None and s.pronoun(after):  # '"…," said he'
         return (Speaker(None, implicit=True, pronoun=_word(s, after)),)
     if not inverted and i and toks[i - 1].word == "and":
-        subject = subject_name(s, i)  # "Mr. Putin backpedaled … and blamed …"
+        subject = _coordinated_subject(s, i)  # "Mr. Putin backpedaled … and blamed …"
         if subject is not None and s.pronoun(subject):  # "He argued … and said …"
             return (Speaker(None, implicit=True, pronoun=_word(s, subject)),)
         if subject is not None:
@@ -71,10 +72,86 @@ def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     return ()
 
 
-_FRONTED = frozenset(("however", "meanwhile", "still", "yet", "instead", "so", "for", "with"))
-_COPULAS = frozenset(("is", "was", "are", "were", "be", "been", "being"))
+@rule(
+    "speakers.pronoun-ends-subject-phrase",
+    stage="speakers",
+    language="en",
+    purpose='"but this time he praised": a pronoun that ends the phrase before the verb is '
+    "the subject",
+    example="Tomas Pell spoke on Monday. On Tuesday he said the port is safe.",
+    off=None,
+)
+def _pronoun_tail(s: CueSentence, before: Span) -> Span | None:
+    words = list(re.finditer(r"\S+", s.text[before[0] : before[1]]))
+    tail = (before[0] + words[-1].start(), before[0] + words[-1].end()) if words else before
+    return tail if len(words) > 1 and s.pronoun(tail) else None
 
 
+@rule(
+    "speakers.told-an-outlet",
+    stage="speakers",
+    language="en",
+    purpose='"X told Reuters": the outlet told relays the statement, a speaker after X',
+    example="Tomas Pell told Reuters that the port is safe.",
+    off=None,
+)
+def _told_outlet(s: CueSentence, i: int) -> Span | None:
+    """The medium after "told" at token i, if the one told is an outlet."""
+    if s.toks[i].word in s.lex.telling_verbs and i + 1 < len(s.toks):
+        obj, _ = s.phrase_after(i, max_words=4)
+        if obj is not None and is_media(s.text[obj[0] : obj[1]], s.lex):
+            return obj
+    return None
+
+
+@rule(
+    "speakers.inverted-subject",
+    stage="speakers",
+    language="en",
+    purpose="'said X' inverts only after a quotation or a comma, or to open the sentence: "
+    'in "… and blamed the tumble" what follows is the object',
+    example='"The port is safe and the ferries will sail," said Tomas Pell.',
+    off=False,
+)
+def _inverts(s: CueSentence, i: int) -> bool:
+    return i == 0 or any(p in s.toks[i - 1].after for p in (",", *CLOSE_QUOTES))
+
+
+@rule(
+    "speakers.never-inverting-verb",
+    stage="speakers",
+    language="en",
+    purpose='"Candidates, including Trump, criticized the trade": a verb that never precedes '
+    "its subject has it before the aside; what follows is its object",
+    example="Harbour news\nSeveral captains, including Tomas Pell, criticized the harbour master.",
+    off=False,
+)
+def _never_inverts(s: CueSentence, i: int) -> bool:
+    return bool(s.lex.inverting_verbs) and s.toks[i].word not in s.lex.inverting_verbs
+
+
+@rule(
+    "speakers.coordinated-subject",
+    stage="speakers",
+    language="en",
+    purpose='"Mr. Putin backpedaled … and blamed …": the name that opens the sentence is the '
+    'subject of a verb after "and"',
+    example="Tomas Pell closed the port and warned that the ferries would stop.",
+    off=None,
+)
+def _coordinated_subject(s: CueSentence, i: int) -> Span | None:
+    return subject_name(s, i)
+
+
+@rule(
+    "speakers.fronted-subject",
+    stage="speakers",
+    language="en",
+    purpose='"Several candidates, including …, criticized": the phrase before an aside set '
+    "off by commas is the subject",
+    example="Harbour news\nSeveral captains, including Tomas Pell, criticized the harbour master.",
+    off=None,
+)
 def _fronted_subject(s: CueSentence, verb: int, max_words: int = 8) -> Span | None:
     """The phrase that opens the sentence up to its first comma, when an aside set off
     by commas runs from there to the verb: "Several candidates, including …, criticized".
@@ -86,12 +163,12 @@ def _fronted_subject(s: CueSentence, verb: int, max_words: int = 8) -> Span | No
     head = toks[0].word
     if (
         head in s.lex.speaker_stops
-        or head in _FRONTED
+        or head in s.lex.fronted_openers
         or head in CALENDAR
         or head.endswith(("ing", "ly"))
         or any(q in toks[0].before for q in OPEN_QUOTES)
         or any(is_verb(t.word, s.lex, s.lex.reporting_verbs) for t in toks[: end + 1])
-        or any(t.word in _COPULAS for t in toks[: end + 1])  # "This was the Trump we knew,"
+        or any(t.word in s.lex.copulas for t in toks[: end + 1])  # "This was the Trump we knew,"
     ):
         return None
     return toks[0].start, toks[end].end
@@ -111,11 +188,20 @@ def subject_name(s: CueSentence, last: int) -> Span | None:
         k += 1
     if k == 0 or k >= last or not s.text[toks[k].start : toks[k].start + 1].islower():
         return None
-    if k == 1 and toks[0].word in ("the", "but", "and", "in", "on", "at", "it", "this", "that"):
+    if k == 1 and toks[0].word in s.lex.not_subject_words:
         return None
     return toks[0].start, toks[k - 1].end
 
 
+@rule(
+    "speakers.opening-name",
+    stage="speakers",
+    language="en",
+    purpose='"Erin Murphy, a former aide, said": the capitalized name that opens the '
+    "sentence and ends at a comma speaks",
+    example="Tomas Pell, who runs the port, and the crews, said the ferries would stop.",
+    off=None,
+)
 def _opening_name(s: CueSentence, last: int) -> Span | None:
     """A capitalized name that opens the sentence and ends at a comma before token `last`."""
     toks = s.toks
@@ -140,6 +226,14 @@ def _opening_name(s: CueSentence, last: int) -> Span | None:
     return None
 
 
+@rule(
+    "speakers.who-antecedent",
+    stage="speakers",
+    language="en",
+    purpose='"Abbas, who said …": the name a ", who … said" clause hangs on speaks',
+    example="The ferries stopped after Tomas Pell, who said the port was unsafe, closed it.",
+    off=None,
+)
 def _who_antecedent(s: CueSentence, verb: int, max_words: int = 4) -> Span | None:
     """The name a ", who … said" clause hangs on: "McConnell, now the Senate majority
     leader, who in 2010 said …", "Abbas, who said …": the relative's antecedent speaks.
@@ -189,6 +283,15 @@ def _described_antecedent(s: CueSentence, last: int, max_words: int = 4) -> Span
     return None
 
 
+@rule(
+    "speakers.name-before-aside",
+    stage="speakers",
+    language="en",
+    purpose='"…, as Peña Nieto, contradicting Trump, said": the capitalized name before a '
+    "lower-case aside speaks, not the aside's object",
+    example="The port will close, as Tomas Pell, contradicting the minister, said on Monday.",
+    off=None,
+)
 def _name_before_aside(s: CueSentence, last: int, max_aside: int = 6) -> Span | None:
     """The name before a lower-case aside that ends at token `last`'s comma.
 
@@ -232,7 +335,15 @@ def _word(s: CueSentence, span: Span) -> str:
     return normalize(s.text[span[0] : span[1]])
 
 
-def _conjuncts(s: CueSentence, span: Span) -> list[Span]:
+@rule(
+    "speakers.and-names-two",
+    stage="speakers",
+    language="en",
+    purpose='"Lena Ortiz and Ana Brandt said": each of the two speaks',
+    example="Tomas Pell and Ana Brandt said the port is safe.",
+    off=None,
+)
+def _conjuncts(s: CueSentence, span: Span) -> list[Span] | None:
     """ "Lena Ortiz and Ana Brandt said": each of the two speaks.
 
     Only a whole phrase splits: one cut short by the word limit ("… Agency and 14
@@ -241,7 +352,7 @@ def _conjuncts(s: CueSentence, span: Span) -> list[Span]:
     k = next((n for n, t in enumerate(s.toks) if t.start == span[0]), 0)
     prev = s.toks[k - 1] if k else None
     if prev is not None and s.text[prev.start : prev.end][:1].isupper() and not ends_clause(prev):
-        return [span]
+        return None
     parts: list[Span] = []
     start = span[0]
     for m in re.finditer(r"\s+and\s+", s.text[span[0] : span[1]]):
@@ -249,4 +360,4 @@ def _conjuncts(s: CueSentence, span: Span) -> list[Span]:
         start = span[0] + m.end()
     parts.append((start, span[1]))
     named = [p for p in parts if p[0] < p[1] and not s.pronoun(p)]
-    return named if len(named) == len(parts) else [span]
+    return named if len(named) == len(parts) else None

@@ -27,8 +27,10 @@ from typing import Literal
 from ..lang.lexicon import OPEN_QUOTES, Lexicon
 from ..models import QuoteKind, Span
 from ..text.normalize import normalize
+from .patterns import veto_at
 from .phrases import CueSentence, Speaker
 from .quotes import closes_beyond, quoted_share, quoted_words
+from .rulebook import rule
 from .speakers_ar import arabic_speakers
 from .speakers_en import english_speakers, subject_name
 from .tokens import Token, ends_clause, is_relay, is_verb, with_object
@@ -46,9 +48,6 @@ class SpeechCue:
     cue: Span | None  # the cue word(s); None for a quote that continues
     speakers: tuple[Speaker, ...]
     quote: QuoteKind
-
-
-_NOT_SAID = frozenset(normalize(w) for w in ("لم", "ولم", "فلم", "لا", "ولا", "فلا"))  # negated
 
 
 def _verb_with_object(toks: Sequence[Token], j: int, lex: Lexicon) -> bool:
@@ -91,8 +90,7 @@ def sentence_cue(
     s = CueSentence(text, start, end, lex)
     s.headline = headline
     s.mark_quoted(depth, closes_beyond)
-    folded = normalize(text[start:end])
-    if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", folded) for c in lex.not_claim_cues):
+    if _not_claim_phrase(normalize(text[start:end]), lex):
         return None
     found = _find_cue(s)
     if found is None:
@@ -102,13 +100,36 @@ def sentence_cue(
     return SpeechCue(index, cue, speakers, kind)
 
 
+@rule(
+    "claims.not-a-claim-phrase",
+    stage="claims",
+    purpose='a sentence with a not-a-claim phrase of the lexicon ("is said to", "يقال") '
+    "reports hearsay, not a statement",
+    example="Tomas Pell, it is believed, said that the port will close.",
+    off=False,
+)
+def _not_claim_phrase(folded: str, lex: Lexicon) -> bool:
+    """Whether the normalized sentence holds one of the lexicon's not-a-claim phrases."""
+    return any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)", folded) for c in lex.not_claim_cues)
+
+
+@rule(
+    "claims.but-he-denied-second-clause",
+    stage="claims",
+    language="en",
+    purpose='after a participle of speech that states A, ", but he denied B" is no cue of its '
+    "own: the sentence's cue is the participle",
+    example="Tomas Pell spoke at length, saying the port was safe, but he denied that ships "
+    "had been turned away.",
+    off=False,
+)
 def _second_clause(s: CueSentence, i: int, found: tuple[Speaker, ...]) -> bool:
     """Is verb `i` a ", but he denied" clause after a participle of speech that opens
     the first statement ("X veered close to it, saying A, but he denied B")?"""
     toks = s.toks
     if not (len(found) == 1 and found[0].pronoun in PERSONAL and i >= 3):
         return False
-    if toks[i - 2].word not in ("but", "and") or "," not in toks[i - 3].after:
+    if toks[i - 2].word not in s.lex.coordinating_conjunctions or "," not in toks[i - 3].after:
         return False
     return any(
         is_verb(toks[k].word, s.lex, s.lex.continuation_verbs) and "," in toks[k - 1].after
@@ -143,8 +164,8 @@ def _find_cue(s: CueSentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
     lex = s.lex
     toks = s.toks
     for i, t in enumerate(toks):
-        if s.quoted and s.quoted[i]:
-            continue  # "«…قلت لهم…»": a verb inside a quotation is the quoted words, not a cue
+        if _quoted_verb(s, i):
+            continue
         attributed = _attributed(s, i)
         if attributed is not None:
             return attributed
@@ -158,6 +179,25 @@ def _find_cue(s: CueSentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
     return _continuing_cue(s)
 
 
+@rule(
+    "claims.quoted-verb-is-no-cue",
+    stage="claims",
+    purpose="a verb of speech inside a quotation is the quoted words, not a cue",
+    example='"I told the crews the port is safe and the ships will sail," Tomas Pell said.',
+    off=False,
+)
+def _quoted_verb(s: CueSentence, i: int) -> bool:
+    """ "«…قلت لهم…»": token i stands inside a quotation."""
+    return bool(s.quoted and s.quoted[i])
+
+
+@rule(
+    "speakers.attribution-phrase",
+    stage="speakers",
+    purpose='an attribution phrase ("according to", "بحسب") names the source after it',
+    example="The port will close on Friday, according to the harbour authority.",
+    off=None,
+)
 def _attributed(s: CueSentence, i: int) -> tuple[Span | None, tuple[Speaker, ...]] | None:
     """An attribution phrase at token i ("بحسب", "according to") and the source it names."""
     lex = s.lex
@@ -176,137 +216,187 @@ def _attributed(s: CueSentence, i: int) -> tuple[Span | None, tuple[Speaker, ...
             if after is not None and not s.pronoun(after):
                 cue = (t.start, toks[k].start + 1 if fused else toks[k].end)
                 speakers = [Speaker(after)]
-                if lex.language == "ar" and j < len(toks) and toks[j].word[:1] == "و":
-                    second, _ = s.phrase_after(j - 1, max_words=6)
-                    if second is not None:  # "وشخص آخر مطلع"
-                        speakers.append(Speaker((second[0] + 1, second[1])))
+                second = _second_source(s, j)
+                if second is not None:  # "وشخص آخر مطلع"
+                    speakers.append(Speaker(second))
                 return cue, tuple(speakers)
+    return None
+
+
+@rule(
+    "speakers.second-attributed-source",
+    stage="speakers",
+    language="ar",
+    purpose='"بحسب مسؤول أمريكي وشخص آخر مطلع": a second source joined by و',
+    example="وسيغلق الميناء يوم الجمعة بحسب مسؤول في الميناء وشخص آخر مطلع.",
+    off=None,
+)
+def _second_source(s: CueSentence, j: int) -> Span | None:
+    """The source joined by و at token j, after the first one an attribution names."""
+    toks = s.toks
+    if s.lex.language == "ar" and j < len(toks) and toks[j].word[:1] == "و":
+        second, _ = s.phrase_after(j - 1, max_words=6)
+        if second is not None:
+            return second[0] + 1, second[1]
     return None
 
 
 def _not_a_cue(s: CueSentence, i: int) -> bool:
     """Whether the reporting verb at token i here reports nothing anyone said.
 
-    A name ("Claims Court"), a participle after a comma, an adjective ("added fuel"),
-    a verb inside a relative clause, or a negated one: no statement, so no cue.
+    A name ("Claims Court"), a participle after a comma, a question, a telephone
+    call, an adjective ("added fuel"), "said little", a verb inside a relative
+    clause, or a negated one: no statement, so no cue. The lexicon's veto patterns
+    are the token-level exceptions ("called <Name> on Sunday", "maintains a").
     """
-    lex = s.lex
+    return (
+        _capitalized_verb(s, i)
+        or _participle_after_comma(s, i)
+        or veto_at(s.lex.vetoes, s.toks, i, s.text, s.end) is not None
+        or _added_noun(s, i)
+        or _in_relative_clause(s, i)
+        or _negated(s, i)
+    )
+
+
+@rule(
+    "claims.capitalized-verb-is-a-name",
+    stage="claims",
+    language="en",
+    purpose="a capitalized verb of speech inside a sentence is part of a name "
+    '("Claims Court"), not a verb',
+    example="The Harbour Claims Office will open on Monday, Tomas Pell said.",
+    off=False,
+)
+def _capitalized_verb(s: CueSentence, i: int) -> bool:
+    """ "the United States", "Claims Court": a capitalized word past the first."""
+    return s.lex.language == "en" and bool(i) and s.text[s.toks[i].start].isupper()
+
+
+@rule(
+    "claims.participle-after-comma",
+    stage="claims",
+    language="en",
+    purpose='", saying the port …": a participle after a comma does not invert its subject; '
+    "the sentence goes on with its own",
+    example="Harbour news\nTomas Pell, the harbour master, left on Monday, saying the ferries "
+    "would stop.",
+    off=False,
+)
+def _participle_after_comma(s: CueSentence, i: int) -> bool:
     toks = s.toks
-    t = toks[i]
-    if lex.language == "en" and i and s.text[t.start].isupper():
-        return True  # "the United States", "Claims Court": a name, not a verb
-    if lex.language == "en" and i and "," in toks[i - 1].after and t.word.endswith("ing"):
-        return True  # ", saying the port …": a participle does not invert; see below
-    nxt = toks[i + 1].word if i + 1 < len(toks) and not t.after.strip() else ""
-    if lex.language == "en" and _no_statement(s, i):
-        return True  # "A reporter asked: Did they …?", "Mr. Obama called Naghmeh Abedini."
-    if lex.language == "en" and (nxt in _REPORTS_NOTHING or (nxt, t.word) == ("of", "accused")):
-        return True  # "she has said little about it", "a contractor accused of spying"
-    if lex.language == "en" and t.word == "added" and _added_noun(s, i):
-        return True  # "has given added fuel to the argument": an adjective
-    if lex.language == "en" and t.word.startswith("maintain") and nxt in ("a", "an"):
-        return True  # "the center maintains a program": keeps, not asserts
-    if i and toks[i - 1].word in lex.relative_pronouns and not ends_clause(toks[i - 1]):
-        return True  # "الاتفاق الذي أعلن عنه", "the deal that was announced": not a source
-    # "ولم توضح «أحرار الشام» فحوى المفاوضات": what was not said
-    return bool(lex.language == "ar" and i and toks[i - 1].word in _NOT_SAID)
+    return (
+        s.lex.language == "en"
+        and bool(i)
+        and "," in toks[i - 1].after
+        and toks[i].word.endswith("ing")
+    )
+
+
+@rule(
+    "claims.verb-in-relative-clause",
+    stage="claims",
+    purpose='a verb of speech inside a relative clause ("the deal that was announced", '
+    '"الاتفاق الذي أعلن عنه") names no source',
+    example="الاتفاق الذي أعلن عنه وزير النقل سيخفض الأسعار.",
+    off=False,
+)
+def _in_relative_clause(s: CueSentence, i: int) -> bool:
+    toks = s.toks
+    return bool(i) and toks[i - 1].word in s.lex.relative_pronouns and not ends_clause(toks[i - 1])
+
+
+@rule(
+    "claims.negated-verb",
+    stage="claims",
+    language="ar",
+    purpose='"ولم توضح «أحرار الشام» فحوى المفاوضات": what was not said is no statement',
+    example="ولم يوضح وزير النقل موعد فتح الميناء.",
+    off=False,
+)
+def _negated(s: CueSentence, i: int) -> bool:
+    return bool(i) and s.toks[i - 1].word in s.lex.negation_particles
 
 
 def _continuing_cue(s: CueSentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
     """A sentence with no reporting verb of its own: a participle that goes on with the
     previous speaker ("مضيفاً:", "saying, …"), or a short source before a colon."""
-    lex = s.lex
-    toks = s.toks
-    for i, t in enumerate(toks):
-        if is_verb(t.word, lex, lex.continuation_verbs):  # "مضيفاً:", "saying, ..."
-            if lex.language == "en" and i and "," in toks[i - 1].after:
-                # "Shultz has been more guarded, saying that …": the sentence's subject
-                subject = subject_name(s, i)
-                if subject is not None and not s.pronoun(subject):
-                    return (t.start, t.end), (Speaker(subject),)
-            return (t.start, t.end), (Speaker(None, implicit=True),)
+    found = _participle_cue(s)
+    if found is not None:
+        return found
     colon = _colon_speaker(s)
     if colon is not None:
         return None, colon
     return None
 
 
-# what may follow "added" when it reports speech: "he added that", "added the talks …"
-_AFTER_ADDED = frozenset(
-    [
-        "that",
-        "the",
-        "a",
-        "an",
-        "this",
-        "these",
-        "those",
-        "it",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "you",
-        "there",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "my",
-        "your",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "later",
-        "also",
-        "however",
-        "then",
-        "now",
-        "only",
-        "even",
-    ]
+@rule(
+    "speakers.continuing-participle",
+    stage="speakers",
+    purpose='a participle of speech ("مضيفاً:", "saying, …") goes on with the previous speaker',
+    example="The harbour master said the port would close. Adding that the ferries would stop too.",
+    off=None,
 )
+def _participle_cue(s: CueSentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
+    """The first continuation verb of the sentence, and who speaks with it."""
+    for i, t in enumerate(s.toks):
+        if is_verb(t.word, s.lex, s.lex.continuation_verbs):  # "مضيفاً:", "saying, ..."
+            subject = _participle_subject(s, i)
+            if subject is not None:
+                return (t.start, t.end), (Speaker(subject),)
+            return (t.start, t.end), (Speaker(None, implicit=True),)
+    return None
 
 
+@rule(
+    "speakers.participle-subject",
+    stage="speakers",
+    language="en",
+    purpose='"Pell has been more guarded, saying that …": the participle\'s subject is the '
+    "name that opens the sentence",
+    example="The minister said the port was safe. Tomas Pell has been more guarded, saying "
+    "that the ferries may stop.",
+    off=None,
+)
+def _participle_subject(s: CueSentence, i: int) -> Span | None:
+    """The capitalized name opening the sentence before ", saying" at token i."""
+    if s.lex.language == "en" and i and "," in s.toks[i - 1].after:
+        subject = subject_name(s, i)
+        if subject is not None and not s.pronoun(subject):
+            return subject
+    return None
+
+
+@rule(
+    "claims.added-as-adjective",
+    stage="claims",
+    language="en",
+    purpose='"has given added fuel to the argument": "added" before its noun is an '
+    "adjective, not the verb",
+    example="The storm gave added urgency to the repairs, the harbour master said.",
+    off=False,
+)
 def _added_noun(s: CueSentence, i: int) -> bool:
     """Is "added" at token `i` an adjective before its noun ("added fuel", "added
     pressure"), not the verb of "he added the talks would go on"?"""
     toks = s.toks
+    if toks[i].word != "added" or not s.lex.after_added:
+        return False
     if i + 1 >= len(toks) or toks[i].after.strip():
         return False  # 'he added: "…"', 'he added, "…"'
     nxt = toks[i + 1]
     raw = s.text[nxt.start : nxt.end]
-    return raw[:1].islower() and nxt.word not in _AFTER_ADDED and not nxt.word.endswith("ly")
+    return raw[:1].islower() and nxt.word not in s.lex.after_added and not nxt.word.endswith("ly")
 
 
-_REPORTS_NOTHING = frozenset(("little", "nothing", "much", "less", "more"))  # "said little"
-# "called Naghmeh Abedini.", "called Mr. Haddad on Sunday": a person, then the end
-_PHONED = re.compile(
-    r"\s+(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
-    r"(?:\s+(?:on|last|this)\s+\w+|\s+(?:yesterday|today))?\s*[.!]?\s*$"
+@rule(
+    "speakers.source-before-colon",
+    stage="speakers",
+    purpose='"Officials: …", "مصادر لـCNN: …": a short source phrase, then a colon; in a '
+    "headline, any short name",
+    example="Port officials: the ferries will not sail on Friday.",
+    off=None,
 )
-
-
-def _no_statement(s: CueSentence, i: int) -> bool:
-    """An English verb of speech that here reports no statement.
-
-    "asked" in a sentence that ends in a question mark asks, and a question is no
-    claim; "called" with only a person after it (and when) is a telephone call, not
-    "called the deal a disaster".
-    """
-    t = s.toks[i]
-    if t.word in ("asked", "asks", "ask"):
-        return s.text[s.start : s.end].rstrip().rstrip("\"”'’").endswith("?")
-    if t.word in ("called", "calls", "call"):
-        return _PHONED.match(s.text[t.end : s.end]) is not None
-    return False
-
-
 def _colon_speaker(s: CueSentence) -> tuple[Speaker, ...] | None:
     """ "مصادر لـCNN: …" / "Officials: …": a short source phrase, then a colon."""
     for k, t in enumerate(s.toks[:6]):
@@ -355,42 +445,76 @@ def _speech_cues(
     beyond = closes_beyond(text)
     for n, (start, end) in enumerate(sentences):
         piece = text[start:end]
-        if "\n" in text[previous_end:start] and not piece.lstrip().startswith(OPEN_QUOTES):
-            depth = 0  # a quotation goes on past a paragraph only if the next one reopens it
+        if _paragraph_ends_quotation(text[previous_end:start], piece):
+            depth = 0
         previous_end = end
         continues = depth > 0
         later = beyond[end] if end < len(beyond) else False
         share, depth = quoted_share(piece, depth, later)
         cue = sentence_cue(text, start, end, lex, n, 1 if continues else 0, closes_beyond=later)
-        if (
-            cue is not None
-            and cue.speakers[0].implicit
-            and cue.speakers[0].pronoun not in PERSONAL
-            and not (out and out[-1].sentence >= n - IMPLICIT_REACH)
-        ):
+        if cue is not None and _nobody_to_name(cue, out, n):
             unnamed.append(cue)
-            cue = None  # "وأضاف", "he added" with no speaker nearby: nobody to name
+            cue = None
         if cue is not None:
             out.append(cue)
-        elif (
-            out
-            and len(piece.split()) >= _MIN_QUOTED_WORDS
-            and (
-                continues
-                or (
-                    share >= 0.5
-                    and (
-                        quoted_words(piece) >= _MIN_QUOTED_WORDS
-                        or piece.lstrip().startswith(OPEN_QUOTES)  # a quotation opens here
-                    )
-                    and out[-1].sentence >= n - 2
-                )
-            )
-        ):
+        elif _quotation_goes_on(piece, out, n, continues, share):
             out.append(SpeechCue(n, None, (Speaker(None, implicit=True),), "direct"))
         if depth > 1:
             depth = 1  # unbalanced marks: one open quotation at most
     return out, unnamed
+
+
+@rule(
+    "claims.quotation-ends-at-paragraph",
+    stage="claims",
+    purpose="a quotation left open goes on past a paragraph only if the next one reopens it",
+    example='Harbour news\nTomas Pell said the port is safe. "The ferries will sail on Friday.'
+    "\nThe crews are ready and the weather is fine.",
+    off=False,
+)
+def _paragraph_ends_quotation(between: str, piece: str) -> bool:
+    """A paragraph break before the sentence, which opens no quotation of its own."""
+    return "\n" in between and not piece.lstrip().startswith(OPEN_QUOTES)
+
+
+def _nobody_to_name(cue: SpeechCue, out: Sequence[SpeechCue], n: int) -> bool:
+    """ "وأضاف", "he added" with no speaker nearby: nobody to name (a model may name one).
+
+    Not a named rule: the rules strategy gives such a cue no speaker either way."""
+    return (
+        cue.speakers[0].implicit
+        and cue.speakers[0].pronoun not in PERSONAL
+        and not (out and out[-1].sentence >= n - IMPLICIT_REACH)
+    )
+
+
+@rule(
+    "claims.quotation-goes-on",
+    stage="claims",
+    purpose="a sentence with no cue of its own that continues an open quotation, or is "
+    "mostly one right after a claim, is the previous speaker's (one claim per sentence)",
+    example='Harbour news\nTomas Pell said the port was safe. "The ferries will sail on Friday '
+    'as planned and the crews are ready."',
+    off=False,
+)
+def _quotation_goes_on(
+    piece: str, out: Sequence[SpeechCue], n: int, continues: bool, share: float
+) -> bool:
+    return bool(
+        out
+        and len(piece.split()) >= _MIN_QUOTED_WORDS
+        and (
+            continues
+            or (
+                share >= 0.5
+                and (
+                    quoted_words(piece) >= _MIN_QUOTED_WORDS
+                    or piece.lstrip().startswith(OPEN_QUOTES)  # a quotation opens here
+                )
+                and out[-1].sentence >= n - 2
+            )
+        )
+    )
 
 
 @dataclass(frozen=True)

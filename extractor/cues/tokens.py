@@ -69,14 +69,12 @@ def is_verb(word: str, lex: Lexicon, verbs: frozenset[str]) -> bool:
     return rest.startswith("س") and rest[1:] in verbs
 
 
-_OBJECT_PRONOUNS = ("ته", "هما", "هم", "ها", "ه", "ني", "نا", "كم")  # normalized: ة is ه
-
-
 def with_object(word: str, lex: Lexicon, verbs: frozenset[str]) -> bool:
-    """`word` is one of `verbs` with an object pronoun ("قاله", "أكدته"), in Arabic."""
-    return lex.language == "ar" and any(
+    """`word` is one of `verbs` with an object pronoun ("قاله", "أكدته"): a suffix of the
+    lexicon's `object_suffixes` (Arabic; a language without them has no such verb)."""
+    return any(
         word.endswith(end) and len(word) - len(end) >= 3 and is_verb(word[: -len(end)], lex, verbs)
-        for end in _OBJECT_PRONOUNS
+        for end in lex.object_suffixes
     )
 
 

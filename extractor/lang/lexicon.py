@@ -92,6 +92,34 @@ class Lexicon:
     pair_nouns: frozenset[str] = frozenset()  # two parties in one phrase: "الجانبان", "both sides"
     vetoes: tuple[VetoPattern, ...] = ()  # named exceptions to a cue: "maintains a", "accused of"
     # --- claims and speakers stage (cues/speech, phrases, speakers_*, claims, pronouns)
+    after_added: frozenset[str] = frozenset()  # "he added that": what follows the verb "added"
+    negation_particles: frozenset[str] = frozenset()  # "ولم توضح": a verb of speech negated
+    be_verbs: frozenset[str] = frozenset()  # "وكان كيري قال": the subject before the verb
+    already_particles: frozenset[str] = frozenset()  # "كان قد نفى": between كان and the verb
+    prepositional_pronouns: frozenset[str] = frozenset()  # "نقلت فيه «رويترز»": before the subject
+    object_first_prefixes: tuple[str, ...] = ()  # "يقر بالإخفاق": an object right after the verb
+    object_prefixes: tuple[str, ...] = ()  # "بالإخفاق", "والارتياح": no part of a subject
+    object_surface_prefixes: tuple[str, ...] = ()  # the same, read on the word as written
+    object_prefix_exceptions: frozenset[str] = frozenset()  # "باسم": part of a speaker phrase
+    title_adjectives: frozenset[str] = frozenset()  # "السابق": follows a title's nisba
+    possessive_suffixes: tuple[str, ...] = ()  # "بيانها": a noun and its owner
+    object_suffixes: tuple[str, ...] = ()  # "قاله", "أكدته": a verb and its object pronoun
+    dual_endings: tuple[tuple[str, str], ...] = ()  # "الرئيسان": (dual ending, singular ending)
+    relatives_feminine: frozenset[str] = frozenset()  # "التي": agrees with "قالت"
+    relatives_masculine: frozenset[str] = frozenset()  # "الذي": agrees with "قال"
+    relative_head_prepositions: frozenset[str] = frozenset()  # end the noun a relative hangs on
+    title_complement_links: frozenset[str] = frozenset()  # "المبعوث إلى سوريا، …": title, place
+    relaying_stems: tuple[str, ...] = ()  # "نقلت رويترز عن مصادر": a verb that relays
+    relaying_prepositions: frozenset[str] = frozenset()  # … and the word before the source
+    source_adjectives: frozenset[str] = frozenset()  # "people familiar with": a source goes on
+    assembly_nouns: frozenset[str] = frozenset()  # "told the Senate": a body, not an outlet
+    fronted_openers: frozenset[str] = frozenset()  # "However, …": no subject opens so
+    copulas: frozenset[str] = frozenset()  # "This was the Trump we knew,": a clause, no subject
+    not_subject_words: frozenset[str] = frozenset()  # "The ... and blamed": no name alone
+    telling_verbs: frozenset[str] = frozenset()  # "X told the Guardian": the one told
+    telling_verbs_inflected: frozenset[str] = frozenset()  # "told X" names the one told
+    contrast_words: frozenset[str] = frozenset()  # "بينما", ", while": a second speaker's clause
+    coordinating_conjunctions: frozenset[str] = frozenset()  # ", and", ", but": a new clause
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
     # --- meetings and articles stage (cues/meetings, parties, article)
     press_events: tuple[str, ...] = ()  # near a trigger, no meeting: "news conference"
@@ -153,6 +181,34 @@ class LexiconFile(BaseModel):
     pair_nouns: Words = []
     vetoes: list[VetoPattern] = []
     # --- claims and speakers stage
+    after_added: Words = []
+    negation_particles: Words = []
+    be_verbs: Words = []
+    already_particles: Words = []
+    prepositional_pronouns: Words = []
+    object_first_prefixes: Words = []
+    object_prefixes: Words = []
+    object_surface_prefixes: Words = []
+    object_prefix_exceptions: Words = []
+    title_adjectives: Words = []
+    possessive_suffixes: Words = []
+    object_suffixes: Words = []
+    dual_endings: list[tuple[Annotated[StrictStr, Field(min_length=1)], StrictStr]] = []
+    relatives_feminine: Words = []
+    relatives_masculine: Words = []
+    relative_head_prepositions: Words = []
+    title_complement_links: Words = []
+    relaying_stems: Words = []
+    relaying_prepositions: Words = []
+    source_adjectives: Words = []
+    assembly_nouns: Words = []
+    fronted_openers: Words = []
+    copulas: Words = []
+    not_subject_words: Words = []
+    telling_verbs: Words = []
+    telling_verbs_inflected: Words = []
+    contrast_words: Words = []
+    coordinating_conjunctions: Words = []
     # --- actors stage
     # --- meetings and articles stage
     press_events: Words = []
@@ -189,6 +245,29 @@ _SETS = (
     "fronting_words",
     "speaking_verbs",
     "pair_nouns",
+    # --- claims and speakers stage
+    "after_added",
+    "negation_particles",
+    "be_verbs",
+    "already_particles",
+    "prepositional_pronouns",
+    "object_prefix_exceptions",
+    "title_adjectives",
+    "relatives_feminine",
+    "relatives_masculine",
+    "relative_head_prepositions",
+    "title_complement_links",
+    "relaying_prepositions",
+    "source_adjectives",
+    "assembly_nouns",
+    "fronted_openers",
+    "copulas",
+    "not_subject_words",
+    "telling_verbs",
+    "telling_verbs_inflected",
+    "contrast_words",
+    "coordinating_conjunctions",
+    # --- meetings and articles stage
     "not_triggers",
     "conjunction_letters",
     "preposition_letters",
@@ -205,6 +284,13 @@ _PHRASES = (
     "not_meeting",
     "relay_prefixes",
     "future_prefixes",
+    # --- claims and speakers stage: affixes, matched by any
+    "object_first_prefixes",
+    "object_prefixes",
+    "possessive_suffixes",
+    "object_suffixes",
+    "relaying_stems",
+    # --- meetings and articles stage
     "press_events",
     "imperfect_prefixes",
     "dual_verb_endings",
@@ -212,6 +298,11 @@ _PHRASES = (
     "article_prefixes",
     "mediator_prefixes",
     "side_stem_endings",
+)
+# Kept as written: compared with the word as the text writes it, not normalized.
+_AS_WRITTEN = (
+    # --- claims and speakers stage
+    "object_surface_prefixes",
 )
 
 
@@ -268,6 +359,9 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     values: dict[str, Any] = {name: _words(getattr(content, name)) for name in _SETS}
     for name in _PHRASES:
         values[name] = tuple(sorted(_words(getattr(content, name)), key=len, reverse=True))
+    for name in _AS_WRITTEN:
+        values[name] = tuple(getattr(content, name))
+    values["dual_endings"] = tuple((normalize(a), normalize(b)) for a, b in content.dual_endings)
     values["vetoes"] = tuple(
         v.model_copy(
             update={
