@@ -186,6 +186,15 @@ def _words(values: list[str]) -> frozenset[str]:
     return frozenset(normalize(v) for v in values)
 
 
+def _specific(phrase: tuple[str, ...]) -> tuple[int, int, tuple[str, ...]]:
+    """Attribution phrases are tried most words first, then most letters ("وفقا لما" before
+    "وفقا ل", which also matches it), then in one fixed order.
+
+    Never a set's order: that changes with Python's hash seed, and with it the speaker.
+    """
+    return -len(phrase), -sum(map(len, phrase)), phrase
+
+
 def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
     """Words as tokens compare them, in order (a trailing `*` kept)."""
     return tuple(normalize(w) for w in words)
@@ -234,7 +243,7 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     raw, content = _read(folder / language / LEXICON_FILE, language)
     values: dict[str, Any] = {name: _words(getattr(content, name)) for name in _SETS}
     for name in _PHRASES:
-        values[name] = tuple(sorted(_words(getattr(content, name)), key=len, reverse=True))
+        values[name] = tuple(sorted(_words(getattr(content, name)), key=lambda w: (-len(w), w)))
     values["vetoes"] = tuple(
         v.model_copy(
             update={
@@ -246,7 +255,7 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     )
     phrases = _words(content.attribution_phrases)
     values["attribution_phrases"] = tuple(
-        sorted((tuple(p.split()) for p in phrases), key=len, reverse=True)
+        sorted((tuple(p.split()) for p in phrases), key=_specific)
     )
     # The digest names the data as `<language>.json`, its name before languages were
     # folders, so unchanged words keep their hash (and every result its lexicon_hash).
