@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from ..lang.lexicon import Gazetteer, Lexicon, Place
 from ..models import Actor, Article, Span
@@ -19,7 +20,7 @@ from ..text.grounding import TextIndex, mentions
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
 from .arabic_names import arabic_counterparts, arabic_organizations, arabic_titled_names
-from .names import NAME_LINKS, name_tail
+from .names import name_tail
 from .places import canonical_name, place_mentions
 from .registry import ActorBook
 from .tokens import is_verb
@@ -64,7 +65,7 @@ def named_places(
     book: ActorBook, segment: Segment, gazetteer: Gazetteer
 ) -> list[tuple[Span, Place]]:
     """The gazetteer's places the article names, each an actor of the book."""
-    found = place_mentions(book.text, segment, gazetteer)
+    found = place_mentions(book.text, segment, gazetteer, book.lex)
     for span, place in found:
         book.place(place, span)
     return found
@@ -81,12 +82,13 @@ def capitalized_actors(
     text = book.text
     taken = [span for span, _ in found]
     known = {e.actor.id for e in book.entries}
+    party_member = _party_member(book.lex.party_members)
     for span in names:
-        split = name_tail(text[span[0] : span[1]])  # "Saudi Arabia's Crown Prince …"
+        split = name_tail(text[span[0] : span[1]], book.lex)  # "Saudi Arabia's Crown Prince …"
         name = (span[0] + split[1][0], span[0] + split[1][1]) if split else span
         if book.not_an_actor(text[name[0] : name[1]]):
             continue  # "Congressional Gold Medal", "Cold War"
-        if _PARTY_MEMBER.search(text, max(0, span[0] - 4), span[1] + 1):
+        if party_member is not None and party_member.search(text, max(0, span[0] - 4), span[1] + 1):
             continue  # "Dan Kildee, a Michigan Democrat": what he is, not who
         if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
             book.resolve(span)
@@ -148,8 +150,13 @@ def finish_actors(
     _prune(article, book.model_named | where)
 
 
-# "a Michigan Democrat", "an Ohio Republican": an apposition describing a person's party
-_PARTY_MEMBER = re.compile(r"\ban?\s+(?:[A-Z][\w.-]*\s+){0,2}(?:Democrat|Republican|Independent)\b")
+@cache
+def _party_member(members: tuple[str, ...]) -> re.Pattern[str] | None:
+    """ "a Michigan Democrat", "an Ohio Republican": an apposition describing a person's party."""
+    if not members:
+        return None
+    party = "|".join(map(re.escape, members))
+    return re.compile(rf"\ban?\s+(?:[A-Z][\w.-]*\s+){{0,2}}(?:{party})\b")
 
 
 def _surnames(
@@ -171,7 +178,7 @@ def _surnames(
     last: dict[str, list[Actor]] = {}
     for actor in people:
         words = actor.name.split()
-        if len(words) < 2 or normalize(words[-2]) in NAME_LINKS:
+        if len(words) < 2 or normalize(words[-2]) in lex.name_links:
             continue
         word = words[-1].strip(".,،")
         key = normalize(word)
@@ -240,15 +247,12 @@ def _affiliate(actors: Sequence[Actor], places: dict[str, Place], book: ActorBoo
                 break
 
 
-_LOCATIVE = {"en": frozenset(("in", "at", "inside")), "ar": frozenset((normalize("في"),))}
-
-
 def locative(text: str, span: Span, lex: Lexicon) -> bool:
     """Named right after "in"/"at (the)"/"في": where the meeting is, not who meets."""
     before = text[max(0, span[0] - 16) : span[0]].split()
     if lex.language == "en" and before and before[-1].lower() == "the":
         before = before[:-1]
-    return bool(before) and normalize(before[-1]) in _LOCATIVE.get(lex.language, frozenset())
+    return bool(before) and normalize(before[-1]) in lex.locative_prepositions
 
 
 _TOLD = re.compile(r"(?:^|\s)لـ*[«\"“]$")  # "لـ«", "ل«": the preposition, then the quoted name

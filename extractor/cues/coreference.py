@@ -15,16 +15,7 @@ from ..lang.lexicon import Lexicon
 from ..models import Actor
 from ..text.normalize import normalize
 from .kinds import kind_noun
-from .names import (
-    DETERMINERS,
-    NAME_LINKS,
-    TITLE_WORDS,
-    TITLES,
-    core_name,
-    ends_with,
-    skips_middle,
-    title_gender,
-)
+from .names import core_name, ends_with, is_title_word, skips_middle, title_gender
 
 
 @dataclass
@@ -35,18 +26,10 @@ class Entry:
     forms: set[str] = field(default_factory=set)  # normalized name and aliases
 
 
-_AR_LINKS = frozenset(normalize(w) for w in ("باسم", "في", "لدى", "عن"))  # title → its body
-
-# titles a royal or a sheikh bears before the first name alone: "Prince Abdullah"
-_FIRST_NAME_TITLES = frozenset(
-    ("king", "queen", "prince", "princess", "crown", "sheikh", "sheik", "emir", "sultan")
-)
-
-
-def _qualified(role: str, title: str) -> bool:
+def _qualified(role: str, title: str, lex: Lexicon) -> bool:
     """ "vice president" is not "president": a title word before the title changes it."""
     before = role[: -len(title)].split()
-    return bool(before) and before[-1] in {"vice", "deputy", "former", "crown", "prime"}
+    return bool(before) and before[-1] in lex.title_qualifiers
 
 
 class Coreference:
@@ -77,19 +60,20 @@ class Coreference:
         Kerry" as three actors; without their titles they are one name, or a surname
         of it, and one actor.
         """
-        core = core_name(key)
+        lex = self.lex
+        core = core_name(key, lex)
         if not core:
             return None
         if len(core) == 1 and self._surname_shared(surface.split()[-1]):
             return None  # "Mrs. Abedini" with "Saeed Abedini" and "Naghmeh Abedini" in the text
-        gender = title_gender([key])
+        gender = title_gender([key], lex)
         for entry in self.entries:
             if entry.actor.kind != "person" or entry.actor.anonymous:
                 continue
             if self._apart(entry, core, surface, gender):
                 continue
             for form in entry.forms:
-                other = core_name(form)
+                other = core_name(form, lex)
                 if other and (
                     other == core
                     or (len(core) == 1 and other[-1] == core[0])
@@ -105,7 +89,7 @@ class Coreference:
         words = [w.rstrip(".") for w in key.split()]
         if words[:1] == ["the"]:
             words = words[1:]
-        if not words or any(w not in TITLE_WORDS for w in words) or words == ["of"]:
+        if not words or any(not is_title_word(w, self.lex) for w in words) or words == ["of"]:
             return None
         return " ".join(words)
 
@@ -131,11 +115,15 @@ class Coreference:
             if actor.kind != "person" or actor.anonymous:
                 continue
             role = normalize(actor.role or "")
-            if role == title or role.endswith(" " + title) and not _qualified(role, title):
+            if (
+                role == title
+                or role.endswith(" " + title)
+                and not _qualified(role, title, self.lex)
+            ):
                 found.append(entry)
                 continue
             for form in entry.forms:
-                if form.startswith(title + " ") and core_name(form):
+                if form.startswith(title + " ") and core_name(form, self.lex):
                     found.append(entry)
                     break
             else:
@@ -157,7 +145,7 @@ class Coreference:
             return False
         if surname not in self._shared_seen:
             given = re.findall(rf"\b([A-Z][a-z]+) {re.escape(surname)}\b", self.text)
-            firsts = {g for g in given if g.lower() not in TITLE_WORDS}
+            firsts = {g for g in given if not is_title_word(g.lower(), self.lex)}
             self._shared_seen[surname] = len(firsts) >= 2
         return self._shared_seen[surname]
 
@@ -210,7 +198,7 @@ class Coreference:
                 entry.actor.kind == "person"
                 and not entry.actor.anonymous
                 and len(words) == 2
-                and words[0] in NAME_LINKS
+                and words[0] in self.lex.name_links
                 and normalize(entry.actor.name).split()[-2:] == words
                 and len(normalize(entry.actor.name).split()) > 2
             ):
@@ -221,7 +209,7 @@ class Coreference:
         """The actor a definite Arabic head refers to: "المصدر", "الحركة", "المتحدث باسم الجيش"."""
         head = words[0]
         # "المتحدث باسم الجيش" after "متحدث باسم جيش الاحتلال": a linked complement
-        linked = len(words) == 3 and words[1] in _AR_LINKS
+        linked = len(words) == 3 and words[1] in self.lex.title_links
         if (len(words) <= 2 or linked) and head.startswith("ال") and len(head) > 3:
             bare = head[2:]
             for entry in reversed(self.entries):
@@ -240,11 +228,14 @@ class Coreference:
 
     def _english_antecedent(self, key: str, words: Sequence[str]) -> Entry | None:
         """The actor a short English phrase refers to: "the official", "Mr. Hof", "these people"."""
-        content = [w for w in words if w not in DETERMINERS and w.rstrip(".") not in TITLES]
+        lex = self.lex
+        content = [
+            w for w in words if w not in lex.determiners and w.rstrip(".") not in lex.name_titles
+        ]
         if not content or len(content) > 2:
             return None
         last = content[-1]
-        if words[0] in ("these", "those") and len(content) == 1:
+        if words[0] in lex.plural_demonstratives and len(content) == 1:
             for entry in reversed(self.entries):  # "these people" after "people familiar …"
                 if entry.actor.kind == "group" and any(
                     f.split()[:1] == [last] for f in entry.forms
@@ -253,24 +244,25 @@ class Coreference:
         by_first = self._royal_first_name(words, content)
         if by_first is not None:
             return by_first
-        definite = words[0] in ("the", "this", "that")
-        gender = title_gender({key})
+        definite = words[0] in lex.definite_determiners
+        gender = title_gender({key}, lex)
         if len(content) == 1 and self._surname_shared(last.capitalize()):
             return None  # "Mrs. Abedini" could be Saeed or Naghmeh Abedini: see `_same_person`
         for entry in reversed(self.entries):
-            if gender is not None and title_gender(entry.forms) not in (None, gender):
+            if gender is not None and title_gender(entry.forms, lex) not in (None, gender):
                 continue  # "Mrs. Abedini" is not the "Mr. Abedini" named last
             for form in entry.forms:
                 tail = form.split()[-1] if form.split() else ""
-                if last == tail and (definite or len(content) == 1 or words[0] in TITLES):
+                if last == tail and (definite or len(content) == 1 or words[0] in lex.name_titles):
                     return entry
         return None
 
     def _royal_first_name(self, words: Sequence[str], content: Sequence[str]) -> Entry | None:
         """ "Prince Abdullah" after "Crown Prince Abdullah bin Abdul Aziz": a royal or a
         sheikh goes by title and first name, not by the last word of the name."""
-        titles = [w for w in words if w not in DETERMINERS and w not in content]
-        if len(content) != 1 or not titles or not set(titles) <= _FIRST_NAME_TITLES:
+        lex = self.lex
+        titles = [w for w in words if w not in lex.determiners and w not in content]
+        if len(content) != 1 or not titles or not set(titles) <= lex.first_name_titles:
             return None
         found = []
         for entry in self.entries:
@@ -278,7 +270,7 @@ class Coreference:
                 continue
             for form in entry.forms:
                 parts = form.split()
-                rest = [w for w in parts if w.rstrip(".") not in TITLE_WORDS]
+                rest = [w for w in parts if not is_title_word(w.rstrip("."), lex)]
                 if len(rest) > 1 and rest[0] == content[0] and titles[-1] in parts:
                     found.append(entry)
                     break
@@ -298,7 +290,7 @@ class Coreference:
             return None
         # "?": a name with no title is no fuller form of a titled one here ("Ana Brandt"
         # after "Mrs. Brandt"); `_same_person` decides that pair
-        gender = title_gender([key]) or "?"
+        gender = title_gender([key], self.lex) or "?"
         for entry in reversed(self.entries):
             if entry.actor.kind in ("country", "organization") or entry.actor.anonymous:
                 continue
@@ -307,7 +299,7 @@ class Coreference:
             if not arabic and self._apart(entry, words, surface, gender):
                 continue  # "Saeed Abedini", "Mr. Abedini": not "Mrs. Abedini" (Naghmeh)
             for form in entry.forms:
-                titles = self.lex.title_nouns if arabic else TITLES
+                titles = self.lex.title_nouns if arabic else self.lex.name_titles
                 content = [w for w in form.split() if w.rstrip(".") not in titles]
                 if (
                     len(content) == 1
@@ -329,16 +321,14 @@ class Coreference:
                     return entry  # "محمد ظريف" is "محمد جواد ظريف"
         return None
 
-    @staticmethod
-    def _apart(entry: Entry, words: Sequence[str], surface: str, gender: str | None) -> bool:
+    def _apart(self, entry: Entry, words: Sequence[str], surface: str, gender: str | None) -> bool:
         """Whether the entry is someone else than the English name `words` (titled `gender`):
         a full name of its own, or a title of the other gender ("Mr." against "Mrs.")."""
-        if gender is not None and title_gender(entry.forms) not in (None, gender):
+        if gender is not None and title_gender(entry.forms, self.lex) not in (None, gender):
             return True
-        return Coreference._other_full_name(entry, words, surface)
+        return self._other_full_name(entry, words, surface)
 
-    @staticmethod
-    def _other_full_name(entry: Entry, words: Sequence[str], surface: str) -> bool:
+    def _other_full_name(self, entry: Entry, words: Sequence[str], surface: str) -> bool:
         """Whether the entry already has a full English name that `words` is not.
 
         Two full names that share only the surname are two people (a couple, a
@@ -350,7 +340,7 @@ class Coreference:
         if not given or not given[0][:1].isupper():
             return False
         for form in entry.forms:
-            other = core_name(form)
+            other = core_name(form, self.lex)
             if (
                 len(other) >= 2
                 and other[-1] == words[-1]

@@ -13,21 +13,19 @@ from ..lang.lexicon import Lexicon
 from ..models import ActorKind
 from ..text.normalize import normalize
 from .descriptions import is_description
-from .tokens import is_nisba, is_verb, with_object
-
-_NAME_PARTICLES = frozenset(
-    ("of", "the", "and", "for", "de", "da", "del", "di", "du", "la", "le", "van", "von", "der")
-    + ("bin", "ibn", "al", "el", "y", "on", "in", "at")
-)
+from .names import is_nisba
+from .tokens import is_verb, with_object
 
 
-def _common_word(name: str) -> bool:
+def _common_word(name: str, lex: Lexicon) -> bool:
     """Whether an English name holds a lower-case word that no name has ("merchant").
 
     Particles ("Secretary of State", "Ludwig van Beethoven") and "al-Assad" are names'.
     """
     return any(
-        w[:1].islower() and w.lower() not in _NAME_PARTICLES and not re.match(r"(?:al|el|bin)-", w)
+        w[:1].islower()
+        and w.lower() not in lex.name_particles
+        and not re.match(r"(?:al|el|bin)-", w)
         for w in name.split()
     )
 
@@ -42,7 +40,7 @@ def not_an_actor(name: str, lex: Lexicon) -> bool:
     bare = " ".join(w.removeprefix("ال") if len(w) > 4 else w for w in key.split())
     nouns = lex.meeting_triggers | lex.statement_nouns
     words = key.split()
-    if words and words[0] in ("the", "a", "an"):
+    if words and words[0] in lex.articles:
         words = words[1:]
     return (
         key in nouns
@@ -111,7 +109,7 @@ def describes(surface: str, key: str, kind: ActorKind, lex: Lexicon) -> bool:
     """Whether a model's name, found in the text, describes someone instead of naming them."""
     if kind == "person" and is_description(surface, lex.language, lex.title_nouns):
         return True  # "وزير الخارجية الأميركي": a description, which the names prompt excludes
-    if lex.language == "en" and _common_word(surface):
+    if lex.language == "en" and _common_word(surface, lex):
         return True  # "Russian merchant": a description in capitals' clothing
     # "الكورية": an adjective no country of the gazetteer owns
-    return lex.language == "ar" and " " not in key and key.startswith("ال") and is_nisba(key)
+    return lex.language == "ar" and " " not in key and key.startswith("ال") and is_nisba(key, lex)

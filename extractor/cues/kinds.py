@@ -7,47 +7,6 @@ from collections.abc import Sequence
 
 from ..lang.lexicon import Lexicon
 from ..models import ActorKind
-from .names import DETERMINERS
-
-_ORG_WORDS = {
-    "department",
-    "house",
-    "ministry",
-    "party",
-    "council",
-    "committee",
-    "agency",
-    "league",
-    "union",
-    "bank",
-    "commission",
-    "organization",
-    "organisation",
-    "army",
-    "front",
-    "movement",
-    "congress",
-    "senate",
-    "administration",
-    "foundation",
-    "institute",
-    "university",
-    "center",
-    "centre",
-    "corporation",
-    "company",
-    "group",
-    "office",
-    "court",
-    "hill",
-    "forces",
-    "command",
-    "press",
-    "times",
-    "post",
-    "news",
-}
-_HEAD_LINKS = frozenset(("for", "at", "in", "of", "from", "with", "to", "on", "close", "familiar"))
 
 
 def actor_kind(key: str, lex: Lexicon) -> ActorKind:
@@ -58,7 +17,11 @@ def actor_kind(key: str, lex: Lexicon) -> ActorKind:
     head = head_source(words, lex)
     if head is not None:  # "مصدر في القنصلية", "a spokesman for the ministry": a person
         return "group" if head in lex.group_nouns else "person"
-    if lex.language == "en" and words and words[-1] in _ORG_WORDS:
+    if (
+        lex.language == "en"
+        and words
+        and (words[-1] in lex.organization_heads or words[-1] in lex.organization_nouns)
+    ):  # "State Department", "Capitol Hill": English names a body by its last word
         return "organization"
     if any(w in lex.media_nouns for w in words) or key in lex.media_nouns:
         return "media"
@@ -82,13 +45,13 @@ def head_source(words: Sequence[str], lex: Lexicon) -> str | None:
     """
     if lex.language == "ar":
         first = words[0] if words else ""
-        bare = first[1:] if first[:1] in ("و", "ف") else first  # "ومصدر"; "وزير" stays
+        bare = first[1:] if first[:1] in lex.conjunction_letters else first  # "ومصدر"; "وزير" stays
         for w in (first, bare, first.removeprefix("ال"), bare.removeprefix("ال")):
             if w in lex.source_nouns or w in lex.title_nouns or "ال" + w in lex.title_nouns:
                 return w
         return None
     for w in words:
-        if w in _HEAD_LINKS:
+        if w in lex.head_links:
             return None
         if w in lex.source_nouns:
             return w
@@ -106,7 +69,7 @@ def is_anonymous(surface: str, key: str, lex: Lexicon) -> bool:
     if lex.language == "en":
         named = any(w[:1].isupper() for w in surface.split()[1:]) or (
             surface[:1].isupper()
-            and words[0] not in DETERMINERS
+            and words[0] not in lex.determiners
             and words[0] not in lex.source_nouns
         )
         return sourced and not named

@@ -9,40 +9,43 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..lang.lexicon import Gazetteer, Place
+from ..lang.lexicon import Gazetteer, Lexicon, Place, load_lexicon
 from ..models import Actor, Span
 from ..text.normalize import normalize
 from ..text.segment import Segment
 from .tokens import tokens
 
-_AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
-
 
 @cache
-def _arabic_heads(gazetteer: Gazetteer) -> dict[str, list[tuple[list[str], Place]]]:
+def _arabic_heads(
+    gazetteer: Gazetteer, clitics: frozenset[str], conjunctions: frozenset[str]
+) -> dict[str, list[tuple[list[str], Place]]]:
     """Each written first word (with its clitics) → the forms it can start, longest first.
 
     One dictionary look-up per token instead of a pass over every form: the cost of
-    finding places stays linear in the text.
+    finding places stays linear in the text. `clitics` go before a form ("وقطر",
+    "فبالسعودية"), `conjunctions` before its article turned ل ("وللسعودية").
     """
     forms = [(normalize(f).split(), p) for p in gazetteer.places for f in p.forms]
     forms.sort(key=lambda fp: len(fp[0]), reverse=True)
     heads: dict[str, list[tuple[list[str], Place]]] = {}
     for words, place in forms:
-        variants = {c + words[0] for c in _AR_CLITICS}
+        variants = {c + words[0] for c in ("", *clitics)}
         if words[0].startswith("ال"):
-            variants |= {c + "ل" + words[0][1:] for c in ("", "و", "ف")}  # للسعودية
+            variants |= {c + "ل" + words[0][1:] for c in ("", *conjunctions)}  # للسعودية
         for variant in variants:
             heads.setdefault(variant, []).append((words, place))
     return heads
 
 
-def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tuple[Span, Place]]:
+def place_mentions(
+    text: str, segment: Segment, gazetteer: Gazetteer, lex: Lexicon | None = None
+) -> list[tuple[Span, Place]]:
     """Every word-bounded mention of a country or bloc in the segment, in reading order.
 
     English forms match case-sensitively ("US", never "us"); Arabic forms match whole
     words after normalization, with the clitics و ب ل ف ك fused in front ("وقطر",
-    "للسعودية").
+    "للسعودية"), as the language's pack (`lex`, by default its own) lists them.
     """
     out: list[tuple[Span, Place]] = []
     chunk = text[segment.start : segment.end]
@@ -60,7 +63,8 @@ def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tu
                 reach = span[1]
     else:
         toks = tokens(text, segment.start, segment.end)
-        heads = _arabic_heads(gazetteer)
+        lex = lex or load_lexicon(gazetteer.language)
+        heads = _arabic_heads(gazetteer, lex.place_clitics, lex.conjunction_letters)
         taken: set[int] = set()
         for i, tok in enumerate(toks):
             if i in taken:

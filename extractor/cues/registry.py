@@ -27,27 +27,28 @@ from .names import (
     after_definite,
     arabic_name_tail,
     core_name,
+    is_nisba,
     name_tail,
     title_gender,
     trimmed,
     unwrap,
 )
-from .tokens import is_nisba, is_verb
+from .tokens import is_verb
 
 
-def _bare_surname(form: str) -> str | None:
+def _bare_surname(form: str, lex: Lexicon) -> str | None:
     """The surname of a one-word English name, titled or not ("Mrs. Abedini"), else None."""
-    words = core_name(actor_key(form))
+    words = core_name(actor_key(form), lex)
     return words[0] if len(words) == 1 else None
 
 
-def _shared_surnames(drafts: Sequence[NamedActor]) -> set[str]:
+def _shared_surnames(drafts: Sequence[NamedActor], lex: Lexicon) -> set[str]:
     """Surnames that two of the model's full person names share ("Saeed Abedini" and
     "Naghmeh Abedini"): "Mrs. Abedini" alone could be either, so a model alias of that
     form is not taken; the cue stage's coreference (titles, gender) decides who it is."""
     full: dict[str, set[tuple[str, ...]]] = {}
     for draft in drafts:
-        words = core_name(actor_key(draft.name))
+        words = core_name(actor_key(draft.name), lex)
         if draft.kind == "person" and len(words) >= 2:
             full.setdefault(words[-1], set()).add(tuple(words))
     return {surname for surname, names in full.items() if len(names) >= 2}
@@ -135,7 +136,7 @@ class ActorBook(Coreference):
         drafts = [_Named.of(d) for d in named]
         ids: dict[str, str] = {}
         opening = _openings(drafts)
-        shared = _shared_surnames(drafts) if self.lex.language == "en" else set()
+        shared = _shared_surnames(drafts, self.lex) if self.lex.language == "en" else set()
         # "الحركة", "الحزب" refer back to the movement or party named in full: after it
         for draft in sorted(drafts, key=lambda d: kind_noun(normalize(d.name), self.lex)):
             actor_id = self._add_draft(draft, opening, shared, index, segment)
@@ -158,9 +159,9 @@ class ActorBook(Coreference):
     ) -> str | None:
         """The id of the actor a model's name is, added or found; None if it names nobody."""
         if shared and draft.kind == "person":
-            if _bare_surname(draft.name) in shared:
+            if _bare_surname(draft.name, self.lex) in shared:
                 return None  # "Mrs. Abedini": whose, the cue stage's coreference decides
-            kept = [a for a in draft.aliases if _bare_surname(a) not in shared]
+            kept = [a for a in draft.aliases if _bare_surname(a, self.lex) not in shared]
             draft = replace(draft, aliases=tuple(kept))
         draft = self._rewritten(draft, opening)
         if filters.names_nobody(draft.name, self.text, self.lex):
@@ -230,7 +231,7 @@ class ActorBook(Coreference):
                 role = role or title
                 span = (span[0] + lo, span[0] + hi)
             elif lex.language == "ar":
-                span = after_definite(self.text, span)
+                span = after_definite(self.text, span, lex)
         return span, role
 
     def _add_forms(
@@ -283,8 +284,12 @@ class ActorBook(Coreference):
 
     def _named_after(self, noun: str) -> Place | None:
         """The gazetteer's body the text names right after a kind noun ("حركة حماس")."""
+        letters = "".join(sorted(self.lex.clitic_letters))
+        clitic = f"[{letters}]?" if letters else ""
         for form, place in self.places.items():
-            if re.search(rf"(?<!\w)[وفبل]?{re.escape(noun)} {re.escape(form)}(?!\w)", self._folded):
+            if re.search(
+                rf"(?<!\w){clitic}{re.escape(noun)} {re.escape(form)}(?!\w)", self._folded
+            ):
                 return place
         return None
 
@@ -326,7 +331,7 @@ class ActorBook(Coreference):
                 self.lex.language == "ar"
                 and len(rest) == 1
                 and rest[0].startswith("ال")
-                and not is_nisba(rest[0])
+                and not is_nisba(rest[0], self.lex)
             ):
                 return place
         return None
@@ -459,12 +464,12 @@ class ActorBook(Coreference):
         for entry in self.entries:
             if key in entry.forms:
                 forms |= entry.forms
-        return title_gender(forms)
+        return title_gender(forms, self.lex)
 
     def gender_of(self, actor_id: str) -> str | None:
         """ "m" or "f" where one of the actor's forms carries a gendered title, else None."""
         forms = {f for e in self.entries if e.actor.id == actor_id for f in e.forms}
-        return title_gender(forms)
+        return title_gender(forms, self.lex)
 
     def not_an_actor(self, name: str) -> bool:
         """A word for an event or a statement, a number, or a thing: no actor's name."""
@@ -492,7 +497,8 @@ class ActorBook(Coreference):
             if (
                 self.lex.language == "en"
                 and surface[:1].isupper()
-                and len(core_name(key)) > len(core_name(normalize(target.actor.name)))
+                and len(core_name(key, self.lex))
+                > len(core_name(normalize(target.actor.name), self.lex))
             ) or (
                 self.lex.language == "ar"
                 and target.actor.kind == "person"

@@ -93,6 +93,41 @@ class Lexicon:
     vetoes: tuple[VetoPattern, ...] = ()  # named exceptions to a cue: "maintains a", "accused of"
     # --- claims and speakers stage (cues/speech, phrases, speakers_*, claims, pronouns)
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
+    name_links: frozenset[str] = frozenset()  # half of a compound name: "عبد الرحمن", "bin"
+    name_titles: frozenset[str] = frozenset()  # dropped when names compare: "Mr.", "President"
+    title_words: frozenset[str] = frozenset()  # further words of a title: "foreign", "of"
+    female_titles: frozenset[str] = frozenset()  # "Mrs", "Queen": the person is a woman
+    male_titles: frozenset[str] = frozenset()  # "Mr", "King": the person is a man
+    name_connectors: frozenset[str] = frozenset()  # lower-case inside a name: "bin", "van"
+    name_particles: frozenset[str] = frozenset()  # lower-case words a name may hold: "of"
+    determiners: frozenset[str] = frozenset()  # "the", "several": open a noun, not a name
+    definite_determiners: frozenset[str] = frozenset()  # "the", "this": a known referent
+    plural_demonstratives: frozenset[str] = frozenset()  # "these people": a group named before
+    articles: frozenset[str] = frozenset()  # "the talks" is "talks"
+    first_name_titles: frozenset[str] = frozenset()  # "Prince Abdullah": title + first name
+    title_qualifiers: frozenset[str] = frozenset()  # "vice president" is not "president"
+    head_links: frozenset[str] = frozenset()  # "a spokesman for …": the head ends before
+    organization_heads: frozenset[str] = frozenset()  # last word of a body: "… Center"
+    not_name_words: frozenset[str] = frozenset()  # capitalized, never a name's: "The", "Mr"
+    calendar_words: frozenset[str] = frozenset()  # days and months: dates, never names
+    title_case_words: tuple[str, ...] = ()  # as written: "Of", "During" (headlines)
+    not_acronyms: tuple[str, ...] = ()  # as written: "CEO", "GDP", no organization
+    party_members: tuple[str, ...] = ()  # as written: "a Michigan Democrat"
+    locative_prepositions: frozenset[str] = frozenset()  # "in Vienna": where, not who
+    title_links: frozenset[str] = frozenset()  # a title's complement: "المبعوث إلى سورية"
+    partitive_links: frozenset[str] = frozenset()  # "نظرائه من مجلس التعاون": of a body
+    name_breaks: frozenset[str] = frozenset()  # particles and prepositions: a name ends
+    clitic_letters: frozenset[str] = frozenset()  # written onto a name: "وكيري", "لحماس"
+    stripped_clitics: frozenset[str] = frozenset()  # taken off a word before a look-up
+    conjunction_letters: frozenset[str] = frozenset()  # "والرئيس", "فالوزير": and, so
+    place_clitics: frozenset[str] = frozenset()  # before a place's name: "وللسعودية"
+    spelled_names: tuple[str, ...] = ()  # as written: "علي", not the particle "على"
+    media_heads: frozenset[str] = frozenset()  # kind nouns of outlets: "وكالة الأناضول"
+    counterpart_stems: frozenset[str] = frozenset()  # "نظيره": a counterpart, unnamed
+    counterpart_suffixes: frozenset[str] = frozenset()  # whose counterpart: "نظيرها"
+    post_possessives: tuple[str, ...] = ()  # "وزير خارجيته": the post of one just named
+    definite_clitics: tuple[str, ...] = ()  # "بالرياض", "للأمن": no name starts so
+    nisba_endings: tuple[str, ...] = ()  # relational adjectives: "اليمني", "الدوليون"
     # --- meetings and articles stage (cues/meetings, parties, article)
 
 
@@ -143,6 +178,41 @@ class LexiconFile(BaseModel):
     vetoes: list[VetoPattern] = []
     # --- claims and speakers stage
     # --- actors stage
+    name_links: Words = []
+    name_titles: Words = []
+    title_words: Words = []
+    female_titles: Words = []
+    male_titles: Words = []
+    name_connectors: Words = []
+    name_particles: Words = []
+    determiners: Words = []
+    definite_determiners: Words = []
+    plural_demonstratives: Words = []
+    articles: Words = []
+    first_name_titles: Words = []
+    title_qualifiers: Words = []
+    head_links: Words = []
+    organization_heads: Words = []
+    not_name_words: Words = []
+    calendar_words: Words = []
+    title_case_words: Words = []
+    not_acronyms: Words = []
+    party_members: Words = []
+    locative_prepositions: Words = []
+    title_links: Words = []
+    partitive_links: Words = []
+    name_breaks: Words = []
+    clitic_letters: Words = []
+    stripped_clitics: Words = []
+    conjunction_letters: Words = []
+    place_clitics: Words = []
+    spelled_names: Words = []
+    media_heads: Words = []
+    counterpart_stems: Words = []
+    counterpart_suffixes: Words = []
+    post_possessives: Words = []
+    definite_clitics: Words = []
+    nisba_endings: Words = []
     # --- meetings and articles stage
 
 
@@ -167,6 +237,35 @@ _SETS = (
     "fronting_words",
     "speaking_verbs",
     "pair_nouns",
+    # --- actors stage
+    "name_links",
+    "name_titles",
+    "title_words",
+    "female_titles",
+    "male_titles",
+    "name_connectors",
+    "name_particles",
+    "determiners",
+    "definite_determiners",
+    "plural_demonstratives",
+    "articles",
+    "first_name_titles",
+    "title_qualifiers",
+    "head_links",
+    "organization_heads",
+    "not_name_words",
+    "calendar_words",
+    "locative_prepositions",
+    "title_links",
+    "partitive_links",
+    "name_breaks",
+    "clitic_letters",
+    "stripped_clitics",
+    "conjunction_letters",
+    "place_clitics",
+    "media_heads",
+    "counterpart_stems",
+    "counterpart_suffixes",
 )
 _PHRASES = (
     "not_claim_cues",
@@ -179,6 +278,18 @@ _PHRASES = (
     "not_meeting",
     "relay_prefixes",
     "future_prefixes",
+    # --- actors stage
+    "post_possessives",
+    "definite_clitics",
+    "nisba_endings",
+)
+# Kept as written: compared with the word as the text writes it, not normalized.
+_AS_WRITTEN = (
+    # --- actors stage
+    "title_case_words",
+    "not_acronyms",
+    "party_members",
+    "spelled_names",
 )
 
 
@@ -244,6 +355,8 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     values: dict[str, Any] = {name: _words(getattr(content, name)) for name in _SETS}
     for name in _PHRASES:
         values[name] = tuple(sorted(_words(getattr(content, name)), key=lambda w: (-len(w), w)))
+    for name in _AS_WRITTEN:
+        values[name] = tuple(getattr(content, name))
     values["vetoes"] = tuple(
         v.model_copy(
             update={
