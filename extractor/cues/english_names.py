@@ -10,6 +10,7 @@ from ..lang.lexicon import Lexicon, load_lexicon
 from ..models import Span
 from ..text.segment import Sentence
 from .names import NAME_WORD
+from .rulebook import rule
 from .tokens import Token, tokens
 
 
@@ -110,3 +111,34 @@ def _shouting(text: str, sent: Sentence) -> bool:
     """A line mostly in capitals ("INJURED IN FLORIDA NIGHTCLUB SHOOTING"): no acronyms."""
     words = re.findall(r"[A-Za-z]{4,}", text[sent.start : sent.end])
     return bool(words) and sum(w.isupper() for w in words) * 2 >= len(words)
+
+
+_CAPITALIZED = r"(?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*"
+
+
+@cache
+def _known_as(markers: tuple[str, ...]) -> re.Pattern[str] | None:
+    """ "X, also known as Y", "X, better known as Y": two capitalized names, one actor."""
+    if not markers:
+        return None
+    marker = "|".join(r"\s+".join(map(re.escape, m.split())) for m in markers)
+    return re.compile(rf"({_CAPITALIZED}),\s+(?:{marker})\s+({_CAPITALIZED})")
+
+
+@rule(
+    "actors.also-known-as",
+    stage="actors",
+    purpose="Two names the text equates ('X, also known as Y') are one actor, not two who "
+    "meet each other.",
+    example="Mahmoud Abbas, also known as Abu Mazen, met Karim Haddad on Monday. "
+    "Abu Mazen said the talks were useful.",
+    off=(),
+    language="en",
+)
+def equated_names(text: str, start: int, end: int, lex: Lexicon) -> Sequence[tuple[Span, Span]]:
+    """(name, other name) spans where the text equates two names: "Mahmoud Abbas, also
+    known as Abu Mazen", "Burma, also known as Myanmar"."""
+    known_as = _known_as(lex.alias_markers)
+    if known_as is None:
+        return ()
+    return [(m.span(1), m.span(2)) for m in known_as.finditer(text, start, end)]

@@ -7,12 +7,15 @@ named by the form the gazetteer lists first among those the text uses.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
 from ..lang.lexicon import Gazetteer, Lexicon, Place, load_lexicon
 from ..models import Actor, Span
 from ..text.normalize import normalize
 from ..text.segment import Segment
+from .names import is_nisba
+from .rulebook import rule
 from .tokens import tokens
 
 
@@ -91,3 +94,71 @@ def canonical_name(actor: Actor, place: Place) -> None:
     if best != actor.name:
         actor.aliases = [w for w in written if w != best]
         actor.name = best
+
+
+def place_of(key: str, places: dict[str, Place], lex: Lexicon) -> Place | None:
+    """The place a phrase names with more words than the gazetteer's form, if any.
+
+    "الولايات المتحدة الأميركية": a country with its own adjective; "The Russians": the
+    demonym with its article; "نفت إسرائيل التوصل إلى تهدئة" → "إسرائيل التوصل": the
+    verb's object run on in verb–subject order.
+    """
+    words = key.split()
+    place = the_demonym(words, places, lex)
+    if place is not None:
+        return place
+    for cut in range(len(words) - 1, 0, -1):
+        place = places.get(" ".join(words[:cut]))
+        if place is None:
+            continue
+        rest = words[cut:]
+        if own_adjective(rest, place, places) or object_after_country(rest, lex):
+            return place
+    return None
+
+
+@rule(
+    "actors.the-demonym",
+    stage="actors",
+    purpose="'The Russians' is the country, as 'Russians' is: the article does not make "
+    "another actor.",
+    example="The Russians said on Monday that the talks would resume.",
+    off=None,
+    language="en",
+)
+def the_demonym(words: Sequence[str], places: dict[str, Place], lex: Lexicon) -> Place | None:
+    """ "The Russians have used …": the demonym is the country."""
+    if lex.language == "en" and len(words) >= 2 and words[0] == "the":
+        return places.get(" ".join(words[1:]))
+    return None
+
+
+@rule(
+    "actors.country-with-its-adjective",
+    stage="actors",
+    purpose="A country's name followed by its own adjective is the country.",
+    example="وقالت الولايات المتحدة الأميركية إن العقوبات ستستمر.",
+    off=False,
+)
+def own_adjective(rest: Sequence[str], place: Place, places: dict[str, Place]) -> bool:
+    """ "الولايات المتحدة الأميركية": every word after the name is a form of the place."""
+    return all(places.get(w) is place for w in rest)
+
+
+@rule(
+    "actors.country-before-its-object",
+    stage="actors",
+    purpose="In verb–subject order a definite noun after a country's name is the verb's "
+    "object, no part of the name.",
+    example="ونفت إسرائيل التوصل إلى تهدئة مع الفصائل.",
+    off=False,
+    language="ar",
+)
+def object_after_country(rest: Sequence[str], lex: Lexicon) -> bool:
+    """ "نفت إسرائيل التوصل" → Israel: one definite word, not an adjective."""
+    return (
+        lex.language == "ar"
+        and len(rest) == 1
+        and rest[0].startswith("ال")
+        and not is_nisba(rest[0], lex)
+    )

@@ -21,18 +21,19 @@ from ..text.normalize import normalize
 from ..text.segment import Segment
 from . import filters
 from .coreference import Coreference, Entry
+from .english_names import equated_names
 from .kinds import actor_kind, is_anonymous, kind_noun
 from .names import (
     actor_key,
     after_definite,
-    arabic_name_tail,
     core_name,
-    is_nisba,
-    name_tail,
     title_gender,
+    titled_name,
     trimmed,
     unwrap,
 )
+from .places import place_of
+from .rulebook import rule
 from .tokens import is_verb
 
 
@@ -110,12 +111,6 @@ class _Named:
             draft.anonymous,
             tuple(draft.aliases),
         )
-
-
-_CAPITALIZED = r"(?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*"
-_KNOWN_AS = re.compile(  # "X, also known as Y", "X, better known as Y"
-    rf"({_CAPITALIZED}),\s+(?:also\s+|better\s+|more\s+commonly\s+)?known\s+as\s+({_CAPITALIZED})"
-)
 
 
 class ActorBook(Coreference):
@@ -225,7 +220,7 @@ class ActorBook(Coreference):
         if draft.kind == "person":
             phrase = self.text[span[0] : span[1]]
             lex = self.lex
-            split = name_tail(phrase) if lex.language == "en" else arabic_name_tail(phrase, lex)
+            split = titled_name(phrase, lex)
             if split is not None:
                 title, (lo, hi) = split
                 role = role or title
@@ -308,33 +303,8 @@ class ActorBook(Coreference):
         return next(iter(names)) if len(names) == 1 else None
 
     def _place_of(self, key: str) -> Place | None:
-        """A country written with its own adjective: "الولايات المتحدة الأميركية".
-
-        Or with the verb's object run on in verb–subject order ("نفت إسرائيل التوصل
-        إلى تهدئة" → "إسرائيل التوصل"): a definite noun, not an adjective, after the
-        country's name is no part of it.
-        """
-        words = key.split()
-        if self.lex.language == "en" and len(words) >= 2 and words[0] == "the":
-            # "The Russians have used …": the demonym is the country, as "Russians" is
-            place = self.places.get(" ".join(words[1:]))
-            if place is not None:
-                return place
-        for cut in range(len(words) - 1, 0, -1):
-            place = self.places.get(" ".join(words[:cut]))
-            if place is None:
-                continue
-            rest = words[cut:]
-            if all(self.places.get(w) is place for w in rest):
-                return place
-            if (
-                self.lex.language == "ar"
-                and len(rest) == 1
-                and rest[0].startswith("ال")
-                and not is_nisba(rest[0], self.lex)
-            ):
-                return place
-        return None
+        """The place a phrase names with more words than its form: "الولايات المتحدة الأميركية"."""
+        return place_of(key, self.places, self.lex)
 
     def entitle(self, actor_id: str, span: Span) -> None:
         """The title written before an actor's name is its role, and a way to refer to it."""
@@ -367,10 +337,8 @@ class ActorBook(Coreference):
         """One actor for two names the text equates: "Mahmoud Abbas, also known as Abu
         Mazen", "Burma, also known as Myanmar" — else the two become two actors, and
         meet each other."""
-        if self.lex.language != "en":
-            return
-        for m in _KNOWN_AS.finditer(self.text, start, end):
-            keep, gone = self.resolve(m.span(1)), self.resolve(m.span(2))
+        for first, second in equated_names(self.text, start, end, self.lex):
+            keep, gone = self.resolve(first), self.resolve(second)
             if keep != gone:
                 self._merge(keep, gone)
 
@@ -400,9 +368,7 @@ class ActorBook(Coreference):
         start, end = unwrap(self.text, span)
         role = None
         phrase = self.text[start:end]
-        split = (
-            name_tail(phrase) if self.lex.language == "en" else arabic_name_tail(phrase, self.lex)
-        )
+        split = titled_name(phrase, self.lex)
         if split is not None:
             role, (lo, hi) = split
             start, end = start + lo, start + hi
@@ -494,18 +460,7 @@ class ActorBook(Coreference):
         if target is None and self.lex.language == "en":
             target = self._titled(key)  # "the Crown Prince" after "Crown Prince Abdullah"
         if target is not None:
-            if (
-                self.lex.language == "en"
-                and surface[:1].isupper()
-                and len(core_name(key, self.lex))
-                > len(core_name(normalize(target.actor.name), self.lex))
-            ) or (
-                self.lex.language == "ar"
-                and target.actor.kind == "person"
-                and not target.actor.anonymous
-                and len(key.split()) > len(normalize(target.actor.name).split())
-                and not key.startswith("ال")
-            ):  # "Vladimir V. Putin" after "Mr. Putin": the fullest name is the name
+            if fuller_name(target.actor, key, surface, self.lex):
                 target.actor.aliases.append(target.actor.name)
                 target.actor.name = target.actor.name_en = surface
                 target.forms.add(key)
@@ -533,3 +488,30 @@ class ActorBook(Coreference):
 
     def actors(self) -> list[Actor]:
         return [e.actor for e in self.entries]
+
+
+@rule(
+    "actors.fullest-name-is-the-name",
+    stage="actors",
+    purpose="Of a person's forms, the fullest is the name; the shorter ones are aliases.",
+    example="Mr. Putin said on Monday that talks would resume. "
+    "Vladimir V. Putin added that a deal was near.",
+    off=False,
+)
+def fuller_name(actor: Actor, key: str, surface: str, lex: Lexicon) -> bool:
+    """ "Vladimir V. Putin" after "Mr. Putin", "جون كيري" after "كيري": the name to keep.
+
+    English counts name words without titles; Arabic the words of a person's name,
+    never a definite phrase ("المتحدث …").
+    """
+    if lex.language == "en":
+        return surface[:1].isupper() and len(core_name(key, lex)) > len(
+            core_name(normalize(actor.name), lex)
+        )
+    return (
+        lex.language == "ar"
+        and actor.kind == "person"
+        and not actor.anonymous
+        and len(key.split()) > len(normalize(actor.name).split())
+        and not key.startswith("ال")
+    )

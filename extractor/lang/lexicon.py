@@ -128,6 +128,7 @@ class Lexicon:
     post_possessives: tuple[str, ...] = ()  # "وزير خارجيته": the post of one just named
     definite_clitics: tuple[str, ...] = ()  # "بالرياض", "للأمن": no name starts so
     nisba_endings: tuple[str, ...] = ()  # relational adjectives: "اليمني", "الدوليون"
+    alias_markers: tuple[str, ...] = ()  # "X, also known as Y": one actor, two names
     # --- meetings and articles stage (cues/meetings, parties, article)
 
 
@@ -213,6 +214,7 @@ class LexiconFile(BaseModel):
     post_possessives: Words = []
     definite_clitics: Words = []
     nisba_endings: Words = []
+    alias_markers: Words = []
     # --- meetings and articles stage
 
 
@@ -282,6 +284,7 @@ _PHRASES = (
     "post_possessives",
     "definite_clitics",
     "nisba_endings",
+    "alias_markers",
 )
 # Kept as written: compared with the word as the text writes it, not normalized.
 _AS_WRITTEN = (
