@@ -17,6 +17,7 @@ from ..models import Span
 from ..text.normalize import normalize
 from ..text.segment import Sentence
 from .names import is_nisba
+from .rulebook import rule
 from .tokens import Token, is_verb, tokens
 
 
@@ -52,7 +53,7 @@ def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
         if w.startswith("ال") or w in lex.organization_nouns or w.startswith(normalize("لل")):
             j += 1
             continue
-        if j == i + 1 and len(w) >= 5 and w.endswith(lex.post_possessives):
+        if j == i + 1 and owned_post(w, lex):
             j += 1  # "ووزير خارجيته خالد العطية": the post, owned by the one just named
             continue
         if nxt is None:
@@ -64,6 +65,29 @@ def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
     return j
 
 
+@rule(
+    "actors.post-of-one-just-named",
+    stage="actors",
+    purpose="A title's post with a possessive ending (وزير خارجيته) belongs to the one just "
+    "named; the name follows it.",
+    example="وصل أمير قطر إلى عمان، ووزير خارجيته خالد العطية، الأحد.",
+    off=False,
+    language="ar",
+)
+def owned_post(word: str, lex: Lexicon) -> bool:
+    """ "خارجيته", "حكومتها": the post, owned by someone named before."""
+    return len(word) >= 5 and word.endswith(lex.post_possessives)
+
+
+@rule(
+    "actors.surname-with-article",
+    stage="actors",
+    purpose="A family name may carry the article (عادل الجبير): taken as a titled name's last "
+    "word where a comma closes the apposition.",
+    example="التقى وزير الخارجية عادل الجبير، نظيره الأردني في عمان.",
+    off=False,
+    language="ar",
+)
 def _surname_at(
     toks: Sequence[Token], k: int, name: Sequence[int], words: _Stops, lex: Lexicon
 ) -> bool:
@@ -101,6 +125,15 @@ class _Stops(NamedTuple):
     nouns: frozenset[str]  # title, kind and source nouns: no family name ("الوفد")
 
 
+@rule(
+    "actors.titled-name",
+    stage="actors",
+    purpose="Arabic has no capitals: a title noun and its definite complements announce a "
+    "person's name after them.",
+    example="التقى وزير الخارجية الأميركي أنتوني بلينكن، نظيره الأردني في عمان.",
+    off=(),
+    language="ar",
+)
 def arabic_titled_names(
     text: str, sentences: Sequence[Sentence], lex: Lexicon
 ) -> list[tuple[Span, Span]]:
@@ -137,7 +170,7 @@ def _titled_in(
             continue
         # "وزير الخارجية الأميركي جون كيري، والروسي سيرجي لافروف": in a list of
         # titled names, "and the Russian" stands for the title it repeats
-        elided = listed and t.word.startswith("وال") and is_nisba(t.word, lex)
+        elided = listed and elided_title(t.word, lex)
         if not elided and (
             t.after.strip()
             or (t.word not in lex.title_nouns and _ar_bare(t.word, lex) not in lex.title_nouns)
@@ -161,6 +194,33 @@ def _titled_in(
     return out
 
 
+@rule(
+    "actors.elided-title-in-list",
+    stage="actors",
+    purpose="In a list of titled names, 'and the Russian' stands for the title it repeats.",
+    example="التقى وزير الخارجية الأميركي جون كيري، والروسي سيرجي لافروف، في جنيف.",
+    off=False,
+    language="ar",
+)
+def elided_title(word: str, lex: Lexicon) -> bool:
+    """ "والروسي" after "وزير الخارجية الأميركي جون كيري،": the title, elided."""
+    return word.startswith("وال") and is_nisba(word, lex)
+
+
+@rule(
+    "actors.one-word-name-at-punctuation",
+    stage="actors",
+    purpose="One word after a title is a name only where punctuation ends it; else it is as "
+    "likely the next clause's first word.",
+    example="وقال الرئيس أوباما إن المحادثات مثمرة.",
+    off=False,
+    language="ar",
+)
+def open_one_word(toks: Sequence[Token], name: Sequence[int]) -> bool:
+    """ "الرئيس أوباما،" is a name; "الرئيس أوباما إن" may not be."""
+    return len(name) == 1 and not toks[name[0]].after.strip()
+
+
 def _titled_name(
     text: str, toks: Sequence[Token], j: int, lex: Lexicon, words: _Stops
 ) -> list[int] | None:
@@ -172,7 +232,7 @@ def _titled_name(
     ended = stopped or bool(name) and bool(toks[name[-1]].after.strip())
     if (
         not name
-        or (len(name) == 1 and not toks[name[0]].after.strip())
+        or open_one_word(toks, name)
         or (len(name) > 3 and not linked)  # "سامح شكري اتصالين هاتفيين": words run on
         or not ended
     ):
@@ -269,6 +329,15 @@ def _counterpart(
     return re.compile(rf"^[{clitic}]?(?:{stem})(?:{suffix})$")
 
 
+@rule(
+    "actors.unnamed-counterpart",
+    stage="actors",
+    purpose="A counterpart the text leaves unnamed (نظيره الروسي) is an actor: the other side "
+    "of a minister's talks.",
+    example="التقى الوزير نظيره الروسي في موسكو.",
+    off=(),
+    language="ar",
+)
 def arabic_counterparts(text: str, sentences: Sequence[Sentence], lex: Lexicon) -> list[Span]:
     """Counterparts the text leaves unnamed: "باجتماع مع نظرائه الخليجيين", "يلتقي نظيره
     الروسي", "مع نظرائه من مجلس التعاون الخليجي".
@@ -312,6 +381,15 @@ def _ends_phrase(t: Token, stops: frozenset[str] | set[str], lex: Lexicon) -> bo
     return t.word in stops or t.word.startswith("ال") or _ar_bare(t.word, lex).startswith("ال")
 
 
+@rule(
+    "actors.body-by-kind-noun",
+    stage="actors",
+    purpose="Arabic names a body by its kind noun and the definite words or quoted name that "
+    "complete it (مجلس الأمن الدولي).",
+    example="التقى الوزير أعضاء مجلس الأمن الدولي في نيويورك.",
+    off=(),
+    language="ar",
+)
 def arabic_organizations(
     text: str, sentences: Sequence[Sentence], lex: Lexicon
 ) -> list[tuple[Span, Span]]:
@@ -335,12 +413,9 @@ def arabic_organizations(
             t = toks[i]
             bare = _ar_bare(t.word, lex)
             prev = toks[i - 1] if i and not toks[i - 1].after.strip() else None
-            after_title = prev is not None and (
-                prev.word in lex.title_nouns or _ar_bare(prev.word, lex) in lex.title_nouns
-            )
             head = bare if bare in heads else t.word if t.word in heads else None
             definite = head is None and bare.startswith("ال") and bare[2:] in heads
-            if after_title or t.after.strip() or (head is None and not definite):
+            if post_not_body(prev, lex) or t.after.strip() or (head is None and not definite):
                 i += 1
                 continue
             if definite or (head or "").startswith("ال"):
@@ -371,3 +446,20 @@ def arabic_organizations(
             else:
                 i += 1
     return out
+
+
+@rule(
+    "actors.no-body-after-title",
+    stage="actors",
+    purpose="After a title a kind noun's construct is the post, not a body: وزير الخارجية "
+    "is no ministry.",
+    example="التقى رئيس الحكومة التركية نظيره في أنقرة.",
+    off=False,
+    language="ar",
+)
+def post_not_body(prev: Token | None, lex: Lexicon) -> bool:
+    """Whether a title stands right before the kind noun: "رئيس حكومة الاحتلال", "وزير
+    الخارجية الأميركي" name the title's post."""
+    return prev is not None and (
+        prev.word in lex.title_nouns or _ar_bare(prev.word, lex) in lex.title_nouns
+    )

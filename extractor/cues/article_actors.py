@@ -23,6 +23,7 @@ from .arabic_names import arabic_counterparts, arabic_organizations, arabic_titl
 from .names import name_tail
 from .places import canonical_name, place_mentions
 from .registry import ActorBook
+from .rulebook import rule
 from .tokens import is_verb
 
 MIN_MENTIONS = 2  # an actor the story is about is named more than once
@@ -82,17 +83,43 @@ def capitalized_actors(
     text = book.text
     taken = [span for span, _ in found]
     known = {e.actor.id for e in book.entries}
-    party_member = _party_member(book.lex.party_members)
     for span in names:
         split = name_tail(text[span[0] : span[1]], book.lex)  # "Saudi Arabia's Crown Prince …"
         name = (span[0] + split[1][0], span[0] + split[1][1]) if split else span
         if book.not_an_actor(text[name[0] : name[1]]):
             continue  # "Congressional Gold Medal", "Cold War"
-        if party_member is not None and party_member.search(text, max(0, span[0] - 4), span[1] + 1):
+        if party_member(text, span, book.lex):
             continue  # "Dan Kildee, a Michigan Democrat": what he is, not who
-        if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
+        if not inside_a_place(name, taken):
             book.resolve(span)
     return {e.actor.id for e in book.entries} - known
+
+
+@rule(
+    "actors.party-member-apposition",
+    stage="actors",
+    purpose="'a Michigan Democrat' describes a person's party: it is what someone is, not who.",
+    example="Dan Kildee, a Michigan Democrat, met Karim Haddad on Monday.",
+    off=False,
+    language="en",
+)
+def party_member(text: str, span: Span, lex: Lexicon) -> bool:
+    """A capitalized name that is an apposition of party: "an Ohio Republican"."""
+    pattern = _party_member(lex.party_members)
+    return pattern is not None and bool(pattern.search(text, max(0, span[0] - 4), span[1] + 1))
+
+
+@rule(
+    "actors.name-inside-a-place",
+    stage="actors",
+    purpose="A capitalized name overlapping a place's mention is that place, not another actor.",
+    example="Karim Haddad met United States Trade Representative Lena Brandt on Monday.",
+    off=False,
+    language="en",
+)
+def inside_a_place(name: Span, places: Sequence[Span]) -> bool:
+    """ "United States Trade Representative": the country, found as a place."""
+    return any(s <= name[0] < e or name[0] <= s < name[1] for s, e in places)
 
 
 def list_actors(
@@ -139,15 +166,24 @@ def finish_actors(
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
             canonical_name(actor, places_by_name[place_ids[actor.id]])
-    # a place only ever named as where things happen ("in Vienna") is no actor
     where = {
         aid
         for aid in place_ids
-        if (a := by_id.get(aid)) is not None
-        and a.mentions
-        and all(locative(text, m, lex) for m in a.mentions)
+        if (a := by_id.get(aid)) is not None and only_where(a.mentions, text, lex)
     }
     _prune(article, book.model_named | where)
+
+
+@rule(
+    "actors.place-only-where",
+    stage="actors",
+    purpose="A place only ever named as where things happen ('in Vienna') is no actor.",
+    example="Karim Haddad met Lena Brandt in Vienna on Monday.",
+    off=False,
+)
+def only_where(mentions: Sequence[Span], text: str, lex: Lexicon) -> bool:
+    """Every mention right after "in"/"at (the)"/"في": where, never who."""
+    return bool(mentions) and all(locative(text, m, lex) for m in mentions)
 
 
 @cache
@@ -159,6 +195,14 @@ def _party_member(members: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"\ban?\s+(?:[A-Z][\w.-]*\s+){{0,2}}(?:{party})\b")
 
 
+@rule(
+    "actors.surname-alias",
+    stage="actors",
+    purpose="A person's last name written alone is an alias of the one person whose full "
+    "name ends with it.",
+    example="Karim Haddad met Lena Brandt on Monday. Haddad had flown in from Oslo.",
+    off=None,
+)
 def _surnames(
     index: TextIndex,
     segment: Segment,
@@ -232,6 +276,13 @@ def _whole_word(text: str, span: Span, language: str) -> bool:
     return True
 
 
+@rule(
+    "actors.affiliation-from-role",
+    stage="actors",
+    purpose="A person whose role names a country (وزير الخارجية القطري) belongs to it.",
+    example="وقال وزير الخارجية القطري خالد العطية إن قطر تدعم الحوار.",
+    off=None,
+)
 def _affiliate(actors: Sequence[Actor], places: dict[str, Place], book: ActorBook) -> None:
     """A person whose role names a country belongs to it ("وزير الخارجية القطري", "Russian
     Foreign Minister"): the country is the affiliation, when the article has it as an actor.
@@ -258,6 +309,14 @@ def locative(text: str, span: Span, lex: Lexicon) -> bool:
 _TOLD = re.compile(r"(?:^|\s)لـ*[«\"“]$")  # "لـ«", "ل«": the preposition, then the quoted name
 
 
+@rule(
+    "actors.outlet-told",
+    stage="actors",
+    purpose="The one a speaker talked to (قال لـ«الحياة», told the Guardian) is a medium, "
+    "never a party to a meeting.",
+    example="وقال الوزير لـ«الحياة» إنه التقى نظيره الأردني.",
+    off=False,
+)
 def _told(text: str, span: Span, lex: Lexicon) -> bool:
     """The name is the medium told: "قال لـ«الشرق الأوسط»", "في حديث لـ«الحياة»".
 

@@ -84,19 +84,62 @@ def _name_of_run(
     if (
         len(caps) >= 2
         and not all(_not_name(toks[k].word, lex) for k in run)
-        and not whole.isupper()  # "FULL TEXT", "BREAKING NEWS": a heading
-        and not any(text[toks[k].start : toks[k].end] in lex.title_case_words for k in run[1:])
+        and not heading(whole)
+        and not title_case(text, toks, run, lex)
     ):
         end = toks[run[-1]].end
         if text[end - 2 : end] in ("'s", "’s"):  # "President Bashar al-Assad's"
             end -= 2
         return toks[run[0]].start, end
-    acronym = _acronym(lex.not_acronyms)
-    if len(run) == 1 and acronym.fullmatch(whole) and not _shouting(text, sent):
-        end = toks[run[0]].end
-        end += "." in whole and text[end : end + 1] == "."  # "C.I.A." keeps its dot
-        return toks[run[0]].start, end  # "FIFA", "C.I.A."
+    if len(run) == 1:
+        return acronym(text, toks[run[0]], sent, lex)
     return None
+
+
+@rule(
+    "actors.all-caps-heading",
+    stage="actors",
+    purpose="A run of words all in capitals ('BREAKING NEWS') is a heading, not a name.",
+    example="BREAKING NEWS: Karim Haddad met Lena Brandt on Monday.",
+    off=False,
+    language="en",
+)
+def heading(whole: str) -> bool:
+    """ "FULL TEXT", "BREAKING NEWS": no name is written all in capitals, words apart."""
+    return whole.isupper()
+
+
+@rule(
+    "actors.title-case-headline",
+    stage="actors",
+    purpose="A run that capitalizes a function word a name never capitalizes ('During', "
+    "'Of') is a headline in title case.",
+    example="Mayor Walks Out During City Council Vote\n\nKarim Haddad met Lena Brandt on Monday.",
+    off=False,
+    language="en",
+)
+def title_case(text: str, toks: Sequence[Token], run: Sequence[int], lex: Lexicon) -> bool:
+    """ "Mayor Walks Out During City Council Vote": "During" is no name's word."""
+    return any(text[toks[k].start : toks[k].end] in lex.title_case_words for k in run[1:])
+
+
+@rule(
+    "actors.acronym",
+    stage="actors",
+    purpose="One word of three to six capitals, or of initials with dots, is an "
+    "organization's name ('FIFA', 'C.I.A.'), but units and diseases ('GDP', 'HIV').",
+    example="Karim Haddad met with FIFA on Monday in Zurich.",
+    off=None,
+    language="en",
+)
+def acronym(text: str, tok: Token, sent: Sentence, lex: Lexicon) -> Span | None:
+    """ "FIFA", "BBC", "C.I.A." (with its dot), not in a line that shouts."""
+    whole = text[tok.start : tok.end]
+    if not _acronym(lex.not_acronyms).fullmatch(whole) or _shouting(text, sent):
+        return None
+    end = tok.end
+    end += "." in whole and text[end : end + 1] == "."  # "C.I.A." keeps its dot
+    return tok.start, end
 
 
 @cache

@@ -59,9 +59,9 @@ def place_mentions(
             for form in place.forms
             for m in re.finditer(rf"(?<![\w.]){re.escape(form)}(?![\w])", chunk)
         ]
-        reach = -1  # the longest form wins: "South Sudan" is not Sudan, nor "Guinea-Bissau" Guinea
+        reach = -1  # the end of the last form taken
         for span, place in sorted(found, key=lambda sp: (sp[0][0], -sp[0][1])):
-            if span[0] >= reach:
+            if not within_longer(span, reach):
                 out.append((span, place))
                 reach = span[1]
     else:
@@ -86,6 +86,28 @@ def place_mentions(
     return out
 
 
+@rule(
+    "actors.longest-place-form",
+    stage="actors",
+    purpose="Of two forms of the gazetteer at one place, the longest wins: 'South Sudan' "
+    "is not Sudan.",
+    example="South Sudan said on Monday that the border would open.",
+    off=False,
+    language="en",
+)
+def within_longer(span: Span, reach: int) -> bool:
+    """A form that starts inside the longer one taken before it ("Sudan" of "South Sudan")."""
+    return span[0] < reach
+
+
+@rule(
+    "actors.country-by-its-first-form",
+    stage="actors",
+    purpose="A country is named by the first form the gazetteer lists among those the "
+    "text uses, not by an adjective.",
+    example="وقال الوزير القطري إن قطر تدعم الحوار.",
+    off=None,
+)
 def canonical_name(actor: Actor, place: Place) -> None:
     """Name a country by its first listed form the text uses ("قطر" over "القطري")."""
     written = [actor.name, *actor.aliases]
