@@ -9,7 +9,7 @@ from functools import cache
 from ..lang.lexicon import Lexicon, load_lexicon
 from ..models import Span
 from ..text.segment import Sentence
-from .names import NAME_WORD
+from .names import name_word
 from .rulebook import rule
 from .tokens import Token, tokens
 
@@ -50,15 +50,16 @@ def _capitalized_run(
     either end) and the token after the run."""
     j = i
     run: list[int] = []
+    name = name_word(lex.name_articles)
     while j < len(toks):
         raw = text[toks[j].start : toks[j].end]
-        if NAME_WORD.match(raw) and (not _not_name(toks[j].word, lex) or run):
+        if name.match(raw) and (not _not_name(toks[j].word, lex) or run):
             run.append(j)
         elif (
             run
             and toks[j].word in lex.name_connectors
             and j + 1 < len(toks)
-            and (NAME_WORD.match(text[toks[j + 1].start : toks[j + 1].end]))
+            and (name.match(text[toks[j + 1].start : toks[j + 1].end]))
         ):
             pass
         else:

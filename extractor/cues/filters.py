@@ -24,10 +24,9 @@ def _common_word(name: str, lex: Lexicon) -> bool:
 
     Particles ("Secretary of State", "Ludwig van Beethoven") and "al-Assad" are names'.
     """
+    hyphened = tuple(p + "-" for p in lex.hyphened_particles)
     return any(
-        w[:1].islower()
-        and w.lower() not in lex.name_particles
-        and not re.match(r"(?:al|el|bin)-", w)
+        w[:1].islower() and w.lower() not in lex.name_particles and not w.startswith(hyphened)
         for w in name.split()
     )
 

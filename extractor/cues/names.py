@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 from ..lang.lexicon import Lexicon, load_lexicon
 from ..models import Span
 from ..text.normalize import normalize
 from .rulebook import rule
 
-# A capitalized word, an initial, or an Arabic name with its article ("al-Assad")
 # Names stay whole when their letters are decomposed ("José" as "Jose" + U+0301) or
 # when the text was decoded with the wrong charset ("PeÃ±a" for "Peña", "Ã" itself
 # maybe decomposed): a UTF-8 letter read as Latin-1 is "Ã"/"Â" and a sign of U+0080–U+00BF
 _MOJIBAKE = "(?:[ÃÂ]|A\u0303|A\u0302)[\u0080-\u00bf]"
-NAME_WORD = re.compile(
-    rf"(?:[A-Z]|(?:al|el|as|ad|an|ar|at|az|ash)-[A-Z])(?:{_MOJIBAKE}|[\w\u0300-\u036f'’.-])*$"
-    r"|[A-Z]\.$"
-)
+
+
+@cache
+def name_word(articles: tuple[str, ...]) -> re.Pattern[str]:
+    """A capitalized word, an initial, or an Arabic name with its article ("al-Assad"),
+    `articles` as the language writes them before a capital."""
+    article = "|".join(map(re.escape, articles))
+    opening = rf"(?:[A-Z]|(?:{article})-[A-Z])" if articles else "[A-Z]"
+    return re.compile(rf"{opening}(?:{_MOJIBAKE}|[\w\u0300-\u036f'’.-])*$|[A-Z]\.$")
 
 
 def actor_key(surface: str) -> str:
@@ -120,7 +125,8 @@ def name_tail(phrase: str, lex: Lexicon | None = None) -> tuple[str | None, Span
     word or a possessive, then two or more capitalized words, which are the name.
     Without `lex`, the English pack's (a name's shape is English here).
     """
-    connectors = (lex or load_lexicon("en")).name_connectors
+    lex = lex or load_lexicon("en")
+    connectors, name = lex.name_connectors, name_word(lex.name_articles)
     words = list(re.finditer(r"\S+", phrase))
     cut = None
     for k, m in enumerate(words[:-2]):
@@ -130,7 +136,7 @@ def name_tail(phrase: str, lex: Lexicon | None = None) -> tuple[str | None, Span
     if cut is None:
         return None
     tail = words[cut + 1 :]
-    if not all(NAME_WORD.match(m.group().strip(",")) or m.group() in connectors for m in tail):
+    if not all(name.match(m.group().strip(",")) or m.group() in connectors for m in tail):
         return None
     role = phrase[: tail[0].start()].strip(" ,")
     if role.lower().startswith("the "):

@@ -129,6 +129,8 @@ class Lexicon:
     definite_clitics: tuple[str, ...] = ()  # "بالرياض", "للأمن": no name starts so
     nisba_endings: tuple[str, ...] = ()  # relational adjectives: "اليمني", "الدوليون"
     alias_markers: tuple[str, ...] = ()  # "X, also known as Y": one actor, two names
+    name_articles: tuple[str, ...] = ()  # "al-Assad", "ash-Sharaa": opens a name's word
+    hyphened_particles: tuple[str, ...] = ()  # "al-", "bin-": lower case inside a name
     # --- meetings and articles stage (cues/meetings, parties, article)
 
 
@@ -215,6 +217,8 @@ class LexiconFile(BaseModel):
     definite_clitics: Words = []
     nisba_endings: Words = []
     alias_markers: Words = []
+    name_articles: Words = []
+    hyphened_particles: Words = []
     # --- meetings and articles stage
 
 
@@ -285,6 +289,8 @@ _PHRASES = (
     "definite_clitics",
     "nisba_endings",
     "alias_markers",
+    "name_articles",
+    "hyphened_particles",
 )
 # Kept as written: compared with the word as the text writes it, not normalized.
 _AS_WRITTEN = (
