@@ -128,7 +128,7 @@ def title_case(text: str, toks: Sequence[Token], run: Sequence[int], lex: Lexico
     "actors.acronym",
     stage="actors",
     purpose="One word of three to six capitals, or of initials with dots, is an "
-    "organization's name ('FIFA', 'C.I.A.'), but units and diseases ('GDP', 'HIV').",
+    "organization's name ('FIFA', 'C.I.A.'), not a unit or a disease ('GDP', 'HIV').",
     example="Karim Haddad met with FIFA on Monday in Zurich.",
     off=None,
     language="en",
