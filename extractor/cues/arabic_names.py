@@ -9,36 +9,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import NamedTuple
 
 from ..lang.lexicon import Lexicon
 from ..models import Span
 from ..text.normalize import normalize
 from ..text.segment import Sentence
-from .names import NAME_LINKS
-from .tokens import Token, is_nisba, is_verb, tokens
-
-_AR_PARTICLES = frozenset(  # prepositions and particles: where a name ends
-    normalize(w)
-    for w in (
-        *("في", "على", "إلى", "الى", "من", "عن", "مع", "حول", "بعد", "قبل", "منذ", "عند"),
-        *("لدى", "أمام", "ضد", "عبر", "نحو", "بين", "دون", "ثم", "أو", "لكن", "بل", "حتى"),
-        *("كما", "باسم", "خلال", "إن", "أن", "قد", "لا", "لم", "لن", "ما", "هو", "هي"),
-        *("مرات", "مرة", "نظير", "نظيره", "نظيرها", "نظيريه", "نظراء", "نظرائه"),
-    )
-)
-_AR_CLITIC = ("و", "ف", "ب", "ل", "ك")
+from .names import is_nisba
+from .rulebook import rule
+from .tokens import Token, is_verb, tokens
 
 
-def _ar_bare(word: str) -> str:
+def _ar_bare(word: str, lex: Lexicon) -> str:
     """A word without a one-letter clitic (و ف ب ل ك)."""
-    return word[1:] if word[:1] in _AR_CLITIC and len(word) > 3 else word
+    return word[1:] if word[:1] in lex.stripped_clitics and len(word) > 3 else word
 
 
-# Names that normalization folds into particles (ي/ى, أ/آ/ا): "علي" is "على", "بان" is
-# "بأن". As written, after a title, they are the names.
-_SPELLED_NAMES = frozenset(("علي", "بان", "آن"))
-_AR_TITLE_LINKS = frozenset(normalize(w) for w in ("في", "إلى", "الى", "لدى", "باسم", "عن"))
 _MAX_COMPLEMENTS = 5
 
 
@@ -58,7 +45,7 @@ def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
         nxt = toks[j + 1] if j + 1 < len(toks) and not toks[j].after.strip() else None
         if nxt is not None and any(q in nxt.before for q in '«"“'):
             nxt = None
-        if w in _AR_TITLE_LINKS:  # (before the article test: "إلى" folds to "الي")
+        if w in lex.title_links:  # (before the article test: "إلى" folds to "الي")
             if nxt is None or not re.fullmatch(r"[\u0621-\u064a]+", nxt.word):
                 break
             j += 2  # "إلى سورية": the preposition and its object
@@ -66,7 +53,7 @@ def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
         if w.startswith("ال") or w in lex.organization_nouns or w.startswith(normalize("لل")):
             j += 1
             continue
-        if j == i + 1 and len(w) >= 5 and w.endswith(("ته", "يه", "ها", "هم")):
+        if j == i + 1 and owned_post(w, lex):
             j += 1  # "ووزير خارجيته خالد العطية": the post, owned by the one just named
             continue
         if nxt is None:
@@ -78,8 +65,31 @@ def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
     return j
 
 
+@rule(
+    "actors.post-of-one-just-named",
+    stage="actors",
+    purpose="A title's post with a possessive ending (وزير خارجيته) belongs to the one just "
+    "named; the name follows it.",
+    example="وصل أمير قطر إلى عمان، ووزير خارجيته خالد العطية، الأحد.",
+    off=False,
+    language="ar",
+)
+def owned_post(word: str, lex: Lexicon) -> bool:
+    """ "خارجيته", "حكومتها": the post, owned by someone named before."""
+    return len(word) >= 5 and word.endswith(lex.post_possessives)
+
+
+@rule(
+    "actors.surname-with-article",
+    stage="actors",
+    purpose="A family name may carry the article (عادل الجبير): taken as a titled name's last "
+    "word where a comma closes the apposition.",
+    example="التقى وزير الخارجية عادل الجبير، نظيره الأردني في عمان.",
+    off=False,
+    language="ar",
+)
 def _surname_at(
-    toks: Sequence[Token], k: int, name: Sequence[int], stops: frozenset[str], nouns: frozenset[str]
+    toks: Sequence[Token], k: int, name: Sequence[int], words: _Stops, lex: Lexicon
 ) -> bool:
     """Whether the definite word at `k` closes the name begun before it: "عادل الجبير،".
 
@@ -89,12 +99,13 @@ def _surname_at(
     a kind noun or a stop word: before a full stop, "واستقبل الشيخ خالد الوفد." ends
     with the verb's object.
     """
+    stops, nouns = words.stops, words.nouns
     w = toks[k].word
     nxt = toks[k + 1].word if k + 1 < len(toks) and not toks[k].after.strip() else ""
     # or, after a given name and a father's, before a word no object continues with:
     # "الرئيس الراحل محمد أنور السادات مصدر تنديد"
     closed = toks[k].after.strip()[:1] in ("،", ",") or (
-        len(name) >= 2 and (nxt in stops or nxt in _AR_PARTICLES)
+        len(name) >= 2 and (nxt in stops or nxt in lex.name_breaks)
     )
     return (
         bool(name)
@@ -114,6 +125,15 @@ class _Stops(NamedTuple):
     nouns: frozenset[str]  # title, kind and source nouns: no family name ("الوفد")
 
 
+@rule(
+    "actors.titled-name",
+    stage="actors",
+    purpose="Arabic has no capitals: a title noun and its definite complements announce a "
+    "person's name after them.",
+    example="التقى وزير الخارجية الأميركي أنتوني بلينكن، نظيره الأردني في عمان.",
+    off=(),
+    language="ar",
+)
 def arabic_titled_names(
     text: str, sentences: Sequence[Sentence], lex: Lexicon
 ) -> list[tuple[Span, Span]]:
@@ -150,10 +170,10 @@ def _titled_in(
             continue
         # "وزير الخارجية الأميركي جون كيري، والروسي سيرجي لافروف": in a list of
         # titled names, "and the Russian" stands for the title it repeats
-        elided = listed and t.word.startswith("وال") and is_nisba(t.word)
+        elided = listed and elided_title(t.word, lex)
         if not elided and (
             t.after.strip()
-            or (t.word not in lex.title_nouns and _ar_bare(t.word) not in lex.title_nouns)
+            or (t.word not in lex.title_nouns and _ar_bare(t.word, lex) not in lex.title_nouns)
         ):
             continue
         j = i + 1 if elided else _title_complements(toks, i, lex)
@@ -164,7 +184,7 @@ def _titled_in(
         if name is None:
             continue
         title = (
-            t.start + len(t.word) - len(_ar_bare(t.word))
+            t.start + len(t.word) - len(_ar_bare(t.word, lex))
             if t.word not in lex.title_nouns
             else t.start,
             toks[j - 1].end,
@@ -174,18 +194,45 @@ def _titled_in(
     return out
 
 
+@rule(
+    "actors.elided-title-in-list",
+    stage="actors",
+    purpose="In a list of titled names, 'and the Russian' stands for the title it repeats.",
+    example="التقى وزير الخارجية الأميركي جون كيري، والروسي سيرجي لافروف، في جنيف.",
+    off=False,
+    language="ar",
+)
+def elided_title(word: str, lex: Lexicon) -> bool:
+    """ "والروسي" after "وزير الخارجية الأميركي جون كيري،": the title, elided."""
+    return word.startswith("وال") and is_nisba(word, lex)
+
+
+@rule(
+    "actors.one-word-name-at-punctuation",
+    stage="actors",
+    purpose="One word after a title is a name only where punctuation ends it; else it is as "
+    "likely the next clause's first word.",
+    example="وقال الرئيس أوباما إن المحادثات مثمرة.",
+    off=False,
+    language="ar",
+)
+def open_one_word(toks: Sequence[Token], name: Sequence[int]) -> bool:
+    """ "الرئيس أوباما،" is a name; "الرئيس أوباما إن" may not be."""
+    return len(name) == 1 and not toks[name[0]].after.strip()
+
+
 def _titled_name(
     text: str, toks: Sequence[Token], j: int, lex: Lexicon, words: _Stops
 ) -> list[int] | None:
     """The tokens of the name that starts at `j`, after a title, if one does."""
     name, stopped = _name_words(text, toks, j, lex, words)
-    while name and toks[name[-1]].word in NAME_LINKS:
+    while name and toks[name[-1]].word in lex.name_links:
         name.pop()
-    linked = any(toks[n].word in NAME_LINKS for n in name)
+    linked = any(toks[n].word in lex.name_links for n in name)
     ended = stopped or bool(name) and bool(toks[name[-1]].after.strip())
     if (
         not name
-        or (len(name) == 1 and not toks[name[0]].after.strip())
+        or open_one_word(toks, name)
         or (len(name) > 3 and not linked)  # "سامح شكري اتصالين هاتفيين": words run on
         or not ended
     ):
@@ -202,23 +249,23 @@ def _name_words(
     name: list[int] = []
     for k in range(j, min(j + 5, len(toks))):
         w = toks[k].word
-        bare = _ar_bare(w)
-        linked = bool(name) and toks[name[-1]].word in NAME_LINKS
-        spelled = text[toks[k].start : toks[k].end] in _SPELLED_NAMES
+        bare = _ar_bare(w, lex)
+        linked = bool(name) and toks[name[-1]].word in lex.name_links
+        spelled = text[toks[k].start : toks[k].end] in lex.spelled_names
         if spelled and not toks[k].before.strip():
             name.append(k)  # "علي شمخاني", "بان كي مون", as spelled
             if toks[k].after.strip():
                 break
             continue
-        if w.startswith("ال") and not linked and _surname_at(toks, k, name, stops, nouns):
+        if w.startswith("ال") and not linked and _surname_at(toks, k, name, words, lex):
             name.append(k)  # "عادل الجبير،", "خالد بن محمد العطية،"
             return name, True
         if (
             (w.startswith("ال") and not linked)
             or (name and w[:1] == "و")  # "أنتوني بلينكن ومساعدته": someone else
             or (bare != w and (bare.startswith("ال") or bare in lex.title_nouns))
-            or w in _AR_PARTICLES
-            or bare in _AR_PARTICLES  # "بنظرائه"
+            or w in lex.name_breaks
+            or bare in lex.name_breaks  # "بنظرائه"
             or w.startswith(normalize("لل"))  # "لليمن"
             or w in lex.title_nouns
             or w in stops
@@ -233,11 +280,10 @@ def _name_words(
     return name, False
 
 
-_MEDIA_KINDS = frozenset(normalize(w) for w in ("وكالة", "صحيفة", "قناة", "شبكة", "إذاعة"))
 _MAX_ORG_WORDS = 4  # complements after the kind noun: "منظمة حظر الأسلحة الكيماوية"
 
 
-def _org_complements(toks: Sequence[Token], j: int, stops: frozenset[str]) -> int:
+def _org_complements(toks: Sequence[Token], j: int, stops: frozenset[str], lex: Lexicon) -> int:
     """Where the definite words completing an organization's kind noun end.
 
     "مجلس الأمن الدولي", "وزارة الخارجية الأميركية"; one undefined noun may open the
@@ -259,7 +305,7 @@ def _org_complements(toks: Sequence[Token], j: int, stops: frozenset[str]) -> in
             j = k + 1
             continue
         if t.word.startswith("ال") and not t.word.startswith(normalize("لل")):
-            if j > start and is_nisba(toks[j - 1].word) and not is_nisba(t.word):
+            if j > start and is_nisba(toks[j - 1].word, lex) and not is_nisba(t.word, lex):
                 break  # "المالطية الخبر": after the adjective, the verb's object
             j += 1
             continue
@@ -271,11 +317,27 @@ def _org_complements(toks: Sequence[Token], j: int, stops: frozenset[str]) -> in
     return j
 
 
-# "نظيره", "نظيرته", "نظرائه", "بنظرائه": his counterpart(s), normalized; not the dual
-# "نظيريه الروسي والأمريكي", two people the text names
-_COUNTERPART = re.compile(r"^[وفبل]?(?:نظير|نظراء|نظراي)(?:ه|ها|هم|هما|ته|تها)$")
+@cache
+def _counterpart(
+    clitics: frozenset[str], stems: frozenset[str], suffixes: frozenset[str]
+) -> re.Pattern[str]:
+    """ "نظيره", "نظيرته", "نظرائه", "بنظرائه": his counterpart(s), normalized; not the
+    dual "نظيريه الروسي والأمريكي", two people the text names."""
+    clitic = "".join(sorted(clitics))
+    stem = "|".join(map(re.escape, sorted(stems)))
+    suffix = "|".join(map(re.escape, sorted(suffixes)))
+    return re.compile(rf"^[{clitic}]?(?:{stem})(?:{suffix})$")
 
 
+@rule(
+    "actors.unnamed-counterpart",
+    stage="actors",
+    purpose="A counterpart the text leaves unnamed (نظيره الروسي) is an actor: the other side "
+    "of a minister's talks.",
+    example="التقى الوزير نظيره الروسي في موسكو.",
+    off=(),
+    language="ar",
+)
 def arabic_counterparts(text: str, sentences: Sequence[Sentence], lex: Lexicon) -> list[Span]:
     """Counterparts the text leaves unnamed: "باجتماع مع نظرائه الخليجيين", "يلتقي نظيره
     الروسي", "مع نظرائه من مجلس التعاون الخليجي".
@@ -286,37 +348,48 @@ def arabic_counterparts(text: str, sentences: Sequence[Sentence], lex: Lexicon) 
     person, found by the name.
     """
     stops = lex.speaker_stops | lex.relative_pronouns | lex.complementizers
+    counterpart = _counterpart(lex.clitic_letters, lex.counterpart_stems, lex.counterpart_suffixes)
+    stems = tuple(lex.counterpart_stems)
     out: list[Span] = []
     for sent in sentences:
         toks = tokens(text, sent.start, sent.end)
         for i, t in enumerate(toks):
-            if not _COUNTERPART.match(t.word) or t.after.strip():
+            if not counterpart.match(t.word) or t.after.strip():
                 continue
             j = i + 1
-            while j < len(toks) and toks[j].word.startswith("ال") and is_nisba(toks[j].word):
+            while j < len(toks) and toks[j].word.startswith("ال") and is_nisba(toks[j].word, lex):
                 j += 1
                 if toks[j - 1].after.strip():
                     break
-            if j == i + 1 and j < len(toks) and toks[j].word == normalize("من"):
-                j = _org_complements(toks, j + 1, stops)
+            if j == i + 1 and j < len(toks) and toks[j].word in lex.partitive_links:
+                j = _org_complements(toks, j + 1, stops, lex)
                 if j == i + 2:
                     continue  # "نظيره من" with nothing after
             if j == i + 1:
                 continue  # "نظيره" alone: whose, the text says elsewhere
             last = toks[j - 1]
-            if j < len(toks) and not last.after.strip() and not _ends_phrase(toks[j], stops):
+            if j < len(toks) and not last.after.strip() and not _ends_phrase(toks[j], stops, lex):
                 continue  # a name follows: the counterpart is that person
-            lead = 1 if t.word[:1] in "وفبل" and not t.word.startswith("نظ") else 0
+            lead = 1 if t.word[:1] in lex.clitic_letters and not t.word.startswith(stems) else 0
             out.append((t.start + lead, last.end))
     return out
 
 
-def _ends_phrase(t: Token, stops: frozenset[str] | set[str]) -> bool:
+def _ends_phrase(t: Token, stops: frozenset[str] | set[str], lex: Lexicon) -> bool:
     """Whether a word after a counterpart's adjectives is no name: a particle or a verb's
     next argument ("في الدوحة", "يوم الاثنين"), or a definite word."""
-    return t.word in stops or t.word.startswith("ال") or _ar_bare(t.word).startswith("ال")
+    return t.word in stops or t.word.startswith("ال") or _ar_bare(t.word, lex).startswith("ال")
 
 
+@rule(
+    "actors.body-by-kind-noun",
+    stage="actors",
+    purpose="Arabic names a body by its kind noun and the definite words or quoted name that "
+    "complete it (مجلس الأمن الدولي).",
+    example="التقى الوزير أعضاء مجلس الأمن الدولي في نيويورك.",
+    off=(),
+    language="ar",
+)
 def arabic_organizations(
     text: str, sentences: Sequence[Sentence], lex: Lexicon
 ) -> list[tuple[Span, Span]]:
@@ -331,31 +404,30 @@ def arabic_organizations(
     Each comes with its name after the kind noun ("أحرار الشام" of "حركة «أحرار الشام»").
     """
     stops = lex.speaker_stops | lex.relative_pronouns | lex.complementizers
-    heads = {w for w in lex.organization_nouns | _MEDIA_KINDS if " " not in w}
+    heads = {w for w in lex.organization_nouns | lex.media_heads if " " not in w}
     out: list[tuple[Span, Span]] = []
     for sent in sentences:
         toks = tokens(text, sent.start, sent.end)
         i = 0
         while i < len(toks):
             t = toks[i]
-            bare = _ar_bare(t.word)
+            bare = _ar_bare(t.word, lex)
             prev = toks[i - 1] if i and not toks[i - 1].after.strip() else None
-            after_title = prev is not None and (
-                prev.word in lex.title_nouns or _ar_bare(prev.word) in lex.title_nouns
-            )
             head = bare if bare in heads else t.word if t.word in heads else None
             definite = head is None and bare.startswith("ال") and bare[2:] in heads
-            if after_title or t.after.strip() or (head is None and not definite):
+            if post_not_body(prev, lex) or t.after.strip() or (head is None and not definite):
                 i += 1
                 continue
             if definite or (head or "").startswith("ال"):
                 j = i + 1
-                while j < len(toks) and toks[j].word.startswith("ال") and is_nisba(toks[j].word):
+                while (
+                    j < len(toks) and toks[j].word.startswith("ال") and is_nisba(toks[j].word, lex)
+                ):
                     j += 1
                     if toks[j - 1].after.strip():
                         break
             else:
-                j = _org_complements(toks, i + 1, stops)
+                j = _org_complements(toks, i + 1, stops, lex)
             if j > i + 1:
                 end = toks[j - 1].end
                 if text[end : end + 1] == "»":
@@ -374,3 +446,20 @@ def arabic_organizations(
             else:
                 i += 1
     return out
+
+
+@rule(
+    "actors.no-body-after-title",
+    stage="actors",
+    purpose="After a title a kind noun's construct is the post, not a body: وزير الخارجية "
+    "is no ministry.",
+    example="التقى رئيس الحكومة التركية نظيره في أنقرة.",
+    off=False,
+    language="ar",
+)
+def post_not_body(prev: Token | None, lex: Lexicon) -> bool:
+    """Whether a title stands right before the kind noun: "رئيس حكومة الاحتلال", "وزير
+    الخارجية الأميركي" name the title's post."""
+    return prev is not None and (
+        prev.word in lex.title_nouns or _ar_bare(prev.word, lex) in lex.title_nouns
+    )

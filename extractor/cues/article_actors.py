@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from ..lang.lexicon import Gazetteer, Lexicon, Place
 from ..models import Actor, Article, Span
@@ -19,9 +20,10 @@ from ..text.grounding import TextIndex, mentions
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
 from .arabic_names import arabic_counterparts, arabic_organizations, arabic_titled_names
-from .names import NAME_LINKS, name_tail
+from .names import name_tail
 from .places import canonical_name, place_mentions
 from .registry import ActorBook
+from .rulebook import rule
 from .tokens import is_verb
 
 MIN_MENTIONS = 2  # an actor the story is about is named more than once
@@ -64,7 +66,7 @@ def named_places(
     book: ActorBook, segment: Segment, gazetteer: Gazetteer
 ) -> list[tuple[Span, Place]]:
     """The gazetteer's places the article names, each an actor of the book."""
-    found = place_mentions(book.text, segment, gazetteer)
+    found = place_mentions(book.text, segment, gazetteer, book.lex)
     for span, place in found:
         book.place(place, span)
     return found
@@ -82,15 +84,42 @@ def capitalized_actors(
     taken = [span for span, _ in found]
     known = {e.actor.id for e in book.entries}
     for span in names:
-        split = name_tail(text[span[0] : span[1]])  # "Saudi Arabia's Crown Prince …"
+        split = name_tail(text[span[0] : span[1]], book.lex)  # "Saudi Arabia's Crown Prince …"
         name = (span[0] + split[1][0], span[0] + split[1][1]) if split else span
         if book.not_an_actor(text[name[0] : name[1]]):
             continue  # "Congressional Gold Medal", "Cold War"
-        if _PARTY_MEMBER.search(text, max(0, span[0] - 4), span[1] + 1):
+        if party_member(text, span, book.lex):
             continue  # "Dan Kildee, a Michigan Democrat": what he is, not who
-        if not any(s <= name[0] < e or name[0] <= s < name[1] for s, e in taken):
+        if not inside_a_place(name, taken):
             book.resolve(span)
     return {e.actor.id for e in book.entries} - known
+
+
+@rule(
+    "actors.party-member-apposition",
+    stage="actors",
+    purpose="'a Michigan Democrat' describes a person's party: it is what someone is, not who.",
+    example="Dan Kildee, a Michigan Democrat, met Karim Haddad on Monday.",
+    off=False,
+    language="en",
+)
+def party_member(text: str, span: Span, lex: Lexicon) -> bool:
+    """A capitalized name that is an apposition of party: "an Ohio Republican"."""
+    pattern = _party_member(lex.party_members)
+    return pattern is not None and bool(pattern.search(text, max(0, span[0] - 4), span[1] + 1))
+
+
+@rule(
+    "actors.name-inside-a-place",
+    stage="actors",
+    purpose="A capitalized name overlapping a place's mention is that place, not another actor.",
+    example="Karim Haddad met United States Trade Representative Lena Brandt on Monday.",
+    off=False,
+    language="en",
+)
+def inside_a_place(name: Span, places: Sequence[Span]) -> bool:
+    """ "United States Trade Representative": the country, found as a place."""
+    return any(s <= name[0] < e or name[0] <= s < name[1] for s, e in places)
 
 
 def list_actors(
@@ -137,21 +166,43 @@ def finish_actors(
     for actor in article.actors:  # a country is named by its name, not by an adjective
         if actor.id in place_ids:
             canonical_name(actor, places_by_name[place_ids[actor.id]])
-    # a place only ever named as where things happen ("in Vienna") is no actor
     where = {
         aid
         for aid in place_ids
-        if (a := by_id.get(aid)) is not None
-        and a.mentions
-        and all(locative(text, m, lex) for m in a.mentions)
+        if (a := by_id.get(aid)) is not None and only_where(a.mentions, text, lex)
     }
     _prune(article, book.model_named | where)
 
 
-# "a Michigan Democrat", "an Ohio Republican": an apposition describing a person's party
-_PARTY_MEMBER = re.compile(r"\ban?\s+(?:[A-Z][\w.-]*\s+){0,2}(?:Democrat|Republican|Independent)\b")
+@rule(
+    "actors.place-only-where",
+    stage="actors",
+    purpose="A place only ever named as where things happen ('in Vienna') is no actor.",
+    example="Karim Haddad met Lena Brandt in Vienna on Monday.",
+    off=False,
+)
+def only_where(mentions: Sequence[Span], text: str, lex: Lexicon) -> bool:
+    """Every mention right after "in"/"at (the)"/"في": where, never who."""
+    return bool(mentions) and all(locative(text, m, lex) for m in mentions)
 
 
+@cache
+def _party_member(members: tuple[str, ...]) -> re.Pattern[str] | None:
+    """ "a Michigan Democrat", "an Ohio Republican": an apposition describing a person's party."""
+    if not members:
+        return None
+    party = "|".join(map(re.escape, members))
+    return re.compile(rf"\ban?\s+(?:[A-Z][\w.-]*\s+){{0,2}}(?:{party})\b")
+
+
+@rule(
+    "actors.surname-alias",
+    stage="actors",
+    purpose="A person's last name written alone is an alias of the one person whose full "
+    "name ends with it.",
+    example="Karim Haddad met Lena Brandt on Monday. Haddad had flown in from Oslo.",
+    off=None,
+)
 def _surnames(
     index: TextIndex,
     segment: Segment,
@@ -171,7 +222,7 @@ def _surnames(
     last: dict[str, list[Actor]] = {}
     for actor in people:
         words = actor.name.split()
-        if len(words) < 2 or normalize(words[-2]) in NAME_LINKS:
+        if len(words) < 2 or normalize(words[-2]) in lex.name_links:
             continue
         word = words[-1].strip(".,،")
         key = normalize(word)
@@ -225,6 +276,13 @@ def _whole_word(text: str, span: Span, language: str) -> bool:
     return True
 
 
+@rule(
+    "actors.affiliation-from-role",
+    stage="actors",
+    purpose="A person whose role names a country (وزير الخارجية القطري) belongs to it.",
+    example="وقال وزير الخارجية القطري خالد العطية إن قطر تدعم الحوار.",
+    off=None,
+)
 def _affiliate(actors: Sequence[Actor], places: dict[str, Place], book: ActorBook) -> None:
     """A person whose role names a country belongs to it ("وزير الخارجية القطري", "Russian
     Foreign Minister"): the country is the affiliation, when the article has it as an actor.
@@ -240,20 +298,25 @@ def _affiliate(actors: Sequence[Actor], places: dict[str, Place], book: ActorBoo
                 break
 
 
-_LOCATIVE = {"en": frozenset(("in", "at", "inside")), "ar": frozenset((normalize("في"),))}
-
-
 def locative(text: str, span: Span, lex: Lexicon) -> bool:
     """Named right after "in"/"at (the)"/"في": where the meeting is, not who meets."""
     before = text[max(0, span[0] - 16) : span[0]].split()
     if lex.language == "en" and before and before[-1].lower() == "the":
         before = before[:-1]
-    return bool(before) and normalize(before[-1]) in _LOCATIVE.get(lex.language, frozenset())
+    return bool(before) and normalize(before[-1]) in lex.locative_prepositions
 
 
 _TOLD = re.compile(r"(?:^|\s)لـ*[«\"“]$")  # "لـ«", "ل«": the preposition, then the quoted name
 
 
+@rule(
+    "actors.outlet-told",
+    stage="actors",
+    purpose="The one a speaker talked to (قال لـ«الحياة», told the Guardian) is a medium, "
+    "never a party to a meeting.",
+    example="وقال الوزير لـ«الحياة» إنه التقى نظيره الأردني.",
+    off=False,
+)
 def _told(text: str, span: Span, lex: Lexicon) -> bool:
     """The name is the medium told: "قال لـ«الشرق الأوسط»", "في حديث لـ«الحياة»".
 

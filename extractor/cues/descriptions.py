@@ -6,9 +6,8 @@ titled name the text gives; what it cannot resolve is the model's speaker questi
 
 from __future__ import annotations
 
+from ..lang.lexicon import languages, load_lexicon
 from ..text.normalize import normalize
-
-AR_LINKS = {normalize(w) for w in ("في", "إلى", "لدى", "باسم", "عن", "من")}  # prepositions
 
 
 def is_description(name: str, language: str, titles: frozenset[str] = frozenset()) -> bool:
@@ -22,23 +21,27 @@ def is_description(name: str, language: str, titles: frozenset[str] = frozenset(
     الأميركي", "رئيس الوزراء القطري").
     """
     words = name.split()
+    lex = load_lexicon(language) if language in languages() else None
     if language == "en":
         return (
             len(words) >= 2
-            and words[0].lower() in ("the", "this", "that")  # "this Trump look-alike"
+            and lex is not None
+            and words[0].lower() in lex.definite_determiners  # "this Trump look-alike"
             and words[-1][:1].islower()
         )
     folded = [normalize(w) for w in words]
     if not folded:
         return False
-    head = folded[0][1:] if folded[0][:1] in ("و", "ف") else folded[0]
+    links = lex.title_links | lex.partitive_links if lex else frozenset()
+    conjunctions = "".join(sorted(lex.conjunction_letters)) if lex else ""
+    head = folded[0][1:] if folded[0][:1] and folded[0][:1] in conjunctions else folded[0]
     if len(folded) >= 2 and (folded[0] in titles or head in titles):
-        if not head.startswith("ال") and folded[1] in AR_LINKS:
+        if not head.startswith("ال") and folded[1] in links:
             return False  # "متحدث باسم المعارضة": a spokesman, someone new, not "the" one
-        return all(w.startswith(("ال", "لل")) or w in AR_LINKS for w in folded[1:])
-    content = [w for w in folded if w not in AR_LINKS]
+        return all(w.startswith(("ال", "لل")) or w in links for w in folded[1:])
+    content = [w for w in folded if w not in links]
     return (
         len(folded) <= 5
         and 1 <= len(content) <= 3
-        and all(w.lstrip("وف").startswith(("ال", "لل")) for w in content)
+        and all(w.lstrip(conjunctions).startswith(("ال", "لل")) for w in content)
     )

@@ -8,26 +8,25 @@ each is vetoed before it becomes an actor.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..lang.lexicon import Lexicon
 from ..models import ActorKind
 from ..text.normalize import normalize
 from .descriptions import is_description
-from .tokens import is_nisba, is_verb, with_object
-
-_NAME_PARTICLES = frozenset(
-    ("of", "the", "and", "for", "de", "da", "del", "di", "du", "la", "le", "van", "von", "der")
-    + ("bin", "ibn", "al", "el", "y", "on", "in", "at")
-)
+from .names import is_nisba
+from .rulebook import rule
+from .tokens import is_verb, with_object
 
 
-def _common_word(name: str) -> bool:
+def _common_word(name: str, lex: Lexicon) -> bool:
     """Whether an English name holds a lower-case word that no name has ("merchant").
 
     Particles ("Secretary of State", "Ludwig van Beethoven") and "al-Assad" are names'.
     """
+    hyphened = tuple(p + "-" for p in lex.hyphened_particles)
     return any(
-        w[:1].islower() and w.lower() not in _NAME_PARTICLES and not re.match(r"(?:al|el|bin)-", w)
+        w[:1].islower() and w.lower() not in lex.name_particles and not w.startswith(hyphened)
         for w in name.split()
     )
 
@@ -36,22 +35,57 @@ def not_an_actor(name: str, lex: Lexicon) -> bool:
     """A word for an event or a statement ("اجتماع", "المشاورات", "the talks"), a number,
     or the name of a thing or a place ("Nobel Peace Prize", "Glienicke Bridge").
 
-    A small model lists them as actors; no person or body is named so.
+    A small model lists them as actors, and a speaker cue finds them; no person or body
+    is named so.
     """
     key = normalize(name)
-    bare = " ".join(w.removeprefix("ال") if len(w) > 4 else w for w in key.split())
-    nouns = lex.meeting_triggers | lex.statement_nouns
     words = key.split()
-    if words and words[0] in ("the", "a", "an"):
+    if words and words[0] in lex.articles:
         words = words[1:]
     return (
-        key in nouns
+        event_or_statement(key, words, lex)
         or key in lex.pronoun_subjects  # a model lists "He"
-        or bare in nouns
-        or " ".join(words) in nouns
-        or not any(ch.isalpha() for ch in key)
-        or (len(words) > 1 and words[-1] in lex.thing_heads)  # "Nobel Peace Prize"
+        or number_is_nobody(key)
+        or thing_name(words, lex)
     )
+
+
+@rule(
+    "actors.event-or-statement-noun",
+    stage="actors",
+    purpose="A word for a meeting or a statement names no actor: the talks said nothing.",
+    example="The talks said on Monday that prices rose.",
+    off=False,
+)
+def event_or_statement(key: str, words: Sequence[str], lex: Lexicon) -> bool:
+    """ "اجتماع", "المشاورات", "the talks": with or without the article."""
+    nouns = lex.meeting_triggers | lex.statement_nouns
+    bare = " ".join(w.removeprefix("ال") if len(w) > 4 else w for w in key.split())
+    return key in nouns or bare in nouns or " ".join(words) in nouns
+
+
+@rule(
+    "actors.number-is-nobody",
+    stage="actors",
+    purpose="A phrase without a letter (a year, a figure) names nobody, though a verb follows it.",
+    example="Karim Haddad led the union for years. In 2010 said the union was broke.",
+    off=False,
+)
+def number_is_nobody(key: str) -> bool:
+    """ "who in 2010 said": the year before the verb is no speaker."""
+    return not any(ch.isalpha() for ch in key)
+
+
+@rule(
+    "actors.thing-name",
+    stage="actors",
+    purpose="A capitalized name ending in a thing's head noun (Prize, Bridge, War) is no actor.",
+    example="Karim Haddad and Lena Brandt met at the Glienicke Bridge on Monday.",
+    off=False,
+)
+def thing_name(words: Sequence[str], lex: Lexicon) -> bool:
+    """ "Nobel Peace Prize", "Glienicke Bridge", "Cold War": a thing or a place."""
+    return len(words) > 1 and words[-1] in lex.thing_heads
 
 
 def only_opening(name: str, text: str) -> bool:
@@ -78,6 +112,14 @@ def _opens(text: str, at: int) -> bool:
     return not kept or "\n" in before[len(kept) :] or kept[-1] in ".!?:\"“‘'(—-"
 
 
+@rule(
+    "actors.verb-with-object",
+    stage="actors",
+    purpose="An Arabic verb of speech with its object pronoun (قاله) names no speaker.",
+    example="وصل الوزير إلى عمان أمس. وبحسب ما أكده للصحفيين فإن المحادثات ستستمر.",
+    off=False,
+    language="ar",
+)
 def verb_form(name: str, lex: Lexicon) -> bool:
     """An Arabic verb of speech or meeting, with its object pronoun ("قاله", "التقاه").
 
@@ -111,7 +153,7 @@ def describes(surface: str, key: str, kind: ActorKind, lex: Lexicon) -> bool:
     """Whether a model's name, found in the text, describes someone instead of naming them."""
     if kind == "person" and is_description(surface, lex.language, lex.title_nouns):
         return True  # "وزير الخارجية الأميركي": a description, which the names prompt excludes
-    if lex.language == "en" and _common_word(surface):
+    if lex.language == "en" and _common_word(surface, lex):
         return True  # "Russian merchant": a description in capitals' clothing
     # "الكورية": an adjective no country of the gazetteer owns
-    return lex.language == "ar" and " " not in key and key.startswith("ال") and is_nisba(key)
+    return lex.language == "ar" and " " not in key and key.startswith("ال") and is_nisba(key, lex)

@@ -1,104 +1,35 @@
 """The shape of a name: how an actor's mention is compared, and where a name ends.
 
-Word lists and helpers every actor stage shares: a mention's key ("#الجهاد_الاسلامي"
-is "الجهاد الاسلامي"), an English name without its titles, the name at the end of a
-titled phrase ("State Department spokesman Charles Redman", "الرئيس التركي رجب طيب
-أردوغان"), and the gender a title gives it.
+Helpers every actor stage shares, over the language pack's word lists: a mention's
+key ("#الجهاد_الاسلامي" is "الجهاد الاسلامي"), an English name without its titles,
+the name at the end of a titled phrase ("State Department spokesman Charles Redman",
+"الرئيس التركي رجب طيب أردوغان"), and the gender a title gives it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 
-from ..lang.lexicon import Lexicon
+from ..lang.lexicon import Lexicon, load_lexicon
 from ..models import Span
 from ..text.normalize import normalize
+from .rulebook import rule
 
-NAME_LINKS = frozenset(  # a name word after these is half of a compound ("عبد الرحمن")
-    normalize(w)
-    for w in ("بن", "ابن", "آل", "عبد", "أبو", "أبي", "ولد", "bin", "ibn", "al", "abdul", "abu")
-)
-
-TITLES = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "sir",
-    "gen",
-    "sen",
-    "rep",
-    "gov",
-    "prof",
-    "president",
-    "secretary",
-    "minister",
-    "senator",
-    "king",
-    "prince",
-    "sheikh",
-    "general",
-}
-
-_FEMALE = {"mrs", "ms", "miss", "madam", "mme", "lady", "queen", "princess", "sister"}
-_MALE = {"mr", "sir", "lord", "king", "prince", "brother", "father"}
-# A capitalized word, an initial, or an Arabic name with its article ("al-Assad")
 # Names stay whole when their letters are decomposed ("José" as "Jose" + U+0301) or
 # when the text was decoded with the wrong charset ("PeÃ±a" for "Peña", "Ã" itself
 # maybe decomposed): a UTF-8 letter read as Latin-1 is "Ã"/"Â" and a sign of U+0080–U+00BF
 _MOJIBAKE = "(?:[ÃÂ]|A\u0303|A\u0302)[\u0080-\u00bf]"
-NAME_WORD = re.compile(
-    rf"(?:[A-Z]|(?:al|el|as|ad|an|ar|at|az|ash)-[A-Z])(?:{_MOJIBAKE}|[\w\u0300-\u036f'’.-])*$"
-    r"|[A-Z]\.$"
-)
-CONNECTORS = {"al", "bin", "ibn", "de", "la", "van", "von", "der", "of", "for"}
-DETERMINERS = {
-    "the",
-    "a",
-    "an",
-    "this",
-    "that",
-    "these",
-    "those",
-    "another",
-    "one",
-    "two",
-    "three",
-    "several",
-    "some",
-    "many",
-    "other",
-}
 
-TITLE_WORDS = TITLES | {
-    "of",
-    "state",
-    "foreign",
-    "prime",
-    "vice",
-    "deputy",
-    "former",
-    "crown",
-    "chief",
-    "envoy",
-    "ambassador",
-    "spokesman",
-    "spokeswoman",
-    "chancellor",
-    "premier",
-    "defense",
-    "defence",
-    "interior",
-    "finance",
-    "justice",
-    "treasury",
-    "commerce",
-    "trade",
-    "energy",
-    "health",
-    "home",
-}
+
+@cache
+def name_word(articles: tuple[str, ...]) -> re.Pattern[str]:
+    """A capitalized word, an initial, or an Arabic name with its article ("al-Assad"),
+    `articles` as the language writes them before a capital."""
+    article = "|".join(map(re.escape, articles))
+    opening = rf"(?:[A-Z]|(?:{article})-[A-Z])" if articles else "[A-Z]"
+    return re.compile(rf"{opening}(?:{_MOJIBAKE}|[\w\u0300-\u036f'’.-])*$|[A-Z]\.$")
 
 
 def actor_key(surface: str) -> str:
@@ -110,7 +41,7 @@ def actor_key(surface: str) -> str:
     return " ".join(normalize(surface).replace("#", " ").replace("_", " ").split())
 
 
-def after_definite(text: str, span: Span) -> Span:
+def after_definite(text: str, span: Span, lex: Lexicon) -> Span:
     """An Arabic person's name without the definite words a model took from the title
     before it: "(لشؤون) الشرق الأدنى آن باترسون" → "آن باترسون".
 
@@ -123,10 +54,10 @@ def after_definite(text: str, span: Span) -> Span:
     while lead < len(folded) and folded[lead].startswith("ال"):
         lead += 1
     rest = folded[lead:]
-    if lead == 0 or len(rest) < 2 or rest[0] in NAME_LINKS:
+    if lead == 0 or len(rest) < 2 or rest[0] in lex.name_links:
         return span
     pairs = zip(rest, rest[1:], strict=False)
-    if any(w.startswith("ال") and prev not in NAME_LINKS for prev, w in pairs):
+    if any(w.startswith("ال") and prev not in lex.name_links for prev, w in pairs):
         return span  # "السيد حسن نصر الله", "الطلب إهانة": not a title's complement
     return span[0] + words[lead].start(), span[1]
 
@@ -158,41 +89,54 @@ def ends_with(a: Sequence[str], b: Sequence[str]) -> bool:
     return list(a[-n:]) == list(b[-n:])
 
 
-def title_gender(forms: Iterable[str]) -> str | None:
+def title_gender(forms: Iterable[str], lex: Lexicon) -> str | None:
     """ "f" or "m" where one of a person's forms opens with a gendered title ("Mrs")."""
     for form in forms:
         title = form.split()[0].rstrip(".") if form.split() else ""
-        if title in _FEMALE:
+        if title in lex.female_titles:
             return "f"
-        if title in _MALE:
+        if title in lex.male_titles:
             return "m"
     return None
 
 
-def core_name(key: str) -> list[str]:
+def is_nisba(word: str, lex: Lexicon) -> bool:
+    """A relational adjective: "اليمني", "الأميركية", "الدوليون" (normalized ة → ه)."""
+    return word.endswith(lex.nisba_endings)
+
+
+def is_title_word(word: str, lex: Lexicon) -> bool:
+    """A word of an English title: "Mr", "President", and "foreign", "of" in longer ones."""
+    return word in lex.name_titles or word in lex.title_words
+
+
+def core_name(key: str, lex: Lexicon) -> list[str]:
     """A normalized English name without leading titles or a possessive: its name words."""
     words = [w.removesuffix("'s").removesuffix("’s").rstrip(".") for w in key.split()]
-    while words and words[0] in TITLE_WORDS:
+    while words and is_title_word(words[0], lex):
         words.pop(0)
     return words
 
 
-def name_tail(phrase: str) -> tuple[str | None, Span] | None:
+def name_tail(phrase: str, lex: Lexicon | None = None) -> tuple[str | None, Span] | None:
     """(role, span of the name in the phrase) when an English phrase ends in a name after its title.
 
     "State Department spokesman Charles Redman", "The BBC's Paul Reynolds": a lower-case
     word or a possessive, then two or more capitalized words, which are the name.
+    Without `lex`, the English pack's (a name's shape is English here).
     """
+    lex = lex or load_lexicon("en")
+    connectors, name = lex.name_connectors, name_word(lex.name_articles)
     words = list(re.finditer(r"\S+", phrase))
     cut = None
     for k, m in enumerate(words[:-2]):
         w = m.group()
-        if (w[:1].islower() and w not in CONNECTORS) or w.endswith(("'s", "’s")):
+        if (w[:1].islower() and w not in connectors) or w.endswith(("'s", "’s")):
             cut = k
     if cut is None:
         return None
     tail = words[cut + 1 :]
-    if not all(NAME_WORD.match(m.group().strip(",")) or m.group() in CONNECTORS for m in tail):
+    if not all(name.match(m.group().strip(",")) or m.group() in connectors for m in tail):
         return None
     role = phrase[: tail[0].start()].strip(" ,")
     if role.lower().startswith("the "):
@@ -228,8 +172,8 @@ def arabic_name_tail(phrase: str, lex: Lexicon) -> tuple[str | None, Span] | Non
         rest = folded[m:]
         if (
             len(rest) < 2
-            or rest[0] == normalize("باسم")  # "متحدث باسم …": a preposition, no name
-            or rest[0].startswith(tuple(normalize(p) for p in ("بال", "لل", "كال", "وال", "فال")))
+            or rest[0] in lex.title_links  # "متحدث باسم …": a preposition, no name
+            or rest[0].startswith(lex.definite_clitics)
             or any(w in lex.title_nouns or w in lex.source_nouns for w in rest)
             or any(ch.isdigit() for w in rest for ch in w)
             or any(w in lex.speaker_stops for w in rest)
@@ -248,3 +192,16 @@ def unwrap(text: str, span: Span) -> Span:
     while end > start and text[end - 1] in "»”\"'›":
         end -= 1
     return start, end
+
+
+@rule(
+    "actors.name-after-title",
+    stage="actors",
+    purpose="A phrase of a title and a name names the person; the title is the person's role.",
+    example="State Department spokesman Charles Redman said on Monday that talks would resume.",
+    off=None,
+)
+def titled_name(phrase: str, lex: Lexicon) -> tuple[str | None, Span] | None:
+    """(role, span of the name) of "State Department spokesman Charles Redman", "الرئيس
+    التركي رجب طيب أردوغان", as the language writes a title before a name."""
+    return name_tail(phrase, lex) if lex.language == "en" else arabic_name_tail(phrase, lex)

@@ -7,42 +7,48 @@ named by the form the gazetteer lists first among those the text uses.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
-from ..lang.lexicon import Gazetteer, Place
+from ..lang.lexicon import Gazetteer, Lexicon, Place, load_lexicon
 from ..models import Actor, Span
 from ..text.normalize import normalize
 from ..text.segment import Segment
+from .names import is_nisba
+from .rulebook import rule
 from .tokens import tokens
-
-_AR_CLITICS = ("", "و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل")
 
 
 @cache
-def _arabic_heads(gazetteer: Gazetteer) -> dict[str, list[tuple[list[str], Place]]]:
+def _arabic_heads(
+    gazetteer: Gazetteer, clitics: frozenset[str], conjunctions: frozenset[str]
+) -> dict[str, list[tuple[list[str], Place]]]:
     """Each written first word (with its clitics) → the forms it can start, longest first.
 
     One dictionary look-up per token instead of a pass over every form: the cost of
-    finding places stays linear in the text.
+    finding places stays linear in the text. `clitics` go before a form ("وقطر",
+    "فبالسعودية"), `conjunctions` before its article turned ل ("وللسعودية").
     """
     forms = [(normalize(f).split(), p) for p in gazetteer.places for f in p.forms]
     forms.sort(key=lambda fp: len(fp[0]), reverse=True)
     heads: dict[str, list[tuple[list[str], Place]]] = {}
     for words, place in forms:
-        variants = {c + words[0] for c in _AR_CLITICS}
+        variants = {c + words[0] for c in ("", *clitics)}
         if words[0].startswith("ال"):
-            variants |= {c + "ل" + words[0][1:] for c in ("", "و", "ف")}  # للسعودية
+            variants |= {c + "ل" + words[0][1:] for c in ("", *conjunctions)}  # للسعودية
         for variant in variants:
             heads.setdefault(variant, []).append((words, place))
     return heads
 
 
-def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tuple[Span, Place]]:
+def place_mentions(
+    text: str, segment: Segment, gazetteer: Gazetteer, lex: Lexicon | None = None
+) -> list[tuple[Span, Place]]:
     """Every word-bounded mention of a country or bloc in the segment, in reading order.
 
     English forms match case-sensitively ("US", never "us"); Arabic forms match whole
     words after normalization, with the clitics و ب ل ف ك fused in front ("وقطر",
-    "للسعودية").
+    "للسعودية"), as the language's pack (`lex`, by default its own) lists them.
     """
     out: list[tuple[Span, Place]] = []
     chunk = text[segment.start : segment.end]
@@ -53,14 +59,15 @@ def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tu
             for form in place.forms
             for m in re.finditer(rf"(?<![\w.]){re.escape(form)}(?![\w])", chunk)
         ]
-        reach = -1  # the longest form wins: "South Sudan" is not Sudan, nor "Guinea-Bissau" Guinea
+        reach = -1  # the end of the last form taken
         for span, place in sorted(found, key=lambda sp: (sp[0][0], -sp[0][1])):
-            if span[0] >= reach:
+            if not within_longer(span, reach):
                 out.append((span, place))
                 reach = span[1]
     else:
         toks = tokens(text, segment.start, segment.end)
-        heads = _arabic_heads(gazetteer)
+        lex = lex or load_lexicon(gazetteer.language)
+        heads = _arabic_heads(gazetteer, lex.place_clitics, lex.conjunction_letters)
         taken: set[int] = set()
         for i, tok in enumerate(toks):
             if i in taken:
@@ -79,6 +86,28 @@ def place_mentions(text: str, segment: Segment, gazetteer: Gazetteer) -> list[tu
     return out
 
 
+@rule(
+    "actors.longest-place-form",
+    stage="actors",
+    purpose="Of two forms of the gazetteer at one place, the longest wins: 'South Sudan' "
+    "is not Sudan.",
+    example="South Sudan said on Monday that the border would open.",
+    off=False,
+    language="en",
+)
+def within_longer(span: Span, reach: int) -> bool:
+    """A form that starts inside the longer one taken before it ("Sudan" of "South Sudan")."""
+    return span[0] < reach
+
+
+@rule(
+    "actors.country-by-its-first-form",
+    stage="actors",
+    purpose="A country is named by the first form the gazetteer lists among those the "
+    "text uses, not by an adjective.",
+    example="وقال الوزير القطري إن قطر تدعم الحوار.",
+    off=None,
+)
 def canonical_name(actor: Actor, place: Place) -> None:
     """Name a country by its first listed form the text uses ("قطر" over "القطري")."""
     written = [actor.name, *actor.aliases]
@@ -87,3 +116,71 @@ def canonical_name(actor: Actor, place: Place) -> None:
     if best != actor.name:
         actor.aliases = [w for w in written if w != best]
         actor.name = best
+
+
+def place_of(key: str, places: dict[str, Place], lex: Lexicon) -> Place | None:
+    """The place a phrase names with more words than the gazetteer's form, if any.
+
+    "الولايات المتحدة الأميركية": a country with its own adjective; "The Russians": the
+    demonym with its article; "نفت إسرائيل التوصل إلى تهدئة" → "إسرائيل التوصل": the
+    verb's object run on in verb–subject order.
+    """
+    words = key.split()
+    place = the_demonym(words, places, lex)
+    if place is not None:
+        return place
+    for cut in range(len(words) - 1, 0, -1):
+        place = places.get(" ".join(words[:cut]))
+        if place is None:
+            continue
+        rest = words[cut:]
+        if own_adjective(rest, place, places) or object_after_country(rest, lex):
+            return place
+    return None
+
+
+@rule(
+    "actors.the-demonym",
+    stage="actors",
+    purpose="'The Russians' is the country, as 'Russians' is: the article does not make "
+    "another actor.",
+    example="The Russians said on Monday that the talks would resume.",
+    off=None,
+    language="en",
+)
+def the_demonym(words: Sequence[str], places: dict[str, Place], lex: Lexicon) -> Place | None:
+    """ "The Russians have used …": the demonym is the country."""
+    if lex.language == "en" and len(words) >= 2 and words[0] == "the":
+        return places.get(" ".join(words[1:]))
+    return None
+
+
+@rule(
+    "actors.country-with-its-adjective",
+    stage="actors",
+    purpose="A country's name followed by its own adjective is the country.",
+    example="وقالت الولايات المتحدة الأميركية إن العقوبات ستستمر.",
+    off=False,
+)
+def own_adjective(rest: Sequence[str], place: Place, places: dict[str, Place]) -> bool:
+    """ "الولايات المتحدة الأميركية": every word after the name is a form of the place."""
+    return all(places.get(w) is place for w in rest)
+
+
+@rule(
+    "actors.country-before-its-object",
+    stage="actors",
+    purpose="In verb–subject order a definite noun after a country's name is the verb's "
+    "object, no part of the name.",
+    example="ونفت إسرائيل التوصل إلى تهدئة مع الفصائل.",
+    off=False,
+    language="ar",
+)
+def object_after_country(rest: Sequence[str], lex: Lexicon) -> bool:
+    """ "نفت إسرائيل التوصل" → Israel: one definite word, not an adjective."""
+    return (
+        lex.language == "ar"
+        and len(rest) == 1
+        and rest[0].startswith("ال")
+        and not is_nisba(rest[0], lex)
+    )

@@ -21,33 +21,35 @@ from ..text.normalize import normalize
 from ..text.segment import Segment
 from . import filters
 from .coreference import Coreference, Entry
+from .english_names import equated_names
 from .kinds import actor_kind, is_anonymous, kind_noun
 from .names import (
     actor_key,
     after_definite,
-    arabic_name_tail,
     core_name,
-    name_tail,
     title_gender,
+    titled_name,
     trimmed,
     unwrap,
 )
-from .tokens import is_nisba, is_verb
+from .places import place_of
+from .rulebook import rule
+from .tokens import is_verb
 
 
-def _bare_surname(form: str) -> str | None:
+def _bare_surname(form: str, lex: Lexicon) -> str | None:
     """The surname of a one-word English name, titled or not ("Mrs. Abedini"), else None."""
-    words = core_name(actor_key(form))
+    words = core_name(actor_key(form), lex)
     return words[0] if len(words) == 1 else None
 
 
-def _shared_surnames(drafts: Sequence[NamedActor]) -> set[str]:
+def _shared_surnames(drafts: Sequence[NamedActor], lex: Lexicon) -> set[str]:
     """Surnames that two of the model's full person names share ("Saeed Abedini" and
     "Naghmeh Abedini"): "Mrs. Abedini" alone could be either, so a model alias of that
     form is not taken; the cue stage's coreference (titles, gender) decides who it is."""
     full: dict[str, set[tuple[str, ...]]] = {}
     for draft in drafts:
-        words = core_name(actor_key(draft.name))
+        words = core_name(actor_key(draft.name), lex)
         if draft.kind == "person" and len(words) >= 2:
             full.setdefault(words[-1], set()).add(tuple(words))
     return {surname for surname, names in full.items() if len(names) >= 2}
@@ -111,12 +113,6 @@ class _Named:
         )
 
 
-_CAPITALIZED = r"(?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*"
-_KNOWN_AS = re.compile(  # "X, also known as Y", "X, better known as Y"
-    rf"({_CAPITALIZED}),\s+(?:also\s+|better\s+|more\s+commonly\s+)?known\s+as\s+({_CAPITALIZED})"
-)
-
-
 class ActorBook(Coreference):
     """The actors of one article, built from speaker phrases, with simple coreference.
 
@@ -135,7 +131,7 @@ class ActorBook(Coreference):
         drafts = [_Named.of(d) for d in named]
         ids: dict[str, str] = {}
         opening = _openings(drafts)
-        shared = _shared_surnames(drafts) if self.lex.language == "en" else set()
+        shared = _shared_surnames(drafts, self.lex) if self.lex.language == "en" else set()
         # "الحركة", "الحزب" refer back to the movement or party named in full: after it
         for draft in sorted(drafts, key=lambda d: kind_noun(normalize(d.name), self.lex)):
             actor_id = self._add_draft(draft, opening, shared, index, segment)
@@ -158,9 +154,9 @@ class ActorBook(Coreference):
     ) -> str | None:
         """The id of the actor a model's name is, added or found; None if it names nobody."""
         if shared and draft.kind == "person":
-            if _bare_surname(draft.name) in shared:
+            if _bare_surname(draft.name, self.lex) in shared:
                 return None  # "Mrs. Abedini": whose, the cue stage's coreference decides
-            kept = [a for a in draft.aliases if _bare_surname(a) not in shared]
+            kept = [a for a in draft.aliases if _bare_surname(a, self.lex) not in shared]
             draft = replace(draft, aliases=tuple(kept))
         draft = self._rewritten(draft, opening)
         if filters.names_nobody(draft.name, self.text, self.lex):
@@ -224,13 +220,13 @@ class ActorBook(Coreference):
         if draft.kind == "person":
             phrase = self.text[span[0] : span[1]]
             lex = self.lex
-            split = name_tail(phrase) if lex.language == "en" else arabic_name_tail(phrase, lex)
+            split = titled_name(phrase, lex)
             if split is not None:
                 title, (lo, hi) = split
                 role = role or title
                 span = (span[0] + lo, span[0] + hi)
             elif lex.language == "ar":
-                span = after_definite(self.text, span)
+                span = after_definite(self.text, span, lex)
         return span, role
 
     def _add_forms(
@@ -283,8 +279,12 @@ class ActorBook(Coreference):
 
     def _named_after(self, noun: str) -> Place | None:
         """The gazetteer's body the text names right after a kind noun ("حركة حماس")."""
+        letters = "".join(sorted(self.lex.clitic_letters))
+        clitic = f"[{letters}]?" if letters else ""
         for form, place in self.places.items():
-            if re.search(rf"(?<!\w)[وفبل]?{re.escape(noun)} {re.escape(form)}(?!\w)", self._folded):
+            if re.search(
+                rf"(?<!\w){clitic}{re.escape(noun)} {re.escape(form)}(?!\w)", self._folded
+            ):
                 return place
         return None
 
@@ -303,33 +303,8 @@ class ActorBook(Coreference):
         return next(iter(names)) if len(names) == 1 else None
 
     def _place_of(self, key: str) -> Place | None:
-        """A country written with its own adjective: "الولايات المتحدة الأميركية".
-
-        Or with the verb's object run on in verb–subject order ("نفت إسرائيل التوصل
-        إلى تهدئة" → "إسرائيل التوصل"): a definite noun, not an adjective, after the
-        country's name is no part of it.
-        """
-        words = key.split()
-        if self.lex.language == "en" and len(words) >= 2 and words[0] == "the":
-            # "The Russians have used …": the demonym is the country, as "Russians" is
-            place = self.places.get(" ".join(words[1:]))
-            if place is not None:
-                return place
-        for cut in range(len(words) - 1, 0, -1):
-            place = self.places.get(" ".join(words[:cut]))
-            if place is None:
-                continue
-            rest = words[cut:]
-            if all(self.places.get(w) is place for w in rest):
-                return place
-            if (
-                self.lex.language == "ar"
-                and len(rest) == 1
-                and rest[0].startswith("ال")
-                and not is_nisba(rest[0])
-            ):
-                return place
-        return None
+        """The place a phrase names with more words than its form: "الولايات المتحدة الأميركية"."""
+        return place_of(key, self.places, self.lex)
 
     def entitle(self, actor_id: str, span: Span) -> None:
         """The title written before an actor's name is its role, and a way to refer to it."""
@@ -362,10 +337,8 @@ class ActorBook(Coreference):
         """One actor for two names the text equates: "Mahmoud Abbas, also known as Abu
         Mazen", "Burma, also known as Myanmar" — else the two become two actors, and
         meet each other."""
-        if self.lex.language != "en":
-            return
-        for m in _KNOWN_AS.finditer(self.text, start, end):
-            keep, gone = self.resolve(m.span(1)), self.resolve(m.span(2))
+        for first, second in equated_names(self.text, start, end, self.lex):
+            keep, gone = self.resolve(first), self.resolve(second)
             if keep != gone:
                 self._merge(keep, gone)
 
@@ -395,9 +368,7 @@ class ActorBook(Coreference):
         start, end = unwrap(self.text, span)
         role = None
         phrase = self.text[start:end]
-        split = (
-            name_tail(phrase) if self.lex.language == "en" else arabic_name_tail(phrase, self.lex)
-        )
+        split = titled_name(phrase, self.lex)
         if split is not None:
             role, (lo, hi) = split
             start, end = start + lo, start + hi
@@ -459,12 +430,12 @@ class ActorBook(Coreference):
         for entry in self.entries:
             if key in entry.forms:
                 forms |= entry.forms
-        return title_gender(forms)
+        return title_gender(forms, self.lex)
 
     def gender_of(self, actor_id: str) -> str | None:
         """ "m" or "f" where one of the actor's forms carries a gendered title, else None."""
         forms = {f for e in self.entries if e.actor.id == actor_id for f in e.forms}
-        return title_gender(forms)
+        return title_gender(forms, self.lex)
 
     def not_an_actor(self, name: str) -> bool:
         """A word for an event or a statement, a number, or a thing: no actor's name."""
@@ -489,17 +460,7 @@ class ActorBook(Coreference):
         if target is None and self.lex.language == "en":
             target = self._titled(key)  # "the Crown Prince" after "Crown Prince Abdullah"
         if target is not None:
-            if (
-                self.lex.language == "en"
-                and surface[:1].isupper()
-                and len(core_name(key)) > len(core_name(normalize(target.actor.name)))
-            ) or (
-                self.lex.language == "ar"
-                and target.actor.kind == "person"
-                and not target.actor.anonymous
-                and len(key.split()) > len(normalize(target.actor.name).split())
-                and not key.startswith("ال")
-            ):  # "Vladimir V. Putin" after "Mr. Putin": the fullest name is the name
+            if fuller_name(target.actor, key, surface, self.lex):
                 target.actor.aliases.append(target.actor.name)
                 target.actor.name = target.actor.name_en = surface
                 target.forms.add(key)
@@ -527,3 +488,30 @@ class ActorBook(Coreference):
 
     def actors(self) -> list[Actor]:
         return [e.actor for e in self.entries]
+
+
+@rule(
+    "actors.fullest-name-is-the-name",
+    stage="actors",
+    purpose="Of a person's forms, the fullest is the name; the shorter ones are aliases.",
+    example="Mr. Putin said on Monday that talks would resume. "
+    "Vladimir V. Putin added that a deal was near.",
+    off=False,
+)
+def fuller_name(actor: Actor, key: str, surface: str, lex: Lexicon) -> bool:
+    """ "Vladimir V. Putin" after "Mr. Putin", "جون كيري" after "كيري": the name to keep.
+
+    English counts name words without titles; Arabic the words of a person's name,
+    never a definite phrase ("المتحدث …").
+    """
+    if lex.language == "en":
+        return surface[:1].isupper() and len(core_name(key, lex)) > len(
+            core_name(normalize(actor.name), lex)
+        )
+    return (
+        lex.language == "ar"
+        and actor.kind == "person"
+        and not actor.anonymous
+        and len(key.split()) > len(normalize(actor.name).split())
+        and not key.startswith("ال")
+    )

@@ -121,10 +121,47 @@ class Lexicon:
     contrast_words: frozenset[str] = frozenset()  # "بينما", ", while": a second speaker's clause
     coordinating_conjunctions: frozenset[str] = frozenset()  # ", and", ", but": a new clause
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
+    name_links: frozenset[str] = frozenset()  # half of a compound name: "عبد الرحمن", "bin"
+    name_titles: frozenset[str] = frozenset()  # dropped when names compare: "Mr.", "President"
+    title_words: frozenset[str] = frozenset()  # further words of a title: "foreign", "of"
+    female_titles: frozenset[str] = frozenset()  # "Mrs", "Queen": the person is a woman
+    male_titles: frozenset[str] = frozenset()  # "Mr", "King": the person is a man
+    name_connectors: frozenset[str] = frozenset()  # lower-case inside a name: "bin", "van"
+    name_particles: frozenset[str] = frozenset()  # lower-case words a name may hold: "of"
+    determiners: frozenset[str] = frozenset()  # "the", "several": open a noun, not a name
+    definite_determiners: frozenset[str] = frozenset()  # "the", "this": a known referent
+    plural_demonstratives: frozenset[str] = frozenset()  # "these people": a group named before
+    articles: frozenset[str] = frozenset()  # "the talks" is "talks"
+    first_name_titles: frozenset[str] = frozenset()  # "Prince Abdullah": title + first name
+    title_qualifiers: frozenset[str] = frozenset()  # "vice president" is not "president"
+    head_links: frozenset[str] = frozenset()  # "a spokesman for …": the head ends before
+    organization_heads: frozenset[str] = frozenset()  # last word of a body: "… Center"
+    not_name_words: frozenset[str] = frozenset()  # capitalized, never a name's: "The", "Mr"
+    calendar_words: frozenset[str] = frozenset()  # days and months: dates, never names
+    title_case_words: tuple[str, ...] = ()  # as written: "Of", "During" (headlines)
+    not_acronyms: tuple[str, ...] = ()  # as written: "CEO", "GDP", no organization
+    party_members: tuple[str, ...] = ()  # as written: "a Michigan Democrat"
+    locative_prepositions: frozenset[str] = frozenset()  # "in Vienna": where, not who
+    title_links: frozenset[str] = frozenset()  # a title's complement: "المبعوث إلى سورية"
+    partitive_links: frozenset[str] = frozenset()  # "نظرائه من مجلس التعاون": of a body
+    name_breaks: frozenset[str] = frozenset()  # particles and prepositions: a name ends
+    clitic_letters: frozenset[str] = frozenset()  # written onto a name: "وكيري", "لحماس"
+    stripped_clitics: frozenset[str] = frozenset()  # taken off a word before a look-up
+    conjunction_letters: frozenset[str] = frozenset()  # "والرئيس", "فالوزير": and, so
+    place_clitics: frozenset[str] = frozenset()  # before a place's name: "وللسعودية"
+    spelled_names: tuple[str, ...] = ()  # as written: "علي", not the particle "على"
+    media_heads: frozenset[str] = frozenset()  # kind nouns of outlets: "وكالة الأناضول"
+    counterpart_stems: frozenset[str] = frozenset()  # "نظيره": a counterpart, unnamed
+    counterpart_suffixes: frozenset[str] = frozenset()  # whose counterpart: "نظيرها"
+    post_possessives: tuple[str, ...] = ()  # "وزير خارجيته": the post of one just named
+    definite_clitics: tuple[str, ...] = ()  # "بالرياض", "للأمن": no name starts so
+    nisba_endings: tuple[str, ...] = ()  # relational adjectives: "اليمني", "الدوليون"
+    alias_markers: tuple[str, ...] = ()  # "X, also known as Y": one actor, two names
+    name_articles: tuple[str, ...] = ()  # "al-Assad", "ash-Sharaa": opens a name's word
+    hyphened_particles: tuple[str, ...] = ()  # "al-", "bin-": lower case inside a name
     # --- meetings and articles stage (cues/meetings, parties, article)
     press_events: tuple[str, ...] = ()  # near a trigger, no meeting: "news conference"
     not_triggers: frozenset[str] = frozenset()  # a trigger's form in another sense: "البحث"
-    conjunction_letters: frozenset[str] = frozenset()  # "والرئيس", "فالوزير": and, so
     preposition_letters: frozenset[str] = frozenset()  # "بالمحادثات", "للقاء": by, for
     future_letters: frozenset[str] = frozenset()  # the future written onto a verb: "سيلتقي"
     imperfect_prefixes: tuple[str, ...] = ()  # a present verb's person: "ي", "ت" of "يجتمع"
@@ -210,10 +247,47 @@ class LexiconFile(BaseModel):
     contrast_words: Words = []
     coordinating_conjunctions: Words = []
     # --- actors stage
+    name_links: Words = []
+    name_titles: Words = []
+    title_words: Words = []
+    female_titles: Words = []
+    male_titles: Words = []
+    name_connectors: Words = []
+    name_particles: Words = []
+    determiners: Words = []
+    definite_determiners: Words = []
+    plural_demonstratives: Words = []
+    articles: Words = []
+    first_name_titles: Words = []
+    title_qualifiers: Words = []
+    head_links: Words = []
+    organization_heads: Words = []
+    not_name_words: Words = []
+    calendar_words: Words = []
+    title_case_words: Words = []
+    not_acronyms: Words = []
+    party_members: Words = []
+    locative_prepositions: Words = []
+    title_links: Words = []
+    partitive_links: Words = []
+    name_breaks: Words = []
+    clitic_letters: Words = []
+    stripped_clitics: Words = []
+    conjunction_letters: Words = []
+    place_clitics: Words = []
+    spelled_names: Words = []
+    media_heads: Words = []
+    counterpart_stems: Words = []
+    counterpart_suffixes: Words = []
+    post_possessives: Words = []
+    definite_clitics: Words = []
+    nisba_endings: Words = []
+    alias_markers: Words = []
+    name_articles: Words = []
+    hyphened_particles: Words = []
     # --- meetings and articles stage
     press_events: Words = []
     not_triggers: Words = []
-    conjunction_letters: Words = []
     preposition_letters: Words = []
     future_letters: Words = []
     imperfect_prefixes: Words = []
@@ -267,6 +341,34 @@ _SETS = (
     "telling_verbs_inflected",
     "contrast_words",
     "coordinating_conjunctions",
+    # --- actors stage
+    "name_links",
+    "name_titles",
+    "title_words",
+    "female_titles",
+    "male_titles",
+    "name_connectors",
+    "name_particles",
+    "determiners",
+    "definite_determiners",
+    "plural_demonstratives",
+    "articles",
+    "first_name_titles",
+    "title_qualifiers",
+    "head_links",
+    "organization_heads",
+    "not_name_words",
+    "calendar_words",
+    "locative_prepositions",
+    "title_links",
+    "partitive_links",
+    "name_breaks",
+    "clitic_letters",
+    "stripped_clitics",
+    "place_clitics",
+    "media_heads",
+    "counterpart_stems",
+    "counterpart_suffixes",
     # --- meetings and articles stage
     "not_triggers",
     "conjunction_letters",
@@ -290,6 +392,13 @@ _PHRASES = (
     "possessive_suffixes",
     "object_suffixes",
     "relaying_stems",
+    # --- actors stage
+    "post_possessives",
+    "definite_clitics",
+    "nisba_endings",
+    "alias_markers",
+    "name_articles",
+    "hyphened_particles",
     # --- meetings and articles stage
     "press_events",
     "imperfect_prefixes",
@@ -303,11 +412,25 @@ _PHRASES = (
 _AS_WRITTEN = (
     # --- claims and speakers stage
     "object_surface_prefixes",
+    # --- actors stage
+    "title_case_words",
+    "not_acronyms",
+    "party_members",
+    "spelled_names",
 )
 
 
 def _words(values: list[str]) -> frozenset[str]:
     return frozenset(normalize(v) for v in values)
+
+
+def _specific(phrase: tuple[str, ...]) -> tuple[int, int, tuple[str, ...]]:
+    """Attribution phrases are tried most words first, then most letters ("وفقا لما" before
+    "وفقا ل", which also matches it), then in one fixed order.
+
+    Never a set's order: that changes with Python's hash seed, and with it the speaker.
+    """
+    return -len(phrase), -sum(map(len, phrase)), phrase
 
 
 def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -358,7 +481,7 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     raw, content = _read(folder / language / LEXICON_FILE, language)
     values: dict[str, Any] = {name: _words(getattr(content, name)) for name in _SETS}
     for name in _PHRASES:
-        values[name] = tuple(sorted(_words(getattr(content, name)), key=len, reverse=True))
+        values[name] = tuple(sorted(_words(getattr(content, name)), key=lambda w: (-len(w), w)))
     for name in _AS_WRITTEN:
         values[name] = tuple(getattr(content, name))
     values["dual_endings"] = tuple((normalize(a), normalize(b)) for a, b in content.dual_endings)
@@ -373,7 +496,7 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     )
     phrases = _words(content.attribution_phrases)
     values["attribution_phrases"] = tuple(
-        sorted((tuple(p.split()) for p in phrases), key=len, reverse=True)
+        sorted((tuple(p.split()) for p in phrases), key=_specific)
     )
     # The digest names the data as `<language>.json`, its name before languages were
     # folders, so unchanged words keep their hash (and every result its lexicon_hash).

@@ -9,6 +9,7 @@ from extractor.cues.english_names import english_names
 from extractor.cues.places import place_mentions
 from extractor.cues.registry import ActorBook
 from extractor.lang.lexicon import load_lexicon
+from extractor.text.normalize import normalize
 from extractor.text.segment import Segment, split_articles, split_sentences
 
 
@@ -578,3 +579,32 @@ def test_an_unnamed_counterpart_is_an_actor(sentence: str, expected: list[str]) 
     segment = split_articles(text)[0]
     found = arabic_counterparts(text, split_sentences(text, segment), load_lexicon("ar"))
     assert [text[a:b] for a, b in found] == expected
+
+
+def test_the_actor_stage_reads_its_word_lists_from_the_language_pack() -> None:
+    ar, en = load_lexicon("ar"), load_lexicon("en")
+    # each pack holds its own language's lists: the other's are simply absent
+    assert "mrs" in en.female_titles and not ar.female_titles
+    assert "و" in ar.clitic_letters and not en.clitic_letters
+    assert normalize("عبد") in ar.name_links and "bin" in en.name_links
+    # compared as the text writes them: "آن" is a name, "ان" a particle; "Of" a headline's
+    assert "آن" in ar.spelled_names and "ان" not in ar.spelled_names
+    assert "Of" in en.title_case_words and "of" not in en.title_case_words
+
+
+def test_an_organization_is_named_by_its_last_word_from_either_english_list() -> None:
+    lex = load_lexicon("en")
+    assert {"senate", "center", "times"} <= lex.organization_heads  # last word only
+    assert "ministry" in lex.organization_nouns  # a kind noun anywhere, and last too
+    from extractor.cues.kinds import actor_kind
+
+    assert actor_kind("the carter center", lex) == "organization"
+    assert actor_kind("the health ministry", lex) == "organization"
+
+
+def test_a_place_with_a_clitic_of_the_pack_is_found() -> None:
+    from extractor.lang.lexicon import load_gazetteer
+
+    text = "وقالت فبالسعودية وللسعودية."
+    found = place_mentions(text, Segment(0, len(text)), load_gazetteer("ar"), load_lexicon("ar"))
+    assert [p.name_en for _, p in found] == ["Saudi Arabia", "Saudi Arabia"]
