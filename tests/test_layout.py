@@ -43,3 +43,10 @@ def test_no_function_is_over_60_lines(path: Path) -> None:
 
 def test_the_guard_sees_the_whole_package() -> None:
     assert len(SOURCES) > 40  # a wrong ROOT would make every test above pass vacuously
+
+
+def test_the_readme_stays_a_user_readme() -> None:
+    # How it works, the rule catalogue and each round's numbers live in docs/ and the
+    # CHANGELOG; the README says what it is, the two commands, install and use.
+    lines = len((ROOT / "README.md").read_text(encoding="utf-8").splitlines())
+    assert lines <= 250, f"README.md has {lines} lines: move detail into docs/"
