@@ -544,10 +544,10 @@ class Gazetteer:
     places: tuple[Place, ...]
 
 
-def _forms(forms: list[str], language: str) -> tuple[str, ...]:
+def _forms(forms: list[str], clitics: bool) -> tuple[str, ...]:
     """The listed forms, plus the indefinite Arabic adjectives ("عمانية" of "العمانية")."""
     out = list(forms)
-    if language == "ar":
+    if clitics:  # the article is written onto the adjective: it comes off
         for form in forms:
             if form.startswith("ال") and " " not in form and form.endswith(("ي", "ية", "يين")):
                 out.append(form[2:])
@@ -558,13 +558,14 @@ def _forms(forms: list[str], language: str) -> tuple[str, ...]:
 def load_gazetteer(language: str, root: Path | None = None) -> Gazetteer:
     """Countries and blocs as `language` writes them (`countries.json`, shared by the packs)."""
     path = (root or lexicons_dir()) / GAZETTEER_FILE
+    clitics = language in languages(root) and "clitics" in load_lexicon(language, root).traits
     try:
         raw = path.read_bytes()
         data = json.loads(raw)
         places = tuple(
             Place(
                 str(c["name_en"]),
-                _forms([str(f) for f in c.get(language, [])], language),
+                _forms([str(f) for f in c.get(language, [])], clitics),
                 str(c.get("kind", "country")),
             )
             for c in data["countries"]
