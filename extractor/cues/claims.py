@@ -416,7 +416,7 @@ def _name_title_holder(book: ActorBook, people: Sequence[Span], span: Span) -> N
     for lo, hi in reversed(people):
         if hi > span[0]:
             continue
-        split = name_tail(book.text[lo:hi])  # "Saudi Arabia's Crown Prince Abdullah …"
+        split = name_tail(book.text[lo:hi], book.lex)  # "Saudi Arabia's Crown Prince Abdullah …"
         name = (lo + split[1][0], lo + split[1][1]) if split else (lo, hi)
         if normalize(book.text[name[0] : name[1]]).startswith(title + " "):
             book.resolve(name)
