@@ -32,9 +32,9 @@ from .article_actors import (
     titled_names,
 )
 from .claims import claims_of, interview_claims
-from .english_names import english_names
 from .parties import meeting_parties, meetings_of, speaking_in
 from .pronouns import people_named, pronoun_subjects
+from .readers import readers_for
 from .registry import ActorBook, NamedActor
 from .rulebook import rule
 from .speech import SpeechCue, Unnamed, speech_cues, unnamed_cues
@@ -70,14 +70,14 @@ def rules_article(
     places = {normalize(f): p for p in gazetteer.places for f in p.forms}
     book = _actor_book(index, segment, lex, places, named)
     cues = _body_cues(text, segment, sentences, lex)
-    names = english_names(text, sentences) if language == "en" else []
+    names = readers_for(lex).names(text, sentences, lex)
     titled = titled_names(book, sentences)
     people = people_named(text, names, book)  # what "he"/"she" can be, for claims and meetings
     article.claims = claims_of(cues, sentences, book, people)
     article.claims = interview_claims(text, sentences, lex, book, article.claims)
     bodies = named_bodies(book, sentences)
     found = named_places(book, segment, gazetteer)
-    if language == "en":  # actors found only as capitalized names
+    if "letter-case" in lex.traits:  # actors found only as capitalized names
         backup = capitalized_actors(book, names, found)
     else:  # a titled name or a body that does not speak is a backup party, like a
         # capitalized one: "الخارجية الإيرانية" speaks for Iran, the party

@@ -19,9 +19,9 @@ from ..models import Actor, Article, Span
 from ..text.grounding import TextIndex, mentions
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
-from .arabic_names import arabic_counterparts, arabic_organizations, arabic_titled_names
 from .names import name_tail
 from .places import canonical_name, place_mentions
+from .readers import readers_for
 from .registry import ActorBook
 from .rulebook import rule
 from .tokens import is_verb
@@ -36,13 +36,10 @@ def titled_names(book: ActorBook, sentences: Sequence[Sentence]) -> set[str]:
     ambassador named in full; in English, none.
     """
     text, lex = book.text, book.lex
-    titled: set[str] = set()
-    if lex.language == "ar":
-        known = {e.actor.id for e in book.entries}
-        for title, span in arabic_titled_names(text, sentences, lex):
-            book.entitle(book.resolve(span), title)
-        titled = {e.actor.id for e in book.entries} - known
-    return titled
+    known = {e.actor.id for e in book.entries}
+    for title, span in readers_for(lex).titled_names(text, sentences, lex):
+        book.entitle(book.resolve(span), title)
+    return {e.actor.id for e in book.entries} - known
 
 
 def named_bodies(book: ActorBook, sentences: Sequence[Sentence]) -> set[str]:
@@ -51,15 +48,13 @@ def named_bodies(book: ActorBook, sentences: Sequence[Sentence]) -> set[str]:
     After the speakers, which name many bodies in full first; in English, none.
     """
     text, lex = book.text, book.lex
-    bodies: set[str] = set()
-    if lex.language == "ar":
-        known = {e.actor.id for e in book.entries}
-        for span, name in arabic_organizations(text, sentences, lex):
-            book.body(span, name)
-        for span in arabic_counterparts(text, sentences, lex):
-            book.resolve(span)  # "نظرائه الخليجيين": the unnamed other side of talks
-        bodies = {e.actor.id for e in book.entries} - known
-    return bodies
+    readers = readers_for(lex)
+    known = {e.actor.id for e in book.entries}
+    for span, name in readers.bodies(text, sentences, lex):
+        book.body(span, name)
+    for span in readers.counterparts(text, sentences, lex):
+        book.resolve(span)  # "نظرائه الخليجيين": the unnamed other side of talks
+    return {e.actor.id for e in book.entries} - known
 
 
 def named_places(
@@ -231,7 +226,7 @@ def _surnames(
             or key in places
             or key in lex.title_nouns
             or key in lex.speaker_stops
-            or (lex.language == "en" and not word[:1].isupper())
+            or ("letter-case" in lex.traits and not word[:1].isupper())
         ):
             continue
         last.setdefault(key, []).append(actor)
@@ -245,14 +240,14 @@ def _surnames(
         alone = [
             span
             for span in index.find_all(word, segment.start, segment.end)
-            if _whole_word(index.text, span, lex.language)
+            if _whole_word(index.text, span, lex)
             and not any(s <= span[0] and span[1] <= e for s, e in full)
         ]
         if alone:
             actor.aliases.append(index.text[alone[0][0] : alone[0][1]])
 
 
-def _whole_word(text: str, span: Span, language: str) -> bool:
+def _whole_word(text: str, span: Span, lex: Lexicon) -> bool:
     """No letter touches the span, but an Arabic clitic و ف ب ل may open it ("وكيري").
 
     In English a capitalized word next to it makes it part of another name ("White
@@ -261,7 +256,7 @@ def _whole_word(text: str, span: Span, language: str) -> bool:
     start, end = span
     if end < len(text) and text[end].isalpha():
         return False
-    if language == "en":
+    if "letter-case" in lex.traits:
         if not text[start : start + 1].isupper():
             return False  # "black or white" is not Mr. White
         after = text[end : end + 30].split()[:1]
@@ -301,7 +296,7 @@ def _affiliate(actors: Sequence[Actor], places: dict[str, Place], book: ActorBoo
 def locative(text: str, span: Span, lex: Lexicon) -> bool:
     """Named right after "in"/"at (the)"/"في": where the meeting is, not who meets."""
     before = text[max(0, span[0] - 16) : span[0]].split()
-    if lex.language == "en" and before and before[-1].lower() == "the":
+    if "article-word" in lex.traits and before and before[-1].lower() == "the":
         before = before[:-1]
     return bool(before) and normalize(before[-1]) in lex.locative_prepositions
 
@@ -326,11 +321,11 @@ def _told(text: str, span: Span, lex: Lexicon) -> bool:
     Whatever is told so is a medium, never a party to the meetings it reports,
     whatever kind a model gave it.
     """
-    if lex.language == "en":  # "he told the Guardian" (a person is told without "the")
+    if "article-word" in lex.traits:  # "he told the Guardian" (a person is told without "the")
         words = text[max(0, span[0] - 12) : span[0]].split()
         named = text[span[0] : span[1]].split()[:1]
         return words[-2:] == ["told", "the"] or (words[-1:] == ["told"] and named == ["the"])
-    if lex.language != "ar":
+    if "quoted-names" not in lex.traits:
         return False
     before = text[max(0, span[0] - 80) : span[0]]
     opening = _TOLD.search(before)

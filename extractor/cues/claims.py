@@ -82,7 +82,7 @@ def _speakers(
             if last >= cue.sentence - REACH:
                 speakers += [p for p in previous if p not in speakers]
         else:
-            if book.lex.language == "en":
+            if "titled-surnames" in book.lex.traits:
                 _name_title_holder(book, people, speaker.span)
             actor_id = book.resolve(speaker.span)
             if speaker.role is not None:
@@ -204,7 +204,7 @@ def _colon_quotation(
     separate sentences of reported speech); "قائلاً في بيان أصدره: «…»" goes on with
     the statement it follows. With `at`, only the verb at that offset counts.
     """
-    if lex.language != "ar" or cue.cue is None:
+    if "verb-first" not in lex.traits or cue.cue is None:
         return None
     toks = tokens(text, sent.start, sent.end)
     for k, t in enumerate(toks[1:], start=1):
@@ -272,17 +272,18 @@ def _contrasted(
     (RECORDS.md §2: two statements of two sources).
     """
     toks = tokens(text, sent.start, sent.end)
+    verb_first = "verb-first" in lex.traits  # "بينما قالت", "في حين أكد"
     for k, t in enumerate(toks[1:-1], start=1):
         if t.start <= first[0]:
             continue  # the sentence's own cue comes after: one speaker
         j = k + 1
-        if lex.language == "ar" and t.word == normalize("في") and toks[j].word == normalize("حين"):
+        if verb_first and t.word == normalize("في") and toks[j].word == normalize("حين"):
             j += 1  # "في حين"
         elif t.word not in lex.contrast_words:
             continue
-        if j >= len(toks) or (lex.language == "en" and "," not in toks[k - 1].after):
+        if j >= len(toks) or ("comma-clauses" in lex.traits and "," not in toks[k - 1].after):
             continue
-        if lex.language == "ar" and not is_verb(toks[j].word, lex, lex.reporting_verbs):
+        if verb_first and not is_verb(toks[j].word, lex, lex.reporting_verbs):
             continue
         cue = sentence_cue(text, toks[j].start, sent.end, lex, 0, 0)
         if cue is None or not cue.speakers:
@@ -415,7 +416,7 @@ def _name_title_holder(book: ActorBook, people: Sequence[Span], span: Span) -> N
     for lo, hi in reversed(people):
         if hi > span[0]:
             continue
-        split = name_tail(book.text[lo:hi])  # "Saudi Arabia's Crown Prince Abdullah …"
+        split = name_tail(book.text[lo:hi], book.lex)  # "Saudi Arabia's Crown Prince Abdullah …"
         name = (lo + split[1][0], lo + split[1][1]) if split else (lo, hi)
         if normalize(book.text[name[0] : name[1]]).startswith(title + " "):
             book.resolve(name)

@@ -143,7 +143,7 @@ class Coreference:
         named = surname_alone(self, words) or compound_surname(self, words)
         if named is not None:
             return named
-        if self.lex.language == "ar":
+        if "head-first" in self.lex.traits:  # "المصدر", "المتحدث باسم الجيش"
             return self._arabic_antecedent(key, words)
         return self._english_antecedent(key, words)
 
@@ -178,8 +178,8 @@ class Coreference:
         article ("المعلم" of "وليد المعلم") where the full name begins undefined.
         """
         words = key.split()
-        arabic = self.lex.language == "ar"
-        if len(words) < 2 or self.lex.language not in ("en", "ar"):
+        arabic = "titled-given-names" in self.lex.traits
+        if len(words) < 2 or not (arabic or "titled-surnames" in self.lex.traits):
             return None
         # "?": a name with no title is no fuller form of a titled one here ("Ana Brandt"
         # after "Mrs. Brandt"); `_same_person` decides that pair

@@ -22,10 +22,9 @@ def is_description(name: str, language: str, titles: frozenset[str] = frozenset(
     """
     words = name.split()
     lex = load_lexicon(language) if language in languages() else None
-    if language == "en":
+    if lex is not None and "letter-case" in lex.traits:
         return (
             len(words) >= 2
-            and lex is not None
             and words[0].lower() in lex.definite_determiners  # "this Trump look-alike"
             and words[-1][:1].islower()
         )

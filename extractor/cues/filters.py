@@ -127,7 +127,7 @@ def verb_form(name: str, lex: Lexicon) -> bool:
     that the lexicon knows as a verb names nobody.
     """
     key = normalize(name)
-    if lex.language != "ar" or " " in key:
+    if "clitics" not in lex.traits or " " in key:
         return False
     verbs = lex.reporting_verbs | lex.meeting_triggers
     return is_verb(key, lex, verbs) or with_object(key, lex, verbs)
@@ -139,7 +139,7 @@ def names_nobody(name: str, text: str, lex: Lexicon) -> bool:
     A capital that only opens sentences, an event or a thing, a verb, a relative clause
     or a pairing of two names: a small model lists each as an actor.
     """
-    if lex.language == "en" and only_opening(name, text):
+    if "letter-case" in lex.traits and only_opening(name, text):
         return True  # "Alas," "Meanwhile": a capital that only starts sentences
     return bool(
         not_an_actor(name, lex)
@@ -153,7 +153,9 @@ def describes(surface: str, key: str, kind: ActorKind, lex: Lexicon) -> bool:
     """Whether a model's name, found in the text, describes someone instead of naming them."""
     if kind == "person" and is_description(surface, lex.language, lex.title_nouns):
         return True  # "وزير الخارجية الأميركي": a description, which the names prompt excludes
-    if lex.language == "en" and _common_word(surface, lex):
+    if "letter-case" in lex.traits and _common_word(surface, lex):
         return True  # "Russian merchant": a description in capitals' clothing
     # "الكورية": an adjective no country of the gazetteer owns
-    return lex.language == "ar" and " " not in key and key.startswith("ال") and is_nisba(key, lex)
+    return (
+        "clitics" in lex.traits and " " not in key and key.startswith("ال") and is_nisba(key, lex)
+    )

@@ -13,7 +13,7 @@ from .rulebook import rule
 def actor_kind(key: str, lex: Lexicon) -> ActorKind:
     """The kind of actor a normalized phrase names, from its head or its kind nouns."""
     words = key.split()
-    if lex.language == "ar":  # "الوكالة" is a "وكالة": compare without the article
+    if "clitics" in lex.traits:  # "الوكالة" is a "وكالة": compare without the article
         words = [w.removeprefix("ال") if len(w) > 4 else w for w in words]
     return (
         kind_of_source(words, lex)
@@ -52,7 +52,7 @@ def kind_of_source(words: Sequence[str], lex: Lexicon) -> ActorKind | None:
 )
 def kind_of_last_word(words: Sequence[str], lex: Lexicon) -> ActorKind | None:
     """ "State Department", "Capitol Hill", "Washington Post": an organization."""
-    last = words[-1] if lex.language == "en" and words else ""
+    last = words[-1] if "head-first" not in lex.traits and words else ""
     if last in lex.organization_heads or last in lex.organization_nouns:
         return "organization"
     return None
@@ -110,7 +110,7 @@ def head_source(words: Sequence[str], lex: Lexicon) -> str | None:
     first; English may put determiners and adjectives before it, and the body
     after a preposition.
     """
-    if lex.language == "ar":
+    if "head-first" in lex.traits:
         first = words[0] if words else ""
         bare = first[1:] if first[:1] in lex.conjunction_letters else first  # "ومصدر"; "وزير" stays
         for w in (first, bare, first.removeprefix("ال"), bare.removeprefix("ال")):
@@ -154,7 +154,7 @@ def unnamed_source(key: str, lex: Lexicon) -> bool:
 )
 def named_source(surface: str, key: str, lex: Lexicon) -> bool:
     """ "State Department spokesman", "Kremlin aides": the body is named."""
-    if lex.language != "en":
+    if "letter-case" not in lex.traits:
         return False
     words = key.split()
     return any(w[:1].isupper() for w in surface.split()[1:]) or (
@@ -167,7 +167,7 @@ def named_source(surface: str, key: str, lex: Lexicon) -> bool:
 def kind_noun(key: str, lex: Lexicon) -> bool:
     """One definite Arabic word for a kind of body: "الحركة", "الحزب", "الوزارة"."""
     return (
-        lex.language == "ar"
+        "clitics" in lex.traits
         and " " not in key
         and key.startswith("ال")
         and any(

@@ -15,7 +15,6 @@ from functools import cache
 from ..lang.lexicon import Lexicon, load_lexicon
 from ..models import Span
 from ..text.normalize import normalize
-from .rulebook import rule
 
 # Names stay whole when their letters are decomposed ("José" as "Jose" + U+0301) or
 # when the text was decoded with the wrong charset ("PeÃ±a" for "Peña", "Ã" itself
@@ -192,16 +191,3 @@ def unwrap(text: str, span: Span) -> Span:
     while end > start and text[end - 1] in "»”\"'›":
         end -= 1
     return start, end
-
-
-@rule(
-    "actors.name-after-title",
-    stage="actors",
-    purpose="A phrase of a title and a name names the person; the title is the person's role.",
-    example="State Department spokesman Charles Redman said on Monday that talks would resume.",
-    off=None,
-)
-def titled_name(phrase: str, lex: Lexicon) -> tuple[str | None, Span] | None:
-    """(role, span of the name) of "State Department spokesman Charles Redman", "الرئيس
-    التركي رجب طيب أردوغان", as the language writes a title before a name."""
-    return name_tail(phrase, lex) if lex.language == "en" else arabic_name_tail(phrase, lex)

@@ -139,7 +139,7 @@ def meeting_parties(
     }
     parties = {a.id: a.mentions for a in actors if a.id not in not_parties}
     for aid in parties:  # "met in Beijing", "talks at the White House": where, not who
-        if aid in place_ids or lex.language == "en":
+        if aid in place_ids or "letter-case" in lex.traits:
             parties[aid] = [m for m in parties[aid] if not _named_as_where(text, m, lex)]
     return parties
 

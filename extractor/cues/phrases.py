@@ -107,14 +107,14 @@ class CueSentence:
         """
         lex, toks = self.lex, self.toks
         t = toks[j]
-        arabic = lex.language == "ar"
+        verb_first = "verb-first" in lex.traits  # the subject is followed by the rest
         return (
-            (arabic and _relay_ends_subject(t, lex))
-            or (arabic and _object_starts(t.word, self.text[t.start : t.end], lex))
-            or (arabic and _object_after_adjective(toks[j - 1], t, lex))
-            or (arabic and _second_source_starts(t, lex))
+            (verb_first and _relay_ends_subject(t, lex))
+            or (verb_first and _object_starts(t.word, self.text[t.start : t.end], lex))
+            or (verb_first and _object_after_adjective(toks[j - 1], t, lex))
+            or (verb_first and _second_source_starts(t, lex))
             or _verb_ends_subject(t, lex)
-            or (arabic and _owned_statement(t.word, lex))
+            or (verb_first and _owned_statement(t.word, lex))
         )
 
     def phrase_before(self, i: int, max_words: int = 6) -> Span | None:
@@ -131,7 +131,7 @@ class CueSentence:
                 linked = None
                 break
             if t.word in lex.speaker_stops or t.word in lex.complementizers:
-                if not (lex.language == "en" and j and self._links(t, toks[j - 1])):
+                if not ("verb-first" not in lex.traits and j and self._links(t, toks[j - 1])):
                     linked = None
                     break  # but "people familiar with her thinking", "Ortiz and Brandt"
                 linked = j if linked is None else linked
@@ -154,7 +154,7 @@ class CueSentence:
         return toks[first].start, toks[last].end
 
     def _links(self, t: Token, prev: Token) -> bool:
-        """An English stop word that continues a speaker phrase after `prev`."""
+        """A stop word that continues a subject before its verb after `prev` (English)."""
         if t.word == "and":  # "Ortiz and Brandt said", "families and supporters said"
             return _and_links(self, prev)
         return _source_link(prev.word, self.lex)
@@ -232,7 +232,7 @@ def _object_first(s: CueSentence, j: int) -> bool:
 )
 def _quoted_subject(s: CueSentence, j: int) -> int | None:
     """The last token of the quoted name opening at token j (Arabic)."""
-    return quoted_name(s.toks, j) if s.lex.language == "ar" else None
+    return quoted_name(s.toks, j) if "quoted-names" in s.lex.traits else None
 
 
 @rule(
@@ -421,7 +421,7 @@ def is_media(phrase: str, lex: Lexicon) -> bool:
 def _the_name_outlet(phrase: str, words: list[str], lex: Lexicon) -> bool:
     raw = phrase.split()
     return (
-        lex.language == "en"
+        "article-word" in lex.traits
         and 2 <= len(raw) <= 4
         and raw[0].lower() == "the"
         and all(w[:1].isupper() for w in raw[1:])

@@ -52,7 +52,8 @@ def place_mentions(
     """
     out: list[tuple[Span, Place]] = []
     chunk = text[segment.start : segment.end]
-    if gazetteer.language == "en":
+    lex = lex or load_lexicon(gazetteer.language)
+    if "letter-case" in lex.traits:
         found = [
             ((segment.start + m.start(), segment.start + m.end()), place)
             for place in gazetteer.places
@@ -66,7 +67,6 @@ def place_mentions(
                 reach = span[1]
     else:
         toks = tokens(text, segment.start, segment.end)
-        lex = lex or load_lexicon(gazetteer.language)
         heads = _arabic_heads(gazetteer, lex.place_clitics, lex.conjunction_letters)
         taken: set[int] = set()
         for i, tok in enumerate(toks):
@@ -150,7 +150,7 @@ def place_of(key: str, places: dict[str, Place], lex: Lexicon) -> Place | None:
 )
 def the_demonym(words: Sequence[str], places: dict[str, Place], lex: Lexicon) -> Place | None:
     """ "The Russians have used …": the demonym is the country."""
-    if lex.language == "en" and len(words) >= 2 and words[0] == "the":
+    if "article-word" in lex.traits and len(words) >= 2 and words[0] == "the":
         return places.get(" ".join(words[1:]))
     return None
 
@@ -179,7 +179,7 @@ def own_adjective(rest: Sequence[str], place: Place, places: dict[str, Place]) -
 def object_after_country(rest: Sequence[str], lex: Lexicon) -> bool:
     """ "نفت إسرائيل التوصل" → Israel: one definite word, not an adjective."""
     return (
-        lex.language == "ar"
+        "clitics" in lex.traits
         and len(rest) == 1
         and rest[0].startswith("ال")
         and not is_nisba(rest[0], lex)

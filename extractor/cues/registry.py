@@ -28,13 +28,26 @@ from .names import (
     after_definite,
     core_name,
     title_gender,
-    titled_name,
     trimmed,
     unwrap,
 )
 from .places import place_of
+from .readers import readers_for
 from .rulebook import rule
 from .tokens import is_verb
+
+
+@rule(
+    "actors.name-after-title",
+    stage="actors",
+    purpose="A phrase of a title and a name names the person; the title is the person's role.",
+    example="State Department spokesman Charles Redman said on Monday that talks would resume.",
+    off=None,
+)
+def titled_name(phrase: str, lex: Lexicon) -> tuple[str | None, Span] | None:
+    """(role, span of the name) of "State Department spokesman Charles Redman", "الرئيس
+    التركي رجب طيب أردوغان", as the language writes a title before a name."""
+    return readers_for(lex).name_tail(phrase, lex)
 
 
 def _bare_surname(form: str, lex: Lexicon) -> str | None:
@@ -131,7 +144,9 @@ class ActorBook(Coreference):
         drafts = [_Named.of(d) for d in named]
         ids: dict[str, str] = {}
         opening = _openings(drafts)
-        shared = _shared_surnames(drafts, self.lex) if self.lex.language == "en" else set()
+        shared = (
+            _shared_surnames(drafts, self.lex) if "titled-surnames" in self.lex.traits else set()
+        )
         # "الحركة", "الحزب" refer back to the movement or party named in full: after it
         for draft in sorted(drafts, key=lambda d: kind_noun(normalize(d.name), self.lex)):
             actor_id = self._add_draft(draft, opening, shared, index, segment)
@@ -180,7 +195,7 @@ class ActorBook(Coreference):
                 return self.place(known, span)
             if same is None:
                 return None  # a bare "الحركة" is no name of its own
-        if same is None and self.lex.language == "en" and draft.kind == "person":
+        if same is None and "titled-surnames" in self.lex.traits and draft.kind == "person":
             same = self._same_person(key, surface)
         if same is not None:
             self._add_forms(same, key, surface, draft.aliases, index, segment)
@@ -196,10 +211,14 @@ class ActorBook(Coreference):
             draft = replace(draft, name=fuller, aliases=tuple(aliases))
         first, _, rest = draft.name.partition(" ")
         lex = self.lex
-        if rest and lex.language == "ar" and is_verb(normalize(first), lex, lex.reporting_verbs):
+        if (
+            rest
+            and "verb-first" in lex.traits
+            and is_verb(normalize(first), lex, lex.reporting_verbs)
+        ):
             # "أوضحت المتحدثة باسم …": the model took the verb too; the name follows it
             draft = replace(draft, name=rest)
-        elif lex.language == "ar" and rest and first.startswith("وال") and len(first) > 4:
+        elif "clitics" in lex.traits and rest and first.startswith("وال") and len(first) > 4:
             # "والرئيس أوباما": the conjunction is not part of the name
             draft = replace(draft, name=draft.name[1:])
         return replace(draft, name=trimmed(draft.name))
@@ -225,7 +244,7 @@ class ActorBook(Coreference):
                 title, (lo, hi) = split
                 role = role or title
                 span = (span[0] + lo, span[0] + hi)
-            elif lex.language == "ar":
+            elif "clitics" in lex.traits:
                 span = after_definite(self.text, span, lex)
         return span, role
 
@@ -295,7 +314,7 @@ class ActorBook(Coreference):
         name ("محمد بن سلمان" → "الأمير محمد") after a title is the person named in full.
         """
         words = normalize(draft.name).split()
-        if self.lex.language != "ar" or draft.kind != "person" or len(words) != 2:
+        if "titled-given-names" not in self.lex.traits or draft.kind != "person" or len(words) != 2:
             return None
         if words[0] not in self.lex.title_nouns:
             return None
@@ -455,9 +474,10 @@ class ActorBook(Coreference):
         if place is not None:  # "قطر قالت", "Washington said": the country speaks
             return self.place(place, (start, end))
         target = self._refers_to(key) or self._fuller_name_of(key, surface)
-        if target is None and self.lex.language == "en" and actor_kind(key, self.lex) == "person":
+        surnames = "titled-surnames" in self.lex.traits
+        if target is None and surnames and actor_kind(key, self.lex) == "person":
             target = self._same_person(key, surface)  # "Deputy Secretary of State John Whitehead"
-        if target is None and self.lex.language == "en":
+        if target is None and surnames:
             target = self._titled(key)  # "the Crown Prince" after "Crown Prince Abdullah"
         if target is not None:
             if fuller_name(target.actor, key, surface, self.lex):
@@ -504,12 +524,12 @@ def fuller_name(actor: Actor, key: str, surface: str, lex: Lexicon) -> bool:
     English counts name words without titles; Arabic the words of a person's name,
     never a definite phrase ("المتحدث …").
     """
-    if lex.language == "en":
+    if "titled-surnames" in lex.traits:
         return surface[:1].isupper() and len(core_name(key, lex)) > len(
             core_name(normalize(actor.name), lex)
         )
     return (
-        lex.language == "ar"
+        "titled-given-names" in lex.traits
         and actor.kind == "person"
         and not actor.anonymous
         and len(key.split()) > len(normalize(actor.name).split())

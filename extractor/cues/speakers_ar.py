@@ -327,7 +327,7 @@ def _addressee(s: CueSentence, j: int, max_words: int = 3) -> Span | None:
     counts: "قال لمجلس العلاقات الخارجية" addresses an audience, not a relay.
     """
     lex, toks = s.lex, s.toks
-    if lex.language != "ar" or j >= len(toks):
+    if "clitics" not in lex.traits or j >= len(toks):
         return None
     if not is_relay(toks[j], lex) and not (
         toks[j].word.startswith("ل") and is_media(toks[j].word[1:], lex)  # "لرويترز"

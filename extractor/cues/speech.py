@@ -11,7 +11,8 @@ speech ("نقلت رويترز عن مصادر", "X told Reuters") names the rel
 
 Here: finding the cue of a sentence and the sentences of a quotation. The words are
 read in `tokens`, quotation marks in `quotes`, the speaker phrase beside a cue in
-`phrases`, and whom each language names as the speaker in `speakers_ar`/`speakers_en`.
+`phrases`, and whom each language names as the speaker in `speakers_ar`/`speakers_en`,
+reached through the table of `readers`.
 
 Nothing here calls a model; a model strategy can take these candidates and decide
 only what needs reading.
@@ -30,9 +31,9 @@ from ..text.normalize import normalize
 from .patterns import veto_at
 from .phrases import CueSentence, Speaker
 from .quotes import closes_beyond, quoted_share, quoted_words
+from .readers import readers_for
 from .rulebook import rule
-from .speakers_ar import arabic_speakers
-from .speakers_en import english_speakers, subject_name
+from .speakers_en import subject_name
 from .tokens import Token, ends_clause, is_relay, is_verb, with_object
 
 _MIN_QUOTED_WORDS = 3
@@ -63,7 +64,7 @@ def _match_phrase(toks: Sequence[Token], i: int, phrase: tuple[str, ...], lex: L
         have = toks[i + k].word
         if have == word:
             continue
-        if k == 0 and lex.language == "ar" and have[:1] in ("و", "ف") and have[1:] == word:
+        if k == 0 and "clitics" in lex.traits and have[:1] in ("و", "ف") and have[1:] == word:
             continue
         # "وفقا لـ" written "وفقا للبيان": the preposition fused with the next word
         if k == len(phrase) - 1 and word in ("ل", "لـ") and have.startswith("ل"):
@@ -171,8 +172,8 @@ def _find_cue(s: CueSentence) -> tuple[Span | None, tuple[Speaker, ...]] | None:
             return attributed
         if not is_verb(t.word, lex, lex.reporting_verbs) or _not_a_cue(s, i):
             continue
-        found = arabic_speakers(s, i) if lex.language == "ar" else english_speakers(s, i)
-        if found and lex.language == "en" and _second_clause(s, i, found):
+        found = readers_for(lex).speakers(s, i)
+        if found and "comma-clauses" in lex.traits and _second_clause(s, i, found):
             break  # "X …, saying A, but he denied B": the participle states A first
         if found:
             return (t.start, t.end), found
@@ -234,7 +235,7 @@ def _attributed(s: CueSentence, i: int) -> tuple[Span | None, tuple[Speaker, ...
 def _second_source(s: CueSentence, j: int) -> Span | None:
     """The source joined by و at token j, after the first one an attribution names."""
     toks = s.toks
-    if s.lex.language == "ar" and j < len(toks) and toks[j].word[:1] == "و":
+    if "clitics" in s.lex.traits and j < len(toks) and toks[j].word[:1] == "و":
         second, _ = s.phrase_after(j - 1, max_words=6)
         if second is not None:
             return second[0] + 1, second[1]
@@ -270,7 +271,7 @@ def _not_a_cue(s: CueSentence, i: int) -> bool:
 )
 def _capitalized_verb(s: CueSentence, i: int) -> bool:
     """ "the United States", "Claims Court": a capitalized word past the first."""
-    return s.lex.language == "en" and bool(i) and s.text[s.toks[i].start].isupper()
+    return "letter-case" in s.lex.traits and bool(i) and s.text[s.toks[i].start].isupper()
 
 
 @rule(
@@ -286,7 +287,7 @@ def _capitalized_verb(s: CueSentence, i: int) -> bool:
 def _participle_after_comma(s: CueSentence, i: int) -> bool:
     toks = s.toks
     return (
-        s.lex.language == "en"
+        "comma-clauses" in s.lex.traits
         and bool(i)
         and "," in toks[i - 1].after
         and toks[i].word.endswith("ing")
@@ -360,7 +361,7 @@ def _participle_cue(s: CueSentence) -> tuple[Span | None, tuple[Speaker, ...]] |
 )
 def _participle_subject(s: CueSentence, i: int) -> Span | None:
     """The capitalized name opening the sentence before ", saying" at token i."""
-    if s.lex.language == "en" and i and "," in s.toks[i - 1].after:
+    if "comma-clauses" in s.lex.traits and i and "," in s.toks[i - 1].after:
         subject = subject_name(s, i)
         if subject is not None and not s.pronoun(subject):
             return subject

@@ -58,7 +58,7 @@ def is_verb(word: str, lex: Lexicon, verbs: frozenset[str]) -> bool:
     """`word` is one of `verbs`, possibly with the clitics و/ف and the future س (Arabic)."""
     if word in verbs:
         return True
-    if lex.language != "ar":
+    if "clitics" not in lex.traits:
         return False
     for prefix in ("و", "ف"):
         if word.startswith(prefix) and word[1:] in verbs:

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
 
 from ..errors import ConfigError
 from ..text.normalize import normalize
@@ -32,6 +32,19 @@ OPEN_QUOTES = ("«", "“", '"', "„", "''", "‹")
 CLOSE_QUOTES = ("»", "”", '"', "“", "''", "›")
 LEXICON_FILE = "lexicon.json"
 GAZETTEER_FILE = "countries.json"
+# What a language's pack declares of how it writes (its `traits`): the cue stages test a
+# trait, never a language code, so a third language says which of these it shares.
+TRAITS = {
+    "letter-case": "a capital marks a name: names are found, and told from words, by case",
+    "article-word": 'the article is a word of its own ("the Guardian"), not written onto one',
+    "comma-clauses": 'a comma opens a clause of the same subject (", saying", ", while")',
+    "titled-surnames": 'a person named in full comes back as "Mr. Hof" or "the Crown Prince"',
+    "clitics": 'and, so, by, for and the article are written onto the word ("والرئيس")',
+    "verb-first": 'a verb of speech opens its clause and its subject follows ("قال الوزير")',
+    "head-first": 'a phrase opens with its head noun ("وزارة الخارجية", not "State Department")',
+    "quoted-names": 'names of outlets and bodies stand in quotation marks ("لـ«رويترز»")',
+    "titled-given-names": 'a person comes back by title and one name ("الأمير محمد", "الرئيس مون")',
+}
 
 
 def lexicons_dir() -> Path:
@@ -60,6 +73,7 @@ class Lexicon:
 
     language: str
     hash: str
+    traits: frozenset[str]  # of TRAITS: how the language writes, what the cue stages test
     reporting_verbs: frozenset[str]
     continuation_verbs: frozenset[str]
     attribution_phrases: tuple[tuple[str, ...], ...]
@@ -186,6 +200,7 @@ class LexiconFile(BaseModel):
 
     language: StrictStr
     about: StrictStr = ""
+    traits: list[StrictStr] = []
     reporting_verbs: Words
     continuation_verbs: Words
     attribution_phrases: Words
@@ -296,6 +311,14 @@ class LexiconFile(BaseModel):
     article_prefixes: Words = []
     mediator_prefixes: Words = []
     side_stem_endings: Words = []
+
+    @field_validator("traits")
+    @classmethod
+    def _known_traits(cls, traits: list[str]) -> list[str]:
+        unknown = [t for t in traits if t not in TRAITS]
+        if unknown:
+            raise ValueError(f"unknown trait(s) {unknown}; known: {sorted(TRAITS)}")
+        return traits
 
 
 # Word sets, compared whole; phrases, matched longest first.
@@ -480,6 +503,7 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
         raise ConfigError(f"no lexicon for language {language!r}; known: {list(known)}")
     raw, content = _read(folder / language / LEXICON_FILE, language)
     values: dict[str, Any] = {name: _words(getattr(content, name)) for name in _SETS}
+    values["traits"] = frozenset(content.traits)
     for name in _PHRASES:
         values[name] = tuple(sorted(_words(getattr(content, name)), key=lambda w: (-len(w), w)))
     for name in _AS_WRITTEN:
@@ -520,10 +544,10 @@ class Gazetteer:
     places: tuple[Place, ...]
 
 
-def _forms(forms: list[str], language: str) -> tuple[str, ...]:
+def _forms(forms: list[str], clitics: bool) -> tuple[str, ...]:
     """The listed forms, plus the indefinite Arabic adjectives ("عمانية" of "العمانية")."""
     out = list(forms)
-    if language == "ar":
+    if clitics:  # the article is written onto the adjective: it comes off
         for form in forms:
             if form.startswith("ال") and " " not in form and form.endswith(("ي", "ية", "يين")):
                 out.append(form[2:])
@@ -534,13 +558,14 @@ def _forms(forms: list[str], language: str) -> tuple[str, ...]:
 def load_gazetteer(language: str, root: Path | None = None) -> Gazetteer:
     """Countries and blocs as `language` writes them (`countries.json`, shared by the packs)."""
     path = (root or lexicons_dir()) / GAZETTEER_FILE
+    clitics = language in languages(root) and "clitics" in load_lexicon(language, root).traits
     try:
         raw = path.read_bytes()
         data = json.loads(raw)
         places = tuple(
             Place(
                 str(c["name_en"]),
-                _forms([str(f) for f in c.get(language, [])], language),
+                _forms([str(f) for f in c.get(language, [])], clitics),
                 str(c.get("kind", "country")),
             )
             for c in data["countries"]

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..cues.descriptions import is_description
 from ..cues.speech import Unnamed
-from ..lang.lexicon import load_lexicon
+from ..lang.lexicon import languages, load_lexicon
 from ..models import Actor, Article, Claim, MeetingFormat, MeetingStatus
 from ..text.normalize import normalize
 from ..text.segment import Sentence
@@ -64,7 +64,12 @@ class SpeakerAnswers(_Answer):
 
 
 def _titles(language: str) -> frozenset[str]:
-    return load_lexicon(language).title_nouns if language in ("ar", "en") else frozenset()
+    return load_lexicon(language).title_nouns if language in languages() else frozenset()
+
+
+def _traits(language: str) -> frozenset[str]:
+    """What the language's pack declares of how it writes (`TRAITS`); none without a pack."""
+    return load_lexicon(language).traits if language in languages() else frozenset()
 
 
 def _sole_speakers(
@@ -122,13 +127,14 @@ def _one_person(name: str, language: str) -> bool:
     declaration) cannot: offered only people's names, the model picks one anyway.
     """
     words = normalize(name).split()
-    head = words[0].lstrip("وف") if language == "ar" else words[-1]
+    head_first = "head-first" in _traits(language)
+    head = words[0].lstrip("وف") if head_first else words[-1]
     bare = head.removeprefix("ال")
     if bare in _DOCUMENTS or head in _DOCUMENTS:
         return False
     if head in _titles(language) or bare in _titles(language):
         return True  # "السلطان", "الأمين العام": a title, one person
-    if language == "ar":
+    if head_first:
         return not (len(bare) >= 5 and bare.endswith(_AR_PLURALS))
     return not head.endswith("s") or head.endswith("ss")
 
@@ -289,11 +295,13 @@ class PairAnswers(_Answer):
 
 def is_pair(name: str, language: str) -> bool:
     """Whether a speaker phrase names two parties at once ("الجانبان", "the two sides")."""
-    if language not in ("ar", "en"):
+    if language not in languages():
         return False
-    nouns = load_lexicon(language).pair_nouns
+    lex = load_lexicon(language)
     key = normalize(name)
-    return key in nouns or (language == "ar" and key[:1] in ("و", "ف") and key[1:] in nouns)
+    return key in lex.pair_nouns or (
+        "clitics" in lex.traits and key[:1] in ("و", "ف") and key[1:] in lex.pair_nouns
+    )
 
 
 def pair_questions(

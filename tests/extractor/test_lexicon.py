@@ -11,6 +11,7 @@ import pytest
 
 from extractor.errors import ConfigError
 from extractor.lang.lexicon import (
+    TRAITS,
     Lexicon,
     LexiconFile,
     languages,
@@ -79,6 +80,18 @@ def test_a_misspelled_optional_key_is_an_error_too_not_an_empty_list(tmp_path: P
     data["title_noun"] = data.pop("title_nouns", [])
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown key 'title_noun'"):
+        load_lexicon("en", tmp_path)
+
+
+def test_a_pack_declares_its_traits_from_a_fixed_vocabulary(tmp_path: Path) -> None:
+    ar, en = load_lexicon("ar"), load_lexicon("en")
+    assert ar.traits and en.traits and ar.traits | en.traits <= set(TRAITS)
+    assert "clitics" in ar.traits and "letter-case" in en.traits
+    _copy_packs(tmp_path)
+    path = tmp_path / "en" / "lexicon.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**data, "traits": ["letter-case", "ergative"]}), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"traits: .*unknown trait\(s\) \['ergative'\]"):
         load_lexicon("en", tmp_path)
 
 
