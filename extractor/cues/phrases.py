@@ -121,7 +121,9 @@ class CueSentence:
         """The noun phrase right before token i ('X said'), skipping auxiliaries."""
         lex, toks = self.lex, self.toks
         j = i - 1
-        while j >= 0 and _adverb_before_verb(toks[j], lex):
+        while j >= 0 and (
+            _adverb_before_verb(toks[j], lex) or _progressive_auxiliary(toks[j], toks[i], lex)
+        ):
             j -= 1
         last = j
         linked = None  # where the phrase would have stopped but for a linking stop word
@@ -369,6 +371,21 @@ def _object_after_adjective(prev: Token, t: Token, lex: Lexicon) -> bool:
 )
 def _adverb_before_verb(t: Token, lex: Lexicon) -> bool:
     return t.word in lex.verb_adverbs and not ends_clause(t)
+
+
+@rule(
+    "speakers.progressive-auxiliary",
+    stage="speakers",
+    language="en",
+    purpose='"Pell is demanding", "Pell has been saying": "is", "been" before a verb of speech '
+    "in -ing are its auxiliaries; the subject stands before them",
+    example="Tomas Pell is insisting that the port will close.",
+    off=False,
+)
+def _progressive_auxiliary(t: Token, verb: Token, lex: Lexicon) -> bool:
+    return (
+        t.word in lex.progressive_auxiliaries and verb.word.endswith("ing") and not ends_clause(t)
+    )
 
 
 @rule(

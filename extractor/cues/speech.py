@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..lang.lexicon import OPEN_QUOTES, Lexicon
+from ..lang.lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon
 from ..models import QuoteKind, Span
 from ..text.normalize import normalize
 from .patterns import veto_at
@@ -257,7 +257,59 @@ def _not_a_cue(s: CueSentence, i: int) -> bool:
         or _added_noun(s, i)
         or _in_relative_clause(s, i)
         or _negated(s, i)
+        or _noun_homograph(s, i)
+        or _participle_adjective(s, i)
     )
+
+
+def _possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s", "s'", "s’"))
+
+
+@rule(
+    "claims.noun-homograph",
+    stage="claims",
+    language="en",
+    purpose='"the swing states", "media reports", "his promises": a word that is a noun as '
+    "often as a verb of speech is the verb only right after its subject (a name, a pronoun, "
+    "an adverb) or inverted after a comma or a quotation",
+    example="Two states closed their ports on Monday after the storm, Tomas Pell said.",
+    off=False,
+)
+def _noun_homograph(s: CueSentence, i: int) -> bool:
+    lex, toks = s.lex, s.toks
+    if toks[i].word not in lex.noun_homographs:
+        return False
+    if i == 0:
+        return True  # "Questions remain": no subject before it
+    prev = toks[i - 1]
+    if any(p in prev.after for p in (",", *CLOSE_QUOTES)):
+        return False  # '"…," notes Pell'
+    named = s.text[prev.start].isupper() and prev.word not in lex.noun_openers
+    named = named and not prev.word.isdigit()
+    return not (
+        prev.word in lex.pronoun_subjects
+        or prev.word in lex.relative_pronouns
+        or prev.word in lex.verb_adverbs
+        or (named and not _possessive(prev.word))
+    )
+
+
+@rule(
+    "claims.participle-adjective",
+    stage="claims",
+    language="en",
+    purpose='"the proposed toll", "his repeated visits": a participle of speech after an '
+    "article or a possessive is an adjective, not the verb",
+    example="Tomas Pell said the ferries will stop. The proposed toll angered the captains, "
+    "Ana Brandt said.",
+    off=False,
+)
+def _participle_adjective(s: CueSentence, i: int) -> bool:
+    toks = s.toks
+    if not i or toks[i].word not in s.lex.participle_homographs or toks[i - 1].after.strip():
+        return False
+    return toks[i - 1].word in s.lex.noun_openers or _possessive(toks[i - 1].word)
 
 
 @rule(

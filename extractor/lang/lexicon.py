@@ -134,6 +134,10 @@ class Lexicon:
     telling_verbs_inflected: frozenset[str] = frozenset()  # "told X" names the one told
     contrast_words: frozenset[str] = frozenset()  # "بينما", ", while": a second speaker's clause
     coordinating_conjunctions: frozenset[str] = frozenset()  # ", and", ", but": a new clause
+    noun_homographs: frozenset[str] = frozenset()  # "the swing states": a verb after its subject
+    participle_homographs: frozenset[str] = frozenset()  # "the proposed wall": an adjective
+    noun_openers: frozenset[str] = frozenset()  # "the", "his", "several": a noun phrase opens
+    progressive_auxiliaries: frozenset[str] = frozenset()  # "is demanding": before an -ing verb
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
     name_links: frozenset[str] = frozenset()  # half of a compound name: "عبد الرحمن", "bin"
     name_titles: frozenset[str] = frozenset()  # dropped when names compare: "Mr.", "President"
@@ -261,6 +265,10 @@ class LexiconFile(BaseModel):
     telling_verbs_inflected: Words = []
     contrast_words: Words = []
     coordinating_conjunctions: Words = []
+    noun_homographs: Words = []
+    participle_homographs: Words = []
+    noun_openers: Words = []
+    progressive_auxiliaries: Words = []
     # --- actors stage
     name_links: Words = []
     name_titles: Words = []
@@ -364,6 +372,10 @@ _SETS = (
     "telling_verbs_inflected",
     "contrast_words",
     "coordinating_conjunctions",
+    "noun_homographs",
+    "participle_homographs",
+    "noun_openers",
+    "progressive_auxiliaries",
     # --- actors stage
     "name_links",
     "name_titles",

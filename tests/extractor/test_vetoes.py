@@ -38,6 +38,7 @@ def test_the_english_vetoes_are_named_in_the_cascades_order() -> None:
         "claims.said-little",
         "claims.accused-of",
         "claims.maintains-a",
+        "claims.pointed-without-out",
     ]
 
 
