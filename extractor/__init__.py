@@ -30,7 +30,7 @@ from .errors import (
     UnauthorizedError,
     ValidationFailedError,
 )
-from .extract import Extractor, Progress
+from .extract import Extractor
 from .models import (
     Actor,
     Article,
@@ -43,6 +43,7 @@ from .models import (
     Usage,
 )
 from .settings import Settings
+from .strategies.calls import Progress
 from .text.inputs import html_to_text
 
 __all__ = [

@@ -60,11 +60,10 @@ DISTRIBUTION = "extractor-news"  # the PyPI name; the import package is `extract
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+        from .version import package_version  # noqa: PLC0415
 
-        try:
-            number = version(DISTRIBUTION)
-        except PackageNotFoundError:  # running from a source tree that was never installed
+        number = package_version()
+        if number == "unknown":  # running from a source tree that was never installed
             number = "unknown (not installed)"
         out.print(f"{DISTRIBUTION} {number}", markup=False, highlight=False)
         raise typer.Exit()

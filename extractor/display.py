@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from .batch.run import BatchSummary
-    from .extract import Progress as ExtractProgress
+    from .strategies.calls import Progress as ExtractProgress
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _PAIR = re.compile(r"\[\s*(-?\d+),\s*(-?\d+)\s*\]")

@@ -58,7 +58,6 @@ from .version import package_version
 if TYPE_CHECKING:
     from .llm.client import LLM
 
-__all__ = ["Extractor", "Progress"]  # Progress: what `on_progress` hears
 
 STRATEGIES: dict[str, Strategy] = {"rules": Rules(), "cues": Cues(), "two-step": TwoStep()}
 

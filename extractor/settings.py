@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .cues import rulebook
 from .errors import ConfigError
 from .llm.prompts import STRATEGY_PROMPTS, check_prompt_name
 from .llm.runtime import cache_dir
@@ -124,9 +123,18 @@ class Settings:
                 raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}")
 
     def _check_rules_off(self) -> None:
-        """Only registered rule names, in one order, so equal settings compare equal."""
+        """Only registered rule names, in one order, so equal settings compare equal.
+
+        Nothing to check when none is switched off, so settings never load the rule
+        registry (every cue module and lexicon) unless a rule name was given.
+        """
         if isinstance(self.rules_off, str) or not all(isinstance(n, str) for n in self.rules_off):
             raise ConfigError(f"rules_off must be a sequence of rule names, got {self.rules_off!r}")
+        if not self.rules_off:
+            object.__setattr__(self, "rules_off", ())
+            return
+        from .cues import rulebook  # noqa: PLC0415
+
         try:
             names = sorted(rulebook.known(tuple(self.rules_off)))
         except ValueError as exc:

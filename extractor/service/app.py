@@ -20,6 +20,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
+from ..version import package_version
 from .auth import check_bind
 from .config import ServiceConfig
 from .guard import Guard
@@ -49,12 +50,9 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
-
-    try:
-        return version("extractor-news")
-    except PackageNotFoundError:
-        return "0.0.0"
+    """The OpenAPI document's version: the package's, "0.0.0" from a source tree."""
+    number = package_version()
+    return "0.0.0" if number == "unknown" else number
 
 
 def create_app(config: ServiceConfig) -> FastAPI:
