@@ -20,9 +20,15 @@ def sets_table(scores: dict[str, dict[str, Any]]) -> None:
     table = Table("set", "docs", "headline", *FIGURES[1:], title="F1 per set and language")
     for row in summary_rows(scores):
         label = row["set"] if row["language"] is None else f"  {row['language']}"
-        table.add_row(label, str(row["documents"]), *(fmt(row[k], blank="") for k in FIGURES))
+        docs = "" if row["documents"] is None else str(row["documents"])
+        table.add_row(label, docs, *(fmt(row[k], blank="") for k in FIGURES))
     out.print(table)
     out.print("  blank: not defined on claims-only gold (RECORDS.md §3)")
+    if any(row["language"] == "as labeled" for row in summary_rows(scores)):
+        out.print(
+            "  claims-only gold is scored one claim per sentence (RECORDS.md §2); "
+            "'as labeled': one claim per labeled relation"
+        )
 
 
 def _scope_note(scores: dict[str, Any]) -> str | None:

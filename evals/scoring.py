@@ -19,9 +19,15 @@ where only attributions were labeled and actors are just the sources' strings):
 * Such a document adds claim counts, attributed claims and quote accuracy, and
   nothing else: its actor and meeting counts and tallies, and its article figures
   (counts, title/published/outlet), are dropped, so they are in no overall or
-  per-language figure. Its actors are still paired, because attribution maps
-  predicted speakers to gold speakers through that pairing. Its articles are paired
-  on matched claims alone, since its other records are not exhaustive. Grounding and
+  per-language figure. Its articles are paired on matched claims alone, since its
+  other records are not exhaustive.
+* Its claims are read one per sentence, as RECORDS.md §2 labels them
+  (`evals.conventions.sentence_claims`); `claims_as_labeled` keeps the counts against
+  the file as converted (one claim per labeled relation), per document and pooled.
+* Its actors are source strings without coreference ("Trump", "Mr. Trump"), so a
+  matched claim is attributed when a predicted speaker bears the name of a gold
+  source (the actor similarity and threshold, punctuation read as space), not through
+  the one-to-one actor pairing, which would let one person stand for one string only. Grounding and
   invalid rates are about the prediction, not the labels, so they still count.
 * Its `per_document` entry says `"scope": "claims-only"` and has `headline_f1`
   null and null actor/meeting ratios (counts 0); entries of full-scope documents
@@ -54,6 +60,7 @@ import numpy as np
 from extractor.models import Actor, Article, Claim, Document
 from extractor.text.grounding import TextIndex
 
+from .conventions import sentence_claims
 from .counts import (
     RECORD_TYPES,
     ArticleScore,
@@ -73,13 +80,18 @@ ARTICLE_FIELDS = ("title", "published", "outlet")
 
 
 def score_article_pair(
-    pred: Article, gold: Article, index: TextIndex, pronouns: frozenset[str] = frozenset()
+    pred: Article,
+    gold: Article,
+    index: TextIndex,
+    pronouns: frozenset[str] = frozenset(),
+    claims_only: bool = False,
 ) -> ArticleScore:
     """Score one predicted article against one gold article of the same input.
 
-    `pronouns` are the gold article's pronoun actor ids (see the module docstring).
+    `pronouns` are the gold article's pronoun actor ids, `claims_only` says the gold
+    is claims-only (see the module docstring).
     """
-    return ArticlePair(pred, gold, index, pronouns).score()
+    return ArticlePair(pred, gold, index, pronouns, claims_only).score()
 
 
 # --------------------------------------------------------------------------- documents
@@ -117,6 +129,7 @@ class DocScore:
     articles: dict[str, Any] = field(default_factory=dict)
     grounding: Tally = field(default_factory=Tally)
     listing: Listing[dict[str, Any]] = field(default_factory=Listing)
+    as_labeled: dict[str, int] | None = None  # claims-only: against the gold as converted
 
     def absorb(self, art: ArticleScore) -> None:
         """Pool one article pair into the document."""
@@ -169,6 +182,8 @@ class DocScore:
                 "spurious": self.listing.spurious[t],
             }
         out["claims"]["attributed_tp"] = self.attributed_tp
+        if self.as_labeled is not None:
+            out["claims_as_labeled"] = self.as_labeled
         out["articles"] = self.articles
         out["tallies"] = {k: {"hits": v.hits, "n": v.n} for k, v in sorted(self.tallies.items())}
         out["grounding"] = {"hits": self.grounding.hits, "n": self.grounding.n}
@@ -208,19 +223,25 @@ def score_document(gold: Document, pred: Document | None, text: str) -> DocScore
     invalid output and is scored as an empty prediction, as the spec requires.
     """
     pred_articles = list(pred.articles) if pred is not None else []
-    gold_articles = list(gold.articles)
+    labeled = list(gold.articles)
     index = TextIndex(text)
     doc = DocScore(gold.id, gold.language or "?", pred is None, gold_scope(gold))
-    if doc.claims_only and len(gold_articles) == 1 and len(pred_articles) > 1:
-        pred_articles = [one_article(pred_articles)]
+    gold_articles = labeled
+    if doc.claims_only:
+        if len(labeled) == 1 and len(pred_articles) > 1:
+            pred_articles = [one_article(pred_articles)]
+        gold_articles = [sentence_claims(a, text) for a in labeled]
 
-    grid = [
-        [
-            score_article_pair(p, g, index, pronoun_actors(gold, j))
-            for j, g in enumerate(gold_articles)
+    def grid_of(golds: list[Article]) -> list[list[ArticleScore]]:
+        return [
+            [
+                score_article_pair(p, g, index, pronoun_actors(gold, j), doc.claims_only)
+                for j, g in enumerate(golds)
+            ]
+            for p in pred_articles
         ]
-        for p in pred_articles
-    ]
+
+    grid = grid_of(gold_articles)
     matched = [
         [s.counts["claims"].tp if doc.claims_only else s.matched_records for s in row]
         for row in grid
@@ -236,6 +257,7 @@ def score_document(gold: Document, pred: Document | None, text: str) -> DocScore
         _metadata(doc, main_pred, gold_articles[0])
     if doc.claims_only:
         doc.keep_claims_only()
+        doc.as_labeled = _as_labeled(grid_of(labeled), pairs, pred_articles, labeled)
     doc.articles = {
         "gold": len(gold_articles),
         "predicted": len(pred_articles),
@@ -244,6 +266,23 @@ def score_document(gold: Document, pred: Document | None, text: str) -> DocScore
     }
     doc.grounding = _grounding(pred_articles, index)
     return doc
+
+
+def _as_labeled(
+    grid: list[list[ArticleScore]],
+    pairs: list[tuple[int, int]],
+    preds: list[Article],
+    golds: list[Article],
+) -> dict[str, int]:
+    """Claim counts against claims-only gold as converted, before `sentence_claims`."""
+    tp = fp = fn = attributed = 0
+    for p, g in pairs:
+        c = grid[p][g].counts["claims"]
+        tp, fp, fn = tp + c.tp, fp + c.fp, fn + c.fn
+        attributed += grid[p][g].attributed_tp
+    fp += sum(len(a.claims) for i, a in enumerate(preds) if i not in {p for p, _ in pairs})
+    fn += sum(len(a.claims) for j, a in enumerate(golds) if j not in {g for _, g in pairs})
+    return {"tp": tp, "fp": fp, "fn": fn, "attributed_tp": attributed}
 
 
 def one_article(articles: list[Article]) -> Article:
@@ -357,9 +396,27 @@ def aggregate(docs: list[dict[str, Any]]) -> dict[str, Any]:
     out["grounding_rate"] = ground.mean()
     out["invalid_rate"] = sum(d["invalid"] for d in docs) / len(docs) if docs else None
     out["n_documents"] = len(docs)
+    labeled = [d["claims_as_labeled"] for d in docs if "claims_as_labeled" in d]
+    if labeled:
+        out["claims_as_labeled"] = _labeled_rates(labeled)
     if len(full) < len(docs):
         out["scope"] = {"full": len(full), CLAIMS_ONLY: len(docs) - len(full)}
     return {"headline_f1": out.pop("headline_f1"), **out}
+
+
+def _labeled_rates(entries: list[dict[str, int]]) -> dict[str, Any]:
+    """Claim and attributed-claim figures of claims-only documents against their gold as
+    converted (one claim per labeled relation), beside the sentence-claim reading."""
+    tp, fp, fn, att = (sum(e[k] for e in entries) for k in ("tp", "fp", "fn", "attributed_tp"))
+    att_prf = prf(att, tp + fp - att, tp + fn - att)
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        **prf(tp, fp, fn),
+        "attributed_tp": att,
+        **{f"attributed_{k}": v for k, v in att_prf.items()},
+    }
 
 
 def score_corpus(cases: Sequence[Case]) -> dict[str, Any]:

@@ -123,6 +123,8 @@ def summary_rows(scores: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
     A figure is None where it is not defined (claims-only gold: no headline, no actors,
     no meetings), so a table leaves it blank instead of printing a meaningless number.
+    A set of claims-only gold adds an "as labeled" row: its claims against the gold as
+    converted, one claim per labeled relation (`evals.conventions`).
     """
     rows = []
     for name, s in scores.items():
@@ -131,4 +133,9 @@ def summary_rows(scores: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         for lang, by in sorted((s.get("by_language") or {}).items()):
             rows.append({"set": name, "language": lang, "documents": by.get("n_documents")})
             rows[-1].update(_figures(by))
+        labeled = s.get("claims_as_labeled")
+        if labeled:
+            rows.append({"set": name, "language": "as labeled", "documents": None})
+            rows[-1].update({k: None for k in FIGURES})
+            rows[-1].update(claims=labeled["f1"], attributed=labeled["attributed_f1"])
     return rows

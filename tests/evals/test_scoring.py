@@ -744,14 +744,75 @@ def test_the_same_file_without_the_scope_scores_everything() -> None:
     assert "scope" not in s and "scope" not in s["per_document"]["s"]
 
 
-def test_claims_only_gold_still_attributes_through_the_actor_pairing() -> None:
-    # The actors are not scored, but they still map predicted speakers to gold ones:
-    # the union's claim given to Ruiz is a matched claim, not an attributed one.
+def test_claims_only_gold_still_needs_the_right_speaker() -> None:
+    # The actors are not scored, but a matched claim still needs its source: the
+    # union's claim given to Ruiz is a matched claim, not an attributed one.
     wrong = [claim(["p-ruiz"], RUIZ_EV), claim(["p-ruiz"], UNION_EV)]
     s = score_corpus([(strike_gold(), strike_pred(claims=wrong), STRIKE_TEXT)])
     assert s["claims"]["f1"] == 1.0
     assert s["claims"]["attributed_tp"] == 1  # P = R = F1 = 1/2
     assert s["claims"]["attributed_f1"] == 0.5
+
+
+RUIZ_TWICE_TEXT = "Mayor Ruiz said the strike would end soon. Ruiz said the talks went well."
+
+
+def ruiz_twice(scope: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Gold with one source string per claim ("Mayor Ruiz", "Ruiz": no coreference, as
+    PolNeAR gives them); a prediction with one actor speaking both."""
+    first, second = RUIZ_TWICE_TEXT.split(" Ruiz said the talks")
+    first = first.removesuffix(".") + "."
+    second = "Ruiz said the talks" + second
+    actors = [actor("mayor", "Mayor Ruiz"), actor("ruiz", "Ruiz")]
+    gold = doc("r", [article(actors, [claim(["mayor"], first), claim(["ruiz"], second)])])
+    if scope == "claims-only":
+        gold = claims_only(gold)
+    pred_claims = [claim(["p"], first), claim(["p"], second)]
+    pred = doc("r", [article([actor("p", "Mayor Ruiz")], pred_claims)])
+    return gold, pred
+
+
+def test_claims_only_gold_attributes_by_the_source_name_not_a_one_to_one_pairing() -> None:
+    # Claims-only gold has one actor per source string, so one person may be several
+    # gold actors: each claim is attributed when a predicted speaker bears the name of
+    # its source (token-set ratio >= 0.85, punctuation read as space).
+    s = score_corpus([(*ruiz_twice("claims-only"), RUIZ_TWICE_TEXT)])
+    assert s["claims"]["tp"] == 2 and s["claims"]["attributed_tp"] == 2
+    # Full gold's actors are entities: one predicted actor pairs with one gold actor.
+    s = score_corpus([(*ruiz_twice("full"), RUIZ_TWICE_TEXT)])
+    assert s["claims"]["tp"] == 2 and s["claims"]["attributed_tp"] == 1
+
+
+QUOTE_TEXT = (
+    'Ruiz said: "The strike will end soon. Workers will be paid in full. '
+    'Nobody will be fired for it." The union said nothing was agreed.'
+)
+
+
+def test_claims_only_gold_counts_a_quotation_sentence_by_sentence() -> None:
+    # RECORDS.md §2: a quotation of several sentences is one claim per sentence.
+    # PolNeAR labels it as one relation; the scorer reads that gold per sentence
+    # (evals.conventions) and still reports the figures against it as labeled.
+    whole = QUOTE_TEXT[: QUOTE_TEXT.index(" The union")]
+    union = QUOTE_TEXT[len(whole) + 1 :]
+    gold_claims = [
+        {**claim(["ruiz"], whole, "direct"), "span": [0, len(whole)]},
+        {**claim(["union"], union), "span": [len(whole) + 1, len(QUOTE_TEXT)]},
+    ]
+    actors = [actor("ruiz", "Ruiz"), actor("union", "The union", kind="organization")]
+    gold = claims_only(doc("q", [article(actors, gold_claims)]))
+    sentences = ['Ruiz said: "The strike will end soon.', "Workers will be paid in full."]
+    sentences.append('Nobody will be fired for it."')
+    pred_claims = [claim(["p"], ev, "direct") for ev in sentences] + [claim(["u"], union)]
+    p_actors = [actor("p", "Ruiz"), actor("u", "The union", kind="group")]
+    pred = doc("q", [article(p_actors, pred_claims)])
+    s = score_corpus([(gold, pred, QUOTE_TEXT)])
+    assert (s["claims"]["tp"], s["claims"]["fp"], s["claims"]["fn"]) == (4, 0, 0)
+    assert s["claims"]["attributed_f1"] == 1.0
+    # as labeled: the first sentence matches the whole quotation, the others are FP
+    labeled = s["claims_as_labeled"]
+    assert (labeled["tp"], labeled["fp"], labeled["fn"]) == (2, 2, 0)
+    assert s["per_document"]["q"]["claims_as_labeled"]["attributed_tp"] == 2
 
 
 def test_claims_only_gold_reads_a_prediction_split_into_items_as_one_article() -> None:
