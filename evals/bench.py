@@ -174,3 +174,62 @@ def bench_strategies(
         "failed": failed,
         "ratio_to_first": ratios,
     }
+
+
+_RULES_CHILD = """
+import json, sys, time
+from pathlib import Path
+from extractor import Extractor
+paths = [Path(p) for p in json.loads(sys.argv[1])]
+texts = [p.read_text(encoding="utf-8") for p in paths]
+with Extractor(strategy="rules", use_cache=False) as ex:
+    ex.extract_articles(texts[0])  # packs and tables loaded before the clock starts
+    t = time.perf_counter()
+    for text in texts:
+        ex.extract_articles(text)
+    seconds = time.perf_counter() - t
+print(json.dumps({"seconds": seconds, "documents": len(texts), "chars": sum(map(len, texts))}))
+"""
+
+
+def rules_throughput(roots: list[Path], texts: Sequence[Path], rounds: int = 3) -> dict[str, Any]:
+    """Rules-only documents per second of each source tree on the same texts, one process.
+
+    Each round runs every tree once in a fresh interpreter (cwd = the tree, so its
+    `extractor` is the one imported), the trees taking turns, so a noisy machine slows
+    them alike; the median of the rounds and the ratio of each tree to the first are
+    what to read. Loading (imports, packs) is outside the clock: one document is
+    extracted before it starts.
+    """
+    import json
+    import statistics
+    import subprocess
+    import sys
+
+    if not texts:
+        raise ValueError("no texts to time")
+    arg = json.dumps([str(p.resolve()) for p in texts])
+    per_root: dict[str, list[float]] = {str(r): [] for r in roots}
+    chars = 0
+    for _ in range(rounds):
+        for root in roots:
+            out = subprocess.run(
+                [sys.executable, "-c", _RULES_CHILD, arg],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            per_root[str(root)].append(result["documents"] / result["seconds"])
+            chars = result["chars"]
+    medians = {k: statistics.median(v) for k, v in per_root.items()}
+    first = medians[str(roots[0])]
+    return {
+        "documents": len(texts),
+        "chars": chars,
+        "rounds": rounds,
+        "docs_per_s": {k: [round(x, 2) for x in v] for k, v in per_root.items()},
+        "median_docs_per_s": {k: round(v, 2) for k, v in medians.items()},
+        "ratio_to_first": {k: round(v / first, 3) for k, v in medians.items()},
+    }

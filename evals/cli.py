@@ -34,7 +34,7 @@ from extractor.cli import (
 )
 from extractor.errors import ConfigError, ExtractorError, InputError
 
-from .cli_bench import bench, bench_import
+from .cli_bench import bench, bench_import, bench_rules
 from .cli_options import Baseline, Corpus, GoldDir, Name, Only, RunsDir
 from .display import print_comparison, scores_table, sets_table
 
@@ -533,3 +533,4 @@ def compare(
 # Registered last, so they stay last in `extractor eval --help`.
 app.command("bench")(bench)
 app.command("bench-import")(bench_import)
+app.command("bench-rules")(bench_rules)

@@ -98,6 +98,38 @@ def _bench_pathological(kb: int) -> None:
         raise typer.Exit(1)
 
 
+def bench_rules(
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Other source trees (e.g. `git worktree add --detach DIR REV`) to time "
+            "side by side."
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Folder of .txt inputs (default: ../shared/corpus/polnear/train/text)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N texts (by name).")] = None,
+    rounds: Annotated[int, typer.Option(help="Fresh interpreters per tree.")] = 3,
+) -> None:
+    """Rules-only throughput (documents per second, one process) here and in other trees.
+
+    The trees take turns on the same texts; read the ratios (`ratio_to_first`).
+    """
+    from .bench import rules_throughput  # noqa: PLC0415
+    from .runner import ROOT  # noqa: PLC0415
+    from .sets import SHARED_DIR  # noqa: PLC0415
+
+    folder = corpus or SHARED_DIR / "corpus" / "polnear" / "train" / "text"
+    texts = sorted(folder.glob("*.txt"))[:limit]
+    if not texts:
+        fail(ConfigError(f"no .txt inputs in {folder}"))
+    roots = [ROOT, *(against or [])]
+    report = rules_throughput(roots, texts, rounds)
+    sys.stdout.write(json.dumps(report, indent=1) + "\n")
+
+
 def bench_import(
     against: Annotated[
         list[Path] | None,

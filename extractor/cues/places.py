@@ -41,6 +41,17 @@ def _arabic_heads(
     return heads
 
 
+@cache
+def _cased_patterns(gazetteer: Gazetteer) -> list[tuple[str, re.Pattern[str], Place]]:
+    """Each form of a letter-case language with its word-bounded pattern, compiled once
+    (a pattern per form per article overflowed `re`'s cache and was recompiled)."""
+    return [
+        (form, re.compile(rf"(?<![\w.]){re.escape(form)}(?![\w])"), place)
+        for place in gazetteer.places
+        for form in place.forms
+    ]
+
+
 def place_mentions(
     text: str, segment: Segment, gazetteer: Gazetteer, lex: Lexicon | None = None
 ) -> list[tuple[Span, Place]]:
@@ -56,9 +67,9 @@ def place_mentions(
     if "letter-case" in lex.traits:
         found = [
             ((segment.start + m.start(), segment.start + m.end()), place)
-            for place in gazetteer.places
-            for form in place.forms
-            for m in re.finditer(rf"(?<![\w.]){re.escape(form)}(?![\w])", chunk)
+            for form, pattern, place in _cased_patterns(gazetteer)
+            if form in chunk  # a substring test first: most forms are not in an article
+            for m in pattern.finditer(chunk)
         ]
         reach = -1  # the end of the last form taken
         for span, place in sorted(found, key=lambda sp: (sp[0][0], -sp[0][1])):

@@ -9,6 +9,7 @@ from: grounding searches the normalized text and reports original offsets.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _DIACRITICS = {chr(c) for c in range(0x064B, 0x0653)} | {"\u0670"}
 _TATWEEL = "\u0640"
@@ -28,6 +29,7 @@ _LETTER_FOLD = str.maketrans(
 )
 
 
+@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
@@ -61,5 +63,19 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def normalize(text: str) -> str:
-    """The spec's normalization: NFKC, casefold, whitespace, Arabic letter folding."""
+    """The spec's normalization: NFKC, casefold, whitespace, Arabic letter folding.
+
+    Short strings (words, names: the cue stages normalize every token) are remembered,
+    since a text repeats its words; long ones are folded each time.
+    """
+    if len(text) <= _SHORT:
+        return _normalize_short(text)
+    return normalize_with_map(text)[0]
+
+
+_SHORT = 64
+
+
+@lru_cache(maxsize=65536)
+def _normalize_short(text: str) -> str:
     return normalize_with_map(text)[0]

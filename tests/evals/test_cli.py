@@ -326,3 +326,24 @@ def test_sets_table_rows_leave_undefined_figures_blank() -> None:
     assert rows[0]["headline_f1"] == 0.6 and rows[0]["attributed"] == 0.25
     assert rows[2]["headline_f1"] is rows[2]["actors"] is rows[2]["meetings"] is None
     assert rows[2]["claims"] == 0.5
+
+
+def test_bench_rules_times_each_tree_on_the_same_texts(tmp_path: Path) -> None:
+    # Side by side in one run: here against here, so both rows exist and the first is 1.
+    (tmp_path / "a.txt").write_text("The mayor said the bridge would reopen.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Officials met in Doha on Sunday.", encoding="utf-8")
+    from evals.runner import ROOT
+
+    result = runner.invoke(
+        app, ["bench-rules", "--corpus", str(tmp_path), "--rounds", "1", "--against", str(ROOT)]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["documents"] == 2 and report["rounds"] == 1
+    assert report["ratio_to_first"][str(ROOT)] == 1.0
+    assert all(v > 0 for v in report["median_docs_per_s"].values())
+
+
+def test_bench_rules_refuses_a_folder_without_texts(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["bench-rules", "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "no .txt inputs" in result.output
