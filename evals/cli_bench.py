@@ -118,8 +118,7 @@ def bench_rules(
     The trees take turns on the same texts; read the ratios (`ratio_to_first`).
     """
     from .bench import rules_throughput  # noqa: PLC0415
-    from .runner import ROOT  # noqa: PLC0415
-    from .sets import SHARED_DIR  # noqa: PLC0415
+    from .runner import ROOT, SHARED_DIR  # noqa: PLC0415
 
     folder = corpus or SHARED_DIR / "corpus" / "polnear" / "train" / "text"
     texts = sorted(folder.glob("*.txt"))[:limit]
