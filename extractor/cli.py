@@ -431,8 +431,19 @@ def serve(
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
+    allow_strategy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Also let clients ask for this strategy (repeatable); by default only the "
+            "one served."
+        ),
+    ] = None,
 ) -> None:
-    """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs)."""
+    """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs).
+
+    Clients may name only the strategy the service was started with (`--strategy`),
+    and those added with `--allow-strategy`: a rules-only service never loads a model.
+    """
     _require_service_extra()
     try:
         settings = make_extractor(
@@ -449,6 +460,7 @@ def serve(
             max_inflight_per_key=max_inflight,
             max_body_bytes=max_body_mb * 1024 * 1024,
             lease_s=lease_seconds,
+            allow_strategies=tuple(allow_strategy or ()),
         )
     except ExtractorError as exc:
         fail(exc)
@@ -476,7 +488,7 @@ def _serve(settings: Settings, host: str, port: int, **options: Any) -> None:
     check_bind(host, config.api_keys)
     err.print(
         f"serving the extraction API at http://{host}:{port} (docs: /docs; "
-        f"{len(config.api_keys)} API key(s); strategy {settings.strategy})",
+        f"{len(config.api_keys)} API key(s); strategies {', '.join(config.strategies)})",
         markup=False,
         highlight=False,
     )

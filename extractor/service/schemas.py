@@ -20,15 +20,27 @@ JobState = Literal["queued", "running", "done", "cancelled"]
 DocumentState = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
+# What /docs "Try it out" sends: a short article as a client would, no strategy (the
+# service's own) and no date, so it works as sent on any service.
+_EXAMPLE_TEXT = (
+    "The foreign minister met his Egyptian counterpart in Cairo on Sunday. "
+    '"We agreed to keep talking," the minister told reporters.'
+)
+
+
 class ExtractRequest(BaseModel):
     """One article, extracted synchronously."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"text": _EXAMPLE_TEXT}]}
+    )
 
     text: str = Field(description="The article text (plain text, UTF-8).")
     published: DateText | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
     strategy: StrategyName | None = Field(
-        default=None, description="Extraction strategy; the service's default when absent."
+        default=None,
+        description="Extraction strategy: the service's own when absent; another only when "
+        "the service allows it (`serve --allow-strategy`), else 422.",
     )
     main_only: bool = Field(default=False, description="Only the main article.")
 
@@ -52,7 +64,10 @@ class JobDocument(BaseModel):
 class JobRequest(BaseModel):
     """A batch of documents, extracted in the background and kept in the job store."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"documents": [{"id": "doc-1", "text": _EXAMPLE_TEXT}]}]},
+    )
 
     documents: list[JobDocument] = Field(min_length=1)
     strategy: StrategyName | None = None

@@ -79,8 +79,9 @@ class Service:
 
     # -- extraction
     def extractor(self, strategy: str | None) -> Extractor:
+        """The extractor of a strategy the service serves; InputError (422) for any other."""
         settings = self.config.extractor
-        name = strategy or settings.strategy
+        name = self.config.check_strategy(strategy)
         with self._lock:
             if name not in self._extractors:
                 self._extractors[name] = Extractor(settings.with_(strategy=name))
@@ -150,7 +151,7 @@ class Service:
                 raise InputError(f"document {doc.id!r}: {exc}", reason=exc.reason) from None
             digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
             documents.append(NewDocument(doc.id, doc.text, digest, doc.published))
-        strategy = request.strategy or self.config.extractor.strategy
+        strategy = self.config.check_strategy(request.strategy)
         job_id = self.store.create_job(
             owner, documents, strategy=strategy, main_only=request.main_only
         )

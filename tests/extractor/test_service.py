@@ -136,14 +136,16 @@ def test_extract_on_a_backend_reports_its_model_and_usage(tmp_path):
     assert {a["name"] for a in article["actors"]} >= {"Karim Haddad", "Joseph Borg"}
 
 
-def test_a_request_may_choose_the_rules_strategy_on_a_backed_service(tmp_path):
+def test_a_request_may_choose_an_allowed_strategy_on_a_backed_service(tmp_path):
     with (
         FakeServer(default=actors_answer) as server,
-        serving(tmp_path, extractor=backed(server)) as url,
+        serving(tmp_path, extractor=backed(server), allow_strategies=("rules",)) as url,
     ):
         body = {"text": ENGLISH.format(n=1), "strategy": "rules"}
         (article,) = httpx.post(f"{url}/v1/extract", json=body).json()["articles"]
         assert article["meta"]["strategy"] == "rules" and server.requests == []
+        # two-step was neither started nor allowed
+        is_error(httpx.post(f"{url}/v1/extract", json={**body, "strategy": "two-step"}), 422)
 
 
 @pytest.mark.parametrize(
@@ -394,6 +396,58 @@ def test_a_bad_job_is_rejected_whole_with_422(tmp_path, body, headers, reason, s
         error = is_error(response, 422, reason)
         assert says in error["message"]
         assert JobStore(f"sqlite:///{tmp_path / 'jobs.sqlite3'}").queue_depth() == 0
+
+
+def test_a_rules_service_refuses_another_strategy_and_loads_no_model(tmp_path, monkeypatch):
+    # A client must not make a rules-only service load and run a model: a strategy the
+    # service was not started with (or allowed) is a 422 naming the allowed ones,
+    # refused before any extractor is made.
+    from extractor.llm import runtime
+
+    def no_model(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a model was started")
+
+    monkeypatch.setattr(runtime, "start_server", no_model)
+    monkeypatch.setattr(runtime, "embedded_gguf", no_model)
+    with serving(tmp_path) as url:
+        for strategy in ("two-step", "cues"):
+            response = httpx.post(
+                f"{url}/v1/extract", json={"text": "Ali said yes.", "strategy": strategy}
+            )
+            error = is_error(response, 422, "strategy")
+            assert f"strategy {strategy!r} is not served here; allowed: rules" in error["message"]
+        job = {"documents": [{"id": "a", "text": "Ali said yes."}], "strategy": "two-step"}
+        is_error(httpx.post(f"{url}/v1/jobs", json=job), 422, "strategy")
+        upload = httpx.post(
+            f"{url}/v1/jobs?strategy=cues",
+            content=b'{"id": "a", "text": "Ali said yes."}\n',
+            headers={"content-type": "application/x-ndjson"},
+        )
+        is_error(upload, 422, "strategy")
+    assert JobStore(f"sqlite:///{tmp_path / 'jobs.sqlite3'}").queue_depth() == 0
+    assert runtime._servers == {}
+
+
+def test_allowed_strategies_are_the_started_one_and_those_named():
+    settings = Settings(strategy="rules", use_cache=False)
+    assert ServiceConfig(extractor=settings).strategies == ("rules",)
+    wider = ServiceConfig(extractor=settings, allow_strategies=("cues", "rules"))
+    assert wider.strategies == ("rules", "cues")
+    assert wider.check_strategy(None) == "rules" and wider.check_strategy("cues") == "cues"
+    with pytest.raises(ConfigError, match="unknown strategy three-step"):
+        ServiceConfig(extractor=settings, allow_strategies=("three-step",))
+
+
+def test_the_openapi_examples_work_as_sent(tmp_path):
+    with serving(tmp_path) as url:
+        schemas = httpx.get(f"{url}/openapi.json").json()["components"]["schemas"]
+        example = schemas["ExtractRequest"]["examples"][0]
+        assert set(example) == {"text"}  # no strategy, no date: the service's own
+        response = httpx.post(f"{url}/v1/extract", json=example, timeout=30)
+        assert response.status_code == 200, response.text
+        assert response.json()["articles"][0]["claims"]
+        created = httpx.post(f"{url}/v1/jobs", json=schemas["JobRequest"]["examples"][0])
+        assert created.status_code == 202, created.text
 
 
 def test_unknown_jobs_documents_and_routes_are_404(tmp_path):
