@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
@@ -67,7 +68,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
         finally:
             await run_in_threadpool(service.stop)
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from assets shipped in a package
+    # (fastapi-offline), not from a CDN: the service is for air-gapped users too
+    app = FastAPIOffline(
         title="extractor",
         version=_version(),
         description="Typed, grounded records (actors, claims, meetings) from news articles.",

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -448,6 +449,54 @@ def test_the_openapi_examples_work_as_sent(tmp_path):
         assert response.json()["articles"][0]["claims"]
         created = httpx.post(f"{url}/v1/jobs", json=schemas["JobRequest"]["examples"][0])
         assert created.status_code == 202, created.text
+
+
+def test_docs_and_redoc_load_their_assets_from_the_service_not_a_cdn(tmp_path):
+    # Air-gapped users: every script, stylesheet and icon of /docs and /redoc is served
+    # by the service itself (the same pages in a browser with the network blocked:
+    # the next test, where chromium is installed).
+    with serving(tmp_path) as url:
+        for page in ("/docs", "/redoc"):
+            html = httpx.get(f"{url}{page}").text
+            assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+            assert assets, page
+            for asset in assets:
+                assert asset.startswith("/"), f"{page} loads {asset} from elsewhere"
+                assert httpx.get(f"{url}{asset}").status_code == 200, asset
+            assert "https://" not in html and "http://" not in html, page
+
+
+@pytest.mark.browser
+def test_docs_and_redoc_render_in_chromium_with_the_network_blocked(tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    shots = Path("/tmp/shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with serving(tmp_path) as url, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        blocked: list[str] = []
+
+        def offline(route: Any) -> None:
+            if route.request.url.startswith(url):
+                route.continue_()
+            else:
+                blocked.append(route.request.resource_type)
+                route.abort()
+
+        page.route("**/*", offline)
+        page.goto(f"{url}/docs")
+        page.wait_for_selector('.opblock-summary-path[data-path="/v1/extract"]', timeout=20_000)
+        page.screenshot(path=str(shots / "docs-offline.png"))
+        page.goto(f"{url}/redoc")
+        page.wait_for_selector("h1 >> text=extractor", timeout=20_000)
+        page.screenshot(path=str(shots / "redoc-offline.png"))
+        browser.close()
+    # nothing the pages need was asked of the outside (ReDoc's footer asks for its
+    # maker's logo, an image it shows without)
+    assert set(blocked) <= {"image"}
 
 
 def test_unknown_jobs_documents_and_routes_are_404(tmp_path):
