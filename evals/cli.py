@@ -43,7 +43,11 @@ if TYPE_CHECKING:
 
     from .sets import EvalSet
 
-app = typer.Typer(no_args_is_help=True, help="Score extractions against hand-labeled gold.")
+app = typer.Typer(
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Score extractions against hand-labeled gold.",
+)
 
 
 def _guard(exc: Exception) -> NoReturn:

@@ -30,7 +30,7 @@ from .errors import (
     UnauthorizedError,
     ValidationFailedError,
 )
-from .extract import Extractor
+from .extract import Extractor, Published
 from .models import (
     Actor,
     Article,
@@ -45,6 +45,16 @@ from .models import (
 from .settings import Settings
 from .strategies.calls import Progress
 from .text.inputs import html_to_text
+
+
+def __getattr__(name: str) -> str:
+    """`extractor.__version__`, looked up on first use (import stays cheap)."""
+    if name == "__version__":
+        from .version import package_version  # noqa: PLC0415
+
+        return package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Actor",
@@ -131,7 +141,7 @@ def _extractor(options: ExtractOptions) -> Extractor:
 
 
 def extract_articles(
-    text: str | bytes, *, published: str | None = None, **options: Unpack[ExtractOptions]
+    text: str | bytes, *, published: Published = None, **options: Unpack[ExtractOptions]
 ) -> list[Article]:
     """Every article in `text`, main first; options are `Settings` fields (model, base_url…)."""
     with _extractor(options) as ex:
@@ -139,7 +149,7 @@ def extract_articles(
 
 
 def extract_article(
-    text: str | bytes, *, published: str | None = None, **options: Unpack[ExtractOptions]
+    text: str | bytes, *, published: Published = None, **options: Unpack[ExtractOptions]
 ) -> Article:
     """The main article of `text` as a validated, grounded `Article` (appended items skipped)."""
     with _extractor(options) as ex:
@@ -147,14 +157,14 @@ def extract_article(
 
 
 async def aextract_articles(
-    text: str | bytes, *, published: str | None = None, **options: Unpack[ExtractOptions]
+    text: str | bytes, *, published: Published = None, **options: Unpack[ExtractOptions]
 ) -> list[Article]:
     with _extractor(options) as ex:
         return await ex.aextract_articles(text, published=published)
 
 
 async def aextract_article(
-    text: str | bytes, *, published: str | None = None, **options: Unpack[ExtractOptions]
+    text: str | bytes, *, published: Published = None, **options: Unpack[ExtractOptions]
 ) -> Article:
     with _extractor(options) as ex:
         return await ex.aextract_article(text, published=published)

@@ -47,9 +47,11 @@ if TYPE_CHECKING:
     from .extract import Extractor
     from .settings import Settings
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    context_settings=HELP_OPTIONS,
     help="Typed, grounded records (actors, claims, meetings) from news articles.",
 )
 out = Console()
@@ -516,7 +518,11 @@ def model_server(
         err.print("stopped")
 
 
-cache_app = typer.Typer(no_args_is_help=True, help="The completion cache: where, size, clear.")
+cache_app = typer.Typer(
+    no_args_is_help=True,
+    context_settings=HELP_OPTIONS,
+    help="The completion cache: where, size, clear.",
+)
 app.add_typer(cache_app, name="cache")
 CacheDir = Annotated[
     Path | None, typer.Option("--cache-dir", help="The cache folder (or EXTRACTOR_CACHE_DIR).")
@@ -589,9 +595,31 @@ def main() -> None:
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
     add_plugins(app)
     try:
-        app()
+        code = app(standalone_mode=False)  # typer.Exit(n) comes back as n
+    except typer.TyperException as exc:  # click's usage and parameter errors
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help
+            app(args=[*sys.argv[1:], "--help"])
+        usage_error(exc)
+    except typer.Abort:
+        err.print("aborted", markup=False)
+        raise SystemExit(130) from None
     except ExtractionError as exc:  # pragma: no cover - commands catch their own
         fail(exc)
+    if isinstance(code, int) and code:
+        raise SystemExit(code)
+
+
+def usage_error(exc: typer.TyperException) -> NoReturn:
+    """A usage error as one line naming the command (not a four-line box), exit 2."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "extractor"
+    err.print(
+        f"{command}: {exc.format_message()} (see {command} -h)",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    raise SystemExit(exc.exit_code if exc.exit_code != 1 else 2)
 
 
 if __name__ == "__main__":

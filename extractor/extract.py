@@ -11,6 +11,7 @@ is read is its strategy's (`strategies.rules`, `strategies.cues`,
 from __future__ import annotations
 
 import asyncio
+import datetime
 import hashlib
 import json
 import threading
@@ -67,6 +68,24 @@ def schema_hash() -> str:
     """Hash of the draft schemas: part of every result's provenance."""
     schemas = [m.model_json_schema() for m in (ActorsDraft, EventsDraft, NamesDraft)]
     return hashlib.sha256(json.dumps(schemas, sort_keys=True).encode()).hexdigest()[:16]
+
+
+Published = str | datetime.date | None
+
+
+def published_day(value: Published) -> str | None:
+    """A publication date as YYYY-MM-DD: a `datetime.date` (or datetime: its day) or a
+    string naming a real day; anything else is an InputError, before any LLM call."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if value is not None and not (isinstance(value, str) and is_date(value)):
+        raise InputError(
+            f"published must be a real date (YYYY-MM-DD or a datetime.date), got {value!r}",
+            reason="published",
+        )
+    return value
 
 
 class Extractor:
@@ -177,7 +196,7 @@ class Extractor:
         self,
         text: str | bytes,
         *,
-        published: str | None = None,
+        published: Published = None,
         main_only: bool = False,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> list[Article]:
@@ -191,11 +210,7 @@ class Extractor:
         """
         s = self.settings
         text = check_text(text, max_chars=s.max_chars, chunking=True)
-        if published is not None and not (isinstance(published, str) and is_date(published)):
-            raise InputError(
-                f"published must be a real date as YYYY-MM-DD, got {published!r}",
-                reason="published",
-            )
+        published = published_day(published)
         index = TextIndex(text)
         segments = split_articles(text)
         segments = segments[:1] if main_only else segments
@@ -270,7 +285,7 @@ class Extractor:
         self,
         text: str | bytes,
         *,
-        published: str | None = None,
+        published: Published = None,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> Article:
         """The main article of the input (appended "read also" items are not extracted)."""
@@ -282,13 +297,13 @@ class Extractor:
         return articles[0]
 
     async def aextract_articles(
-        self, text: str | bytes, *, published: str | None = None, main_only: bool = False
+        self, text: str | bytes, *, published: Published = None, main_only: bool = False
     ) -> list[Article]:
         return await asyncio.to_thread(
             self.extract_articles, text, published=published, main_only=main_only
         )
 
-    async def aextract_article(self, text: str | bytes, *, published: str | None = None) -> Article:
+    async def aextract_article(self, text: str | bytes, *, published: Published = None) -> Article:
         return await asyncio.to_thread(self.extract_article, text, published=published)
 
     def _meta(self, results: list[ChunkResult], latency: float) -> ExtractionMeta:

@@ -190,3 +190,25 @@ def test_a_typed_call_works() -> None:
     assert [c.speakers for c in article.claims] == [["karim-haddad"]]
     again = asyncio.run(extractor.aextract_articles(text, strategy="rules", use_cache=False))
     assert [a.claims for a in again] == [article.claims]
+
+
+def test_version_is_the_installed_distributions() -> None:
+    from extractor.version import package_version
+
+    assert extractor.__version__ == package_version()
+    with pytest.raises(AttributeError):
+        _ = extractor.__no_such_name__
+
+
+def test_published_may_be_a_date_or_a_datetime() -> None:
+    import datetime
+
+    text = "The minister said the talks would resume on Monday."
+    for value in (datetime.date(2024, 5, 1), datetime.datetime(2024, 5, 1, 23, 59), "2024-05-01"):
+        article = extractor.extract_article(
+            text, published=value, strategy="rules", use_cache=False
+        )
+        assert article.published == "2024-05-01"
+    with pytest.raises(errors.InputError, match="published must be a real date") as info:
+        extractor.extract_article(text, published="2024-02-30", strategy="rules")
+    assert info.value.reason == "published"

@@ -375,3 +375,30 @@ def test_an_interrupted_batch_says_what_was_written_and_exits_130(
     )
     assert result.exit_code == 130
     assert "interrupted: the 2 finished are written; 3 not started" in result.output
+
+
+def test_usage_errors_are_one_line_and_h_is_help() -> None:
+    import os
+    import subprocess
+    import sys
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        code = "import sys; from extractor.cli import main; sys.argv[0] = 'extractor'; main()"
+        return subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+
+    bad = cli("extract", "--bogus")
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines() == [
+        "extractor extract: No such option: --bogus (Possible options: --gguf) "
+        "(see extractor extract -h)"
+    ]
+    missing = cli("extract")
+    assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+    for args in (("-h",), ("extract", "-h"), ("eval", "sets", "-h"), ("eval",)):
+        shown = cli(*args)
+        assert shown.returncode == 0 and "Usage: extractor" in shown.stdout, args
