@@ -448,26 +448,37 @@ def rescore(
 @app.command("score")
 def score(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold files.")],
-    pred_dir: Annotated[Path, typer.Argument(help="Folder of prediction files (same names).")],
+    predicted: Annotated[
+        Path,
+        typer.Argument(
+            help="Predictions: a folder of <gold id>.json (gold-shaped, or `extract --json` "
+            "output), or an `extract-many` JSONL file."
+        ),
+    ],
     corpus: Corpus = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Score prediction files shaped like the gold files."""
+    """Score predictions against gold files; what cannot be read is refused (exit 2).
+
+    A prediction whose records fail validation, or a failed extract-many line, is an
+    invalid output scored as empty (RECORDS.md §3), and named with its reason.
+    """
     from .runner import default_corpus_dirs, score_dirs  # noqa: PLC0415
 
-    for folder in (gold_dir, pred_dir):
-        if not folder.is_dir():
-            fail(InputError(f"not a folder: {folder}", reason="eval"))
-    if not any(pred_dir.glob("*.json")):
-        fail(InputError(f"no prediction files (*.json) in {pred_dir}", reason="eval"))
+    if not gold_dir.is_dir():
+        fail(InputError(f"not a folder: {gold_dir}", reason="eval"))
+    if not predicted.exists():
+        fail(InputError(f"no such folder or file: {predicted}", reason="eval"))
     try:
-        scores = score_dirs(gold_dir, pred_dir, default_corpus_dirs(corpus or []))
+        scores = score_dirs(gold_dir, predicted, default_corpus_dirs(corpus or []))
     except Exception as exc:  # noqa: BLE001
         _guard(exc)
     if as_json:
         sys.stdout.write(json.dumps(scores, ensure_ascii=False) + "\n")
-    else:
-        scores_table(scores)
+        return
+    scores_table(scores)
+    for doc_id, why in scores["invalid_outputs"].items():
+        err.print(f"invalid output {doc_id}: {why}", markup=False, highlight=False)
 
 
 @app.command("check")

@@ -23,7 +23,8 @@ from extractor.batch.run import BatchItem, latest_records, run_batch
 from extractor.models import Article, Document
 
 from .counts import RECORD_TYPES, prf
-from .gold import GoldError, cases, load_document, load_gold_dir, parse_document, text_path
+from .gold import GoldError, cases, load_gold_dir, parse_document, text_path
+from .predictions import read_predictions
 from .report import render_html
 from .scoring import aggregate, is_claims_only, score_corpus
 from .stats import bootstrap_attributed, bootstrap_diff
@@ -120,17 +121,18 @@ def score_run(
     return scores
 
 
-def score_dirs(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path]) -> dict[str, Any]:
-    """Score prediction files shaped like the gold files (same file names)."""
+def score_dirs(gold_dir: Path, predicted: Path, corpus_dirs: Sequence[Path]) -> dict[str, Any]:
+    """Score predictions (a folder of `<id>.json`, gold-shaped or `extract --json`, or an
+    `extract-many` JSONL file) against a gold folder; see `evals.predictions`.
+
+    `invalid_outputs` names each document scored as empty, and why.
+    """
     gold = load_gold_dir(gold_dir)
-    preds: dict[str, Document | None] = {}
-    for doc_id in gold:
-        path = pred_dir / f"{doc_id}.json"
-        try:
-            preds[doc_id] = load_document(path) if path.is_file() else None
-        except GoldError:
-            preds[doc_id] = None  # an output that fails validation is invalid (§3)
-    return score_corpus(cases(gold, preds, corpus_dirs))
+    found = read_predictions(predicted, gold)
+    missing = {i: "no prediction" for i in gold if i not in found.documents}
+    scores = score_corpus(cases(gold, found.documents, corpus_dirs))
+    scores["invalid_outputs"] = dict(sorted({**missing, **found.invalid}.items()))
+    return scores
 
 
 Wrap = Callable[[BatchItem], AbstractContextManager[object]]

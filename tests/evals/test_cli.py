@@ -170,7 +170,55 @@ def test_score_refuses_an_empty_prediction_folder(tmp_path: Path) -> None:
     pred_dir.mkdir()
     (gold_dir / "doc.json").write_text(json.dumps(gold_doc("x")))
     result = runner.invoke(app, ["score", str(gold_dir), str(pred_dir)])
-    assert result.exit_code == 2 and "no prediction files" in result.output
+    assert result.exit_code == 2 and "no prediction for any gold document" in result.output
+
+
+def _score_case(tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
+    gold_dir, corpus = tmp_path / "gold", tmp_path / "corpus"
+    for d in (gold_dir, corpus):
+        d.mkdir()
+    (corpus / "doc.txt").write_text(TEXT)
+    gold = gold_doc("The minister said that Norway and Chile will meet in Oslo.")
+    (gold_dir / "doc.json").write_text(json.dumps(gold))
+    return gold_dir, corpus, gold
+
+
+def test_score_reads_extract_json_output_and_extract_many_lines(tmp_path: Path) -> None:
+    # The gold loop closes: what `extract --json` prints (a list of articles) and what
+    # `extract-many` writes (JSONL) score as they are, no conversion needed.
+    gold_dir, corpus, gold = _score_case(tmp_path)
+    pred_dir = tmp_path / "pred"
+    pred_dir.mkdir()
+    (pred_dir / "doc.json").write_text(json.dumps(gold["articles"]))
+    lines = tmp_path / "many.jsonl"
+    lines.write_text(json.dumps({"id": "doc", "ok": True, "articles": gold["articles"]}) + "\n")
+    for predicted in (pred_dir, lines):
+        args = ["score", str(gold_dir), str(predicted), "--corpus", str(corpus), "--json"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        scores = json.loads(result.output)
+        assert scores["headline_f1"] == 1.0 and scores["invalid_outputs"] == {}
+
+
+def test_score_names_invalid_outputs_and_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    gold_dir, corpus, gold = _score_case(tmp_path)
+    lines = tmp_path / "many.jsonl"
+    lines.write_text(json.dumps({"id": "doc", "ok": False, "error": "timed out"}) + "\n")
+    args = ["score", str(gold_dir), str(lines), "--corpus", str(corpus)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0 and "invalid output doc: extraction failed: timed out" in (
+        result.output
+    )
+    pred_dir = tmp_path / "pred"
+    pred_dir.mkdir()
+    broken = [{**gold["articles"][0], "claims": [{"speakers": []}]}]
+    (pred_dir / "doc.json").write_text(json.dumps(broken))
+    result = runner.invoke(app, ["score", str(gold_dir), str(pred_dir), "--corpus", str(corpus)])
+    assert result.exit_code == 0 and "invalid output doc: articles[0].claims[0]" in result.output
+    for content, says in (("{not json", "not JSON"), ('{"title": "x"}', "neither a gold-shaped")):
+        (pred_dir / "doc.json").write_text(content)
+        result = runner.invoke(app, ["score", str(gold_dir), str(pred_dir)])
+        assert result.exit_code == 2 and says in result.output
 
 
 def test_score_refuses_a_missing_text(tmp_path: Path) -> None:
