@@ -315,8 +315,12 @@ def extract_many(
         ),
     ] = False,
     table_format: Annotated[
-        str, typer.Option("--format", help="jsonl, or csv: also claims and meetings tables.")
+        str,
+        typer.Option("--format", help="jsonl, or csv: also actors, claims and meetings tables."),
     ] = "jsonl",
+    bom: Annotated[
+        bool, typer.Option("--bom", help="CSV tables with a UTF-8 byte-order mark (spreadsheets).")
+    ] = False,
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
     try:
@@ -336,7 +340,7 @@ def extract_many(
             published=published,
             restart=restart,
         )
-        tables = _write_tables(output) if table_format == "csv" else None
+        tables = _write_tables(output, bom) if table_format == "csv" else None
     except ExtractorError as exc:
         fail(exc)
     report_batch(err, summary, output, tables)
@@ -381,12 +385,12 @@ def _run_many(
         )
 
 
-def _write_tables(output: Path) -> tuple[Path, Path]:
-    """The claims and meetings CSV tables beside `output`, from its latest records."""
+def _write_tables(output: Path, bom: bool) -> list[Path]:
+    """The actors, claims and meetings CSV tables beside `output`, from its latest records."""
     from .batch.run import latest_records  # noqa: PLC0415
     from .batch.tables import write_tables  # noqa: PLC0415
 
-    return write_tables(output, latest_records(output))
+    return list(write_tables(output, latest_records(output), bom=bom).values())
 
 
 def progress_bar() -> Progress:

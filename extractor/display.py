@@ -165,14 +165,14 @@ def report_failures(console: Console, articles: list[Article]) -> bool:
 
 
 def report_batch(
-    console: Console, summary: BatchSummary, output: Path, tables: tuple[Path, Path] | None
+    console: Console, summary: BatchSummary, output: Path, tables: list[Path] | None
 ) -> None:
     """A batch's counts, its first failures, and how to resume one that was interrupted."""
     console.print(
         plain(
             f"{summary.done} done, {summary.failed} failed, {summary.skipped} already done "
             f"({summary.seconds:.1f}s) → {output}"
-            + (f" (+ {tables[0].name}, {tables[1].name})" if tables else "")
+            + (f" (+ {', '.join(t.name for t in tables)})" if tables else "")
         )
     )
     for failure in summary.failures[:10]:

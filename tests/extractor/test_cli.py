@@ -242,16 +242,18 @@ def test_extract_many_reads_jsonl_and_writes_csv_tables(tmp_path: Path) -> None:
     import json
 
     articles = tmp_path / "set.jsonl"
-    articles.write_text(
-        json.dumps({"id": "n1", "text": TEXT, "published": "2023-10-09"}) + "\n", encoding="utf-8"
-    )
+    line = {"id": "n1", "text": TEXT, "published": "2023-10-09", "url": "https://x.org/n1"}
+    articles.write_text(json.dumps(line) + "\n", encoding="utf-8")
     out = tmp_path / "o.jsonl"
     args = ["extract-many", str(articles), "-o", str(out), "--strategy", "rules", "--no-cache"]
-    result = runner.invoke(app, [*args, "--format", "csv"])
+    result = runner.invoke(app, [*args, "--format", "csv", "--bom"])
     assert result.exit_code == 0, result.output
     record = json.loads(out.read_text().splitlines()[0])
     assert record["id"] == "n1" and record["articles"][0]["published"] == "2023-10-09"
-    assert (tmp_path / "o.claims.csv").is_file() and (tmp_path / "o.meetings.csv").is_file()
+    for table in ("actors", "claims", "meetings"):
+        head = (tmp_path / f"o.{table}.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+        assert head.startswith("id,url,language,article,title,published,")
+    assert "https://x.org/n1" in (tmp_path / "o.actors.csv").read_text(encoding="utf-8-sig")
     again = runner.invoke(app, args)
     assert again.exit_code == 0 and "1 already done" in again.output
 
