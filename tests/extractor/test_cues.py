@@ -198,6 +198,16 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
         ("وصل الوفد إلى العاصمة مساء الأحد.", None),
         ("يقال إن الوفد وصل.", None),
         ("وناقش الاتفاق الذي أعلن عنه الأحد.", None),
+        # a name without a title ends at a preposition; a source noun takes its complement
+        ("وقال حداد في الميناء إن السفن ستتوقف.", ["حداد"]),
+        ("وقللت نيروبي من أهمية الجولة.", ["نيروبي"]),
+        ("وقال مصدر مسؤول في الميناء إن السفن ستتوقف.", ["مصدر مسؤول في الميناء"]),
+        ("وقال مسؤولان كبيران في الميناء إن السفن ستتوقف.", ["مسؤولان كبيران في الميناء"]),
+        # the medium told is no subject, nor a name in apposition
+        ("لكنه قال لـ«الشرق» إن السفن ستتوقف.", ["<implicit>", "الشرق"]),
+        ("وقال الوزير الكيني، لـ«الشرق»، إن السفن ستتوقف.", ["الوزير الكيني", "الشرق"]),
+        # a continuing participle after the verb is no subject
+        ("وتابع قائلا «السفن لن تبحر».", ["<implicit>"]),
     ],
 )
 def test_arabic_speakers(text: str, expected: list[str] | None) -> None:
