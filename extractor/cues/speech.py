@@ -207,10 +207,11 @@ def _attributed(s: CueSentence, i: int) -> tuple[Span | None, tuple[Speaker, ...
     for phrase in lex.attribution_phrases:
         if _match_phrase(toks, i, phrase, lex):
             k = i + len(phrase) - 1
-            fused = toks[k].word != phrase[-1]  # "وفقا لمسؤول": ل fused to the speaker
+            # "وفقا لمسؤول": ل fused to the speaker (not "وحسب": و before the phrase)
+            fused = phrase[-1] in lex.preposition_letters | {"لـ"} and toks[k].word != phrase[-1]
             after, j = s.phrase_after(k - 1 if fused else k, max_words=8)
-            if after is not None and fused:
-                after = (after[0] + 1, after[1])
+            if after is not None and fused and after[0] == toks[k].start:
+                after = (after[0] + 1, after[1])  # "لصحيفة «…»" may give the quoted name
             if after is None and _verb_with_object(toks, k + 1, lex):
                 # "بحسب ما قاله": the sentence's own subject said it, named before
                 return (t.start, toks[k].end), (Speaker(None, implicit=True),)
