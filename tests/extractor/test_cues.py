@@ -208,6 +208,15 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
         ("وقال الوزير الكيني، لـ«الشرق»، إن السفن ستتوقف.", ["الوزير الكيني", "الشرق"]),
         # a continuing participle after the verb is no subject
         ("وتابع قائلا «السفن لن تبحر».", ["<implicit>"]),
+        # adverbs of time and repetition, كما and a pronoun-suffixed لكن are no subject
+        ("وأكد الوزير مجددا أن السفن ستتوقف.", ["الوزير"]),
+        ("وكشف الوزير في وقت سابق عن أن السفن ستتوقف.", ["الوزير"]),
+        ("وقالت كما نقلت عنها الوكالة إن السفن ستتوقف.", ["<implicit>"]),
+        ("لكنه أضاف أن السفن ستتوقف.", ["<implicit>"]),
+        # an attribution phrase with و names the source after it, not itself
+        ("وحسب وكالة الأنباء المحلية، سيغلق الميناء.", ["وكالة الأنباء المحلية"]),
+        ("وسيغلق الميناء وفقا لصحيفة «الشرق» المحلية.", ["صحيفة «الشرق» المحلية"]),
+        ('وسيغلق الميناء وفقا لصحيفة "يوم الشرق" المحلية.', ["يوم الشرق"]),
     ],
 )
 def test_arabic_speakers(text: str, expected: list[str] | None) -> None:
