@@ -393,7 +393,11 @@ def _titled_names(text: str) -> list[tuple[str, str]]:
         ("والتقى الوزير سامر الوفد الكيني.", []),
         # no name: the next clause, words running on, a quotation
         ("وقال الوزير إن الجولة انتهت.", []),
-        ("وتلقى الوزير سامر منصور اتصالين هاتفيين أمس.", []),
+        # an indefinite dual adjective follows a common noun: the name ends before it
+        ("وتلقى الوزير سامر منصور اتصالين هاتفيين أمس.", [("الوزير", "سامر منصور")]),
+        ("وتلقى الوزير منصور اتصالين هاتفيين أمس.", []),
+        # a present verb whose past the text writes is no name
+        ("الوزير يتلقى اتصالين من نظيره، وكان تلقى اتصالا.", []),
         ("وقال الوزير «الجولة انتهت».", []),
     ],
 )
