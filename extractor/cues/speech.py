@@ -91,7 +91,7 @@ def sentence_cue(
     s = CueSentence(text, start, end, lex)
     s.headline = headline
     s.mark_quoted(depth, closes_beyond)
-    if _not_claim_phrase(normalize(text[start:end]), lex):
+    if _not_claim_phrase(normalize(_unquoted(text[start:end])), lex):
         return None
     found = _find_cue(s)
     if found is None:
@@ -99,6 +99,11 @@ def sentence_cue(
     cue, speakers = found
     kind = _quote_kind(text, start, end, depth, cue, speakers, closes_beyond)
     return SpeechCue(index, cue, speakers, kind)
+
+
+def _unquoted(sentence: str) -> str:
+    """The sentence less what it quotes: "«…يأمل…»" is the speaker's word, not hearsay."""
+    return re.sub(r"«[^»]*»|\"[^\"]*\"|“[^”]*”", " ", sentence)
 
 
 @rule(

@@ -197,6 +197,8 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
         ("وقال المتحدث: «المفاوضات فشلت».", ["المتحدث"]),
         ("وصل الوفد إلى العاصمة مساء الأحد.", None),
         ("يقال إن الوفد وصل.", None),
+        # hearsay words inside the quotation are the speaker's own: still a claim
+        ("قال حداد للصحفيين: «الجميع يأمل أن تنتهي الجولة».", ["حداد"]),
         ("وناقش الاتفاق الذي أعلن عنه الأحد.", None),
         # a name without a title ends at a preposition; a source noun takes its complement
         ("وقال حداد في الميناء إن السفن ستتوقف.", ["حداد"]),
