@@ -246,6 +246,8 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     if phrase is not None and _participle_first(s, phrase):
         phrase = None
     if phrase is not None:
+        phrase = _before_quoted_adverb(s, i, phrase) or phrase
+    if phrase is not None:
         phrase = _name_before_preposition(s, phrase) or phrase
     if phrase is None:
         before = _subject_first(s, i)
@@ -460,3 +462,30 @@ def _describes(word: str, lex: Lexicon, first: bool) -> bool:
     return any(w in nouns or "ال" + w in nouns or w in lex.group_nouns for w in stems) or (
         not first and is_nisba(word)
     )
+
+
+@rule(
+    "speakers.quoted-adverb-is-no-name",
+    stage="speakers",
+    language="ar",
+    purpose='"نفى مسؤول رفيع «بشكل قاطع» …": a quoted prepositional phrase after the subject '
+    "is the speaker's manner, no quoted name; the subject is the words before it",
+    example="ونفى مسؤول رفيع في الميناء «بشكل قاطع» إغلاق الميناء.",
+    off=None,
+)
+def _before_quoted_adverb(s: CueSentence, i: int, phrase: Span) -> Span | None:
+    lex, toks = s.lex, s.toks
+    inside = _tokens_in(s, phrase)
+    if not inside or not starts_quote(toks[inside[0]]) or inside[0] < i + 3:
+        return None  # "حركة «أحرار الشام»": a kind noun, then the name it names
+    first = toks[inside[0]].word
+    kinds = lex.organization_nouns | lex.media_nouns | lex.group_nouns | lex.title_nouns
+    if (
+        first[:1] not in lex.preposition_letters
+        or first.startswith(tuple(lex.definite_clitics))
+        or len(first) < 4
+        or toks[inside[0] - 1].word.removeprefix("ال") in kinds
+        or any(ends_clause(toks[k]) for k in range(i, inside[0]))
+    ):
+        return None
+    return toks[i + 1].start, toks[inside[0] - 1].end
