@@ -211,6 +211,7 @@ def test_english_speakers(text: str, expected: list[str] | None) -> None:
         ("وأقر لواء «بدر الجنوب» بانهيار المفاوضات.", ["بدر الجنوب"]),
         # the medium told is no subject, nor a name in apposition
         ("لكنه قال لـ«الشرق» إن السفن ستتوقف.", ["<implicit>", "الشرق"]),
+        ("وقال الوزير لراديو الشرق إن السفن ستتوقف.", ["الوزير", "راديو الشرق"]),
         ("وقال الوزير الكيني، لـ«الشرق»، إن السفن ستتوقف.", ["الوزير الكيني", "الشرق"]),
         # a continuing participle after the verb is no subject
         ("وتابع قائلا «السفن لن تبحر».", ["<implicit>"]),
