@@ -123,6 +123,7 @@ class _Stops(NamedTuple):
     stops: frozenset[str]  # stop words, complementizers, relative pronouns, source nouns
     verbs: frozenset[str]  # verbs of speech and meeting
     nouns: frozenset[str]  # title, kind and source nouns: no family name ("الوفد")
+    written: frozenset[str] = frozenset()  # the text's words: a verb's perfect stem
 
 
 @rule(
@@ -152,7 +153,7 @@ def arabic_titled_names(
     stops = lex.speaker_stops | lex.complementizers | lex.relative_pronouns | lex.source_nouns
     verbs = lex.reporting_verbs | lex.meeting_triggers
     kinds = lex.title_nouns | lex.organization_nouns | lex.group_nouns | lex.media_nouns
-    words = _Stops(stops, verbs, kinds | lex.source_nouns)
+    words = _Stops(stops, verbs, kinds | lex.source_nouns, frozenset(normalize(text).split()))
     for sent in sentences:
         out.extend(_titled_in(text, tokens(text, sent.start, sent.end), lex, words))
     return sorted(set(out))
@@ -245,7 +246,7 @@ def _name_words(
 ) -> tuple[list[int], bool]:
     """The up to five tokens from `j` that can be a name, and whether the name ended at a
     word that cannot be part of it (rather than at punctuation or the fifth word)."""
-    stops, verbs, nouns = words
+    stops, verbs, nouns, _ = words
     name: list[int] = []
     for k in range(j, min(j + 5, len(toks))):
         w = toks[k].word
@@ -257,6 +258,9 @@ def _name_words(
             if toks[k].after.strip():
                 break
             continue
+        if len(name) >= 2 and agreeing_adjective(w, lex):
+            name.pop()  # "سامح شكري اتصالين هاتفيين": the noun the adjective follows
+            return name, True
         if w.startswith("ال") and not linked and _surname_at(toks, k, name, words, lex):
             name.append(k)  # "عادل الجبير،", "خالد بن محمد العطية،"
             return name, True
@@ -270,6 +274,7 @@ def _name_words(
             or w in lex.title_nouns
             or w in stops
             or is_verb(w, lex, verbs)
+            or imperfect_of_written(w, words.written, lex)
             or not re.fullmatch(r"[\u0621-\u064a]+", w)
             or any(q in toks[k].before for q in '«"“(')  # "فبراير (شباط)"
         ):
@@ -278,6 +283,37 @@ def _name_words(
         if toks[k].after.strip():
             break  # a comma or a full stop ends the name
     return name, False
+
+
+@rule(
+    "actors.verb-is-no-name",
+    stage="actors",
+    purpose='"وزير الخارجية يتلقى اتصالين": a present verb whose past stem the text also '
+    "writes (تلقى) is the sentence's verb, never a name after a title",
+    example="وزير النقل يتلقى اتصالين من نظيريه\nوقال وزير النقل إنه تلقى اتصالين من نظيريه.",
+    off=False,
+    language="ar",
+)
+def imperfect_of_written(word: str, written: frozenset[str], lex: Lexicon) -> bool:
+    """ "يتلقى" where the text writes "تلقى": an imperfect prefix before a written word of
+    four letters or more (a shorter stem is as likely a name's letters: "تامر")."""
+    stem = word[1:]
+    return word[:1] in lex.imperfect_prefixes and len(stem) >= 4 and stem in written
+
+
+@rule(
+    "actors.adjective-ends-name",
+    stage="actors",
+    purpose='"الوزير سامر حداد اتصالين هاتفيين": an indefinite dual or plural nisba adjective '
+    "follows a common noun; the name ends before that noun",
+    example="وتلقى الوزير سامر حداد اتصالين هاتفيين من نظيريه.",
+    off=False,
+    language="ar",
+)
+def agreeing_adjective(word: str, lex: Lexicon) -> bool:
+    """ "هاتفيين", "دوليتان": a nisba adjective in the dual or plural, without the article."""
+    plural = [e for e in lex.nisba_endings if len(e) >= 3]
+    return not word.startswith("ال") and any(word.endswith(e) for e in plural) and len(word) > 5
 
 
 _MAX_ORG_WORDS = 4  # complements after the kind noun: "منظمة حظر الأسلحة الكيماوية"

@@ -270,10 +270,31 @@ def definite_head(co: Coreference, words: Sequence[str], linked: bool) -> Entry 
         if (
             (bare in names or head in names)
             and rest
-            or (not linked and bare in co.lex.source_nouns and entry.actor.anonymous)
+            or (
+                not linked
+                and bare in co.lex.source_nouns
+                and entry.actor.anonymous
+                and same_number(bare, normalize(entry.actor.name).split()[:1], co.lex)
+            )
         ):
             return entry
     return None
+
+
+@rule(
+    "actors.source-agrees-in-number",
+    stage="actors",
+    purpose='"المصدر" refers back to the latest single unnamed source, "المصادر" to the latest '
+    "group: a singular and a plural source are two.",
+    example="وقالت مصادر مطلعة إن الوفد وصل. وقال مصدر في الميناء إن السفن تأخرت. "
+    "وأضافت المصادر أن المحادثات بدأت.",
+    off=True,
+    language="ar",
+)
+def same_number(bare: str, head: Sequence[str], lex: Lexicon) -> bool:
+    """Whether a source noun and the first word of an earlier source agree in number."""
+    first = head[0].removeprefix("ال") if head else ""
+    return (bare in lex.group_nouns) == (first in lex.group_nouns)
 
 
 @rule(

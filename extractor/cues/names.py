@@ -15,6 +15,7 @@ from functools import cache
 from ..lang.lexicon import Lexicon, load_lexicon
 from ..models import Span
 from ..text.normalize import normalize
+from .rulebook import rule
 
 # Names stay whole when their letters are decomposed ("José" as "Jose" + U+0301) or
 # when the text was decoded with the wrong charset ("PeÃ±a" for "Peña", "Ã" itself
@@ -165,15 +166,13 @@ def arabic_name_tail(phrase: str, lex: Lexicon) -> tuple[str | None, Span] | Non
     for k in range(len(words) - 2, -1, -1):
         if folded[k] not in lex.title_nouns:
             continue
-        m = k + 1
-        while m < len(words) and folded[m].startswith("ال"):
-            m += 1
+        m = _past_complement(folded, k + 1, lex)
         rest = folded[m:]
         if (
             len(rest) < 2
             or rest[0] in lex.title_links  # "متحدث باسم …": a preposition, no name
             or rest[0].startswith(lex.definite_clitics)
-            or any(w in lex.title_nouns or w in lex.source_nouns for w in rest)
+            or any(w.removeprefix("و") in lex.title_nouns | lex.source_nouns for w in rest)
             or any(ch.isdigit() for w in rest for ch in w)
             or any(w in lex.speaker_stops for w in rest)
         ):
@@ -181,6 +180,46 @@ def arabic_name_tail(phrase: str, lex: Lexicon) -> tuple[str | None, Span] | Non
         role = phrase[: words[m].start()].strip(" ،,")
         return role or None, (words[m].start(), len(phrase))
     return None
+
+
+@rule(
+    "actors.title-complement-before-name",
+    stage="actors",
+    language="ar",
+    purpose='"المتحدثة باسم الخارجية هيذر ناورت", "رئيس كوريا الجنوبية مون جيه": the '
+    "title's complement (a link word, a noun and its adjective) is the role, the two or "
+    "more words after it the name",
+    example="وقال رئيس غينيا الاستوائية عمر حداد إن الميناء سيغلق.",
+    off=None,
+)
+def _complement_end(folded: Sequence[str], m: int, lex: Lexicon) -> int | None:
+    """Where a title's complement that starts at word m ends, or None without one."""
+    n = m + 1 if m < len(folded) and folded[m] in lex.title_links else m
+    if n >= len(folded) or n + 1 >= len(folded):
+        return None
+    if not folded[n].startswith("ال"):
+        # "كوريا الجنوبية", "وزارة الخارجية": a noun with its definite complement
+        if not folded[n + 1].startswith("ال") or not (
+            n > m or is_nisba(folded[n + 1], lex) or folded[n] in lex.organization_nouns
+        ):
+            return None
+        n += 1
+    elif n == m:
+        return None
+    while n < len(folded) and folded[n].startswith("ال"):
+        n += 1
+    return n if len(folded) - n >= 2 else None
+
+
+def _past_complement(folded: Sequence[str], m: int, lex: Lexicon) -> int:
+    """The first word after a title's definite adjectives and its complements (from word m)."""
+    while m < len(folded) and folded[m].startswith("ال"):
+        m += 1
+    end = _complement_end(folded, m, lex)
+    while end is not None and end > m:
+        m = end
+        end = _complement_end(folded, m, lex)
+    return m
 
 
 def unwrap(text: str, span: Span) -> Span:

@@ -44,6 +44,7 @@ def _apposition(s: CueSentence, j: int, max_words: int = 4) -> Span | None:
             or starts_quote(t)
             or any(ch.isdigit() for ch in t.word)
             or (k == j and t.word[:1] in ("ب", "ل", "ك") and t.word[1:3] == "ال")
+            or (k == j and is_relay(t, lex))  # "وقال الوزير، لـCNN، إن": the medium told
         ):
             return None
         if ends_clause(t):
@@ -239,6 +240,15 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     titled = _titled_name(s, phrase, j)
     if titled is not None:
         return (titled,)
+    told = _told_first(s, phrase)
+    if told is not None:  # "لكنه قال لـCNN إن": the one who went on, then the medium
+        return Speaker(None, implicit=True), Speaker(told)
+    if phrase is not None and _participle_first(s, phrase):
+        phrase = None
+    if phrase is not None:
+        phrase = _before_quoted_adverb(s, i, phrase) or phrase
+    if phrase is not None:
+        phrase = _name_before_preposition(s, phrase) or phrase
     if phrase is None:
         before = _subject_first(s, i)
         if before is not None:
@@ -381,3 +391,101 @@ def _relayed(s: CueSentence, before: int, verb: int | None = None) -> bool:
         and toks[before + 1].word in s.lex.relaying_prepositions
         and toks[verb].word.lstrip("وف").startswith(s.lex.relaying_stems)
     )
+
+
+def _tokens_in(s: CueSentence, span: Span) -> list[int]:
+    return [k for k, t in enumerate(s.toks) if span[0] <= t.start and t.end <= span[1]]
+
+
+@rule(
+    "speakers.medium-told-no-subject",
+    stage="speakers",
+    language="ar",
+    purpose='"لكنه قال لـCNN إن": a phrase that opens with the medium told is no subject; '
+    "the previous speaker goes on, the medium relays",
+    example="قال وزير النقل إن الميناء سيغلق. لكنه قال لـ«الشرق» إن السفن ستبحر.",
+    off=None,
+)
+def _told_first(s: CueSentence, phrase: Span | None) -> Span | None:
+    inside = _tokens_in(s, phrase) if phrase is not None else []
+    if not inside or not is_relay(s.toks[inside[0]], s.lex):
+        return None
+    return _addressee(s, inside[0])
+
+
+@rule(
+    "speakers.participle-is-no-subject",
+    stage="speakers",
+    language="ar",
+    purpose='"وتابع قائلا «…»": a continuing participle after the verb is no subject; the '
+    "verb goes on with the previous speaker",
+    example="قال وزير النقل إن الميناء سيغلق. وتابع قائلا «السفن لن تبحر».",
+    off=False,
+)
+def _participle_first(s: CueSentence, phrase: Span) -> bool:
+    inside = _tokens_in(s, phrase)
+    return bool(inside) and s.toks[inside[0]].word in s.lex.continuation_verbs
+
+
+@rule(
+    "speakers.name-ends-at-preposition",
+    stage="speakers",
+    language="ar",
+    purpose='"وقال ترمب في البيت الأبيض", "وقللت واشنطن من …": after a name with no title, '
+    "source or kind noun a preposition ends the subject (a place, a time, an object)",
+    example="وقال حداد في الميناء إن السفن ستتوقف.",
+    off=None,
+)
+def _name_before_preposition(s: CueSentence, phrase: Span) -> Span | None:
+    """The name before the first preposition, where nothing before it describes someone.
+
+    "مصدر مسؤول في التحالف", "قيادي في الفصائل": a source or title noun takes its
+    prepositional complement; a bare name ("ترمب في البيت الأبيض") does not.
+    """
+    lex, toks = s.lex, s.toks
+    inside = _tokens_in(s, phrase)
+    for n, k in enumerate(inside[1:], start=1):
+        if toks[k].word not in lex.name_breaks:
+            continue
+        if any(_describes(toks[m].word, lex, m == inside[0]) for m in inside[:n]):
+            return None
+        return toks[inside[0]].start, toks[inside[n - 1]].end
+    return None
+
+
+def _describes(word: str, lex: Lexicon, first: bool) -> bool:
+    """A title, source, kind or medium noun (with the article, or as a dual), or, past the
+    first word, a nisba adjective: the phrase describes someone rather than naming them."""
+    nouns = lex.title_nouns | lex.source_nouns | lex.organization_nouns | lex.media_nouns
+    bare = word.lstrip("وف").removeprefix("ال")
+    stems = [bare] + [bare[: -len(e)] + one for e, one in lex.dual_endings if bare.endswith(e)]
+    return any(w in nouns or "ال" + w in nouns or w in lex.group_nouns for w in stems) or (
+        not first and is_nisba(word)
+    )
+
+
+@rule(
+    "speakers.quoted-adverb-is-no-name",
+    stage="speakers",
+    language="ar",
+    purpose='"نفى مسؤول رفيع «بشكل قاطع» …": a quoted prepositional phrase after the subject '
+    "is the speaker's manner, no quoted name; the subject is the words before it",
+    example="ونفى مسؤول رفيع في الميناء «بشكل قاطع» إغلاق الميناء.",
+    off=None,
+)
+def _before_quoted_adverb(s: CueSentence, i: int, phrase: Span) -> Span | None:
+    lex, toks = s.lex, s.toks
+    inside = _tokens_in(s, phrase)
+    if not inside or not starts_quote(toks[inside[0]]) or inside[0] < i + 3:
+        return None  # "حركة «أحرار الشام»": a kind noun, then the name it names
+    first = toks[inside[0]].word
+    kinds = lex.organization_nouns | lex.media_nouns | lex.group_nouns | lex.title_nouns
+    if (
+        first[:1] not in lex.preposition_letters
+        or first.startswith(tuple(lex.definite_clitics))
+        or len(first) < 4
+        or toks[inside[0] - 1].word.removeprefix("ال") in kinds
+        or any(ends_clause(toks[k]) for k in range(i, inside[0]))
+    ):
+        return None
+    return toks[i + 1].start, toks[inside[0] - 1].end

@@ -91,7 +91,7 @@ def sentence_cue(
     s = CueSentence(text, start, end, lex)
     s.headline = headline
     s.mark_quoted(depth, closes_beyond)
-    if _not_claim_phrase(normalize(text[start:end]), lex):
+    if _not_claim_phrase(normalize(_unquoted(text[start:end])), lex):
         return None
     found = _find_cue(s)
     if found is None:
@@ -99,6 +99,11 @@ def sentence_cue(
     cue, speakers = found
     kind = _quote_kind(text, start, end, depth, cue, speakers, closes_beyond)
     return SpeechCue(index, cue, speakers, kind)
+
+
+def _unquoted(sentence: str) -> str:
+    """The sentence less what it quotes: "«…يأمل…»" is the speaker's word, not hearsay."""
+    return re.sub(r"«[^»]*»|\"[^\"]*\"|“[^”]*”", " ", sentence)
 
 
 @rule(
@@ -207,10 +212,11 @@ def _attributed(s: CueSentence, i: int) -> tuple[Span | None, tuple[Speaker, ...
     for phrase in lex.attribution_phrases:
         if _match_phrase(toks, i, phrase, lex):
             k = i + len(phrase) - 1
-            fused = toks[k].word != phrase[-1]  # "وفقا لمسؤول": ل fused to the speaker
+            # "وفقا لمسؤول": ل fused to the speaker (not "وحسب": و before the phrase)
+            fused = phrase[-1] in lex.preposition_letters | {"لـ"} and toks[k].word != phrase[-1]
             after, j = s.phrase_after(k - 1 if fused else k, max_words=8)
-            if after is not None and fused:
-                after = (after[0] + 1, after[1])
+            if after is not None and fused and after[0] == toks[k].start:
+                after = (after[0] + 1, after[1])  # "لصحيفة «…»" may give the quoted name
             if after is None and _verb_with_object(toks, k + 1, lex):
                 # "بحسب ما قاله": the sentence's own subject said it, named before
                 return (t.start, toks[k].end), (Speaker(None, implicit=True),)

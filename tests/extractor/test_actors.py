@@ -393,7 +393,11 @@ def _titled_names(text: str) -> list[tuple[str, str]]:
         ("والتقى الوزير سامر الوفد الكيني.", []),
         # no name: the next clause, words running on, a quotation
         ("وقال الوزير إن الجولة انتهت.", []),
-        ("وتلقى الوزير سامر منصور اتصالين هاتفيين أمس.", []),
+        # an indefinite dual adjective follows a common noun: the name ends before it
+        ("وتلقى الوزير سامر منصور اتصالين هاتفيين أمس.", [("الوزير", "سامر منصور")]),
+        ("وتلقى الوزير منصور اتصالين هاتفيين أمس.", []),
+        # a present verb whose past the text writes is no name
+        ("الوزير يتلقى اتصالين من نظيره، وكان تلقى اتصالا.", []),
         ("وقال الوزير «الجولة انتهت».", []),
     ],
 )
@@ -608,3 +612,32 @@ def test_a_place_with_a_clitic_of_the_pack_is_found() -> None:
     text = "وقالت فبالسعودية وللسعودية."
     found = place_mentions(text, Segment(0, len(text)), load_gazetteer("ar"), load_lexicon("ar"))
     assert [p.name_en for _, p in found] == ["Saudi Arabia", "Saudi Arabia"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "role", "name"),
+    [
+        ("المتحدثة باسم الوزارة ليلى حداد", "المتحدثة باسم الوزارة", "ليلى حداد"),
+        (
+            "المتحدث باسم وزارة النقل الكينية سامر حداد",
+            "المتحدث باسم وزارة النقل الكينية",
+            "سامر حداد",
+        ),
+        ("رئيس غينيا الاستوائية عمر حداد", "رئيس غينيا الاستوائية", "عمر حداد"),
+        (
+            "سفيرة المملكة لدى الأمم المتحدة ليلى حداد",
+            "سفيرة المملكة لدى الأمم المتحدة",
+            "ليلى حداد",
+        ),
+        ("الرئيس عمر البشير", "الرئيس", "عمر البشير"),  # a name with the article is no complement
+        ("رئيس الهيئة غير الحكومية وعضو", None, None),  # a second title is no name
+    ],
+)
+def test_a_titles_complement_is_the_role_and_the_words_after_it_the_name(
+    phrase: str, role: str | None, name: str | None
+) -> None:
+    from extractor.cues.names import arabic_name_tail
+
+    found = arabic_name_tail(phrase, load_lexicon("ar"))
+    got = (found[0], phrase[found[1][0] : found[1][1]]) if found else (None, None)
+    assert got == (role, name)

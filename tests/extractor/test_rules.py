@@ -689,3 +689,14 @@ def test_what_a_source_did_not_say_is_no_claim() -> None:
 def test_a_search_is_no_talks() -> None:
     text = "عنوان الخبر\nوقال القنصل السعودي إن بلاده تساعد قطر ومصر في البحث عن الصحفي.\n"
     assert rules().extract_article(text).meetings == []
+
+
+def test_the_source_refers_back_to_an_unnamed_source_of_its_own_number() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقالت مصادر مطلعة إن الوفد وصل إلى الميناء.\n"
+        "وقال مصدر في الميناء إن السفن تأخرت.\n"
+        "وأضافت المصادر أن المحادثات بدأت.\n"
+        "وأضاف المصدر أن السفن ستبحر غدا.\n"
+    )
+    assert _first_speakers(text) == ["مصادر مطلعة", "مصدر في الميناء"] * 2
