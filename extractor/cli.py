@@ -365,7 +365,10 @@ def _run_many(
     from .text.inputs import BYTES_PER_CHAR_LIMIT  # noqa: PLC0415
 
     max_bytes = extractor.settings.max_chars * BYTES_PER_CHAR_LIMIT
-    items = expand_sources(sources, max_bytes=max_bytes)
+    notes: list[str] = []
+    items = expand_sources(sources, max_bytes=max_bytes, notes=notes)
+    for note in notes:
+        err.print(f"note: {note}", markup=False, highlight=False)
     if not items:
         raise InputError("the sources hold no articles", reason="empty")
     with progress_bar() as progress:

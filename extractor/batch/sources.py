@@ -28,19 +28,28 @@ from .run import BatchItem
 _MAGIC = set("*?[")
 
 
-def expand_sources(patterns: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[BatchItem]:
-    """Every item the patterns name, in order, each once; InputError for one naming nothing."""
+# What a folder or a glob counts as an article file: text and HTML, or no suffix at all
+# (many corpora name files by number), except the checksum and notice files that sit
+# beside them. A file named explicitly is always read: its naming says it is meant.
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".md"})
+_NOT_ARTICLES = frozenset(
+    {"sha256sums", "sha1sums", "md5sums", "checksums", "readme", "license", "notice", "copying"}
+)
+
+
+def expand_sources(
+    patterns: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES, notes: list[str] | None = None
+) -> list[BatchItem]:
+    """Every item the patterns name, in order, each once; InputError for one naming nothing.
+
+    A folder stands for its article files (ids: their names without the suffix); a
+    glob or folder match that is no article file (`SHA256SUMS`, `x.json`, an image) is
+    left out with a line in `notes`.
+    """
     items: list[BatchItem] = []
     seen: set[str] = set()
     for pattern in patterns:
-        if _MAGIC & set(pattern):
-            matches = sorted(m for m in glob.glob(pattern, recursive=True) if Path(m).is_file())
-            if not matches:
-                raise InputError(f"{pattern}: the pattern matches no files", reason="missing")
-        else:
-            if not os.path.lexists(pattern):
-                raise InputError(f"{pattern}: no such file", reason="missing")
-            matches = [pattern]
+        matches, by_stem = _matches(pattern, notes)
         for match in matches:
             key = os.path.realpath(match)
             if key in seen:
@@ -50,8 +59,43 @@ def expand_sources(patterns: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -
             if path.suffix.lower() == ".jsonl" and path.is_file():
                 items.extend(jsonl_items(path, max_line_bytes=max_bytes))
             else:
-                items.append(BatchItem(id=str(path), path=path))
+                items.append(BatchItem(id=by_stem.get(match, str(path)), path=path))
     return items
+
+
+def _matches(pattern: str, notes: list[str] | None) -> tuple[list[str], dict[str, str]]:
+    """The files a pattern names, and for a folder's files their ids (file stems)."""
+    if _MAGIC & set(pattern):
+        found = sorted(m for m in glob.glob(pattern, recursive=True) if Path(m).is_file())
+        if not found:
+            raise InputError(f"{pattern}: the pattern matches no files", reason="missing")
+        return _articles_only(found, pattern, notes), {}
+    if not os.path.lexists(pattern):
+        raise InputError(f"{pattern}: no such file", reason="missing")
+    if not Path(pattern).is_dir():
+        return [pattern], {}
+    found = sorted(str(p) for p in Path(pattern).iterdir() if p.is_file())
+    kept = _articles_only(found, pattern, notes)
+    if not kept:
+        raise InputError(f"{pattern}: the folder holds no article files", reason="missing")
+    stems = [Path(m).stem for m in kept]
+    ids = {
+        m: (st if stems.count(st) == 1 else Path(m).name) for m, st in zip(kept, stems, strict=True)
+    }
+    return kept, ids
+
+
+def _articles_only(found: list[str], pattern: str, notes: list[str] | None) -> list[str]:
+    kept = []
+    for match in found:
+        path = Path(match)
+        suffix = path.suffix.lower()
+        bare = not suffix and path.name.lower() not in _NOT_ARTICLES
+        if suffix in ARTICLE_SUFFIXES or suffix == ".jsonl" or bare:
+            kept.append(match)
+        elif notes is not None:
+            notes.append(f"{match}: left out of {pattern}: not an article file (text or HTML)")
+    return kept
 
 
 def jsonl_items(path: Path, *, max_line_bytes: int = DEFAULT_MAX_BYTES) -> list[BatchItem]:

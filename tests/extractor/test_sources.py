@@ -80,3 +80,37 @@ def test_a_repeated_id_in_a_set_is_a_bad_item(tmp_path: Path) -> None:
     path.write_text('{"id":"a","text":"x"}\n{"id":"a","text":"y"}\n')
     items = jsonl_items(path)
     assert items[0].problem is None and "appears twice" in (items[1].problem or "")
+
+
+def test_a_folder_is_its_article_files_with_ids_from_their_names(tmp_path: Path) -> None:
+    for name in ("b.txt", "a.html", "c", "SHA256SUMS", "a.gold.json", "notes.csv", "README"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    notes: list[str] = []
+    items = expand_sources([str(tmp_path)], notes=notes)
+    assert [i.id for i in items] == ["a", "b", "c"]
+    left_out = sorted(Path(n.split(":")[0]).name for n in notes)
+    assert left_out == ["README", "SHA256SUMS", "a.gold.json", "notes.csv"]
+    assert all("not an article file" in n for n in notes)
+
+
+def test_a_glob_leaves_out_files_that_are_no_articles_with_a_note(tmp_path: Path) -> None:
+    for name in ("1.txt", "2.txt", "SHA256SUMS"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    notes: list[str] = []
+    items = expand_sources([str(tmp_path / "*")], notes=notes)
+    assert [Path(i.path).name for i in items] == ["1.txt", "2.txt"]
+    assert len(notes) == 1 and "SHA256SUMS" in notes[0]
+    # named explicitly, any file is read: the naming says it is meant
+    assert len(expand_sources([str(tmp_path / "SHA256SUMS")])) == 1
+
+
+def test_a_folder_without_article_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "SHA256SUMS").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="holds no article files"):
+        expand_sources([str(tmp_path)])
+
+
+def test_same_stems_in_a_folder_keep_their_suffix_as_ids(tmp_path: Path) -> None:
+    for name in ("a.txt", "a.html"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [i.id for i in expand_sources([str(tmp_path)])] == ["a.html", "a.txt"]
