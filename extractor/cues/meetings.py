@@ -267,8 +267,9 @@ def _indirect(folded: str, lex: Lexicon) -> bool:
 @rule(
     "meetings.direct",
     stage="meetings",
-    purpose="'face to face', 'direct talks', 'وجها لوجه' make the meeting's format direct",
-    example="Kenya and Uganda met face to face in Kampala.",
+    purpose="'face to face', 'direct talks', 'وجها لوجه' make the meeting's format direct, "
+    "even where a mediator hosts it",
+    example="Kenya and Uganda met face to face in Kampala in talks brokered by Qatar.",
     off=False,
 )
 def _direct(folded: str, lex: Lexicon) -> bool:

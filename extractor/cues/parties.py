@@ -221,6 +221,7 @@ def meetings_of(
         if len(participants) < 2 or _roster(participants):
             continue
         fmt = "indirect" if _mediated_is_indirect(mediators, cue.format) else cue.format
+        fmt = "direct" if _face_to_face_unless_said(fmt) else fmt
         meetings.append(
             Meeting(
                 participants=participants,
@@ -272,6 +273,20 @@ def _roster(participants: Sequence[str]) -> bool:
 )
 def _mediated_is_indirect(mediators: Sequence[str], fmt: str) -> bool:
     return bool(mediators) and fmt == "unknown"
+
+
+@rule(
+    "meetings.direct-unless-a-go-between",
+    stage="meetings",
+    purpose="The parties of a meeting, talks or a visit meet face to face unless the text "
+    "names a go-between: direct where no indirect marker and no mediator stands",
+    example="Kenya and Uganda held talks in Kampala on Monday.",
+    off=False,
+)
+def _face_to_face_unless_said(fmt: str) -> bool:
+    """RECORDS.md §1: `indirect` = through a mediator. A sentence that says neither
+    "indirect" nor who carries the messages states parties that sit together."""
+    return fmt == "unknown"
 
 
 @rule(

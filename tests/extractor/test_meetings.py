@@ -131,3 +131,17 @@ def test_the_clitics_and_endings_of_a_trigger_are_the_packs() -> None:
 def test_the_search_is_no_talks() -> None:
     assert cue("وبدأت مصر وقطر البحث عن حل للأزمة.", AR) is None
     assert cue("وبدأت مصر وقطر بحث الأزمة في الدوحة.", AR) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("Kenya and Uganda held talks in Kampala on Monday.\n", "direct"),
+        ("Kenya and Uganda held indirect talks in Kampala on Monday.\n", "indirect"),
+        ("Kenya and Uganda held talks brokered by Qatar in Kampala on Monday.\n", "indirect"),
+    ],
+)
+def test_a_meeting_is_direct_unless_the_text_names_a_go_between(text: str, fmt: str) -> None:
+    article = Extractor(strategy="rules", use_cache=False).extract_article("Talks\n" + text)
+    (meeting,) = article.meetings
+    assert meeting.format == fmt
