@@ -154,6 +154,14 @@ def _call_or_letter(near: str, lex: Lexicon) -> bool:
     return _has(near, lex.not_meeting, lex)
 
 
+def _cancel_phrases_out(text: str, lex: Lexicon) -> str:
+    """`text` with its cancel phrases blanked, same length: "called off" is no call."""
+    for phrase in lex.cancelled_markers:
+        if " " in phrase:
+            text = re.sub(re.escape(phrase), lambda m: " " * len(m[0]), text, flags=re.I)
+    return text
+
+
 @rule(
     "meetings.press-event-is-no-meeting",
     stage="meetings",
@@ -172,11 +180,12 @@ def _trigger(text: str, toks: Sequence[Token], lex: Lexicon) -> Token | None:
     interview by phone is no meeting, the reception that follows in the same
     sentence is one.
     """
+    plain = _cancel_phrases_out(text[toks[0].start : toks[-1].end], lex) if toks else ""
     for k, t in enumerate(toks):
         if not is_trigger(t.word, lex):
             continue
         lo, hi = toks[max(0, k - _NEAR)].start, toks[min(len(toks) - 1, k + _NEAR)].end
-        near = normalize(text[lo:hi])
+        near = normalize(plain[lo - toks[0].start : hi - toks[0].start])
         if not _call_or_letter(near, lex) and not _press_event(near, lex):
             return t
     return None
@@ -190,7 +199,7 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
         return None
     folded = normalize(text[start:end])
     status: MeetingStatus = "held"
-    if _cancelled(folded, lex):
+    if _cancelled(_next_to(text, toks, trigger), lex):
         status = "cancelled"
     elif _future_trigger(text, trigger, lex) or _planned(folded, lex):
         status = "planned"
@@ -216,6 +225,38 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
 )
 def _cancelled(folded: str, lex: Lexicon) -> bool:
     return _has(folded, lex.cancelled_markers, lex)
+
+
+# Words before and after the trigger where a cancel marker speaks of it: the verb that
+# takes the meeting as its object stands close before it ("cancelled the meeting",
+# "ألغى مسؤولون … اجتماعا"), the predicate of the meeting as subject may come after its
+# parties ("the talks between A and B were called off").
+_CANCEL_BEFORE, _CANCEL_AFTER = 4, 8
+
+
+def _next_to(text: str, toks: Sequence[Token], trigger: Token) -> str:
+    """The words around the trigger where a cancel marker counts, folded."""
+    if not _marker_next_to_trigger():
+        return normalize(text[toks[0].start : toks[-1].end])
+    k = next(n for n, t in enumerate(toks) if t.start == trigger.start)
+    lo = toks[max(0, k - _CANCEL_BEFORE)].start
+    hi = toks[min(len(toks) - 1, k + _CANCEL_AFTER)].end
+    return normalize(text[lo:hi])
+
+
+@rule(
+    "meetings.cancel-marker-next-to-trigger",
+    stage="meetings",
+    purpose="A cancel or refusal marker cancels a meeting only next to its trigger: "
+    "'an official, who refused to be named, said the talks go on' is no cancelled meeting",
+    example=(
+        "Kenya and Uganda held talks in Kampala on Monday, a week after a strike "
+        "at the port was called off."
+    ),
+    off=False,
+)
+def _marker_next_to_trigger() -> bool:
+    return True
 
 
 @rule(
