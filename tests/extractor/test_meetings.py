@@ -145,3 +145,39 @@ def test_a_meeting_is_direct_unless_the_text_names_a_go_between(text: str, fmt: 
     article = Extractor(strategy="rules", use_cache=False).extract_article("Talks\n" + text)
     (meeting,) = article.meetings
     assert meeting.format == fmt
+
+
+def _parties(text: str) -> list[list[str]]:
+    article = Extractor(strategy="rules", use_cache=False).extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    return [[names[p] for p in m.participants] for m in article.meetings]
+
+
+def test_the_place_of_a_dateline_is_no_party() -> None:
+    text = "Talks in the east\nNairobi, Kenya (Agency) -- Uganda and Rwanda held talks on Monday.\n"
+    assert _parties(text) == [["Uganda", "Rwanda"]]
+
+
+def test_a_member_and_the_body_he_speaks_for_are_one_side() -> None:
+    text = (
+        "Hamas spokesman Ali Nasser said the port would reopen. "
+        "Ali Nasser joined the talks of Hamas in Doha on Monday."
+    )
+    assert _parties(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        (
+            "Kenya and Uganda held talks in Kampala on Monday, a week after a strike "
+            "at the port was called off.",
+            "held",
+        ),
+        ("The talks between Kenya and Uganda were called off.", "cancelled"),
+        ("Kenya and Uganda failed to agree on the border during a meeting in Kampala.", "held"),
+    ],
+)
+def test_a_cancel_marker_cancels_only_the_meeting_next_to_it(text: str, status: str) -> None:
+    found = cue(text)
+    assert found is not None and found.status == status
