@@ -20,10 +20,10 @@ from ..text.dates import date_in
 from ..text.normalize import normalize
 from ..text.segment import Sentence
 from .article_actors import MIN_MENTIONS, locative
-from .meetings import is_trigger, meeting_cue, one_record_each, without_prefix
+from .meetings import meeting_cue, one_record_each, without_prefix
 from .rulebook import rule
 from .speech import SpeechCue
-from .tokens import tokens
+from .venues import place_in
 
 _MAX_PARTICIPANTS = 4
 
@@ -254,7 +254,7 @@ def meetings_of(
                 mediators=mediators,
                 status=cue.status,
                 format=fmt,
-                location=_place_in(text, sent, lex, places),
+                location=place_in(text, sent, lex, places),
                 date_text=_date_in(sent, lex),
                 evidence=sent.text,
                 span=(sent.start, sent.end),
@@ -416,39 +416,6 @@ def _backup_aside(main: Sequence[str], people: Sequence[str]) -> bool:
 )
 def _people_are_the_parties(people: Sequence[str]) -> bool:
     return len(people) >= 2
-
-
-@rule(
-    "meetings.location-after-in",
-    stage="meetings",
-    purpose="The first place after 'in', 'at' or 'في' within ten words of a trigger is where",
-    example="Kenya and Uganda held talks in Qatar on Monday.",
-    off=None,
-)
-def _place_in(text: str, sent: Sentence, lex: Lexicon, at: Sequence[Span]) -> str | None:
-    """Where a meeting sentence says it is: the first place after "in"/"at"/"في" near a
-    trigger ("الاجتماع الثلاثي الأخير بشأن سوريا في الدوحة", "met … in China").
-
-    The same words that make a place no party make it the location; a sentence that
-    names no place so gives none, and a city the gazetteer does not hold is not read.
-    """
-    toks = tokens(text, sent.start, sent.end)
-    near = [
-        (t.start, toks[min(len(toks) - 1, n + _PLACE_REACH)].end)
-        for n, t in enumerate(toks)
-        if is_trigger(t.word, lex)
-    ]
-    for span in at:
-        if (
-            sent.start <= span[0] < sent.end
-            and any(lo < span[0] < hi for lo, hi in near)
-            and locative(text, span, lex)
-        ):
-            return text[span[0] : span[1]]
-    return None
-
-
-_PLACE_REACH = 10  # words after a trigger where "in X" / "في X" says where it is
 
 
 @rule(

@@ -188,6 +188,7 @@ class Lexicon:
     article_prefixes: tuple[str, ...] = ()  # written onto its noun: "ال"
     mediator_prefixes: tuple[str, ...] = ()  # a word they begin marks a mediator: "بوساطة"
     side_stem_endings: tuple[str, ...] = ()  # a side's name less these is its stem: "الحوثيين"
+    destination_prepositions: frozenset[str] = frozenset()  # "visit to X": where it is
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -319,6 +320,7 @@ class LexiconFile(BaseModel):
     article_prefixes: Words = []
     mediator_prefixes: Words = []
     side_stem_endings: Words = []
+    destination_prepositions: Words = []
 
     @field_validator("traits")
     @classmethod
@@ -409,6 +411,7 @@ _SETS = (
     "conjunction_letters",
     "preposition_letters",
     "future_letters",
+    "destination_prepositions",
 )
 _PHRASES = (
     "not_claim_cues",
