@@ -340,7 +340,7 @@ def _after_mediator_marker(toks: Sequence[Token], i: int, lex: Lexicon) -> tuple
 
 def one_record_each(meetings: Sequence[Meeting]) -> list[Meeting]:
     """The same meeting mentioned twice is one record (RECORDS.md §1): the first mention,
-    with what a later one with the same parties and status adds (mediators, a format
+    with what a later one with the same parties adds (mediators, a format
     where it had none, its place or day).
 
     The cue stage merges its mentions so, and the model strategy again once the model
@@ -364,7 +364,7 @@ def one_record_each(meetings: Sequence[Meeting]) -> list[Meeting]:
 @rule(
     "meetings.one-record-each",
     stage="meetings",
-    purpose="A later mention with the same parties and status is the same meeting, merged",
+    purpose="A later mention with the same parties is the same meeting, merged",
     example="Kenya and Uganda held talks in Kampala. Kenya and Uganda held talks on Monday.",
     off=None,
 )
@@ -373,7 +373,27 @@ def _same_meeting(earlier: Sequence[Meeting], meeting: Meeting) -> Meeting | Non
         (
             m
             for m in earlier
-            if set(m.participants) == set(meeting.participants) and m.status == meeting.status
+            if set(m.participants) == set(meeting.participants)
+            and (m.status == meeting.status or _one_event_whatever_its_markers())
         ),
         None,
     )
+
+
+@rule(
+    "meetings.same-parties-one-meeting",
+    stage="meetings",
+    purpose="Mentions of the same parties are one meeting even where their markers read "
+    "another status ('the talks, scheduled for weeks'): the first mention's status stands",
+    example=(
+        "Kenya and Uganda held talks in Kampala on Monday. "
+        "The talks of Kenya and Uganda, scheduled for weeks, dealt with the border."
+    ),
+    off=False,
+)
+def _one_event_whatever_its_markers() -> bool:
+    """A status marker speaks of its sentence, not always of the meeting: a plan marker
+    in a clause about what the talks prepare ("the expected summit"), a cancel marker
+    about the rumours of them. An article rarely reports two meetings of exactly the
+    same parties, so the later mention is the earlier meeting."""
+    return True

@@ -94,16 +94,20 @@ def test_a_digest_of_capitalized_items_is_split_into_articles() -> None:
     assert len(split_articles(two)) == 1  # two such lines are not a digest
 
 
-def test_the_same_parties_with_the_same_status_are_one_record() -> None:
-    def meeting(status: str, **fields: object) -> Meeting:
-        return Meeting(participants=["kenya", "uganda"], status=status, evidence="talks", **fields)
+def test_the_same_parties_are_one_record_whatever_the_later_markers_say() -> None:
+    def meeting(status: str, parties: tuple[str, ...] = ("kenya", "uganda"), **fields: object):
+        return Meeting(participants=list(parties), status=status, evidence="talks", **fields)
 
     first = meeting("held")
     later = meeting("held", format="indirect", mediators=["qatar"], location="Doha")
     planned = meeting("planned")
-    merged = one_record_each([first, later, planned])
-    assert merged == [first, planned]
-    assert (first.format, first.mediators, first.location) == ("indirect", ["qatar"], "Doha")
+    other = meeting("planned", ("kenya", "rwanda"))
+    merged = one_record_each([first, later, planned, other])
+    assert merged == [first, other]
+    assert (first.status, first.format, first.mediators) == ("held", "indirect", ["qatar"])
+    assert first.location == "Doha"
+    with rules_off(("meetings.same-parties-one-meeting",)):
+        assert len(one_record_each([meeting("held"), meeting("planned")])) == 2
 
 
 def test_a_news_conference_is_no_meeting_unless_its_rule_is_switched_off() -> None:
