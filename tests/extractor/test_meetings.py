@@ -55,6 +55,7 @@ def test_arabic_meeting_cues(text: str, status: str, fmt: str) -> None:
 def test_phone_calls_and_letters_are_not_meetings() -> None:
     assert cue("Kenya's president held a phone call with Uganda's leader.") is None
     assert cue("وأجرى الوزير اتصالا هاتفيا مع نظيره القطري.", AR) is None
+    assert cue("وبحث الوزيران خلال الاتصال العلاقات بين البلدين.", AR) is None  # the call
     assert cue("The port reopened on Monday.") is None
     assert cue("Kenya's president spoke to Uganda's leader about the talks by phone.") is None
 
