@@ -20,9 +20,10 @@ from ..text.dates import date_in
 from ..text.normalize import normalize
 from ..text.segment import Sentence
 from .article_actors import MIN_MENTIONS, locative
-from .meetings import meeting_cue, one_record_each, without_prefix
+from .meetings import is_trigger, meeting_cue, one_record_each, without_prefix
 from .rulebook import rule
 from .speech import SpeechCue
+from .tokens import tokens
 from .venues import place_in
 
 _MAX_PARTICIPANTS = 4
@@ -237,6 +238,7 @@ def meetings_of(
         subject = _pronoun_party((pronoun_subject or {}).get(n), spans, present)
         if subject is not None:  # "He met leaders in Baghdad"
             present.insert(0, subject)
+        present = _between(text, sent, present, spans, lex) or present
         mediators = _mediators(present, cue.mediator_at, spans)
         participants = [
             aid
@@ -261,6 +263,34 @@ def meetings_of(
             )
         )
     return one_record_each(meetings)
+
+
+_BETWEEN_REACH = 8  # words after "between"/"بين" that name the parties
+
+
+@rule(
+    "meetings.parties-between",
+    stage="meetings",
+    purpose="'talks between X and Y': the actors named after 'between'/'بين' right after "
+    "the trigger are the parties, not the others the sentence names",
+    example="Kenya said on Monday that talks between Uganda and Rwanda began in Kampala.",
+    off=(),
+)
+def _between(
+    text: str, sent: Sentence, present: Sequence[str], spans: dict[str, list[Span]], lex: Lexicon
+) -> list[str]:
+    """The parties a "between" phrase names after a trigger ("محادثات سرية بين السعودية
+    والحوثيين", "a meeting between A and B"), where it names two or more."""
+    toks = tokens(text, sent.start, sent.end)
+    for n, t in enumerate(toks):
+        if not is_trigger(t.word, lex):
+            continue
+        for m in range(n + 1, min(len(toks), n + 3)):  # "talks between", "محادثات سرية بين"
+            if toks[m].word in lex.between_words:
+                lo, hi = toks[m].end, toks[min(len(toks) - 1, m + _BETWEEN_REACH)].end
+                named = [a for a in present if any(lo <= s < hi for s, _ in spans[a])]
+                return named if len(named) >= 2 else []
+    return []
 
 
 @rule(

@@ -186,3 +186,19 @@ def test_a_member_and_the_body_he_speaks_for_are_one_side() -> None:
 def test_a_cancel_marker_cancels_only_the_meeting_next_to_it(text: str, status: str) -> None:
     found = cue(text)
     assert found is not None and found.status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            "Kenya said on Monday that talks between Uganda and Rwanda began in Kampala.",
+            [["Uganda", "Rwanda"]],
+        ),
+        ("Kenya and Uganda held talks in Kampala on Monday.", [["Kenya", "Uganda"]]),
+    ],
+)
+def test_the_parties_named_after_between_are_the_meetings(
+    text: str, parties: list[list[str]]
+) -> None:
+    assert _parties(text) == parties
