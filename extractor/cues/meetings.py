@@ -154,6 +154,14 @@ def _call_or_letter(near: str, lex: Lexicon) -> bool:
     return _has(near, lex.not_meeting, lex)
 
 
+def _cancel_phrases_out(text: str, lex: Lexicon) -> str:
+    """`text` with its cancel phrases blanked, same length: "called off" is no call."""
+    for phrase in lex.cancelled_markers:
+        if " " in phrase:
+            text = re.sub(re.escape(phrase), lambda m: " " * len(m[0]), text, flags=re.I)
+    return text
+
+
 @rule(
     "meetings.press-event-is-no-meeting",
     stage="meetings",
@@ -172,11 +180,12 @@ def _trigger(text: str, toks: Sequence[Token], lex: Lexicon) -> Token | None:
     interview by phone is no meeting, the reception that follows in the same
     sentence is one.
     """
+    plain = _cancel_phrases_out(text[toks[0].start : toks[-1].end], lex) if toks else ""
     for k, t in enumerate(toks):
         if not is_trigger(t.word, lex):
             continue
         lo, hi = toks[max(0, k - _NEAR)].start, toks[min(len(toks) - 1, k + _NEAR)].end
-        near = normalize(text[lo:hi])
+        near = normalize(plain[lo - toks[0].start : hi - toks[0].start])
         if not _call_or_letter(near, lex) and not _press_event(near, lex):
             return t
     return None
@@ -190,7 +199,7 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
         return None
     folded = normalize(text[start:end])
     status: MeetingStatus = "held"
-    if _cancelled(folded, lex):
+    if _cancelled(_next_to(text, toks, trigger), lex):
         status = "cancelled"
     elif _future_trigger(text, trigger, lex) or _planned(folded, lex):
         status = "planned"
@@ -216,6 +225,38 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
 )
 def _cancelled(folded: str, lex: Lexicon) -> bool:
     return _has(folded, lex.cancelled_markers, lex)
+
+
+# Words before and after the trigger where a cancel marker speaks of it: the verb that
+# takes the meeting as its object stands close before it ("cancelled the meeting",
+# "ألغى مسؤولون … اجتماعا"), the predicate of the meeting as subject may come after its
+# parties ("the talks between A and B were called off").
+_CANCEL_BEFORE, _CANCEL_AFTER = 4, 8
+
+
+def _next_to(text: str, toks: Sequence[Token], trigger: Token) -> str:
+    """The words around the trigger where a cancel marker counts, folded."""
+    if not _marker_next_to_trigger():
+        return normalize(text[toks[0].start : toks[-1].end])
+    k = next(n for n, t in enumerate(toks) if t.start == trigger.start)
+    lo = toks[max(0, k - _CANCEL_BEFORE)].start
+    hi = toks[min(len(toks) - 1, k + _CANCEL_AFTER)].end
+    return normalize(text[lo:hi])
+
+
+@rule(
+    "meetings.cancel-marker-next-to-trigger",
+    stage="meetings",
+    purpose="A cancel or refusal marker cancels a meeting only next to its trigger: "
+    "'an official, who refused to be named, said the talks go on' is no cancelled meeting",
+    example=(
+        "Kenya and Uganda held talks in Kampala on Monday, a week after a strike "
+        "at the port was called off."
+    ),
+    off=False,
+)
+def _marker_next_to_trigger() -> bool:
+    return True
 
 
 @rule(
@@ -267,8 +308,9 @@ def _indirect(folded: str, lex: Lexicon) -> bool:
 @rule(
     "meetings.direct",
     stage="meetings",
-    purpose="'face to face', 'direct talks', 'وجها لوجه' make the meeting's format direct",
-    example="Kenya and Uganda met face to face in Kampala.",
+    purpose="'face to face', 'direct talks', 'وجها لوجه' make the meeting's format direct, "
+    "even where a mediator hosts it",
+    example="Kenya and Uganda met face to face in Kampala in talks brokered by Qatar.",
     off=False,
 )
 def _direct(folded: str, lex: Lexicon) -> bool:
@@ -298,7 +340,7 @@ def _after_mediator_marker(toks: Sequence[Token], i: int, lex: Lexicon) -> tuple
 
 def one_record_each(meetings: Sequence[Meeting]) -> list[Meeting]:
     """The same meeting mentioned twice is one record (RECORDS.md §1): the first mention,
-    with what a later one with the same parties and status adds (mediators, a format
+    with what a later one with the same parties adds (mediators, a format
     where it had none, its place or day).
 
     The cue stage merges its mentions so, and the model strategy again once the model
@@ -322,7 +364,7 @@ def one_record_each(meetings: Sequence[Meeting]) -> list[Meeting]:
 @rule(
     "meetings.one-record-each",
     stage="meetings",
-    purpose="A later mention with the same parties and status is the same meeting, merged",
+    purpose="A later mention with the same parties is the same meeting, merged",
     example="Kenya and Uganda held talks in Kampala. Kenya and Uganda held talks on Monday.",
     off=None,
 )
@@ -331,7 +373,27 @@ def _same_meeting(earlier: Sequence[Meeting], meeting: Meeting) -> Meeting | Non
         (
             m
             for m in earlier
-            if set(m.participants) == set(meeting.participants) and m.status == meeting.status
+            if set(m.participants) == set(meeting.participants)
+            and (m.status == meeting.status or _one_event_whatever_its_markers())
         ),
         None,
     )
+
+
+@rule(
+    "meetings.same-parties-one-meeting",
+    stage="meetings",
+    purpose="Mentions of the same parties are one meeting even where their markers read "
+    "another status ('the talks, scheduled for weeks'): the first mention's status stands",
+    example=(
+        "Kenya and Uganda held talks in Kampala on Monday. "
+        "The talks of Kenya and Uganda, scheduled for weeks, dealt with the border."
+    ),
+    off=False,
+)
+def _one_event_whatever_its_markers() -> bool:
+    """A status marker speaks of its sentence, not always of the meeting: a plan marker
+    in a clause about what the talks prepare ("the expected summit"), a cancel marker
+    about the rumours of them. An article rarely reports two meetings of exactly the
+    same parties, so the later mention is the earlier meeting."""
+    return True

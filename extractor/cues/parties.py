@@ -24,6 +24,7 @@ from .meetings import is_trigger, meeting_cue, one_record_each, without_prefix
 from .rulebook import rule
 from .speech import SpeechCue
 from .tokens import tokens
+from .venues import place_in
 
 _MAX_PARTICIPANTS = 4
 
@@ -138,10 +139,36 @@ def meeting_parties(
         if a.id in model_named and len(a.mentions) < MIN_MENTIONS and a.kind != "person"
     }
     parties = {a.id: a.mentions for a in actors if a.id not in not_parties}
+    for aid in parties:  # "أتلانتا، الولايات المتحدة (CNN)--": where the outlet files from
+        parties[aid] = [m for m in parties[aid] if not _in_dateline(text, m)]
     for aid in parties:  # "met in Beijing", "talks at the White House": where, not who
         if aid in place_ids or "letter-case" in lex.traits:
             parties[aid] = [m for m in parties[aid] if not _named_as_where(text, m, lex)]
     return parties
+
+
+# A dateline: up to four words of place at a line's start, then the outlet in brackets
+# or quotes and a dash or colon ("LONDON (Reuters) -", "سيول - «الشرق الأوسط»:").
+_DATELINE = re.compile(
+    r"(?:[^\W\d]+[\s,،.]*){1,4}"
+    r"(?:\([^)\n]{1,30}\)\s*[-–—]|[-–—]+\s*(?:«[^»\n]{1,40}»|\([^)\n]{1,30}\))\s*:)"
+)
+
+
+@rule(
+    "meetings.dateline-is-no-party",
+    stage="meetings",
+    purpose="The place of a dateline ('NAIROBI (Agency) -') is where the story is filed "
+    "from: no party to the meetings its sentence reports",
+    example="Nairobi, Kenya (Agency) -- Uganda and Rwanda held talks on Monday.",
+    off=False,
+)
+def _in_dateline(text: str, mention: Span) -> bool:
+    line = text.rfind("\n", 0, mention[0]) + 1
+    opening = _DATELINE.match(text, line)
+    return (
+        opening is not None and mention[1] <= opening.end() and "(" not in text[line : mention[0]]
+    )
 
 
 @rule(
@@ -211,6 +238,7 @@ def meetings_of(
         subject = _pronoun_party((pronoun_subject or {}).get(n), spans, present)
         if subject is not None:  # "He met leaders in Baghdad"
             present.insert(0, subject)
+        present = _between(text, sent, present, spans, lex) or present
         mediators = _mediators(present, cue.mediator_at, spans)
         participants = [
             aid
@@ -221,19 +249,48 @@ def meetings_of(
         if len(participants) < 2 or _roster(participants):
             continue
         fmt = "indirect" if _mediated_is_indirect(mediators, cue.format) else cue.format
+        fmt = "direct" if _face_to_face_unless_said(fmt) else fmt
         meetings.append(
             Meeting(
                 participants=participants,
                 mediators=mediators,
                 status=cue.status,
                 format=fmt,
-                location=_place_in(text, sent, lex, places),
+                location=place_in(text, sent, lex, places),
                 date_text=_date_in(sent, lex),
                 evidence=sent.text,
                 span=(sent.start, sent.end),
             )
         )
     return one_record_each(meetings)
+
+
+_BETWEEN_REACH = 8  # words after "between"/"بين" that name the parties
+
+
+@rule(
+    "meetings.parties-between",
+    stage="meetings",
+    purpose="'talks between X and Y': the actors named after 'between'/'بين' right after "
+    "the trigger are the parties, not the others the sentence names",
+    example="Kenya said on Monday that talks between Uganda and Rwanda began in Kampala.",
+    off=(),
+)
+def _between(
+    text: str, sent: Sentence, present: Sequence[str], spans: dict[str, list[Span]], lex: Lexicon
+) -> list[str]:
+    """The parties a "between" phrase names after a trigger ("محادثات سرية بين السعودية
+    والحوثيين", "a meeting between A and B"), where it names two or more."""
+    toks = tokens(text, sent.start, sent.end)
+    for n, t in enumerate(toks):
+        if not is_trigger(t.word, lex):
+            continue
+        for m in range(n + 1, min(len(toks), n + 3)):  # "talks between", "محادثات سرية بين"
+            if toks[m].word in lex.between_words:
+                lo, hi = toks[m].end, toks[min(len(toks) - 1, m + _BETWEEN_REACH)].end
+                named = [a for a in present if any(lo <= s < hi for s, _ in spans[a])]
+                return named if len(named) >= 2 else []
+    return []
 
 
 @rule(
@@ -272,6 +329,20 @@ def _roster(participants: Sequence[str]) -> bool:
 )
 def _mediated_is_indirect(mediators: Sequence[str], fmt: str) -> bool:
     return bool(mediators) and fmt == "unknown"
+
+
+@rule(
+    "meetings.direct-unless-a-go-between",
+    stage="meetings",
+    purpose="The parties of a meeting, talks or a visit meet face to face unless the text "
+    "names a go-between: direct where no indirect marker and no mediator stands",
+    example="Kenya and Uganda held talks in Kampala on Monday.",
+    off=False,
+)
+def _face_to_face_unless_said(fmt: str) -> bool:
+    """RECORDS.md §1: `indirect` = through a mediator. A sentence that says neither
+    "indirect" nor who carries the messages states parties that sit together."""
+    return fmt == "unknown"
 
 
 @rule(
@@ -328,10 +399,31 @@ def _parties_of(
         for aid in participants
         if aid not in served or not _only_in_title(text, sent, spans[aid], spans[served[aid]])
     ]
+    sides = {actors[aid].affiliation for aid in participants if aid in actors}
+    participants = [
+        aid for aid in participants if not _its_member_meets(aid, sides, actors.get(aid))
+    ]
     people = [aid for aid in participants if _named_person_id(actors.get(aid))]
     if _people_are_the_parties(people):
         participants = people
     return participants
+
+
+@rule(
+    "meetings.member-speaks-for-its-side",
+    stage="meetings",
+    purpose="A body a participant belongs to is his side, not a second party: a "
+    "spokesman of a movement in its talks is one side",
+    example=(
+        "Hamas spokesman Ali Nasser said the port would reopen. "
+        "Ali Nasser joined the talks of Hamas in Doha on Monday."
+    ),
+    off=False,
+)
+def _its_member_meets(aid: str, sides: set[str | None], actor: Actor | None) -> bool:
+    """A country meets through its person only where its title names it alone
+    (`meetings.country-through-its-person`); a movement or body always."""
+    return aid in sides and actor is not None and actor.kind != "country"
 
 
 @rule(
@@ -354,39 +446,6 @@ def _backup_aside(main: Sequence[str], people: Sequence[str]) -> bool:
 )
 def _people_are_the_parties(people: Sequence[str]) -> bool:
     return len(people) >= 2
-
-
-@rule(
-    "meetings.location-after-in",
-    stage="meetings",
-    purpose="The first place after 'in', 'at' or 'في' within ten words of a trigger is where",
-    example="Kenya and Uganda held talks in Qatar on Monday.",
-    off=None,
-)
-def _place_in(text: str, sent: Sentence, lex: Lexicon, at: Sequence[Span]) -> str | None:
-    """Where a meeting sentence says it is: the first place after "in"/"at"/"في" near a
-    trigger ("الاجتماع الثلاثي الأخير بشأن سوريا في الدوحة", "met … in China").
-
-    The same words that make a place no party make it the location; a sentence that
-    names no place so gives none, and a city the gazetteer does not hold is not read.
-    """
-    toks = tokens(text, sent.start, sent.end)
-    near = [
-        (t.start, toks[min(len(toks) - 1, n + _PLACE_REACH)].end)
-        for n, t in enumerate(toks)
-        if is_trigger(t.word, lex)
-    ]
-    for span in at:
-        if (
-            sent.start <= span[0] < sent.end
-            and any(lo < span[0] < hi for lo, hi in near)
-            and locative(text, span, lex)
-        ):
-            return text[span[0] : span[1]]
-    return None
-
-
-_PLACE_REACH = 10  # words after a trigger where "in X" / "في X" says where it is
 
 
 @rule(

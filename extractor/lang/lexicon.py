@@ -188,6 +188,8 @@ class Lexicon:
     article_prefixes: tuple[str, ...] = ()  # written onto its noun: "ال"
     mediator_prefixes: tuple[str, ...] = ()  # a word they begin marks a mediator: "بوساطة"
     side_stem_endings: tuple[str, ...] = ()  # a side's name less these is its stem: "الحوثيين"
+    destination_prepositions: frozenset[str] = frozenset()  # "visit to X": where it is
+    between_words: frozenset[str] = frozenset()  # "talks between A and B": the parties
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -319,6 +321,8 @@ class LexiconFile(BaseModel):
     article_prefixes: Words = []
     mediator_prefixes: Words = []
     side_stem_endings: Words = []
+    destination_prepositions: Words = []
+    between_words: Words = []
 
     @field_validator("traits")
     @classmethod
@@ -409,6 +413,8 @@ _SETS = (
     "conjunction_letters",
     "preposition_letters",
     "future_letters",
+    "destination_prepositions",
+    "between_words",
 )
 _PHRASES = (
     "not_claim_cues",
@@ -558,12 +564,9 @@ class Gazetteer:
 
 def _forms(forms: list[str], clitics: bool) -> tuple[str, ...]:
     """The listed forms, plus the indefinite Arabic adjectives ("عمانية" of "العمانية")."""
-    out = list(forms)
-    if clitics:  # the article is written onto the adjective: it comes off
-        for form in forms:
-            if form.startswith("ال") and " " not in form and form.endswith(("ي", "ية", "يين")):
-                out.append(form[2:])
-    return tuple(dict.fromkeys(out))
+    adjectives = [f for f in forms if f.endswith(("ي", "ية", "يين")) and " " not in f]
+    bare = [f[2:] for f in adjectives if clitics and f.startswith("ال")]  # article comes off
+    return tuple(dict.fromkeys([*forms, *bare]))
 
 
 @cache

@@ -55,6 +55,7 @@ def test_arabic_meeting_cues(text: str, status: str, fmt: str) -> None:
 def test_phone_calls_and_letters_are_not_meetings() -> None:
     assert cue("Kenya's president held a phone call with Uganda's leader.") is None
     assert cue("وأجرى الوزير اتصالا هاتفيا مع نظيره القطري.", AR) is None
+    assert cue("وبحث الوزيران خلال الاتصال العلاقات بين البلدين.", AR) is None  # the call
     assert cue("The port reopened on Monday.") is None
     assert cue("Kenya's president spoke to Uganda's leader about the talks by phone.") is None
 
@@ -94,16 +95,20 @@ def test_a_digest_of_capitalized_items_is_split_into_articles() -> None:
     assert len(split_articles(two)) == 1  # two such lines are not a digest
 
 
-def test_the_same_parties_with_the_same_status_are_one_record() -> None:
-    def meeting(status: str, **fields: object) -> Meeting:
-        return Meeting(participants=["kenya", "uganda"], status=status, evidence="talks", **fields)
+def test_the_same_parties_are_one_record_whatever_the_later_markers_say() -> None:
+    def meeting(status: str, parties: tuple[str, ...] = ("kenya", "uganda"), **fields: object):
+        return Meeting(participants=list(parties), status=status, evidence="talks", **fields)
 
     first = meeting("held")
     later = meeting("held", format="indirect", mediators=["qatar"], location="Doha")
     planned = meeting("planned")
-    merged = one_record_each([first, later, planned])
-    assert merged == [first, planned]
-    assert (first.format, first.mediators, first.location) == ("indirect", ["qatar"], "Doha")
+    other = meeting("planned", ("kenya", "rwanda"))
+    merged = one_record_each([first, later, planned, other])
+    assert merged == [first, other]
+    assert (first.status, first.format, first.mediators) == ("held", "indirect", ["qatar"])
+    assert first.location == "Doha"
+    with rules_off(("meetings.same-parties-one-meeting",)):
+        assert len(one_record_each([meeting("held"), meeting("planned")])) == 2
 
 
 def test_a_news_conference_is_no_meeting_unless_its_rule_is_switched_off() -> None:
@@ -131,3 +136,69 @@ def test_the_clitics_and_endings_of_a_trigger_are_the_packs() -> None:
 def test_the_search_is_no_talks() -> None:
     assert cue("وبدأت مصر وقطر البحث عن حل للأزمة.", AR) is None
     assert cue("وبدأت مصر وقطر بحث الأزمة في الدوحة.", AR) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("Kenya and Uganda held talks in Kampala on Monday.\n", "direct"),
+        ("Kenya and Uganda held indirect talks in Kampala on Monday.\n", "indirect"),
+        ("Kenya and Uganda held talks brokered by Qatar in Kampala on Monday.\n", "indirect"),
+    ],
+)
+def test_a_meeting_is_direct_unless_the_text_names_a_go_between(text: str, fmt: str) -> None:
+    article = Extractor(strategy="rules", use_cache=False).extract_article("Talks\n" + text)
+    (meeting,) = article.meetings
+    assert meeting.format == fmt
+
+
+def _parties(text: str) -> list[list[str]]:
+    article = Extractor(strategy="rules", use_cache=False).extract_article(text)
+    names = {a.id: a.name for a in article.actors}
+    return [[names[p] for p in m.participants] for m in article.meetings]
+
+
+def test_the_place_of_a_dateline_is_no_party() -> None:
+    text = "Talks in the east\nNairobi, Kenya (Agency) -- Uganda and Rwanda held talks on Monday.\n"
+    assert _parties(text) == [["Uganda", "Rwanda"]]
+
+
+def test_a_member_and_the_body_he_speaks_for_are_one_side() -> None:
+    text = (
+        "Hamas spokesman Ali Nasser said the port would reopen. "
+        "Ali Nasser joined the talks of Hamas in Doha on Monday."
+    )
+    assert _parties(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        (
+            "Kenya and Uganda held talks in Kampala on Monday, a week after a strike "
+            "at the port was called off.",
+            "held",
+        ),
+        ("The talks between Kenya and Uganda were called off.", "cancelled"),
+        ("Kenya and Uganda failed to agree on the border during a meeting in Kampala.", "held"),
+    ],
+)
+def test_a_cancel_marker_cancels_only_the_meeting_next_to_it(text: str, status: str) -> None:
+    found = cue(text)
+    assert found is not None and found.status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            "Kenya said on Monday that talks between Uganda and Rwanda began in Kampala.",
+            [["Uganda", "Rwanda"]],
+        ),
+        ("Kenya and Uganda held talks in Kampala on Monday.", [["Kenya", "Uganda"]]),
+    ],
+)
+def test_the_parties_named_after_between_are_the_meetings(
+    text: str, parties: list[list[str]]
+) -> None:
+    assert _parties(text) == parties
