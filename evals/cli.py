@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from extractor.cli import (
+from extractor.cli import err, fail, make_extractor, out, progress_bar
+from extractor.cli_options import (
     BaseUrl,
     Constrain,
     Gguf,
@@ -26,11 +27,6 @@ from extractor.cli import (
     NoCache,
     PromptOpt,
     StrategyOpt,
-    err,
-    fail,
-    make_extractor,
-    out,
-    progress_bar,
 )
 from extractor.errors import ConfigError, ExtractorError, InputError
 

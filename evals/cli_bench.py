@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from extractor.cli import Constrain, MaxReasks, PromptOpt, err, fail
+from extractor.cli import err, fail
+from extractor.cli_options import Constrain, MaxReasks, PromptOpt
 from extractor.errors import ConfigError, ExtractorError
 
 from .cli_options import Only

@@ -24,6 +24,28 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from .cli_options import (
+    AllowStrategy,
+    ApiKeysFile,
+    BaseUrl,
+    Constrain,
+    CorsOrigin,
+    DatabaseUrl,
+    DeadlineOpt,
+    Gguf,
+    Host,
+    LeaseSeconds,
+    MaxBodyMb,
+    MaxCalls,
+    MaxInflight,
+    MaxReasks,
+    Model,
+    NoCache,
+    PromptOpt,
+    StallOpt,
+    StrategyOpt,
+    Workers,
+)
 from .display import (
     StageStatus,
     article_view,
@@ -81,52 +103,6 @@ def _root(
     ] = False,
 ) -> None:
     """Typed, grounded records (actors, claims, meetings) from news articles."""
-
-
-Model = Annotated[str | None, typer.Option(help="Model name on the backend.")]
-BaseUrl = Annotated[str | None, typer.Option(help="OpenAI-compatible server, e.g. vLLM/Ollama.")]
-PromptOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--prompt", help="Prompt version (prompts/NAME); default: names2 for cues, v4 for two-step."
-    ),
-]
-Gguf = Annotated[Path | None, typer.Option(help="Serve this GGUF instead of the embedded model.")]
-NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")]
-MaxReasks = Annotated[int | None, typer.Option(help="Validation re-asks per call (default 2).")]
-Constrain = Annotated[
-    bool | None,
-    typer.Option(
-        "--constrain/--no-constrain",
-        help="Enum-constrained names and ids (default: on where the server compiles grammars).",
-    ),
-]
-DeadlineOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--deadline",
-        help="Give up on an article after this many seconds in all (default: no limit).",
-    ),
-]
-StallOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--stall-timeout",
-        help="Give up when the model sends no token for this many seconds (default 120).",
-    ),
-]
-MaxCalls = Annotated[
-    int | None,
-    typer.Option("--max-calls", help="Cap on LLM calls per input (default: from the size limit)."),
-]
-StrategyOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--strategy",
-        help="cues (default: cue stages, the model names actors and described speakers), "
-        "rules (cue stages only, no model) or two-step (the model writes every record).",
-    ),
-]
 
 
 def exit_code(exc: ExtractorError) -> int:
@@ -408,30 +384,15 @@ def progress_bar() -> Progress:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to bind (non-loopback needs API keys).")] = (
-        "127.0.0.1"
-    ),
+    host: Host = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    database_url: Annotated[
-        str | None,
-        typer.Option(
-            help="Job store: sqlite:///PATH (default: in the extractor home) or postgresql://…; "
-            "or EXTRACTOR_DATABASE_URL."
-        ),
-    ] = None,
-    api_keys_file: Annotated[
-        Path | None,
-        typer.Option(help="API keys, one per line (or sha256:HEX); also EXTRACTOR_API_KEYS."),
-    ] = None,
-    cors_origin: Annotated[
-        list[str] | None, typer.Option(help="Allow this browser origin (CORS is off without).")
-    ] = None,
-    workers: Annotated[int, typer.Option(help="Job worker threads in this process.")] = 2,
-    max_inflight: Annotated[int, typer.Option(help="Requests in flight per API key.")] = 8,
-    max_body_mb: Annotated[int, typer.Option(help="Largest request body, MiB.")] = 32,
-    lease_seconds: Annotated[
-        float, typer.Option(help="A job document's lease: a dead worker's document reruns after.")
-    ] = 30.0,
+    database_url: DatabaseUrl = None,
+    api_keys_file: ApiKeysFile = None,
+    cors_origin: CorsOrigin = None,
+    workers: Workers = 2,
+    max_inflight: MaxInflight = 8,
+    max_body_mb: MaxBodyMb = 32,
+    lease_seconds: LeaseSeconds = 30.0,
     model: Model = None,
     base_url: BaseUrl = None,
     prompt: PromptOpt = None,
@@ -440,13 +401,7 @@ def serve(
     max_reasks: MaxReasks = None,
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
-    allow_strategy: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Also let clients ask for this strategy (repeatable); by default only the "
-            "one served."
-        ),
-    ] = None,
+    allow_strategy: AllowStrategy = None,
 ) -> None:
     """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs).
 

@@ -1,0 +1,84 @@
+"""The command line's shared options: one definition per flag, used by every command.
+
+`extractor` and its plugged-in groups (`extractor eval`) take the same backend flags,
+so each is declared once here, with its help text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Model = Annotated[str | None, typer.Option(help="Model name on the backend.")]
+BaseUrl = Annotated[str | None, typer.Option(help="OpenAI-compatible server, e.g. vLLM/Ollama.")]
+PromptOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prompt", help="Prompt version (prompts/NAME); default: names2 for cues, v4 for two-step."
+    ),
+]
+Gguf = Annotated[Path | None, typer.Option(help="Serve this GGUF instead of the embedded model.")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")]
+MaxReasks = Annotated[int | None, typer.Option(help="Validation re-asks per call (default 2).")]
+Constrain = Annotated[
+    bool | None,
+    typer.Option(
+        "--constrain/--no-constrain",
+        help="Enum-constrained names and ids (default: on where the server compiles grammars).",
+    ),
+]
+DeadlineOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--deadline",
+        help="Give up on an article after this many seconds in all (default: no limit).",
+    ),
+]
+StallOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--stall-timeout",
+        help="Give up when the model sends no token for this many seconds (default 120).",
+    ),
+]
+MaxCalls = Annotated[
+    int | None,
+    typer.Option("--max-calls", help="Cap on LLM calls per input (default: from the size limit)."),
+]
+StrategyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--strategy",
+        help="cues (default: cue stages, the model names actors and described speakers), "
+        "rules (cue stages only, no model) or two-step (the model writes every record).",
+    ),
+]
+Host = Annotated[str, typer.Option(help="Address to bind (non-loopback needs API keys).")]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="Job store: sqlite:///PATH (default: in the extractor home) or postgresql://…; "
+        "or EXTRACTOR_DATABASE_URL."
+    ),
+]
+ApiKeysFile = Annotated[
+    Path | None,
+    typer.Option(help="API keys, one per line (or sha256:HEX); also EXTRACTOR_API_KEYS."),
+]
+CorsOrigin = Annotated[
+    list[str] | None, typer.Option(help="Allow this browser origin (CORS is off without).")
+]
+Workers = Annotated[int, typer.Option(help="Job worker threads in this process.")]
+MaxInflight = Annotated[int, typer.Option(help="Requests in flight per API key.")]
+MaxBodyMb = Annotated[int, typer.Option(help="Largest request body, MiB.")]
+LeaseSeconds = Annotated[
+    float, typer.Option(help="A job document's lease: a dead worker's document reruns after.")
+]
+AllowStrategy = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Also let clients ask for this strategy (repeatable); by default only the one served."
+    ),
+]
