@@ -20,7 +20,7 @@ from ..text.grounding import TextIndex, mentions
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
 from .names import name_tail
-from .places import canonical_name, place_mentions
+from .places import canonical_name, in_dateline, place_mentions
 from .readers import readers_for
 from .registry import ActorBook
 from .rulebook import rule
@@ -60,8 +60,12 @@ def named_bodies(book: ActorBook, sentences: Sequence[Sentence]) -> set[str]:
 def named_places(
     book: ActorBook, segment: Segment, gazetteer: Gazetteer
 ) -> list[tuple[Span, Place]]:
-    """The gazetteer's places the article names, each an actor of the book."""
+    """The gazetteer's places the article names, each an actor of the book.
+
+    A dateline's place says where the story was filed, and is no mention.
+    """
     found = place_mentions(book.text, segment, gazetteer, book.lex)
+    found = [(span, place) for span, place in found if not in_dateline(book.text, span)]
     for span, place in found:
         book.place(place, span)
     return found

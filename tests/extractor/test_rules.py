@@ -621,6 +621,25 @@ def test_a_place_only_named_as_where_things_happen_is_no_actor() -> None:
     assert "Austria" not in {a.name_en for a in rules().extract_article(text).actors}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "محادثات\nمسقط - «الوكالة»: قال وزير الخارجية سامر الحداد إن الميناء سيفتح.\n",
+        "محادثات\nالوكالة - مسقط\n\nقال وزير الخارجية سامر الحداد إن الميناء سيفتح.\n",
+        "محادثات\nالقاهرة، مصر (الوكالة) – قال وزير الخارجية سامر الحداد إن الميناء سيفتح.\n",
+        "محادثات\nالقاهرة 12 مايو 2020 الوكالة\nقال وزير الخارجية سامر الحداد إن الميناء سيفتح.\n",
+    ],
+)
+def test_the_place_of_a_dateline_or_a_credit_line_is_no_actor(text: str) -> None:
+    """Where the story was filed is no one in it."""
+    assert [a.name for a in rules().extract_article(text).actors] == ["سامر الحداد"]
+
+
+def test_a_place_named_in_a_sentence_opening_is_no_dateline() -> None:
+    text = "محادثات\nوذكرت الوكالة أمس أن عُمان تدعم الحوار - كما قالت من قبل.\n"
+    assert "عُمان" in {a.name for a in rules().extract_article(text).actors}
+
+
 def test_a_country_its_minister_announces_is_a_party_of_its_own() -> None:
     """The served country counts through its person only where the title names it."""
     text = (
