@@ -20,7 +20,7 @@ from ..text.grounding import TextIndex, mentions
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
 from .names import name_tail
-from .places import canonical_name, in_dateline, place_mentions
+from .places import canonical_name, in_dateline, only_adjective, place_mentions
 from .readers import readers_for
 from .registry import ActorBook
 from .rulebook import rule
@@ -157,7 +157,8 @@ def finish_actors(
     """Countries by their names, then drop the actors nobody needs.
 
     A place only ever named as where things happen ("in Vienna") is no actor, nor is
-    a name only a model gave that the article neither quotes, meets nor repeats.
+    a name only a model gave that the article neither quotes, meets nor repeats, nor a
+    country only ever written as another noun's adjective ("الأزمة السورية").
     """
     text, lex = book.text, book.lex
     places_by_name = {p.name_en: p for p in gazetteer.places}
@@ -170,7 +171,13 @@ def finish_actors(
         for aid in place_ids
         if (a := by_id.get(aid)) is not None and only_where(a.mentions, text, lex)
     }
-    _prune(article, book.model_named | where)
+    adjective = {
+        aid
+        for aid in place_ids
+        if (a := by_id.get(aid)) is not None
+        and only_adjective(a.mentions, text, places_by_name[place_ids[aid]], lex)
+    }
+    _prune(article, book.model_named | where, adjective)
 
 
 @rule(
@@ -342,8 +349,10 @@ def _told(text: str, span: Span, lex: Lexicon) -> bool:
     )
 
 
-def _prune(article: Article, model_named: set[str]) -> None:
-    """Drop actors only a model named that the article neither quotes, meets nor repeats.
+def _prune(article: Article, model_named: set[str], qualifiers: set[str]) -> None:
+    """Drop actors only a model named that the article neither quotes, meets nor repeats,
+    and the `qualifiers` (places only ever written as another noun's adjective) that it
+    neither quotes nor meets.
 
     A small model lists every name it sees; an actor the story is about is mentioned
     more than once, or speaks, or takes part in a meeting.
@@ -354,7 +363,9 @@ def _prune(article: Article, model_named: set[str]) -> None:
     keep = [
         a
         for a in article.actors
-        if a.id not in model_named or a.id in used or len(a.mentions) >= MIN_MENTIONS
+        if a.id in used
+        or (a.id not in model_named or len(a.mentions) >= MIN_MENTIONS)
+        and a.id not in qualifiers
     ]
     kept = {a.id for a in keep}
     for actor in keep:

@@ -126,6 +126,36 @@ def in_dateline(text: str, span: Span) -> bool:
 
 
 @rule(
+    "actors.country-only-an-adjective",
+    stage="actors",
+    purpose="A country only ever written as the adjective of another noun ('الأزمة السورية') "
+    "qualifies that noun; it is no actor unless it speaks, meets or has members.",
+    example="وقال سامر الحداد إن الأزمة السورية طويلة.",
+    off=False,
+    language="ar",
+)
+def only_adjective(mentions: Sequence[Span], text: str, place: Place, lex: Lexicon) -> bool:
+    """Every mention is a demonym form right after a word it qualifies.
+
+    The place's first listed form is its name ("السعودية", though shaped like an
+    adjective); its other forms with an adjective's ending are the adjective.
+    """
+    name = normalize(place.forms[0]) if place.forms else ""
+    for start, end in mentions:
+        word = normalize(text[start:end])
+        before = text[max(0, start - 24) : start].split()
+        if (
+            word == name
+            or " " in word
+            or not is_nisba(word, lex)
+            or not before
+            or not before[-1].isalpha()
+        ):
+            return False
+    return bool(mentions)
+
+
+@rule(
     "actors.longest-place-form",
     stage="actors",
     purpose="Of two forms of the gazetteer at one place, the longest wins: 'South Sudan' "

@@ -640,6 +640,23 @@ def test_a_place_named_in_a_sentence_opening_is_no_dateline() -> None:
     assert "عُمان" in {a.name for a in rules().extract_article(text).actors}
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("محادثات\nوقال سامر الحداد إن الأزمة السورية طويلة.\n", None),
+        ("محادثات\nوقال سامر الحداد إن الأزمة السورية طويلة وإن سوريا تنتظر.\n", "سوريا"),
+        ("محادثات\nوقال وزير الخارجية السوري سامر الحداد إن الأزمة طويلة.\n", "السوري"),
+        ("محادثات\nوقال سامر الحداد إن السعودية تنتظر.\n", "السعودية"),
+    ],
+)
+def test_a_country_only_written_as_an_adjective_qualifies_a_noun(
+    text: str, country: str | None
+) -> None:
+    """Kept where its name is written too, or where its minister speaks for it."""
+    names = {a.name for a in rules().extract_article(text).actors} - {"سامر الحداد"}
+    assert names == ({country} if country else set())
+
+
 def test_a_country_its_minister_announces_is_a_party_of_its_own() -> None:
     """The served country counts through its person only where the title names it."""
     text = (
