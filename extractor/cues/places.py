@@ -132,10 +132,9 @@ def in_dateline(text: str, span: Span) -> bool:
     "qualifies that noun; it is no actor unless it speaks, meets or has members.",
     example="وقال سامر الحداد إن الأزمة السورية طويلة.",
     off=False,
-    language="ar",
 )
 def only_adjective(mentions: Sequence[Span], text: str, place: Place, lex: Lexicon) -> bool:
-    """Every mention is a demonym form right after a word it qualifies.
+    """Every mention is a demonym form by a noun it qualifies.
 
     The place's first listed form is its name ("السعودية", though shaped like an
     adjective); its other forms with an adjective's ending are the adjective.
@@ -143,16 +142,22 @@ def only_adjective(mentions: Sequence[Span], text: str, place: Place, lex: Lexic
     name = normalize(place.forms[0]) if place.forms else ""
     for start, end in mentions:
         word = normalize(text[start:end])
-        before = text[max(0, start - 24) : start].split()
-        if (
-            word == name
-            or " " in word
-            or not is_nisba(word, lex)
-            or not before
-            or not before[-1].isalpha()
-        ):
+        if word == name or " " in word or not is_nisba(word, lex):
+            return False
+        if not _qualifies(text, (start, end), lex):
             return False
     return bool(mentions)
+
+
+def _qualifies(text: str, span: Span, lex: Lexicon) -> bool:
+    """The adjective stands by a noun: after it where phrases open with their head
+    ("الأزمة السورية"), before a lower-case one elsewhere ("British officials")."""
+    if "head-first" in lex.traits:
+        before = text[max(0, span[0] - 24) : span[0]].split()
+        return bool(before) and before[-1].isalpha()
+    after = text[span[1] : span[1] + 24].split()
+    word = after[0].rstrip(",.;:") if after else ""
+    return word.isalpha() and word.islower()
 
 
 @rule(

@@ -657,6 +657,18 @@ def test_a_country_only_written_as_an_adjective_qualifies_a_noun(
     assert names == ({country} if country else set())
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Talks\nKarim Haddad said that British officials would come.\n", None),
+        ("Talks\nKarim Haddad said that British officials and Britain agreed.\n", "Britain"),
+    ],
+)
+def test_an_english_demonym_before_its_noun_qualifies_it(text: str, country: str | None) -> None:
+    names = {a.name for a in rules().extract_article(text).actors} - {"Karim Haddad"}
+    assert names == ({country} if country else set())
+
+
 def test_a_country_its_minister_announces_is_a_party_of_its_own() -> None:
     """The served country counts through its person only where the title names it."""
     text = (
