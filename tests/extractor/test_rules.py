@@ -669,6 +669,36 @@ def test_an_english_demonym_before_its_noun_qualifies_it(text: str, country: str
     assert names == ({country} if country else set())
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        "كما أوضح أن السفن ستتوقف.",
+        "لكنه أضاف أن السفن ستتوقف.",
+        "فهو يقول إن السفن ستتوقف.",
+        "وتابع قائلا إن السفن ستتوقف.",
+        "وأكد مجددا أن السفن ستتوقف.",
+    ],
+)
+def test_a_phrase_that_opens_with_a_function_word_is_the_previous_speaker(second: str) -> None:
+    text = f"محادثات\nقال سامر الحداد إن الميناء سيغلق. {second}\n"
+    article = rules().extract_article(text)
+    assert [a.name for a in article.actors] == ["سامر الحداد"]
+    assert [c.speakers for c in article.claims] == [["سامر-الحداد"]] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("محادثات\nوقال وزير النقل علي حسن إن الميناء سيغلق.\n", "علي حسن"),
+        ("Talks\nWHO said on Monday that the port would close.\n", "WHO"),
+    ],
+)
+def test_a_name_the_folding_makes_a_particle_or_an_acronym_still_speaks(
+    text: str, name: str
+) -> None:
+    assert [a.name for a in rules().extract_article(text).actors] == [name]
+
+
 def test_a_country_its_minister_announces_is_a_party_of_its_own() -> None:
     """The served country counts through its person only where the title names it."""
     text = (
