@@ -699,6 +699,33 @@ def test_a_name_the_folding_makes_a_particle_or_an_acronym_still_speaks(
     assert [a.name for a in rules().extract_article(text).actors] == [name]
 
 
+@pytest.mark.parametrize(
+    ("second", "names"),
+    [
+        ("وقال الحداد في المؤتمر الصحفي إن السفن ستتوقف.", ["سامر الحداد"]),
+        ("وقال المتحدث باسم الوزارة سامر الحداد إن السفن ستتوقف.", ["سامر الحداد"]),
+        # a spokesman for a body is not the body
+        (
+            "وقال المتحدث باسم وزارة النقل إن السفن ستتوقف. وأعلنت وزارة النقل ذلك.",
+            ["سامر الحداد", "المتحدث باسم وزارة النقل", "وزارة النقل"],
+        ),
+    ],
+)
+def test_a_speaker_phrase_holding_another_actors_name_is_that_actor(
+    second: str, names: list[str]
+) -> None:
+    text = f"محادثات\nقال سامر الحداد إن الميناء سيغلق. {second}\n"
+    assert [a.name for a in rules().extract_article(text).actors] == names
+
+
+def test_an_agency_after_an_attribution_word_is_the_agency() -> None:
+    text = (
+        "محادثات\nقالت وكالة الأنباء الوطنية إن الميناء سيغلق. "
+        "وأكد الوزير، حسب وكالة الأنباء الوطنية، أن السفن ستتوقف.\n"
+    )
+    assert [a.name for a in rules().extract_article(text).actors] == ["وكالة الأنباء الوطنية"]
+
+
 def test_a_country_its_minister_announces_is_a_party_of_its_own() -> None:
     """The served country counts through its person only where the title names it."""
     text = (
