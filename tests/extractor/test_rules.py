@@ -726,6 +726,25 @@ def test_an_agency_after_an_attribution_word_is_the_agency() -> None:
     assert [a.name for a in rules().extract_article(text).actors] == ["وكالة الأنباء الوطنية"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name", "role"),
+    [
+        (
+            "وقال رئيس كوريا الجنوبية مون جيه-إن إن الميناء سيغلق.",
+            "مون جيه-إن",
+            "رئيس كوريا الجنوبية",
+        ),
+        ("والتقى رئيس جنوب السودان سامر خليل بالوفد أمس.", "سامر خليل", "رئيس جنوب السودان"),
+        ("وأعلن المرشد الإيراني، سامر الحداد، أن الميناء سيغلق.", "سامر الحداد", "المرشد الإيراني"),
+    ],
+)
+def test_a_title_with_a_country_after_it_announces_the_name_after_the_country(
+    sentence: str, name: str, role: str
+) -> None:
+    article = rules().extract_article(f"محادثات\n{sentence}\n")
+    assert (name, role) in {(a.name, a.role) for a in article.actors}
+
+
 def test_a_country_its_minister_announces_is_a_party_of_its_own() -> None:
     """The served country counts through its person only where the title names it."""
     text = (
