@@ -388,20 +388,29 @@ def _swallowed(
     for phrase in actors:
         if phrase.id in place_ids:
             continue
-        words = normalize(phrase.name).split()
+        words = _bare_words(phrase.name, lex)
         best: tuple[int, Actor] | None = None
         for other in named:
             if other.id == phrase.id or other.id in gone:
                 continue
             titled = other.kind == "person"  # "the spokesman for the ministry" is not it
             for form in [other.name, *other.aliases]:
-                size = swallowed_name(words, normalize(form).split(), lex, titled)
+                size = swallowed_name(words, _bare_words(form, lex), lex, titled)
                 if size and (best is None or size > best[0]):
                     best = (size, other)
         if best is not None:
             found.append((phrase, best[1]))
             gone.add(phrase.id)
     return found
+
+
+def _bare_words(name: str, lex: Lexicon) -> list[str]:
+    """A phrase's normalized words without quotation marks and brackets, and without the
+    preposition written onto the name of the medium told ("لـCNN")."""
+    if "quoted-names" in lex.traits and name.startswith(("لـ", "ل«")):
+        name = name[1:].lstrip("ـ«")  # "لـCNN", "ل«الحياة»": the medium told
+    words = [w.strip('«»"“”()،,.:') for w in normalize(name).split()]
+    return [w for w in words if w]
 
 
 @rule(
