@@ -677,6 +677,8 @@ def test_an_english_demonym_before_its_noun_qualifies_it(text: str, country: str
         "فهو يقول إن السفن ستتوقف.",
         "وتابع قائلا إن السفن ستتوقف.",
         "وأكد مجددا أن السفن ستتوقف.",
+        "ونفى بشكل قاطع أن السفن ستتوقف.",
+        "وقال قبيل الاجتماع إن السفن ستتوقف.",
     ],
 )
 def test_a_phrase_that_opens_with_a_function_word_is_the_previous_speaker(second: str) -> None:
