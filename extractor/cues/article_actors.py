@@ -381,7 +381,13 @@ def _swallowed(
 ) -> list[tuple[Actor, Actor]]:
     """(phrase, actor) pairs where a speaker phrase is another actor's name with a title,
     a preposition or a verb before it, or a clause after it; or its first words up to a
-    name link ("محمد بن عبد الرحمن آل" of "… آل ثاني")."""
+    name link ("محمد بن عبد الرحمن آل" of "… آل ثاني").
+
+    Where the verb opens its clause, the speaker phrase after it runs on into what
+    follows the subject; where the subject comes first, a phrase is its own words.
+    """
+    if "verb-first" not in lex.traits:
+        return []
     named = [a for a in actors if not a.anonymous and a.id not in place_ids]
     found: list[tuple[Actor, Actor]] = []
     gone: set[str] = set()

@@ -84,11 +84,15 @@ def function_word_first(name: str, lex: Lexicon) -> bool:
     if first in lex.spelled_names or ("letter-case" in lex.traits and first.isupper()):
         return False
     word = normalize(first.strip('،,.:«»"“”()'))
-    stops = lex.speaker_stops | lex.pronoun_subjects | lex.continuation_verbs
-    bare = [word]
-    bare += [word[len(c) :] for c in lex.stripped_clitics if word.startswith(c) and len(word) > 2]
+    stops = lex.speaker_stops | lex.continuation_verbs
+    unclitic = [
+        word[len(c) :] for c in lex.stripped_clitics if word.startswith(c) and len(word) > 2
+    ]
+    bare = [word, *unclitic]
     bare += [word[: -len(p)] for p in lex.possessive_suffixes if word.endswith(p) and len(word) > 3]
-    return any(w in stops for w in bare)
+    # a pronoun alone is a pronoun subject, resolved as such ("She and her aides");
+    # with a conjunction written onto it, it goes on with the previous speaker ("فهو")
+    return any(w in stops for w in bare) or any(w in lex.pronoun_subjects for w in unclitic)
 
 
 @rule(
