@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
 
-from ..lang.lexicon import Lexicon
+from ..lang.lexicon import Lexicon, load_gazetteer
 from ..models import Span
 from ..text.normalize import normalize
 from ..text.segment import Sentence
@@ -56,6 +56,10 @@ def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
         if j == i + 1 and owned_post(w, lex):
             j += 1  # "ووزير خارجيته خالد العطية": the post, owned by the one just named
             continue
+        country = country_complement(toks, j, lex)
+        if country:
+            j += country  # "رئيس كوريا الجنوبية مون جيه-إن": the country, then the name
+            continue
         if nxt is None:
             break
         if w[:1] == "ل" and len(w) > 3 and nxt.word.startswith("ال"):
@@ -63,6 +67,39 @@ def _title_complements(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
             continue
         break
     return j
+
+
+@cache
+def _country_forms(language: str) -> dict[str, list[tuple[str, ...]]]:
+    """First word → the gazetteer's forms it starts (normalized words), longest first."""
+    forms: dict[str, list[tuple[str, ...]]] = {}
+    for place in load_gazetteer(language).places:
+        for form in place.forms:
+            words = tuple(normalize(form).split())
+            forms.setdefault(words[0], []).append(words)
+    for listed in forms.values():
+        listed.sort(key=len, reverse=True)
+    return forms
+
+
+@rule(
+    "actors.title-of-a-country",
+    stage="actors",
+    purpose="A country named after a title is the title's complement (رئيس كوريا الجنوبية): "
+    "the person's name follows it.",
+    example="وقال رئيس جنوب السودان سلفاكير ميارديت إن الميناء سيغلق.",
+    off=0,
+    language="ar",
+)
+def country_complement(toks: Sequence[Token], j: int, lex: Lexicon) -> int:
+    """How many tokens from `j` name a country of the gazetteer, with no punctuation inside."""
+    for words in _country_forms(lex.language).get(toks[j].word, []):
+        n = len(words)
+        window = toks[j : j + n]
+        whole = not any(t.after.strip() for t in window[:-1])
+        if len(window) == n and tuple(t.word for t in window) == words and whole:
+            return n
+    return 0
 
 
 @rule(
@@ -275,7 +312,7 @@ def _name_words(
             or w in stops
             or is_verb(w, lex, verbs)
             or imperfect_of_written(w, words.written, lex)
-            or not re.fullmatch(r"[\u0621-\u064a]+", w)
+            or not re.fullmatch(r"[\u0621-\u064a]+(?:-[\u0621-\u064a]+)?", w)  # "جيه-إن"
             or any(q in toks[k].before for q in '«"“(')  # "فبراير (شباط)"
         ):
             return name, True

@@ -19,12 +19,12 @@ from ..models import Actor, Article, Span
 from ..text.grounding import TextIndex, mentions
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
-from .names import name_tail
-from .places import canonical_name, place_mentions
+from .names import is_nisba, name_tail
+from .places import canonical_name, in_dateline, only_adjective, place_mentions
 from .readers import readers_for
 from .registry import ActorBook
 from .rulebook import rule
-from .tokens import is_verb
+from .tokens import is_verb, with_object
 
 MIN_MENTIONS = 2  # an actor the story is about is named more than once
 
@@ -60,8 +60,12 @@ def named_bodies(book: ActorBook, sentences: Sequence[Sentence]) -> set[str]:
 def named_places(
     book: ActorBook, segment: Segment, gazetteer: Gazetteer
 ) -> list[tuple[Span, Place]]:
-    """The gazetteer's places the article names, each an actor of the book."""
+    """The gazetteer's places the article names, each an actor of the book.
+
+    A dateline's place says where the story was filed, and is no mention.
+    """
     found = place_mentions(book.text, segment, gazetteer, book.lex)
+    found = [(span, place) for span, place in found if not in_dateline(book.text, span)]
     for span, place in found:
         book.place(place, span)
     return found
@@ -153,7 +157,8 @@ def finish_actors(
     """Countries by their names, then drop the actors nobody needs.
 
     A place only ever named as where things happen ("in Vienna") is no actor, nor is
-    a name only a model gave that the article neither quotes, meets nor repeats.
+    a name only a model gave that the article neither quotes, meets nor repeats, nor a
+    country only ever written as another noun's adjective ("الأزمة السورية").
     """
     text, lex = book.text, book.lex
     places_by_name = {p.name_en: p for p in gazetteer.places}
@@ -166,7 +171,15 @@ def finish_actors(
         for aid in place_ids
         if (a := by_id.get(aid)) is not None and only_where(a.mentions, text, lex)
     }
-    _prune(article, book.model_named | where)
+    adjective = {
+        aid
+        for aid in place_ids
+        if (a := by_id.get(aid)) is not None
+        and only_adjective(a.mentions, text, places_by_name[place_ids[aid]], lex)
+    }
+    _prune(article, book.model_named | where, adjective)
+    for phrase, actor in list(_swallowed(article.actors, set(place_ids), lex)):
+        _merge_into(article, phrase, actor)
 
 
 @rule(
@@ -338,8 +351,10 @@ def _told(text: str, span: Span, lex: Lexicon) -> bool:
     )
 
 
-def _prune(article: Article, model_named: set[str]) -> None:
-    """Drop actors only a model named that the article neither quotes, meets nor repeats.
+def _prune(article: Article, model_named: set[str], qualifiers: set[str]) -> None:
+    """Drop actors only a model named that the article neither quotes, meets nor repeats,
+    and the `qualifiers` (places only ever written as another noun's adjective) that it
+    neither quotes nor meets.
 
     A small model lists every name it sees; an actor the story is about is mentioned
     more than once, or speaks, or takes part in a meeting.
@@ -350,10 +365,133 @@ def _prune(article: Article, model_named: set[str]) -> None:
     keep = [
         a
         for a in article.actors
-        if a.id not in model_named or a.id in used or len(a.mentions) >= MIN_MENTIONS
+        if a.id in used
+        or (a.id not in model_named or len(a.mentions) >= MIN_MENTIONS)
+        and a.id not in qualifiers
     ]
     kept = {a.id for a in keep}
     for actor in keep:
         if actor.affiliation not in kept:
             actor.affiliation = None
     article.actors = keep
+
+
+def _swallowed(
+    actors: Sequence[Actor], place_ids: set[str], lex: Lexicon
+) -> list[tuple[Actor, Actor]]:
+    """(phrase, actor) pairs where a speaker phrase is another actor's name with a title,
+    a preposition or a verb before it, or a clause after it; or its first words up to a
+    name link ("محمد بن عبد الرحمن آل" of "… آل ثاني").
+
+    Where the verb opens its clause, the speaker phrase after it runs on into what
+    follows the subject; where the subject comes first, a phrase is its own words.
+    """
+    if "verb-first" not in lex.traits:
+        return []
+    named = [a for a in actors if not a.anonymous and a.id not in place_ids]
+    found: list[tuple[Actor, Actor]] = []
+    gone: set[str] = set()
+    for phrase in actors:
+        if phrase.id in place_ids:
+            continue
+        words = _bare_words(phrase.name, lex)
+        best: tuple[int, Actor] | None = None
+        for other in named:
+            if other.id == phrase.id or other.id in gone:
+                continue
+            titled = other.kind == "person"  # "the spokesman for the ministry" is not it
+            for form in [other.name, *other.aliases]:
+                size = swallowed_name(words, _bare_words(form, lex), lex, titled)
+                if size and (best is None or size > best[0]):
+                    best = (size, other)
+        if best is not None:
+            found.append((phrase, best[1]))
+            gone.add(phrase.id)
+    return found
+
+
+def _bare_words(name: str, lex: Lexicon) -> list[str]:
+    """A phrase's normalized words without quotation marks and brackets, and without the
+    preposition written onto the name of the medium told ("لـCNN")."""
+    if "quoted-names" in lex.traits and name.startswith(("لـ", "ل«")):
+        name = name[1:].lstrip("ـ«")  # "لـCNN", "ل«الحياة»": the medium told
+    words = [w.strip('«»"“”()،,.:') for w in normalize(name).split()]
+    return [w for w in words if w]
+
+
+@rule(
+    "actors.name-inside-a-phrase",
+    stage="actors",
+    purpose="A speaker phrase that is another actor's name with a title, a preposition or a "
+    "verb before it, or a clause after it, is that actor, not one of its own.",
+    example="قال سامر الحداد إن الميناء سيغلق. وقال الحداد الجهود إن السفن ستتوقف.",
+    off=0,
+)
+def swallowed_name(
+    words: Sequence[str], form: Sequence[str], lex: Lexicon, titled: bool = True
+) -> int:
+    """How many words of `form` the phrase `words` holds as a name of that actor (0: none).
+
+    Before the name: nothing, a title ("المتحدثة باسم الخارجية …"), or only prepositions,
+    attribution words and verbs ("حسب", "مع", "ذكرته"); after it: nothing, or a word
+    that ends a speaker phrase ("… في المكتب"), or one definite word, the verb's object
+    ("ترامب الجهود"). Or the phrase is the name's first words up to a name link.
+    """
+    n = len(form)
+    if not n or len(words) <= n and words != form[: len(words)]:
+        return 0
+    if len(words) < n:  # "محمد بن عبد الرحمن آل" of "محمد بن عبد الرحمن آل ثاني"
+        return len(words) if len(words) >= 2 and words[-1] in lex.name_links else 0
+    for at in range(len(words) - n + 1):
+        if list(words[at : at + n]) != list(form):
+            continue
+        before, after = words[:at], words[at + n :]
+        if (
+            (before or after)
+            and _title_or_function(before, lex, titled)
+            and _clause_after(after, lex)
+        ):
+            return n
+    return 0
+
+
+def _title_or_function(before: Sequence[str], lex: Lexicon, titled: bool) -> bool:
+    if not before:
+        return True
+    if titled and before[0].removeprefix("ال") in lex.title_nouns:
+        return True
+    function = lex.speaker_stops | lex.name_breaks | {w for p in lex.attribution_phrases for w in p}
+    verbs = lex.reporting_verbs
+    return all(
+        w in function or is_verb(w, lex, verbs) or with_object(w, lex, verbs) for w in before
+    )
+
+
+def _clause_after(after: Sequence[str], lex: Lexicon) -> bool:
+    if not after:
+        return True
+    if after[0] in lex.speaker_stops or after[0] in lex.name_breaks:
+        return True
+    return (
+        len(after) == 1
+        and after[0].startswith(tuple(lex.article_prefixes) or ("\0",))
+        and not is_nisba(after[0], lex)
+    )
+
+
+def _merge_into(article: Article, phrase: Actor, actor: Actor) -> None:
+    """The phrase's claims, meetings and members are the actor's; the phrase goes."""
+    swap = {phrase.id: actor.id}
+    for claim in article.claims:
+        claim.speakers = list(dict.fromkeys(swap.get(s, s) for s in claim.speakers))
+    meetings = []
+    for meeting in article.meetings:
+        meeting.participants = list(dict.fromkeys(swap.get(p, p) for p in meeting.participants))
+        meeting.mediators = [swap.get(m, m) for m in meeting.mediators]
+        if len(meeting.participants) >= 2:
+            meetings.append(meeting)
+    article.meetings = meetings
+    for other in article.actors:
+        if other.affiliation == phrase.id:
+            other.affiliation = actor.id
+    article.actors = [a for a in article.actors if a.id != phrase.id]

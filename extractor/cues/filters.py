@@ -47,6 +47,7 @@ def not_an_actor(name: str, lex: Lexicon) -> bool:
         or key in lex.pronoun_subjects  # a model lists "He"
         or number_is_nobody(key)
         or thing_name(words, lex)
+        or function_word_first(name, lex)
     )
 
 
@@ -62,6 +63,36 @@ def event_or_statement(key: str, words: Sequence[str], lex: Lexicon) -> bool:
     nouns = lex.meeting_triggers | lex.statement_nouns
     bare = " ".join(w.removeprefix("ال") if len(w) > 4 else w for w in key.split())
     return key in nouns or bare in nouns or " ".join(words) in nouns
+
+
+@rule(
+    "actors.function-word-first",
+    stage="actors",
+    purpose="A phrase that opens with a word that ends a speaker phrase (a particle, an "
+    "adverb, a pronoun with its conjunction, a participle of speech: 'كما', 'لكنه', 'فهو', "
+    "'قائلا') names nobody: the speaker is the one before.",
+    example="قالت سامية الحداد إن الميناء سيغلق. وأضافت وهي تبتسم إن السفن ستتوقف.",
+    off=False,
+)
+def function_word_first(name: str, lex: Lexicon) -> bool:
+    """The phrase's first word, less a conjunction before it or a pronoun after it, is a
+    speaker stop, a subject pronoun or a participle of speech ("لكنه" is لكن with "he").
+
+    A name the folding turns into a particle ("علي") and an acronym ("WHO") are names.
+    """
+    first = name.split()[0] if name.split() else ""
+    if first in lex.spelled_names or ("letter-case" in lex.traits and first.isupper()):
+        return False
+    word = normalize(first.strip('،,.:«»"“”()'))
+    stops = lex.speaker_stops | lex.continuation_verbs
+    unclitic = [
+        word[len(c) :] for c in lex.stripped_clitics if word.startswith(c) and len(word) > 2
+    ]
+    bare = [word, *unclitic]
+    bare += [word[: -len(p)] for p in lex.possessive_suffixes if word.endswith(p) and len(word) > 3]
+    # a pronoun alone is a pronoun subject, resolved as such ("She and her aides");
+    # with a conjunction written onto it, it goes on with the previous speaker ("فهو")
+    return any(w in stops for w in bare) or any(w in lex.pronoun_subjects for w in unclitic)
 
 
 @rule(

@@ -139,36 +139,10 @@ def meeting_parties(
         if a.id in model_named and len(a.mentions) < MIN_MENTIONS and a.kind != "person"
     }
     parties = {a.id: a.mentions for a in actors if a.id not in not_parties}
-    for aid in parties:  # "أتلانتا، الولايات المتحدة (CNN)--": where the outlet files from
-        parties[aid] = [m for m in parties[aid] if not _in_dateline(text, m)]
     for aid in parties:  # "met in Beijing", "talks at the White House": where, not who
         if aid in place_ids or "letter-case" in lex.traits:
             parties[aid] = [m for m in parties[aid] if not _named_as_where(text, m, lex)]
     return parties
-
-
-# A dateline: up to four words of place at a line's start, then the outlet in brackets
-# or quotes and a dash or colon ("LONDON (Reuters) -", "سيول - «الشرق الأوسط»:").
-_DATELINE = re.compile(
-    r"(?:[^\W\d]+[\s,،.]*){1,4}"
-    r"(?:\([^)\n]{1,30}\)\s*[-–—]|[-–—]+\s*(?:«[^»\n]{1,40}»|\([^)\n]{1,30}\))\s*:)"
-)
-
-
-@rule(
-    "meetings.dateline-is-no-party",
-    stage="meetings",
-    purpose="The place of a dateline ('NAIROBI (Agency) -') is where the story is filed "
-    "from: no party to the meetings its sentence reports",
-    example="Nairobi, Kenya (Agency) -- Uganda and Rwanda held talks on Monday.",
-    off=False,
-)
-def _in_dateline(text: str, mention: Span) -> bool:
-    line = text.rfind("\n", 0, mention[0]) + 1
-    opening = _DATELINE.match(text, line)
-    return (
-        opening is not None and mention[1] <= opening.end() and "(" not in text[line : mention[0]]
-    )
 
 
 @rule(

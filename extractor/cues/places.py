@@ -97,6 +97,80 @@ def place_mentions(
     return out
 
 
+_CREDIT_MARK = re.compile(r"\([^)\n]{1,30}\)\s*[-–—]+|(?<=\s)[-–—]+(?=\s)")
+_BULLETS = " \t*•▪◦·"
+DATELINE_WORDS = 5  # "أتلانتا، الولايات المتحدة الأمريكية (CNN) --": a place, never a clause
+
+
+@rule(
+    "actors.dateline-place",
+    stage="actors",
+    purpose="The place of a dateline or credit line ('VIENNA (Agency) -', 'CITY - Outlet') "
+    "says where the story was filed: it is no mention of an actor.",
+    example="مسقط - «الوكالة»: قال وزير الخارجية سامر الحداد إن الميناء سيفتح.",
+    off=False,
+)
+def in_dateline(text: str, span: Span) -> bool:
+    """Is the place at `span` the dateline of its line, or a short credit line's place?
+
+    A dateline opens a line with a few words of place, then a dash, an outlet in
+    brackets and a dash, or the date ("CITY, COUNTRY (Outlet) –", "CITY - Outlet",
+    "CITY 25 …"); a credit line is a line of five words at most with a dash or a
+    colon ("Outlet - CITY", "CITY: Author"). Either says where the story was filed,
+    not who is in it.
+    """
+    start = text.rfind("\n", 0, span[0]) + 1
+    end = text.find("\n", span[1])
+    line = text[start : len(text) if end == -1 else end]
+    words = line.split()
+    if len(words) <= DATELINE_WORDS and re.search(r"(?<=\s)[-–—]+(?=\s)|:", line):
+        return True
+    lead = len(line) - len(line.lstrip(_BULLETS))
+    head = line[lead:]
+    offset = start + lead
+    if span[0] < offset:
+        return False
+    if head[span[1] - offset :].lstrip()[:1].isdigit():
+        return span[0] == offset  # "CITY 25 …": the date right after the line's first place
+    mark = _CREDIT_MARK.search(head, span[1] - offset)
+    return mark is not None and len(head[: mark.start()].split()) <= DATELINE_WORDS
+
+
+@rule(
+    "actors.country-only-an-adjective",
+    stage="actors",
+    purpose="A country only ever written as the adjective of another noun ('الأزمة السورية') "
+    "qualifies that noun; it is no actor unless it speaks, meets or has members.",
+    example="وقال سامر الحداد إن الأزمة السورية طويلة.",
+    off=False,
+)
+def only_adjective(mentions: Sequence[Span], text: str, place: Place, lex: Lexicon) -> bool:
+    """Every mention is a demonym form by a noun it qualifies.
+
+    The place's first listed form is its name ("السعودية", though shaped like an
+    adjective); its other forms with an adjective's ending are the adjective.
+    """
+    name = normalize(place.forms[0]) if place.forms else ""
+    for start, end in mentions:
+        word = normalize(text[start:end])
+        if word == name or " " in word or not is_nisba(word, lex):
+            return False
+        if not _qualifies(text, (start, end), lex):
+            return False
+    return bool(mentions)
+
+
+def _qualifies(text: str, span: Span, lex: Lexicon) -> bool:
+    """The adjective stands by a noun: after it where phrases open with their head
+    ("الأزمة السورية"), before a lower-case one elsewhere ("British officials")."""
+    if "head-first" in lex.traits:
+        before = text[max(0, span[0] - 24) : span[0]].split()
+        return bool(before) and before[-1].isalpha()
+    after = text[span[1] : span[1] + 24].split()
+    word = after[0].rstrip(",.;:") if after else ""
+    return word.isalpha() and word.islower()
+
+
 @rule(
     "actors.longest-place-form",
     stage="actors",

@@ -534,4 +534,13 @@ def fuller_name(actor: Actor, key: str, surface: str, lex: Lexicon) -> bool:
         and not actor.anonymous
         and len(key.split()) > len(normalize(actor.name).split())
         and not key.startswith("ال")
+        and not _role_run_on(actor, key)
     )
+
+
+def _role_run_on(actor: Actor, key: str) -> bool:
+    """ "كوريا الجنوبية مون جيه-إن" for "مون جيه-إن", titled "رئيس كوريا الجنوبية": the
+    title's complement run into the name, not a fuller name."""
+    name = normalize(actor.name)
+    extra = key.removesuffix(name).strip()
+    return bool(actor.role) and extra != key and normalize(actor.role or "").endswith(extra)

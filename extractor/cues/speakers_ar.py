@@ -243,8 +243,6 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     told = _told_first(s, phrase)
     if told is not None:  # "لكنه قال لـCNN إن": the one who went on, then the medium
         return Speaker(None, implicit=True), Speaker(told)
-    if phrase is not None and _participle_first(s, phrase):
-        phrase = None
     if phrase is not None:
         phrase = _before_quoted_adverb(s, i, phrase) or phrase
     if phrase is not None:
@@ -411,20 +409,6 @@ def _told_first(s: CueSentence, phrase: Span | None) -> Span | None:
     if not inside or not is_relay(s.toks[inside[0]], s.lex):
         return None
     return _addressee(s, inside[0])
-
-
-@rule(
-    "speakers.participle-is-no-subject",
-    stage="speakers",
-    language="ar",
-    purpose='"وتابع قائلا «…»": a continuing participle after the verb is no subject; the '
-    "verb goes on with the previous speaker",
-    example="قال وزير النقل إن الميناء سيغلق. وتابع قائلا «السفن لن تبحر».",
-    off=False,
-)
-def _participle_first(s: CueSentence, phrase: Span) -> bool:
-    inside = _tokens_in(s, phrase)
-    return bool(inside) and s.toks[inside[0]].word in s.lex.continuation_verbs
 
 
 @rule(

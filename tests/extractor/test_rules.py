@@ -621,6 +621,132 @@ def test_a_place_only_named_as_where_things_happen_is_no_actor() -> None:
     assert "Austria" not in {a.name_en for a in rules().extract_article(text).actors}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "محادثات\nمسقط - «الوكالة»: قال وزير الخارجية سامر الحداد إن الميناء سيفتح.\n",
+        "محادثات\nالوكالة - مسقط\n\nقال وزير الخارجية سامر الحداد إن الميناء سيفتح.\n",
+        "محادثات\nالقاهرة، مصر (الوكالة) – قال وزير الخارجية سامر الحداد إن الميناء سيفتح.\n",
+        "محادثات\nالقاهرة 12 مايو 2020 الوكالة\nقال وزير الخارجية سامر الحداد إن الميناء سيفتح.\n",
+    ],
+)
+def test_the_place_of_a_dateline_or_a_credit_line_is_no_actor(text: str) -> None:
+    """Where the story was filed is no one in it."""
+    assert [a.name for a in rules().extract_article(text).actors] == ["سامر الحداد"]
+
+
+def test_a_place_named_in_a_sentence_opening_is_no_dateline() -> None:
+    text = "محادثات\nوذكرت الوكالة أمس أن عُمان تدعم الحوار - كما قالت من قبل.\n"
+    assert "عُمان" in {a.name for a in rules().extract_article(text).actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("محادثات\nوقال سامر الحداد إن الأزمة السورية طويلة.\n", None),
+        ("محادثات\nوقال سامر الحداد إن الأزمة السورية طويلة وإن سوريا تنتظر.\n", "سوريا"),
+        ("محادثات\nوقال وزير الخارجية السوري سامر الحداد إن الأزمة طويلة.\n", "السوري"),
+        ("محادثات\nوقال سامر الحداد إن السعودية تنتظر.\n", "السعودية"),
+    ],
+)
+def test_a_country_only_written_as_an_adjective_qualifies_a_noun(
+    text: str, country: str | None
+) -> None:
+    """Kept where its name is written too, or where its minister speaks for it."""
+    names = {a.name for a in rules().extract_article(text).actors} - {"سامر الحداد"}
+    assert names == ({country} if country else set())
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Talks\nKarim Haddad said that British officials would come.\n", None),
+        ("Talks\nKarim Haddad said that British officials and Britain agreed.\n", "Britain"),
+    ],
+)
+def test_an_english_demonym_before_its_noun_qualifies_it(text: str, country: str | None) -> None:
+    names = {a.name for a in rules().extract_article(text).actors} - {"Karim Haddad"}
+    assert names == ({country} if country else set())
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "كما أوضح أن السفن ستتوقف.",
+        "لكنه أضاف أن السفن ستتوقف.",
+        "فهو يقول إن السفن ستتوقف.",
+        "وتابع قائلا إن السفن ستتوقف.",
+        "وأكد مجددا أن السفن ستتوقف.",
+        "ونفى بشكل قاطع أن السفن ستتوقف.",
+        "وقال قبيل الاجتماع إن السفن ستتوقف.",
+    ],
+)
+def test_a_phrase_that_opens_with_a_function_word_is_the_previous_speaker(second: str) -> None:
+    text = f"محادثات\nقال سامر الحداد إن الميناء سيغلق. {second}\n"
+    article = rules().extract_article(text)
+    assert [a.name for a in article.actors] == ["سامر الحداد"]
+    assert [c.speakers for c in article.claims] == [["سامر-الحداد"]] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("محادثات\nوقال وزير النقل علي حسن إن الميناء سيغلق.\n", "علي حسن"),
+        ("Talks\nWHO said on Monday that the port would close.\n", "WHO"),
+    ],
+)
+def test_a_name_the_folding_makes_a_particle_or_an_acronym_still_speaks(
+    text: str, name: str
+) -> None:
+    assert [a.name for a in rules().extract_article(text).actors] == [name]
+
+
+@pytest.mark.parametrize(
+    ("second", "names"),
+    [
+        ("وقال الحداد في المؤتمر الصحفي إن السفن ستتوقف.", ["سامر الحداد"]),
+        ("وقال المتحدث باسم الوزارة سامر الحداد إن السفن ستتوقف.", ["سامر الحداد"]),
+        # a spokesman for a body is not the body
+        (
+            "وقال المتحدث باسم وزارة النقل إن السفن ستتوقف. وأعلنت وزارة النقل ذلك.",
+            ["سامر الحداد", "المتحدث باسم وزارة النقل", "وزارة النقل"],
+        ),
+    ],
+)
+def test_a_speaker_phrase_holding_another_actors_name_is_that_actor(
+    second: str, names: list[str]
+) -> None:
+    text = f"محادثات\nقال سامر الحداد إن الميناء سيغلق. {second}\n"
+    assert [a.name for a in rules().extract_article(text).actors] == names
+
+
+def test_an_agency_after_an_attribution_word_is_the_agency() -> None:
+    text = (
+        "محادثات\nقالت وكالة الأنباء الوطنية إن الميناء سيغلق. "
+        "وأكد الوزير، حسب وكالة الأنباء الوطنية، أن السفن ستتوقف.\n"
+    )
+    assert [a.name for a in rules().extract_article(text).actors] == ["وكالة الأنباء الوطنية"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "role"),
+    [
+        (
+            "وقال رئيس كوريا الجنوبية مون جيه-إن إن الميناء سيغلق.",
+            "مون جيه-إن",
+            "رئيس كوريا الجنوبية",
+        ),
+        ("والتقى رئيس جنوب السودان سامر خليل بالوفد أمس.", "سامر خليل", "رئيس جنوب السودان"),
+        ("وأعلن المرشد الإيراني، سامر الحداد، أن الميناء سيغلق.", "سامر الحداد", "المرشد الإيراني"),
+    ],
+)
+def test_a_title_with_a_country_after_it_announces_the_name_after_the_country(
+    sentence: str, name: str, role: str
+) -> None:
+    article = rules().extract_article(f"محادثات\n{sentence}\n")
+    assert (name, role) in {(a.name, a.role) for a in article.actors}
+
+
 def test_a_country_its_minister_announces_is_a_party_of_its_own() -> None:
     """The served country counts through its person only where the title names it."""
     text = (
