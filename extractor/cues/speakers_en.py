@@ -15,11 +15,24 @@ from ..models import Span
 from ..text.normalize import normalize
 from .phrases import CueSentence, Speaker, is_media
 from .rulebook import rule
-from .tokens import CALENDAR, ends_clause, is_verb
+from .tokens import CALENDAR, Token, ends_clause, is_verb
 
 
 def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
-    """'X said', 'said X', 'X told Y' (Y a medium: a relay too), 'X, who …, said'."""
+    """'X said', 'said X', 'X told Y' (Y a medium: a relay too), 'X, who …, said'.
+
+    Each phrase found is then checked: a noun phrase headed by a name, a title, a
+    pronoun or a noun, never a time word, an adverb or a preposition alone.
+    """
+    if _fronted_participle(s, i):
+        return ()
+    agent = _passive_agent(s, i)
+    if agent is not None:
+        return (Speaker(agent),)
+    return tuple(_checked(s, speaker) for speaker in _speakers(s, i))
+
+
+def _speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     toks = s.toks
     if i > 1 and "," in toks[i - 1].after:  # "Erin Murphy, a former aide who …, said"
         opener = _opening_name(s, i - 1) or _name_before_aside(s, i - 1)
@@ -28,7 +41,7 @@ def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     antecedent = _who_antecedent(s, i)
     if antecedent is not None:
         return (Speaker(antecedent),)
-    before = s.phrase_before(i)
+    before = s.phrase_before(_active_start(s, i))
     if before is not None:  # "but this time he praised": the pronoun is the subject
         before = _pronoun_tail(s, before) or before
     if before is not None and not s.pronoun(before):
@@ -49,6 +62,9 @@ def _after_or_coordinated(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     before an aside for a verb that never inverts, or that of "… and blamed"."""
     toks = s.toks
     inverted = _inverts(s, i)
+    aside = _subject_before_aside(s, i) if inverted else None
+    if aside is not None:
+        return (Speaker(aside),)
     if inverted and i and _never_inverts(s, i):
         subject = _fronted_subject(s, i)
         if subject is not None and s.pronoun(subject):
@@ -174,11 +190,32 @@ def _fronted_subject(s: CueSentence, verb: int, max_words: int = 8) -> Span | No
     return toks[0].start, toks[end].end
 
 
+@rule(
+    "speakers.subject-before-lowercase-aside",
+    stage="speakers",
+    language="en",
+    purpose='"A senior official, speaking on condition of anonymity, said the two sides …": '
+    "the phrase before a lower-case aside is the subject; what follows the verb is its object",
+    example="A senior harbour official, speaking on condition of anonymity, said the two "
+    "crews would meet.",
+    off=None,
+)
+def _subject_before_aside(s: CueSentence, i: int) -> Span | None:
+    toks = s.toks
+    if not i or "," not in toks[i - 1].after or any(q in toks[i - 1].after for q in CLOSE_QUOTES):
+        return None
+    subject = _fronted_subject(s, i)
+    if subject is None or s.pronoun(subject):
+        return None
+    comma = next(k for k in range(i) if toks[k].end == subject[1])
+    return subject if s.text[toks[comma + 1].start].islower() else None
+
+
 def subject_name(s: CueSentence, last: int) -> Span | None:
     """The capitalized name that opens the sentence, before a lower-case verb and `last`."""
     toks = s.toks
-    k = 0
-    while k < min(4, last) and s.text[toks[k].start : toks[k].start + 1].isupper():
+    first = k = _after_fronted_adjunct(s, last)
+    while k < min(first + 4, last) and s.text[toks[k].start : toks[k].start + 1].isupper():
         if (
             toks[k].word in s.lex.speaker_stops
             or toks[k].word in CALENDAR
@@ -186,11 +223,39 @@ def subject_name(s: CueSentence, last: int) -> Span | None:
         ):
             return None
         k += 1
-    if k == 0 or k >= last or not s.text[toks[k].start : toks[k].start + 1].islower():
+    if k == first or k >= last or not s.text[toks[k].start : toks[k].start + 1].islower():
         return None
-    if k == 1 and toks[0].word in s.lex.not_subject_words:
+    if k == first + 1 and toks[first].word in s.lex.not_subject_words:
         return None
-    return toks[0].start, toks[k - 1].end
+    return toks[first].start, toks[k - 1].end
+
+
+@rule(
+    "speakers.fronted-adjunct-skipped",
+    stage="speakers",
+    language="en",
+    purpose='"Asked about it, Pell said", "Hours later, Pell …, saying": a fronted phrase '
+    "opened by a preposition, a participle or a time word is no subject; the subject "
+    "follows its comma",
+    example="Tomas Pell spoke first. Hours later, Ana Brandt closed the port, saying the "
+    "ferries would stop.",
+    off=0,
+)
+def _after_fronted_adjunct(s: CueSentence, last: int) -> int:
+    """The token after the comma of a fronted adjunct that opens the sentence, or 0."""
+    toks = s.toks
+    comma = next((k for k in range(last) if "," in toks[k].after), None)
+    if comma is None or comma + 1 >= last or any(q in toks[0].before for q in OPEN_QUOTES):
+        return 0
+    head = toks[0]
+    raw = s.text[head.start : head.end]
+    fronted = (
+        head.word in s.lex.speaker_stops
+        or _time_word(s, head)
+        or (len(toks) > 1 and raw[:1].isupper() and raw.endswith(("ing", "ed")) and comma)
+        or _adverb(s, head)
+    )
+    return comma + 1 if fronted else 0
 
 
 @rule(
@@ -361,3 +426,191 @@ def _conjuncts(s: CueSentence, span: Span) -> list[Span] | None:
     parts.append((start, span[1]))
     named = [p for p in parts if p[0] < p[1] and not s.pronoun(p)]
     return named if len(named) == len(parts) else None
+
+
+def _adverb(s: CueSentence, t: Token) -> bool:
+    """An adverb that may stand between a subject and its verb: "further", "sharply"."""
+    raw = s.text[t.start : t.end]
+    return (
+        t.word in s.lex.subject_adverbs
+        or t.word in s.lex.verb_adverbs
+        or (raw.islower() and len(raw) > 4 and raw.endswith("ly") and raw not in s.lex.ly_nouns)
+    )
+
+
+def _time_word(s: CueSentence, t: Token) -> bool:
+    return t.word in s.lex.time_nouns or t.word in CALENDAR
+
+
+@rule(
+    "speakers.adjuncts-before-verb",
+    stage="speakers",
+    language="en",
+    purpose='"Pell on Tuesday said", "Pell has sharply criticized", "Pell (R-Ky.) said": '
+    "time phrases, adverbs, auxiliaries and a parenthesis before the verb are not the subject",
+    example="Tomas Pell on Tuesday said that the port is safe.",
+    off=None,
+)
+def _adjunct_start(s: CueSentence, i: int) -> int:
+    """The first token of the adverbs, auxiliaries, time phrases and parenthesis that
+    stand right before verb i (i itself when none does); one word is left before it."""
+    toks, lex = s.toks, s.lex
+    k = i
+    while k > 1:
+        t = toks[k - 1]
+        if ")" in t.after and not t.after.strip(".)"):  # "Pell (R-Ky.) said"
+            opening = next((m for m in range(k - 1, max(0, k - 6), -1) if "(" in toks[m].before), 0)
+            if opening < 1:
+                break
+            k = opening
+            continue
+        if ends_clause(t) or t.after.strip():
+            break
+        if _adverb(s, t) or t.word in lex.progressive_auxiliaries:
+            k -= 1
+        elif _time_word(s, t) and t.word not in lex.speaker_stops | lex.determiners:
+            k -= 1  # "on Tuesday", "last week", "Thursday evening"
+            while k > 1 and _time_word(s, toks[k - 1]) and not toks[k - 1].after.strip():
+                k -= 1
+        else:
+            break
+    return k
+
+
+def _active_start(s: CueSentence, i: int) -> int:
+    """Where the subject's phrase ends before verb i: before its adjuncts, unless the
+    verb is passive ("was briefed", "is criticized"): then its subject does not speak."""
+    k = _adjunct_start(s, i)
+    toks = s.toks
+    passive = any(toks[m].word in s.lex.copulas for m in range(k, i))
+    return i if passive and not toks[i].word.endswith("ing") else k
+
+
+@rule(
+    "speakers.fronted-participle",
+    stage="speakers",
+    language="en",
+    purpose='"Stressing the risk, Pell said …": a participle that opens the sentence is no '
+    "cue of its own; its subject speaks with the main verb",
+    example='Stressing the danger to the ferries, Tomas Pell said, "The port is not safe."',
+    off=False,
+)
+def _fronted_participle(s: CueSentence, i: int) -> bool:
+    return i == 0 and s.toks[0].word.endswith("ing") and len(s.toks) > 1
+
+
+@rule(
+    "speakers.passive-agent",
+    stage="speakers",
+    language="en",
+    purpose='"The plan was first reported by the Gazette": the agent after "by" speaks',
+    example="The closure of the port was first reported by the Harbour Gazette.",
+    off=None,
+)
+def _passive_agent(s: CueSentence, i: int) -> Span | None:
+    """The phrase after "by" when verb i is a passive participle after a form of "be"."""
+    toks, lex = s.toks, s.lex
+    if i + 2 >= len(toks) or toks[i + 1].word != "by" or toks[i].after.strip():
+        return None
+    start = _adjunct_start(s, i)
+    if not any(toks[k].word in lex.copulas for k in range(start, i)):
+        return None
+    agent, _ = s.phrase_after(i + 1, max_words=6)
+    return None if agent is None or s.pronoun(agent) else agent
+
+
+@rule(
+    "speakers.phrase-checked",
+    stage="speakers",
+    language="en",
+    purpose="a speaker phrase is a noun phrase: a dateline, a leading conjunction or "
+    '"both", a trailing adverb or parenthesis are cut; a phrase of time words, adverbs or '
+    "determiners alone names no one, and the previous speaker goes on",
+    example='Tomas Pell spoke first. "The port is safe," he said, and both firmly insisted '
+    "that the ferries sail.",
+    off=None,
+)
+def _checked(s: CueSentence, speaker: Speaker) -> Speaker:
+    if speaker.span is None:
+        return speaker
+    toks = [t for t in s.toks if speaker.span[0] <= t.start and t.end <= speaker.span[1]]
+    cut = next((n for n, t in enumerate(toks) if n and "(" in t.before), len(toks))
+    toks = toks[:cut]  # "Mitch McConnell (R-Ky.)"
+    dash = next((n for n, t in enumerate(toks) if n < 3 and _dateline_end(s, toks, n)), None)
+    if dash is not None:  # "CLEVELAND — Tomas Pell"
+        toks = toks[dash + 1 :]
+    while toks and (
+        toks[0].word in s.lex.coordinating_conjunctions
+        or toks[0].word in s.lex.subject_adverbs
+        or toks[0].word in s.lex.fronted_openers
+    ):
+        toks = toks[1:]
+    while len(toks) > 1 and (_adverb(s, toks[-1]) or _time_word(s, toks[-1])):
+        toks = toks[:-1]
+    if not toks or all(_no_head(s, t) for t in toks):
+        return Speaker(None, implicit=True)
+    span = _title_of(s, (toks[0].start, toks[-1].end))
+    return Speaker(span, speaker.implicit, speaker.pronoun, speaker.role)
+
+
+def _dateline_end(s: CueSentence, toks: list[Token], n: int) -> bool:
+    """Token n ends a dateline: words in capitals, then a dash ("CLEVELAND —")."""
+    after = s.text[toks[n].end : toks[n + 1].start] if n + 1 < len(toks) else ""
+    return any(d in after for d in "-—–") and all(
+        s.text[t.start : t.end].isupper() for t in toks[: n + 1]
+    )
+
+
+def _no_head(s: CueSentence, t: Token) -> bool:
+    """A word no speaker phrase is headed by: a time word, an adverb, a determiner, a
+    form of "be", a preposition or a conjunction."""
+    return (
+        _time_word(s, t)
+        or _adverb(s, t)
+        or t.word in s.lex.determiners
+        or t.word in s.lex.copulas
+        or t.word in s.lex.speaker_stops
+        or t.word in s.lex.progressive_auxiliaries
+    )
+
+
+@rule(
+    "speakers.title-of-kept",
+    stage="speakers",
+    language="en",
+    purpose='"Secretary of State Ana Brandt": a title joined by "of" is one phrase with its '
+    "name, not the title or the name cut at it",
+    example="Secretary of State Ana Brandt said the port is safe.",
+    off=None,
+)
+def _title_of(s: CueSentence, span: Span) -> Span:
+    """The span grown across a title's "of": back to "Secretary" before "of State
+    Ana Brandt", and on to the name after "… said Secretary"."""
+    toks = s.toks
+    first = next((n for n, t in enumerate(toks) if t.start == span[0]), None)
+    last = next((n for n, t in enumerate(toks) if t.end == span[1]), None)
+    if first is None or last is None:
+        return span
+    if first >= 2 and toks[first - 1].word == _OF and _title(s, toks[first - 2]):
+        if not toks[first - 2].after.strip() and not toks[first - 1].after.strip():
+            first -= 2
+            while first and _title(s, toks[first - 1]) and not toks[first - 1].after.strip():
+                first -= 1
+    if last + 2 < len(toks) and _title(s, toks[last]) and toks[last + 1].word == _OF:
+        end = last + 2
+        while end + 1 < len(toks) and not toks[end].after.strip() and _capital(s, toks[end + 1]):
+            end += 1
+        if _capital(s, toks[last + 2]) and not toks[last].after.strip():
+            last = end
+    return toks[first].start, toks[last].end
+
+
+_OF = "of"
+
+
+def _title(s: CueSentence, t: Token) -> bool:
+    return _capital(s, t) and (t.word in s.lex.name_titles or t.word in s.lex.title_words)
+
+
+def _capital(s: CueSentence, t: Token) -> bool:
+    return s.text[t.start : t.start + 1].isupper()
