@@ -516,7 +516,13 @@ def _passive_agent(s: CueSentence, i: int) -> Span | None:
     if not any(toks[k].word in lex.copulas for k in range(start, i)):
         return None
     agent, _ = s.phrase_after(i + 1, max_words=6)
-    return None if agent is None or s.pronoun(agent) else agent
+    if agent is None or s.pronoun(agent):
+        return None
+    words = [t for t in toks if agent[0] <= t.start < agent[1] and t.word not in lex.determiners]
+    named = bool(words) and (
+        _capital(s, words[0]) or any(t.word in lex.source_nouns | lex.media_nouns for t in words)
+    )
+    return agent if named else None  # "threatened by a deadly campaign": no one speaks
 
 
 @rule(
