@@ -689,3 +689,29 @@ def test_what_a_source_did_not_say_is_no_claim() -> None:
 def test_a_search_is_no_talks() -> None:
     text = "عنوان الخبر\nوقال القنصل السعودي إن بلاده تساعد قطر ومصر في البحث عن الصحفي.\n"
     assert rules().extract_article(text).meetings == []
+
+
+def test_an_anonymous_official_with_an_aside_speaks_and_is_an_anonymous_actor() -> None:
+    text = (
+        "Talks\nA senior harbour official, speaking on condition of anonymity, said the two "
+        "crews would meet on Friday.\n"
+    )
+    article = rules().extract_article(text)
+    (claim,) = article.claims
+    (speaker,) = [a for a in article.actors if a.id in claim.speakers]
+    assert speaker.name == "A senior harbour official" and speaker.anonymous
+
+
+def test_a_title_joined_by_of_is_the_role_of_the_name_after_it() -> None:
+    text = "Talks\nSecretary of State Lena Brandt said the port would reopen.\n"
+    article = rules().extract_article(text)
+    (claim,) = article.claims
+    (speaker,) = [a for a in article.actors if a.id in claim.speakers]
+    assert (speaker.name, speaker.role) == ("Lena Brandt", "Secretary of State")
+
+
+def test_a_party_and_state_in_parentheses_is_no_part_of_the_speakers_name() -> None:
+    text = "Talks\nSenate leader Karim Haddad (R-Ky.) said the port would reopen.\n"
+    article = rules().extract_article(text)
+    assert _speakers(text) == [["Karim Haddad"]]
+    assert not any("(" in a.name or "Ky" in a.name for a in article.actors)
