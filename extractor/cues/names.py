@@ -15,7 +15,6 @@ from functools import cache
 from ..lang.lexicon import Lexicon, load_lexicon
 from ..models import Span
 from ..text.normalize import normalize
-from .rulebook import rule
 
 # Names stay whole when their letters are decomposed ("José" as "Jose" + U+0301) or
 # when the text was decoded with the wrong charset ("PeÃ±a" for "Peña", "Ã" itself
@@ -134,8 +133,6 @@ def name_tail(phrase: str, lex: Lexicon | None = None) -> tuple[str | None, Span
         if (w[:1].islower() and w not in connectors) or w.endswith(("'s", "’s")):
             cut = k
     if cut is None:
-        cut = _of_title_end([m.group() for m in words], lex)
-    if cut is None:
         return None
     tail = words[cut + 1 :]
     if not all(name.match(m.group().strip(",")) or m.group() in connectors for m in tail):
@@ -144,29 +141,6 @@ def name_tail(phrase: str, lex: Lexicon | None = None) -> tuple[str | None, Span
     if role.lower().startswith("the "):
         role = role[4:]
     return role.removesuffix("'s").removesuffix("’s") or None, (tail[0].start(), len(phrase))
-
-
-@rule(
-    "actors.of-title-before-name",
-    stage="actors",
-    purpose='"Secretary of State Ana Brandt": a title joined by "of" before two capitalized '
-    "words is the role; the words after it are the name",
-    example="Secretary of State Ana Brandt said the port would reopen.",
-    off=None,
-    language="en",
-)
-def _of_title_end(words: list[str], lex: Lexicon) -> int | None:
-    """The index of the last word of a title joined by "of" that opens the phrase."""
-    for k in range(1, len(words) - 3):
-        if words[k] not in lex.title_words or not words[k - 1][:1].isupper():
-            continue
-        if not all(is_title_word(normalize(w).rstrip("."), lex) for w in words[:k]):
-            return None
-        m = k + 1
-        while m < len(words) and is_title_word(normalize(words[m]), lex):
-            m += 1
-        return m - 1 if m > k + 1 and len(words) - m >= 2 else None
-    return None
 
 
 def arabic_name_tail(phrase: str, lex: Lexicon) -> tuple[str | None, Span] | None:

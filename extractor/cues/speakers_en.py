@@ -15,7 +15,16 @@ from ..models import Span
 from ..text.normalize import normalize
 from .phrases import CueSentence, Speaker, is_media
 from .rulebook import rule
-from .tokens import CALENDAR, Token, ends_clause, is_verb
+from .speaker_phrase_en import (
+    according_to,
+    active_start,
+    checked,
+    fronted_participle,
+    is_adverb,
+    is_time_word,
+    passive_agent,
+)
+from .tokens import CALENDAR, ends_clause, is_verb
 
 
 def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
@@ -24,12 +33,14 @@ def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     Each phrase found is then checked: a noun phrase headed by a name, a title, a
     pronoun or a noun, never a time word, an adverb or a preposition alone.
     """
-    if _fronted_participle(s, i):
+    if fronted_participle(s, i):
         return ()
-    agent = _passive_agent(s, i)
+    agent = passive_agent(s, i)
     if agent is not None:
         return (Speaker(agent),)
-    return tuple(_checked(s, speaker) for speaker in _speakers(s, i))
+    relay = according_to(s, i)
+    found = tuple(checked(s, speaker) for speaker in _speakers(s, i))
+    return found + (Speaker(relay),) if found and relay is not None else found
 
 
 def _speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
@@ -41,7 +52,7 @@ def _speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     antecedent = _who_antecedent(s, i)
     if antecedent is not None:
         return (Speaker(antecedent),)
-    before = s.phrase_before(_active_start(s, i))
+    before = s.phrase_before(active_start(s, i))
     if before is not None:  # "but this time he praised": the pronoun is the subject
         before = _pronoun_tail(s, before) or before
     if before is not None and not s.pronoun(before):
@@ -204,6 +215,8 @@ def _subject_before_aside(s: CueSentence, i: int) -> Span | None:
     toks = s.toks
     if not i or "," not in toks[i - 1].after or any(q in toks[i - 1].after for q in CLOSE_QUOTES):
         return None
+    if toks[i].word not in s.lex.inverting_verbs or toks[0].word not in s.lex.noun_openers:
+        return None  # "Several captains, including X, criticized": the verb never inverts
     subject = _fronted_subject(s, i)
     if subject is None or s.pronoun(subject):
         return None
@@ -251,9 +264,9 @@ def _after_fronted_adjunct(s: CueSentence, last: int) -> int:
     raw = s.text[head.start : head.end]
     fronted = (
         head.word in s.lex.speaker_stops
-        or _time_word(s, head)
+        or is_time_word(s, head)
         or (len(toks) > 1 and raw[:1].isupper() and raw.endswith(("ing", "ed")) and comma)
-        or _adverb(s, head)
+        or is_adverb(s, head)
     )
     return comma + 1 if fronted else 0
 
@@ -426,197 +439,3 @@ def _conjuncts(s: CueSentence, span: Span) -> list[Span] | None:
     parts.append((start, span[1]))
     named = [p for p in parts if p[0] < p[1] and not s.pronoun(p)]
     return named if len(named) == len(parts) else None
-
-
-def _adverb(s: CueSentence, t: Token) -> bool:
-    """An adverb that may stand between a subject and its verb: "further", "sharply"."""
-    raw = s.text[t.start : t.end]
-    return (
-        t.word in s.lex.subject_adverbs
-        or t.word in s.lex.verb_adverbs
-        or (raw.islower() and len(raw) > 4 and raw.endswith("ly") and raw not in s.lex.ly_nouns)
-    )
-
-
-def _time_word(s: CueSentence, t: Token) -> bool:
-    return t.word in s.lex.time_nouns or t.word in CALENDAR
-
-
-@rule(
-    "speakers.adjuncts-before-verb",
-    stage="speakers",
-    language="en",
-    purpose='"Pell on Tuesday said", "Pell has sharply criticized", "Pell (R-Ky.) said": '
-    "time phrases, adverbs, auxiliaries and a parenthesis before the verb are not the subject",
-    example="Tomas Pell on Tuesday said that the port is safe.",
-    off=None,
-)
-def _adjunct_start(s: CueSentence, i: int) -> int:
-    """The first token of the adverbs, auxiliaries, time phrases and parenthesis that
-    stand right before verb i (i itself when none does); one word is left before it."""
-    toks, lex = s.toks, s.lex
-    k = i
-    while k > 1:
-        t = toks[k - 1]
-        if ")" in t.after and not t.after.strip(".)"):  # "Pell (R-Ky.) said"
-            opening = next((m for m in range(k - 1, max(0, k - 6), -1) if "(" in toks[m].before), 0)
-            if opening < 1:
-                break
-            k = opening
-            continue
-        if ends_clause(t) or t.after.strip():
-            break
-        if _adverb(s, t) or t.word in lex.progressive_auxiliaries:
-            k -= 1
-        elif _time_word(s, t) and t.word not in lex.speaker_stops | lex.determiners:
-            k -= 1  # "on Tuesday", "last week", "Thursday evening"
-            while k > 1 and _time_word(s, toks[k - 1]) and not toks[k - 1].after.strip():
-                k -= 1
-        else:
-            break
-    return k
-
-
-def _active_start(s: CueSentence, i: int) -> int:
-    """Where the subject's phrase ends before verb i: before its adjuncts, unless the
-    verb is passive ("was briefed", "is criticized"): then its subject does not speak."""
-    k = _adjunct_start(s, i)
-    toks = s.toks
-    passive = any(toks[m].word in s.lex.copulas for m in range(k, i))
-    return i if passive and not toks[i].word.endswith("ing") else k
-
-
-@rule(
-    "speakers.fronted-participle",
-    stage="speakers",
-    language="en",
-    purpose='"Stressing the risk, Pell said …": a participle that opens the sentence is no '
-    "cue of its own; its subject speaks with the main verb",
-    example='Stressing the danger to the ferries, Tomas Pell said, "The port is not safe."',
-    off=False,
-)
-def _fronted_participle(s: CueSentence, i: int) -> bool:
-    return i == 0 and s.toks[0].word.endswith("ing") and len(s.toks) > 1
-
-
-@rule(
-    "speakers.passive-agent",
-    stage="speakers",
-    language="en",
-    purpose='"The plan was first reported by the Gazette": the agent after "by" speaks',
-    example="The closure of the port was first reported by the Harbour Gazette.",
-    off=None,
-)
-def _passive_agent(s: CueSentence, i: int) -> Span | None:
-    """The phrase after "by" when verb i is a passive participle after a form of "be"."""
-    toks, lex = s.toks, s.lex
-    if i + 2 >= len(toks) or toks[i + 1].word != "by" or toks[i].after.strip():
-        return None
-    start = _adjunct_start(s, i)
-    if not any(toks[k].word in lex.copulas for k in range(start, i)):
-        return None
-    agent, _ = s.phrase_after(i + 1, max_words=6)
-    if agent is None or s.pronoun(agent):
-        return None
-    words = [t for t in toks if agent[0] <= t.start < agent[1] and t.word not in lex.determiners]
-    named = bool(words) and (
-        _capital(s, words[0]) or any(t.word in lex.source_nouns | lex.media_nouns for t in words)
-    )
-    return agent if named else None  # "threatened by a deadly campaign": no one speaks
-
-
-@rule(
-    "speakers.phrase-checked",
-    stage="speakers",
-    language="en",
-    purpose="a speaker phrase is a noun phrase: a dateline, a leading conjunction or "
-    '"both", a trailing adverb or parenthesis are cut; a phrase of time words, adverbs or '
-    "determiners alone names no one, and the previous speaker goes on",
-    example='Tomas Pell spoke first. "The port is safe," he said, and both firmly insisted '
-    "that the ferries sail.",
-    off=None,
-)
-def _checked(s: CueSentence, speaker: Speaker) -> Speaker:
-    if speaker.span is None:
-        return speaker
-    toks = [t for t in s.toks if speaker.span[0] <= t.start and t.end <= speaker.span[1]]
-    cut = next((n for n, t in enumerate(toks) if n and "(" in t.before), len(toks))
-    toks = toks[:cut]  # "Mitch McConnell (R-Ky.)"
-    dash = next((n for n, t in enumerate(toks) if n < 3 and _dateline_end(s, toks, n)), None)
-    if dash is not None:  # "CLEVELAND — Tomas Pell"
-        toks = toks[dash + 1 :]
-    while toks and (
-        toks[0].word in s.lex.coordinating_conjunctions
-        or toks[0].word in s.lex.subject_adverbs
-        or toks[0].word in s.lex.fronted_openers
-    ):
-        toks = toks[1:]
-    while len(toks) > 1 and (_adverb(s, toks[-1]) or _time_word(s, toks[-1])):
-        toks = toks[:-1]
-    if not toks or all(_no_head(s, t) for t in toks):
-        return Speaker(None, implicit=True)
-    span = _title_of(s, (toks[0].start, toks[-1].end))
-    return Speaker(span, speaker.implicit, speaker.pronoun, speaker.role)
-
-
-def _dateline_end(s: CueSentence, toks: list[Token], n: int) -> bool:
-    """Token n ends a dateline: words in capitals, then a dash ("CLEVELAND —")."""
-    after = s.text[toks[n].end : toks[n + 1].start] if n + 1 < len(toks) else ""
-    return any(d in after for d in "-—–") and all(
-        s.text[t.start : t.end].isupper() for t in toks[: n + 1]
-    )
-
-
-def _no_head(s: CueSentence, t: Token) -> bool:
-    """A word no speaker phrase is headed by: a time word, an adverb, a determiner, a
-    form of "be", a preposition or a conjunction."""
-    return (
-        _time_word(s, t)
-        or _adverb(s, t)
-        or t.word in s.lex.determiners
-        or t.word in s.lex.copulas
-        or t.word in s.lex.speaker_stops
-        or t.word in s.lex.progressive_auxiliaries
-    )
-
-
-@rule(
-    "speakers.title-of-kept",
-    stage="speakers",
-    language="en",
-    purpose='"Secretary of State Ana Brandt": a title joined by "of" is one phrase with its '
-    "name, not the title or the name cut at it",
-    example="Secretary of State Ana Brandt said the port is safe.",
-    off=None,
-)
-def _title_of(s: CueSentence, span: Span) -> Span:
-    """The span grown across a title's "of": back to "Secretary" before "of State
-    Ana Brandt", and on to the name after "… said Secretary"."""
-    toks = s.toks
-    first = next((n for n, t in enumerate(toks) if t.start == span[0]), None)
-    last = next((n for n, t in enumerate(toks) if t.end == span[1]), None)
-    if first is None or last is None:
-        return span
-    if first >= 2 and toks[first - 1].word == _OF and _title(s, toks[first - 2]):
-        if not toks[first - 2].after.strip() and not toks[first - 1].after.strip():
-            first -= 2
-            while first and _title(s, toks[first - 1]) and not toks[first - 1].after.strip():
-                first -= 1
-    if last + 2 < len(toks) and _title(s, toks[last]) and toks[last + 1].word == _OF:
-        end = last + 2
-        while end + 1 < len(toks) and not toks[end].after.strip() and _capital(s, toks[end + 1]):
-            end += 1
-        if _capital(s, toks[last + 2]) and not toks[last].after.strip():
-            last = end
-    return toks[first].start, toks[last].end
-
-
-_OF = "of"
-
-
-def _title(s: CueSentence, t: Token) -> bool:
-    return _capital(s, t) and (t.word in s.lex.name_titles or t.word in s.lex.title_words)
-
-
-def _capital(s: CueSentence, t: Token) -> bool:
-    return s.text[t.start : t.start + 1].isupper()

@@ -139,8 +139,6 @@ class Lexicon:
     noun_openers: frozenset[str] = frozenset()  # "the", "his", "several": a noun phrase opens
     progressive_auxiliaries: frozenset[str] = frozenset()  # "is demanding": before an -ing verb
     time_nouns: frozenset[str] = frozenset()  # "last week", "Thursday evening": a time, no speaker
-    subject_adverbs: frozenset[str] = frozenset()  # "X further said", "X would only say"
-    ly_nouns: frozenset[str] = frozenset()  # "the family said": a noun in -ly, no adverb
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
     name_links: frozenset[str] = frozenset()  # half of a compound name: "عبد الرحمن", "bin"
     name_titles: frozenset[str] = frozenset()  # dropped when names compare: "Mr.", "President"
@@ -273,8 +271,6 @@ class LexiconFile(BaseModel):
     noun_openers: Words = []
     progressive_auxiliaries: Words = []
     time_nouns: Words = []
-    subject_adverbs: Words = []
-    ly_nouns: Words = []
     # --- actors stage
     name_links: Words = []
     name_titles: Words = []
@@ -383,8 +379,6 @@ _SETS = (
     "noun_openers",
     "progressive_auxiliaries",
     "time_nouns",
-    "subject_adverbs",
-    "ly_nouns",
     # --- actors stage
     "name_links",
     "name_titles",

@@ -144,7 +144,10 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
         ("Sen. Lena Ortiz (R-Ky.) said the port was shut.", ["Sen. Lena Ortiz"]),
         ('"It is shut," said Rep. Lena Ortiz (D-Ore.), a port advocate.', ["Rep. Lena Ortiz"]),
         # a title joined by "of" stays with its name
-        ("Secretary of State Lena Ortiz said the port was shut.", ["Secretary of State Lena Ortiz"]),
+        (
+            "Secretary of State Lena Ortiz said the port was shut.",
+            ["Secretary of State Lena Ortiz"],
+        ),
         ('"It is shut," said Secretary of State Lena Ortiz.', ["Secretary of State Lena Ortiz"]),
         # a passive verb of speech: the agent after "by" speaks
         ("The closure was first reported by the Harbour Gazette.", ["the Harbour Gazette"]),
@@ -164,6 +167,11 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             ["A senior port official"],
         ),
         ("BRIGHTON — Karim Haddad said the port was shut.", ["Karim Haddad"]),
+        # "according to Y" after the verb: Y relays the statement
+        (
+            "Karim Haddad said the port was shut, according to Lena Ortiz.",
+            ["Karim Haddad", "Lena Ortiz"],
+        ),
         ("The family said the port was shut.", ["The family"]),
     ],
 )
