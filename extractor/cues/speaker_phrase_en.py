@@ -32,8 +32,19 @@ def according_to(s: CueSentence, i: int) -> Span | None:
         for phrase in s.lex.attribution_phrases:
             if tuple(t.word for t in toks[k : k + len(phrase)]) == phrase:
                 after, _ = s.phrase_after(k + len(phrase) - 1, max_words=8)
-                return None if after is None or s.pronoun(after) else after
+                return after if _named(s, after) else None  # not "citing the release"
     return None
+
+
+def _named(s: CueSentence, span: Span | None) -> bool:
+    """A phrase that names someone: a capitalized name, a source or a medium."""
+    if span is None or s.pronoun(span):
+        return False
+    lex = s.lex
+    words = [t for t in s.toks if span[0] <= t.start < span[1] and t.word not in lex.determiners]
+    return bool(words) and (
+        _capital(s, words[0]) or any(t.word in lex.source_nouns | lex.media_nouns for t in words)
+    )
 
 
 def is_adverb(s: CueSentence, t: Token) -> bool:
@@ -151,19 +162,13 @@ def fronted_participle(s: CueSentence, i: int) -> bool:
 )
 def passive_agent(s: CueSentence, i: int) -> Span | None:
     """The phrase after "by" when verb i is a passive participle after a form of "be"."""
-    toks, lex = s.toks, s.lex
+    toks = s.toks
     if i + 2 >= len(toks) or toks[i + 1].word != "by" or toks[i].after.strip():
         return None
     if not _passive(s, i, _adjunct_start(s, i)):
         return None
     agent, _ = s.phrase_after(i + 1, max_words=6)
-    if agent is None or s.pronoun(agent):
-        return None
-    words = [t for t in toks if agent[0] <= t.start < agent[1] and t.word not in lex.determiners]
-    named = bool(words) and (
-        _capital(s, words[0]) or any(t.word in lex.source_nouns | lex.media_nouns for t in words)
-    )
-    return agent if named else None  # "threatened by a deadly campaign": no one speaks
+    return agent if _named(s, agent) else None  # "threatened by a storm": no one speaks
 
 
 def checked(s: CueSentence, speaker: Speaker) -> Speaker:

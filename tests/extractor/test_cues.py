@@ -172,6 +172,7 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             "Karim Haddad said the port was shut, according to Lena Ortiz.",
             ["Karim Haddad", "Lena Ortiz"],
         ),
+        ("Karim Haddad said the port was shut, citing the strike.", ["Karim Haddad"]),
         ("The family said the port was shut.", ["The family"]),
     ],
 )
