@@ -20,7 +20,7 @@ from .tokens import CALENDAR, Token, ends_clause
     stage="speakers",
     language="en",
     purpose='"X said A, according to Y": Y, named after the verb, relays it (a speaker after X)',
-    example="Tomas Pell said the port would close, according to the harbour master.",
+    example="Harbour news\nTomas Pell said the port would close, according to Ana Brandt.",
     off=None,
 )
 def according_to(s: CueSentence, i: int) -> Span | None:
@@ -187,7 +187,7 @@ def checked(s: CueSentence, speaker: Speaker) -> Speaker:
         toks = toks[:-1]
     if _names_no_one(s, toks):
         return Speaker(None, implicit=True)
-    span = _title_of(s, (toks[0].start, toks[-1].end))
+    span = _described_by(s, _title_of(s, (toks[0].start, toks[-1].end)))
     return Speaker(span, speaker.implicit, speaker.pronoun, speaker.role)
 
 
@@ -257,21 +257,52 @@ def _no_head(s: CueSentence, t: Token) -> bool:
 
 
 @rule(
+    "speakers.noun-for-a-name",
+    stage="speakers",
+    language="en",
+    purpose='"A reporter for the Gazette said": the noun a name hangs on by a preposition '
+    "heads the speaker phrase; the name alone is not who speaks",
+    example="Harbour news\nA reporter for the Harbour Gazette said the ferries would sail.",
+    off=None,
+)
+def _described_by(s: CueSentence, span: Span) -> Span:
+    """The span grown back over "a reporter for" before the name it starts with."""
+    toks, lex = s.toks, s.lex
+    first = next((n for n, t in enumerate(toks) if t.start == span[0]), 0)
+    if first < 3 or toks[first - 1].word not in lex.head_links or toks[first - 1].after.strip():
+        return span
+    for k in range(first - 2, max(-1, first - 5), -1):
+        t = toks[k]
+        if t.after.strip() or (_capital(s, t) and k):
+            return span
+        if t.word in lex.determiners and (k == 0 or ends_clause(toks[k - 1])):
+            return (t.start, span[1]) if k < first - 2 else span
+        if t.word in lex.speaker_stops or t.word in lex.pronoun_subjects:
+            return span
+    return span
+
+
+@rule(
     "speakers.title-of-kept",
     stage="speakers",
     language="en",
     purpose='"Secretary of State Ana Brandt": a title joined by "of" is one phrase with its '
     "name, not the title or the name cut at it",
-    example="Secretary of State Ana Brandt said the port is safe.",
-    off=None,
+    example="Harbour news\nSecretary of State Ana Brandt said the port is safe.",
+    off=False,
 )
+def _of_title(s: CueSentence) -> bool:
+    """Whether a title's "of" joins a speaker phrase ("Secretary of State Ana Brandt")."""
+    return "article-word" in s.lex.traits
+
+
 def _title_of(s: CueSentence, span: Span) -> Span:
     """The span grown across a title's "of": back to "Secretary" before "of State
     Ana Brandt", and on to the name after "… said Secretary"."""
     toks = s.toks
     first = next((n for n, t in enumerate(toks) if t.start == span[0]), None)
     last = next((n for n, t in enumerate(toks) if t.end == span[1]), None)
-    if first is None or last is None:
+    if first is None or last is None or not _of_title(s):
         return span
     if (
         first >= 2

@@ -206,7 +206,8 @@ def _fronted_subject(s: CueSentence, verb: int, max_words: int = 8) -> Span | No
     stage="speakers",
     language="en",
     purpose='"A senior official, speaking on condition of anonymity, said the two sides …": '
-    "the phrase before a lower-case aside is the subject; what follows the verb is its object",
+    "the phrase before a lower-case aside is the subject, a name set off after it is the "
+    "speaker; what follows the verb is its object",
     example="A senior harbour official, speaking on condition of anonymity, said the two "
     "crews would meet.",
     off=None,
@@ -221,7 +222,14 @@ def _subject_before_aside(s: CueSentence, i: int) -> Span | None:
     if subject is None or s.pronoun(subject):
         return None
     comma = next(k for k in range(i) if toks[k].end == subject[1])
-    return subject if s.text[toks[comma + 1].start].islower() else None
+    if s.text[toks[comma + 1].start].islower():
+        return subject
+    aside = toks[comma + 1 : i]  # "The head of the board, Ana Brandt, said": the name
+    named = len(aside) <= 4 and all(
+        s.text[t.start].isupper() and t.word not in s.lex.speaker_stops for t in aside
+    )
+    named = named and not any(t.after.strip(".") for t in aside[:-1])
+    return (aside[0].start, aside[-1].end) if named else None
 
 
 def subject_name(s: CueSentence, last: int) -> Span | None:

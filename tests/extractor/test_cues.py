@@ -173,6 +173,11 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             ["Karim Haddad", "Lena Ortiz"],
         ),
         ("Karim Haddad said the port was shut, citing the strike.", ["Karim Haddad"]),
+        ("The head of the port board, Lena Ortiz, said it was shut.", ["Lena Ortiz"]),
+        (
+            "A reporter for the Harbour Gazette said it was shut.",
+            ["A reporter for the Harbour Gazette"],
+        ),
         ("The family said the port was shut.", ["The family"]),
     ],
 )
