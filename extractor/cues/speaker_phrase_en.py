@@ -10,6 +10,7 @@ adverbs alone names no one.
 from __future__ import annotations
 
 from ..models import Span
+from ..text.normalize import normalize
 from .phrases import CueSentence, Speaker
 from .rulebook import rule
 from .tokens import CALENDAR, Token, ends_clause
@@ -55,12 +56,10 @@ def is_adverb(s: CueSentence, t: Token) -> bool:
         return True
     if not (raw.islower() and len(raw) > 4 and raw.endswith("ly")):
         return False
-    k = next((n for n, x in enumerate(s.toks) if x.start == t.start), 0)
-    prev = s.toks[k - 1] if k else None
-    return prev is None or not (
-        prev.word in s.lex.noun_openers
-        or prev.word in s.lex.determiners
-        or prev.word.endswith(("'s", "’s"))
+    before = s.text[max(s.start, t.start - 40) : t.start].split()
+    prev = normalize(before[-1]) if before else ""
+    return not (
+        prev in s.lex.noun_openers or prev in s.lex.determiners or prev.endswith(("'s", "’s"))
     )
 
 

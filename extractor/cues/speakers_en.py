@@ -38,9 +38,9 @@ def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     agent = passive_agent(s, i)
     if agent is not None:
         return (Speaker(agent),)
-    relay = according_to(s, i)
     found = tuple(checked(s, speaker) for speaker in _speakers(s, i))
-    return found + (Speaker(relay),) if found and relay is not None else found
+    relay = according_to(s, i) if found else None
+    return found + (Speaker(relay),) if relay is not None else found
 
 
 def _speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
