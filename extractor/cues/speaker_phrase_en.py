@@ -177,7 +177,7 @@ def checked(s: CueSentence, speaker: Speaker) -> Speaker:
     toks = [t for t in s.toks if speaker.span[0] <= t.start and t.end <= speaker.span[1]]
     cut = next((n for n, t in enumerate(toks) if n and _edge(s, t, "(")), len(toks))
     toks = toks[:cut]  # "Mitch McConnell (R-Ky.)"
-    dash = next((n for n, t in enumerate(toks) if n < 3 and _dateline_end(s, toks, n)), None)
+    dash = next((n for n, t in enumerate(toks) if n < 3 and dateline_end(s, toks, n)), None)
     if dash is not None:  # "CLEVELAND — Tomas Pell"
         toks = toks[dash + 1 :]
     while toks and _edge(s, toks[0], "first"):
@@ -234,7 +234,7 @@ def _names_no_one(s: CueSentence, toks: list[Token]) -> bool:
     example="Harbour news\nBRIGHTON — Tomas Pell said the ferries would sail.",
     off=False,
 )
-def _dateline_end(s: CueSentence, toks: list[Token], n: int) -> bool:
+def dateline_end(s: CueSentence, toks: list[Token], n: int) -> bool:
     """Token n ends a dateline: words in capitals, then a dash ("CLEVELAND —")."""
     after = s.text[toks[n].end : toks[n + 1].start] if n + 1 < len(toks) else ""
     return any(d in after for d in "-—–") and all(

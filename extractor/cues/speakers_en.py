@@ -19,6 +19,7 @@ from .speaker_phrase_en import (
     according_to,
     active_start,
     checked,
+    dateline_end,
     fronted_participle,
     is_adverb,
     is_time_word,
@@ -235,7 +236,9 @@ def _subject_before_aside(s: CueSentence, i: int) -> Span | None:
 def subject_name(s: CueSentence, last: int) -> Span | None:
     """The capitalized name that opens the sentence, before a lower-case verb and `last`."""
     toks = s.toks
-    first = k = _after_fronted_adjunct(s, last)
+    first = k = _after_fronted_adjunct(s, last) or next(
+        (n + 1 for n in range(min(2, last)) if dateline_end(s, toks, n)), 0
+    )  # "BRIGHTON — Ana Brandt closed the port, saying …"
     while k < min(first + 4, last) and s.text[toks[k].start : toks[k].start + 1].isupper():
         if (
             toks[k].word in s.lex.speaker_stops

@@ -167,6 +167,7 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             ["A senior port official"],
         ),
         ("BRIGHTON — Karim Haddad said the port was shut.", ["Karim Haddad"]),
+        ("BRIGHTON - Karim Haddad closed the port, saying it was unsafe.", ["Karim Haddad"]),
         # "according to Y" after the verb: Y relays the statement
         (
             "Karim Haddad said the port was shut, according to Lena Ortiz.",
