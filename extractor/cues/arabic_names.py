@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
 
-from ..lang.lexicon import Lexicon, load_gazetteer
+from ..lang.gazetteer import load_gazetteer
+from ..lang.lexicon import Lexicon
 from ..models import Span
 from ..text.normalize import normalize
 from ..text.segment import Sentence

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..lang.detect import detect_language
-from ..lang.lexicon import Lexicon, Place
+from ..lang.gazetteer import Place
+from ..lang.lexicon import Lexicon
 from ..lang.pack import pack_for
 from ..models import Article, Meeting, Span
 from ..text.dates import find_published, resolve_date

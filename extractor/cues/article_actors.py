@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from ..lang.lexicon import Gazetteer, Lexicon, Place
+from ..lang.gazetteer import Gazetteer, Place
+from ..lang.lexicon import Lexicon
 from ..models import Actor, Article, Span
 from ..text.grounding import TextIndex, mentions
 from ..text.normalize import normalize

@@ -53,6 +53,8 @@ def _capitalized_run(
     name = name_word(lex.name_articles)
     while j < len(toks):
         raw = text[toks[j].start : toks[j].end]
+        if run and _parenthesis_opens(toks[j]):
+            break
         if name.match(raw) and (not _not_name(toks[j].word, lex) or run):
             run.append(j)
         elif (
@@ -73,6 +75,19 @@ def _capitalized_run(
     while run and (_not_name(toks[run[-1]].word, lex) or toks[run[-1]].word in lex.name_connectors):
         run.pop()
     return run, j
+
+
+@rule(
+    "actors.parenthesis-ends-name",
+    stage="actors",
+    purpose='A parenthesis after a name ("Ana Brandt (R-Ky.)") is an aside: party, state or '
+    "initials, not part of the name.",
+    example="Sen. Karim Haddad (D-Ore.) met Lena Brandt on Monday.",
+    off=False,
+    language="en",
+)
+def _parenthesis_opens(tok: Token) -> bool:
+    return "(" in tok.before
 
 
 def _name_of_run(

@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from ..lang.lexicon import Gazetteer, Lexicon, Place, load_lexicon
+from ..lang.gazetteer import Gazetteer, Place
+from ..lang.lexicon import Lexicon, load_lexicon
 from ..models import Actor, Span
 from ..text.normalize import normalize
 from ..text.segment import Segment

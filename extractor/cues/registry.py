@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from ..lang.lexicon import Lexicon, Place
+from ..lang.gazetteer import Place
+from ..lang.lexicon import Lexicon
 from ..models import Actor, ActorKind, Span, unique_id
 from ..text.grounding import TextIndex
 from ..text.normalize import normalize

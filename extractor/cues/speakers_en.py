@@ -15,11 +15,36 @@ from ..models import Span
 from ..text.normalize import normalize
 from .phrases import CueSentence, Speaker, is_media
 from .rulebook import rule
+from .speaker_phrase_en import (
+    according_to,
+    active_start,
+    checked,
+    dateline_end,
+    fronted_participle,
+    is_adverb,
+    is_time_word,
+    passive_agent,
+)
 from .tokens import CALENDAR, ends_clause, is_verb
 
 
 def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
-    """'X said', 'said X', 'X told Y' (Y a medium: a relay too), 'X, who …, said'."""
+    """'X said', 'said X', 'X told Y' (Y a medium: a relay too), 'X, who …, said'.
+
+    Each phrase found is then checked: a noun phrase headed by a name, a title, a
+    pronoun or a noun, never a time word, an adverb or a preposition alone.
+    """
+    if fronted_participle(s, i):
+        return ()
+    agent = passive_agent(s, i)
+    if agent is not None:
+        return (Speaker(agent),)
+    found = tuple(checked(s, speaker) for speaker in _speakers(s, i))
+    relay = according_to(s, i) if found else None
+    return found + (Speaker(relay),) if relay is not None else found
+
+
+def _speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     toks = s.toks
     if i > 1 and "," in toks[i - 1].after:  # "Erin Murphy, a former aide who …, said"
         opener = _opening_name(s, i - 1) or _name_before_aside(s, i - 1)
@@ -28,7 +53,7 @@ def english_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     antecedent = _who_antecedent(s, i)
     if antecedent is not None:
         return (Speaker(antecedent),)
-    before = s.phrase_before(i)
+    before = s.phrase_before(active_start(s, i))
     if before is not None:  # "but this time he praised": the pronoun is the subject
         before = _pronoun_tail(s, before) or before
     if before is not None and not s.pronoun(before):
@@ -49,6 +74,9 @@ def _after_or_coordinated(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     before an aside for a verb that never inverts, or that of "… and blamed"."""
     toks = s.toks
     inverted = _inverts(s, i)
+    aside = _subject_before_aside(s, i) if inverted else None
+    if aside is not None:
+        return (Speaker(aside),)
     if inverted and i and _never_inverts(s, i):
         subject = _fronted_subject(s, i)
         if subject is not None and s.pronoun(subject):
@@ -174,11 +202,44 @@ def _fronted_subject(s: CueSentence, verb: int, max_words: int = 8) -> Span | No
     return toks[0].start, toks[end].end
 
 
+@rule(
+    "speakers.subject-before-lowercase-aside",
+    stage="speakers",
+    language="en",
+    purpose='"A senior official, speaking on condition of anonymity, said the two sides …": '
+    "the phrase before a lower-case aside is the subject, a name set off after it is the "
+    "speaker; what follows the verb is its object",
+    example="A senior harbour official, speaking on condition of anonymity, said the two "
+    "crews would meet.",
+    off=None,
+)
+def _subject_before_aside(s: CueSentence, i: int) -> Span | None:
+    toks = s.toks
+    if not i or "," not in toks[i - 1].after or any(q in toks[i - 1].after for q in CLOSE_QUOTES):
+        return None
+    if toks[i].word not in s.lex.inverting_verbs or toks[0].word not in s.lex.noun_openers:
+        return None  # "Several captains, including X, criticized": the verb never inverts
+    subject = _fronted_subject(s, i)
+    if subject is None or s.pronoun(subject):
+        return None
+    comma = next(k for k in range(i) if toks[k].end == subject[1])
+    if s.text[toks[comma + 1].start].islower():
+        return subject
+    aside = toks[comma + 1 : i]  # "The head of the board, Ana Brandt, said": the name
+    named = len(aside) <= 4 and all(
+        s.text[t.start].isupper() and t.word not in s.lex.speaker_stops for t in aside
+    )
+    named = named and not any(t.after.strip(".") for t in aside[:-1])
+    return (aside[0].start, aside[-1].end) if named else None
+
+
 def subject_name(s: CueSentence, last: int) -> Span | None:
     """The capitalized name that opens the sentence, before a lower-case verb and `last`."""
     toks = s.toks
-    k = 0
-    while k < min(4, last) and s.text[toks[k].start : toks[k].start + 1].isupper():
+    first = k = _after_fronted_adjunct(s, last) or next(
+        (n + 1 for n in range(min(2, last)) if dateline_end(s, toks, n)), 0
+    )  # "BRIGHTON — Ana Brandt closed the port, saying …"
+    while k < min(first + 4, last) and s.text[toks[k].start : toks[k].start + 1].isupper():
         if (
             toks[k].word in s.lex.speaker_stops
             or toks[k].word in CALENDAR
@@ -186,11 +247,39 @@ def subject_name(s: CueSentence, last: int) -> Span | None:
         ):
             return None
         k += 1
-    if k == 0 or k >= last or not s.text[toks[k].start : toks[k].start + 1].islower():
+    if k == first or k >= last or not s.text[toks[k].start : toks[k].start + 1].islower():
         return None
-    if k == 1 and toks[0].word in s.lex.not_subject_words:
+    if k == first + 1 and toks[first].word in s.lex.not_subject_words:
         return None
-    return toks[0].start, toks[k - 1].end
+    return toks[first].start, toks[k - 1].end
+
+
+@rule(
+    "speakers.fronted-adjunct-skipped",
+    stage="speakers",
+    language="en",
+    purpose='"Asked about it, Pell said", "Hours later, Pell …, saying": a fronted phrase '
+    "opened by a preposition, a participle or a time word is no subject; the subject "
+    "follows its comma",
+    example="Tomas Pell spoke first. Hours later, Ana Brandt closed the port, saying the "
+    "ferries would stop.",
+    off=0,
+)
+def _after_fronted_adjunct(s: CueSentence, last: int) -> int:
+    """The token after the comma of a fronted adjunct that opens the sentence, or 0."""
+    toks = s.toks
+    comma = next((k for k in range(last) if "," in toks[k].after), None)
+    if comma is None or comma + 1 >= last or any(q in toks[0].before for q in OPEN_QUOTES):
+        return 0
+    head = toks[0]
+    raw = s.text[head.start : head.end]
+    fronted = (
+        head.word in s.lex.speaker_stops
+        or is_time_word(s, head)
+        or (len(toks) > 1 and raw[:1].isupper() and raw.endswith(("ing", "ed")) and comma)
+        or is_adverb(s, head)
+    )
+    return comma + 1 if fronted else 0
 
 
 @rule(

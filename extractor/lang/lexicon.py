@@ -138,6 +138,7 @@ class Lexicon:
     participle_homographs: frozenset[str] = frozenset()  # "the proposed wall": an adjective
     noun_openers: frozenset[str] = frozenset()  # "the", "his", "several": a noun phrase opens
     progressive_auxiliaries: frozenset[str] = frozenset()  # "is demanding": before an -ing verb
+    time_nouns: frozenset[str] = frozenset()  # "last week", "Thursday evening": a time, no speaker
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
     name_links: frozenset[str] = frozenset()  # half of a compound name: "عبد الرحمن", "bin"
     name_titles: frozenset[str] = frozenset()  # dropped when names compare: "Mr.", "President"
@@ -271,6 +272,7 @@ class LexiconFile(BaseModel):
     participle_homographs: Words = []
     noun_openers: Words = []
     progressive_auxiliaries: Words = []
+    time_nouns: Words = []
     # --- actors stage
     name_links: Words = []
     name_titles: Words = []
@@ -380,6 +382,7 @@ _SETS = (
     "participle_homographs",
     "noun_openers",
     "progressive_auxiliaries",
+    "time_nouns",
     # --- actors stage
     "name_links",
     "name_titles",
@@ -546,55 +549,12 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     return Lexicon(language=language, hash=digest, **values)
 
 
-@dataclass(frozen=True)
-class Place:
-    """A country or bloc: its English name and the forms one language writes it in."""
-
-    name_en: str
-    forms: tuple[str, ...]
-    kind: str = "country"
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    language: str
-    hash: str
-    places: tuple[Place, ...]
-
-
-def _forms(forms: list[str], clitics: bool) -> tuple[str, ...]:
-    """The listed forms, plus the indefinite Arabic adjectives ("عمانية" of "العمانية")."""
-    adjectives = [f for f in forms if f.endswith(("ي", "ية", "يين")) and " " not in f]
-    bare = [f[2:] for f in adjectives if clitics and f.startswith("ال")]  # article comes off
-    return tuple(dict.fromkeys([*forms, *bare]))
-
-
-@cache
-def load_gazetteer(language: str, root: Path | None = None) -> Gazetteer:
-    """Countries and blocs as `language` writes them (`countries.json`, shared by the packs)."""
-    path = (root or lexicons_dir()) / GAZETTEER_FILE
-    clitics = language in languages(root) and "clitics" in load_lexicon(language, root).traits
-    try:
-        raw = path.read_bytes()
-        data = json.loads(raw)
-        places = tuple(
-            Place(
-                str(c["name_en"]),
-                _forms([str(f) for f in c.get(language, [])], clitics),
-                str(c.get("kind", "country")),
-            )
-            for c in data["countries"]
-        )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"gazetteer {path} cannot be read: {exc}") from exc
-    digest = hashlib.sha256(path.name.encode() + b"\0" + raw).hexdigest()[:16]
-    return Gazetteer(language, digest, places)
-
-
 def lexicons_hash() -> str:
     """One hash over every shipped lexicon and gazetteer: what results and cache keys record."""
     digest = hashlib.sha256()
     for language in languages():
         digest.update(load_lexicon(language).hash.encode())
+    from .gazetteer import load_gazetteer  # noqa: PLC0415  (it reads the packs' traits)
+
     digest.update(load_gazetteer("en").hash.encode())
     return digest.hexdigest()[:16]

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import Gazetteer, Lexicon, languages, load_gazetteer, load_lexicon
+from .gazetteer import Gazetteer, load_gazetteer
+from .lexicon import Lexicon, languages, load_lexicon
 
 
 @dataclass(frozen=True)

@@ -457,7 +457,7 @@ class _QuoteState:
 
 _ABBREV = re.compile(
     r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Sgt|St|Jr|Sr|Inc|Co|Corp"
-    r"|Ltd|No|vs|Jan|Feb|Aug|Sept|Oct|Nov|Dec|Prof|Gen|Adm|Maj|Capt)\.)$"
+    r"|Ltd|No|vs|Jan|Feb|Aug|Sept|Oct|Nov|Dec|Prof|Gen|Adm|Maj|Capt|Sens|Reps|Del|Rev|Amb)\.)$"
 )
 
 

@@ -15,7 +15,7 @@ from extractor.text.segment import Segment, split_articles, split_sentences
 
 def test_countries_are_found_as_whole_words_with_their_clitics() -> None:
     text = "وقالت قطر إن الوفد القطري التقى بالسعودية وللسعودية ومصرف مصر."
-    from extractor.lang.lexicon import load_gazetteer
+    from extractor.lang.gazetteer import load_gazetteer
 
     found = place_mentions(text, Segment(0, len(text)), load_gazetteer("ar"))
     assert [(text[s:e], p.name_en) for (s, e), p in found] == [
@@ -28,7 +28,7 @@ def test_countries_are_found_as_whole_words_with_their_clitics() -> None:
 
 
 def _places(text: str, language: str) -> list[tuple[str, str]]:
-    from extractor.lang.lexicon import load_gazetteer
+    from extractor.lang.gazetteer import load_gazetteer
 
     found = place_mentions(text, Segment(0, len(text)), load_gazetteer(language))
     return [(text[s:e], p.name_en) for (s, e), p in found]
@@ -64,7 +64,7 @@ def test_forms_that_are_common_words_are_not_places() -> None:
 
 
 def test_english_acronyms_keep_their_case() -> None:
-    from extractor.lang.lexicon import load_gazetteer
+    from extractor.lang.gazetteer import load_gazetteer
 
     text = "Let us see what the US and the U.N. say."
     found = place_mentions(text, Segment(0, len(text)), load_gazetteer("en"))
@@ -114,7 +114,8 @@ def test_an_arabic_name_keeps_its_article_in_english() -> None:
 
 
 def _book(text: str, language: str):
-    from extractor.lang.lexicon import load_gazetteer, load_lexicon
+    from extractor.lang.gazetteer import load_gazetteer
+    from extractor.lang.lexicon import load_lexicon
     from extractor.text.normalize import normalize
 
     places = {normalize(f): p for p in load_gazetteer(language).places for f in p.forms}
@@ -607,7 +608,7 @@ def test_an_organization_is_named_by_its_last_word_from_either_english_list() ->
 
 
 def test_a_place_with_a_clitic_of_the_pack_is_found() -> None:
-    from extractor.lang.lexicon import load_gazetteer
+    from extractor.lang.gazetteer import load_gazetteer
 
     text = "وقالت فبالسعودية وللسعودية."
     found = place_mentions(text, Segment(0, len(text)), load_gazetteer("ar"), load_lexicon("ar"))

@@ -133,6 +133,53 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
         ("Haddad asked that the port be reopened.", ["Haddad"]),
         ("It is said that the port will reopen.", None),
         ("The deal that was announced on Monday ends the strike.", None),
+        # time phrases, adverbs and auxiliaries between the subject and its verb
+        ("Karim Haddad on Tuesday said the port was shut.", ["Karim Haddad"]),
+        ("The harbour board last week responded that it had grown.", ["The harbour board"]),
+        ("Karim Haddad further said the port was shut.", ["Karim Haddad"]),
+        ("The envoy has sharply criticized the port authority.", ["The envoy"]),
+        ("The harbour master would only say that the port was shut.", ["The harbour master"]),
+        ("Haddad and Ortiz have both argued that the port was shut.", ["Haddad", "Ortiz"]),
+        # a party and state in parentheses is an aside, before the verb or after the name
+        ("Sen. Lena Ortiz (R-Ky.) said the port was shut.", ["Sen. Lena Ortiz"]),
+        ('"It is shut," said Rep. Lena Ortiz (D-Ore.), a port advocate.', ["Rep. Lena Ortiz"]),
+        # a title joined by "of" stays with its name
+        (
+            "Secretary of State Lena Ortiz said the port was shut.",
+            ["Secretary of State Lena Ortiz"],
+        ),
+        ('"It is shut," said Secretary of State Lena Ortiz.', ["Secretary of State Lena Ortiz"]),
+        # a passive verb of speech: the agent after "by" speaks
+        ("The closure was first reported by the Harbour Gazette.", ["the Harbour Gazette"]),
+        ("The port was threatened by a long strike.", None),
+        ("Lena Ortiz was briefed on the strike.", None),
+        # a fronted participle or adjunct is no subject; the subject follows its comma
+        ('Stressing the danger, Karim Haddad said, "It is shut."', ["Karim Haddad"]),
+        (
+            "Asked on Monday whether the port was shut, Lena Ortiz nodded and said it was.",
+            ["Lena Ortiz"],
+        ),
+        ("Hours later, Karim Haddad left the port, saying it was shut.", ["Karim Haddad"]),
+        # the phrase before a lower-case aside is the subject, what follows the verb its object
+        (
+            "A senior port official, speaking on condition of anonymity, said the two crews "
+            "would meet.",
+            ["A senior port official"],
+        ),
+        ("BRIGHTON — Karim Haddad said the port was shut.", ["Karim Haddad"]),
+        ("BRIGHTON - Karim Haddad closed the port, saying it was unsafe.", ["Karim Haddad"]),
+        # "according to Y" after the verb: Y relays the statement
+        (
+            "Karim Haddad said the port was shut, according to Lena Ortiz.",
+            ["Karim Haddad", "Lena Ortiz"],
+        ),
+        ("Karim Haddad said the port was shut, citing the strike.", ["Karim Haddad"]),
+        ("The head of the port board, Lena Ortiz, said it was shut.", ["Lena Ortiz"]),
+        (
+            "A reporter for the Harbour Gazette said it was shut.",
+            ["A reporter for the Harbour Gazette"],
+        ),
+        ("The family said the port was shut.", ["The family"]),
     ],
 )
 def test_english_speakers(text: str, expected: list[str] | None) -> None:

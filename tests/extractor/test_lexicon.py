@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import ConfigError
+from extractor.lang.gazetteer import load_gazetteer
 from extractor.lang.lexicon import (
     TRAITS,
     Lexicon,
@@ -17,7 +18,6 @@ from extractor.lang.lexicon import (
     languages,
     lexicons_dir,
     lexicons_hash,
-    load_gazetteer,
     load_lexicon,
 )
 from extractor.lang.pack import pack_for

@@ -826,3 +826,30 @@ def test_the_source_refers_back_to_an_unnamed_source_of_its_own_number() -> None
         "وأضاف المصدر أن السفن ستبحر غدا.\n"
     )
     assert _first_speakers(text) == ["مصادر مطلعة", "مصدر في الميناء"] * 2
+
+
+def test_an_anonymous_official_with_an_aside_speaks_and_is_an_anonymous_actor() -> None:
+    text = (
+        "Talks\nA senior harbour official, speaking on condition of anonymity, said the two "
+        "crews would meet on Friday.\n"
+    )
+    article = rules().extract_article(text)
+    (claim,) = article.claims
+    (speaker,) = [a for a in article.actors if a.id in claim.speakers]
+    assert speaker.name == "A senior harbour official" and speaker.anonymous
+
+
+def test_a_title_joined_by_of_stays_with_the_name_and_the_name_alone_is_the_same_person() -> None:
+    text = (
+        "Talks\nSecretary of State Lena Brandt said the port would reopen.\n"
+        "Lena Brandt said the ferries would sail.\n"
+    )
+    speakers = _speakers(text)
+    assert speakers[0] == speakers[1] and speakers[0] != ["State Lena Brandt"]
+
+
+def test_a_party_and_state_in_parentheses_is_no_part_of_the_speakers_name() -> None:
+    text = "Talks\nSenate leader Karim Haddad (R-Ky.) said the port would reopen.\n"
+    article = rules().extract_article(text)
+    assert _speakers(text) == [["Karim Haddad"]]
+    assert not any("(" in a.name or "Ky" in a.name for a in article.actors)

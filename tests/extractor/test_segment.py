@@ -392,6 +392,11 @@ class TestSplitSentences:
     def test_abbreviations_do_not_end_a_sentence(self) -> None:
         text = "The U.S. envoy met Mr. Smith in Doha. He left on Friday."
         assert _texts(text) == ["The U.S. envoy met Mr. Smith in Doha.", "He left on Friday."]
+        text = '"It is shut," said Del. Lena Ortiz. Sens. Ana Brandt and Karim Haddad agreed.'
+        assert _texts(text) == [
+            '"It is shut," said Del. Lena Ortiz.',
+            "Sens. Ana Brandt and Karim Haddad agreed.",
+        ]
 
     def test_newline_ends_a_sentence_in_ordinary_text(self) -> None:
         text = "Ferry port to open next spring\nThe mayor said so"
