@@ -101,6 +101,7 @@ def place_mentions(
 _CREDIT_MARK = re.compile(r"\([^)\n]{1,30}\)\s*[-–—]+|(?<=\s)[-–—]+(?=\s)")
 _BULLETS = " \t*•▪◦·"
 DATELINE_WORDS = 5  # "أتلانتا، الولايات المتحدة الأمريكية (CNN) --": a place, never a clause
+DATELINE_REACH = 200  # characters: five words of place and their marks fit well inside
 
 
 @rule(
@@ -121,10 +122,12 @@ def in_dateline(text: str, span: Span) -> bool:
     not who is in it.
     """
     start = text.rfind("\n", 0, span[0]) + 1
-    end = text.find("\n", span[1])
-    line = text[start : len(text) if end == -1 else end]
-    words = line.split()
-    if len(words) <= DATELINE_WORDS and re.search(r"(?<=\s)[-–—]+(?=\s)|:", line):
+    if span[0] - start > DATELINE_REACH:
+        return False  # past a dateline's few words: read no further (a long line stays linear)
+    end = text.find("\n", span[1], start + 2 * DATELINE_REACH)
+    line = text[start : start + 2 * DATELINE_REACH if end == -1 else end]
+    short = end != -1 or len(text) <= start + 2 * DATELINE_REACH
+    if short and len(line.split()) <= DATELINE_WORDS and re.search(r"(?<=\s)[-–—]+(?=\s)|:", line):
         return True
     lead = len(line) - len(line.lstrip(_BULLETS))
     head = line[lead:]
