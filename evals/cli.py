@@ -324,7 +324,10 @@ def record(
     from .runner import CASSETTES_DIR, cassettes  # noqa: PLC0415
 
     try:
-        live = make_extractor(None, None, prompt, None, True, max_reasks, constrain, strategy)
+        # a recording is of the model: the default strategy (rules) records nothing
+        live = make_extractor(
+            None, None, prompt, None, True, max_reasks, constrain, strategy or "cues"
+        )
         # Unstreamed, so the cassettes hold whole answers that `replay` (also
         # unstreamed) matches byte for byte; streaming only changes how they travel.
         ex = type(live)(live.settings.with_(stream=False))
@@ -398,7 +401,7 @@ def replay(
 
     try:
         ex = replay_extractor(
-            prompt, max_reasks if max_reasks is not None else 0, constrain, strategy
+            prompt, max_reasks if max_reasks is not None else 0, constrain, strategy or "cues"
         )
     except ExtractorError as exc:
         fail(exc)

@@ -51,8 +51,9 @@ StrategyOpt = Annotated[
     str | None,
     typer.Option(
         "--strategy",
-        help="cues (default: cue stages, the model names actors and described speakers), "
-        "rules (cue stages only, no model) or two-step (the model writes every record).",
+        help="rules (default: the cue stages, no model), cues (the cue stages, and the model "
+        "names actors and answers what they leave open) or two-step (the model writes every "
+        "record).",
     ),
 ]
 Host = Annotated[str, typer.Option(help="Address to bind (non-loopback needs API keys).")]

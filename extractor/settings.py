@@ -55,7 +55,7 @@ def _check_base_url(url: str) -> None:
 @dataclass(frozen=True)
 class Settings:
     model: str | None = None
-    strategy: str = "cues"
+    strategy: str = "rules"
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: str = "json_schema"

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh local,html
-exec .venv/bin/extractor extract examples/seed-cnn-qatar-hamas.txt "$@"
+exec .venv/bin/extractor extract examples/seed-cnn-qatar-hamas.txt --strategy cues "$@"

@@ -989,18 +989,29 @@ def test_cues_strategy_asks_the_model_only_for_actors(server):
     assert article.meta.lexicon_hash and article.outlet == "Harbour Wire"
 
 
-def test_the_default_strategy_is_cues_with_the_one_question_names_prompt(server):
+def test_the_cues_strategy_asks_the_one_question_names_prompt(server):
     names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Joseph Borg", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     meeting = {"sentence": 2, "status": "planned", "format": "direct"}
     server.reply(json.dumps({"meetings": [meeting]}))
-    ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
-    assert (ex.settings.strategy, ex.prompt.name) == ("cues", "names2")
+    ex = Extractor(
+        strategy="cues", base_url=server.base_url, model="m", use_cache=False, transport_attempts=1
+    )
+    assert ex.prompt.name == "names2"
     article = ex.extract_article(ARTICLE)
     # one names call, then the meeting question; no re-ask: both compact answers validated
     assert len(server.requests) == 2
     assert {"Karim Haddad", "Joseph Borg"} <= {a.name for a in article.actors}
     assert [(m.status, m.format) for m in article.meetings] == [("planned", "direct")]
+
+
+def test_the_default_strategy_is_rules_and_calls_no_model(server):
+    # measured: on news the rules were never tuned on, the model's questions do not
+    # earn their cost (README, "Where the numbers are"); the model is one flag away
+    ex = Extractor(base_url=server.base_url, model="m", use_cache=False)
+    assert ex.settings.strategy == "rules"
+    article = ex.extract_article(ARTICLE)
+    assert server.requests == [] and article.meta.llm_calls == 0
 
 
 def test_the_two_step_strategy_refuses_a_one_question_prompt():
@@ -1117,7 +1128,9 @@ def test_a_described_speaker_is_one_enum_question_on_the_same_conversation(serve
     names = [{"name": "Karim Haddad", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     server.reply(json.dumps({"answers": [{"sentence": 3, "actor": "a1"}]}))
-    ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
+    ex = Extractor(
+        strategy="cues", base_url=server.base_url, model="m", use_cache=False, transport_attempts=1
+    )
     article = ex.extract_article(DESCRIBED)
     first, second = server.requests
     question = second["messages"][-1]["content"]
@@ -1134,7 +1147,9 @@ def test_a_pair_of_speakers_is_one_question_for_two_of_the_listed_actors(server)
     names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Lina Sabbagh", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     server.reply(json.dumps({"answers": [{"sentence": 3, "actors": ["a1", "a2"]}]}))
-    ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
+    ex = Extractor(
+        strategy="cues", base_url=server.base_url, model="m", use_cache=False, transport_attempts=1
+    )
     text = (
         "Port talks resume\n"
         "Karim Haddad and Lina Sabbagh arrived in Valletta.\n"
@@ -1152,7 +1167,9 @@ def test_a_pair_of_speakers_is_one_question_for_two_of_the_listed_actors(server)
 def test_no_described_speaker_means_no_second_call(server):
     names = [{"name": "Karim Haddad", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
-    ex = Extractor(base_url=server.base_url, model="m", use_cache=False, transport_attempts=1)
+    ex = Extractor(
+        strategy="cues", base_url=server.base_url, model="m", use_cache=False, transport_attempts=1
+    )
     ex.extract_article("Port talks\nKarim Haddad said the port would reopen on Monday.\n")
     assert len(server.requests) == 1
 
@@ -1161,7 +1178,12 @@ def test_a_spent_call_cap_skips_the_speaker_question_instead_of_failing(server):
     names = [{"name": "Karim Haddad", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     ex = Extractor(
-        base_url=server.base_url, model="m", use_cache=False, transport_attempts=1, max_calls=1
+        strategy="cues",
+        base_url=server.base_url,
+        model="m",
+        use_cache=False,
+        transport_attempts=1,
+        max_calls=1,
     )
     article = ex.extract_article(DESCRIBED)
     assert len(server.requests) == 1 and article.error is None
@@ -1183,7 +1205,12 @@ def test_a_failed_speaker_question_keeps_the_article(server):
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     server.reply("not json").reply("still not json")
     ex = Extractor(
-        base_url=server.base_url, model="m", use_cache=False, transport_attempts=1, max_reasks=1
+        strategy="cues",
+        base_url=server.base_url,
+        model="m",
+        use_cache=False,
+        transport_attempts=1,
+        max_reasks=1,
     )
     article = ex.extract_article(DESCRIBED)
     assert article.error is None and article.claims
@@ -1200,7 +1227,12 @@ def test_a_speaker_question_never_takes_a_later_articles_call(server):
         + ("The dock workers returned to work on Monday after a week. " * 4)
     )
     ex = Extractor(
-        base_url=server.base_url, model="m", use_cache=False, transport_attempts=1, max_calls=2
+        strategy="cues",
+        base_url=server.base_url,
+        model="m",
+        use_cache=False,
+        transport_attempts=1,
+        max_calls=2,
     )
     articles = ex.extract_articles(text)
     assert [a.error for a in articles] == [None, None]
@@ -1219,7 +1251,12 @@ def test_a_meeting_is_one_enum_question_on_the_same_conversation(server):
     answer = {"sentence": 2, "status": "planned", "format": "direct"}
     server.reply(json.dumps({"meetings": [answer]}))
     ex = Extractor(
-        base_url=server.base_url, model="m", prompt="names2", use_cache=False, transport_attempts=1
+        strategy="cues",
+        base_url=server.base_url,
+        model="m",
+        prompt="names2",
+        use_cache=False,
+        transport_attempts=1,
     )
     article = ex.extract_article(MET)
     first, second = server.requests
@@ -1237,7 +1274,12 @@ def test_a_prompt_without_meet_txt_asks_no_meeting_question(server):
     names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Lina Sabbagh", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     ex = Extractor(
-        base_url=server.base_url, model="m", prompt="names1", use_cache=False, transport_attempts=1
+        strategy="cues",
+        base_url=server.base_url,
+        model="m",
+        prompt="names1",
+        use_cache=False,
+        transport_attempts=1,
     )
     article = ex.extract_article("Port talks\nKarim Haddad met Lina Sabbagh in Valletta.\n")
     assert len(server.requests) == 1 and len(article.meetings) == 1

@@ -20,7 +20,7 @@ TEXT = (
 
 
 def test_embedded_model_extracts_a_grounded_article(tmp_path) -> None:
-    ex = Extractor(cache_dir=tmp_path, max_reasks=0)
+    ex = Extractor(strategy="cues", cache_dir=tmp_path, max_reasks=0)
     article = ex.extract_article(TEXT)
     assert article.meta is not None and article.meta.llm_calls >= 1
     assert article.meta.usage.completion_tokens > 0
