@@ -61,46 +61,105 @@ def is_date(value: str, *, month_ok: bool = False) -> bool:
 class Actor(BaseModel):
     """A person, organization, country, media outlet or group in the article."""
 
-    id: NonEmpty
-    name: NonEmpty
-    name_en: NonEmpty
-    kind: ActorKind
-    role: str | None = None
-    affiliation: str | None = None
-    anonymous: StrictBool = False
-    aliases: list[NonEmpty] = Field(default_factory=list)
-    mentions: list[Span] = Field(default_factory=list)
-    alignment: Alignment = "exact"
-    note: str | None = None
+    id: NonEmpty = Field(
+        description="Stable slug, unique in the article; claims and meetings refer to it."
+    )
+    name: NonEmpty = Field(
+        description="The name as the text writes it (verbatim, in the article's language)."
+    )
+    name_en: NonEmpty = Field(
+        description="The English name; the text's own spelling where no English name is known."
+    )
+    kind: ActorKind = Field(description="person, organization, country, media, group or other.")
+    role: str | None = Field(
+        default=None,
+        description='Title or function the text gives ("foreign minister"), verbatim.',
+    )
+    affiliation: str | None = Field(
+        default=None,
+        description="Id of the actor this one belongs to or speaks for (a country, a movement).",
+    )
+    anonymous: StrictBool = Field(
+        default=False, description='True for an unnamed source ("a senior official", "sources").'
+    )
+    aliases: list[NonEmpty] = Field(
+        default_factory=list, description="Other forms the text uses for the same actor."
+    )
+    mentions: list[Span] = Field(
+        default_factory=list,
+        description="Character spans [start, end) of the input where the actor is named.",
+    )
+    alignment: Alignment = Field(
+        default="exact",
+        description="How the name was found in the input: exact or after normalization.",
+    )
+    note: str | None = Field(
+        default=None, description="Why a record was changed or kept, in words (or null)."
+    )
 
 
 class Claim(BaseModel):
     """A statement attributed to a source other than the outlet's narration."""
 
-    speakers: list[str] = Field(min_length=1)
-    statement: NonEmpty
-    evidence: NonEmpty
-    quote: QuoteKind
-    span: Span | None = None
-    alignment: Alignment = "exact"
-    note: str | None = None
+    speakers: list[str] = Field(
+        min_length=1,
+        description="Ids of the actors who said it; a relay follows the original speaker.",
+    )
+    statement: NonEmpty = Field(description="What was said, as short as the text allows.")
+    evidence: NonEmpty = Field(description="The input text that states the claim, verbatim.")
+    quote: QuoteKind = Field(
+        description="direct when most of it stands inside quotation marks, else indirect."
+    )
+    span: Span | None = Field(
+        default=None, description="Character span [start, end) of the evidence in the input."
+    )
+    alignment: Alignment = Field(
+        default="exact",
+        description="How the evidence was found in the input: exact or after normalization.",
+    )
+    note: str | None = Field(
+        default=None, description="Why a record was changed or kept, in words (or null)."
+    )
 
 
 class Meeting(BaseModel):
     """A meeting, talk, negotiation, visit or summit: held, ongoing, planned or cancelled."""
 
-    participants: list[str] = Field(min_length=2)
-    mediators: list[str] = Field(default_factory=list)
-    status: MeetingStatus
-    format: MeetingFormat = "unknown"
-    date: str | None = None
-    date_text: str | None = None
-    location: str | None = None
-    topic: str | None = None
-    evidence: NonEmpty
-    span: Span | None = None
-    alignment: Alignment = "exact"
-    note: str | None = None
+    participants: list[str] = Field(
+        min_length=2,
+        description="Ids of the parties that meet or talk (the host counts); at least two.",
+    )
+    mediators: list[str] = Field(
+        default_factory=list,
+        description="Ids of go-betweens, only when the text says someone mediates.",
+    )
+    status: MeetingStatus = Field(
+        description="held, ongoing, planned or cancelled (cancelled covers talks that failed)."
+    )
+    format: MeetingFormat = Field(
+        default="unknown", description="direct, indirect (through a mediator) or unknown."
+    )
+    date: str | None = Field(
+        default=None, description="YYYY-MM-DD (or YYYY-MM) when the text dates the meeting."
+    )
+    date_text: str | None = Field(
+        default=None, description='The date as the text writes it ("next Tuesday"), verbatim.'
+    )
+    location: str | None = Field(
+        default=None, description="Where it takes place, as the text names it."
+    )
+    topic: str | None = Field(default=None, description="What it is about, in a few words.")
+    evidence: NonEmpty = Field(description="The input text that states the meeting, verbatim.")
+    span: Span | None = Field(
+        default=None, description="Character span [start, end) of the evidence in the input."
+    )
+    alignment: Alignment = Field(
+        default="exact",
+        description="How the evidence was found in the input: exact or after normalization.",
+    )
+    note: str | None = Field(
+        default=None, description="Why a record was changed or kept, in words (or null)."
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Meeting:
@@ -114,14 +173,20 @@ class Meeting(BaseModel):
 class Rejected(BaseModel):
     """An item the model produced that could not be grounded or repaired: kept, not dropped."""
 
-    kind: RecordKind
-    reason: str
-    item: dict[str, object]
+    kind: RecordKind = Field(description="actor, claim or meeting.")
+    reason: str = Field(
+        description="Why it could not be kept (not grounded, invalid reference, …)."
+    )
+    item: dict[str, object] = Field(description="The item as the model gave it.")
 
 
 class Usage(BaseModel):
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    prompt_tokens: int = Field(
+        default=0, description="Prompt tokens of every LLM call made for the record."
+    )
+    completion_tokens: int = Field(
+        default=0, description="Completion tokens of every LLM call made for the record."
+    )
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -133,32 +198,44 @@ class Usage(BaseModel):
 class ExtractionMeta(BaseModel):
     """How this record was made: enough to reproduce it and to account for its cost."""
 
-    model: str
-    base_url: str | None = None
-    mode: str
-    prompt: str
-    prompt_hash: str
-    schema_hash: str
-    strategy: str = "two-step"
-    lexicon_hash: str | None = None
-    usage: Usage = Field(default_factory=Usage)
-    attempts: int = 0
-    llm_calls: int = 0
-    cache_hits: int = 0
-    latency_s: float = 0.0
-    llm_s: float = 0.0
-    chunks: int = 1
-    version: str | None = None  # of the package that made the record (extractor-news)
-    rules_off: list[str] = Field(default_factory=list)  # named cue rules switched off (rulebook)
+    model: str = Field(description='Model name on the backend ("rules" when no model was called).')
+    base_url: str | None = Field(
+        default=None,
+        description="The backend's URL, credentials removed (null for the embedded model).",
+    )
+    mode: str = Field(
+        description="How structured output was asked for (json_schema, tools, …; none for rules)."
+    )
+    prompt: str = Field(description="Prompt version name.")
+    prompt_hash: str = Field(description="Hash of the prompt's files.")
+    schema_hash: str = Field(description="Hash of the draft schemas the model fills.")
+    strategy: str = Field(default="two-step", description="rules, cues or two-step.")
+    lexicon_hash: str | None = Field(
+        default=None, description="Hash of the language packs used by the cue stages."
+    )
+    usage: Usage = Field(default_factory=Usage, description="Tokens spent on this article.")
+    attempts: int = Field(default=0, description="Calls including validation re-asks.")
+    llm_calls: int = Field(default=0, description="LLM calls made (cache hits excluded).")
+    cache_hits: int = Field(default=0, description="Answers served from the disk cache.")
+    latency_s: float = Field(default=0.0, description="Seconds this article took in all.")
+    llm_s: float = Field(default=0.0, description="Seconds spent waiting for the model.")
+    chunks: int = Field(default=1, description="Pieces the article was read in.")
+    version: str | None = Field(
+        default=None, description="Version of extractor-news that made the record."
+    )
+    rules_off: list[str] = Field(
+        default_factory=list,
+        description="Named cue rules switched off for this run (docs/rules.md).",
+    )
 
 
 class ArticleError(BaseModel):
     """Why an article could not be extracted; its neighbours in the input still were."""
 
-    type: str  # the error class, e.g. "TransportError"
-    message: str
-    usage: Usage = Field(default_factory=Usage)
-    attempts: int = 0
+    type: str = Field(description="The error class, e.g. TransportError.")
+    message: str = Field(description="What went wrong, in words (no article text, no secrets).")
+    usage: Usage = Field(default_factory=Usage, description="Tokens spent before it failed.")
+    attempts: int = Field(default=0, description="Calls made before it failed.")
 
 
 class Article(BaseModel):
@@ -166,19 +243,37 @@ class Article(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    title: str | None = None
-    published: str | None = None
-    outlet: str | None = None
-    dateline: str | None = None
-    language: NonEmpty = "und"
-    actors: list[Actor] = Field(default_factory=list)
-    claims: list[Claim] = Field(default_factory=list)
-    meetings: list[Meeting] = Field(default_factory=list)
-    span: Span | None = None
-    rejected: list[Rejected] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
-    meta: ExtractionMeta | None = None
-    error: ArticleError | None = None  # set on a failed article, which then has no items
+    title: str | None = Field(default=None, description="The headline, verbatim.")
+    published: str | None = Field(
+        default=None, description="Publication date, YYYY-MM-DD, from the text or the caller."
+    )
+    outlet: str | None = Field(
+        default=None, description="The publishing outlet as the text names it."
+    )
+    dateline: str | None = Field(default=None, description="The dateline place, verbatim.")
+    language: NonEmpty = Field(
+        default="und", description='ISO 639-1 code of the article\'s language ("und" when unknown).'
+    )
+    actors: list[Actor] = Field(default_factory=list, description="Who is involved.")
+    claims: list[Claim] = Field(default_factory=list, description="Who said what.")
+    meetings: list[Meeting] = Field(
+        default_factory=list, description="Who met or will meet whom, where, when, through whom."
+    )
+    span: Span | None = Field(
+        default=None, description="Character span [start, end) of this article in the input."
+    )
+    rejected: list[Rejected] = Field(
+        default_factory=list,
+        description="Items that could not be grounded or repaired, kept for inspection.",
+    )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the run decided, in words (re-asks, cuts, strategy).",
+    )
+    meta: ExtractionMeta | None = Field(default=None, description="Provenance and cost.")
+    error: ArticleError | None = Field(
+        default=None, description="Set on a failed article, which then has no items."
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Article:
@@ -209,11 +304,13 @@ class Article(BaseModel):
 class Document(BaseModel):
     """An input text and its articles: the shape of gold files and of prediction files."""
 
-    id: NonEmpty
-    text_file: str | None = None
-    sha256: str | None = None
-    language: str | None = None
-    articles: list[Article] = Field(default_factory=list)
+    id: NonEmpty = Field(description="The document's id (file stem or the caller's id).")
+    text_file: str | None = Field(
+        default=None, description="The input's file name, for gold and prediction files."
+    )
+    sha256: str | None = Field(default=None, description="SHA-256 of the input text.")
+    language: str | None = Field(default=None, description="The document's language.")
+    articles: list[Article] = Field(default_factory=list, description="Its articles, main first.")
 
 
 def unique_id(wanted: str, taken: set[str]) -> str:

@@ -75,3 +75,20 @@ def test_gold_and_predictions_share_one_document_shape() -> None:
         }
     )
     assert Document.model_validate_json(doc.model_dump_json()) == doc
+
+
+def test_every_field_of_the_records_schema_has_a_description() -> None:
+    # The OpenAPI schema, the JSON output and the gold format are these models: a field
+    # a reader of /docs cannot look up is a field nobody can use right.
+    from extractor.models import Article, Document
+
+    schema = Document.model_json_schema()
+    missing = [
+        f"{model}.{field}"
+        for model, body in [("Document", schema), *schema["$defs"].items()]
+        for field, prop in body.get("properties", {}).items()
+        if not prop.get("description")
+    ]
+    assert missing == []
+    assert set(schema["$defs"]) >= {"Article", "Actor", "Claim", "Meeting", "ExtractionMeta"}
+    assert Article.model_fields["published"].description
