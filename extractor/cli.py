@@ -155,14 +155,15 @@ def make_extractor(
     return Extractor(**{k: v for k, v in options.items() if v is not None})
 
 
-def _read_input(source: str, max_chars: int | None = None) -> str:
+def _read_input(source: str, max_chars: int | None = None) -> tuple[str, str | None]:
+    """The text of `source`, and the publication day an HTML page declares (or None)."""
     from .text.inputs import BYTES_PER_CHAR_LIMIT, DEFAULT_MAX_BYTES, read_input  # noqa: PLC0415
 
     limit = max_chars * BYTES_PER_CHAR_LIMIT if max_chars else DEFAULT_MAX_BYTES
-    text, was_html = read_input(source, max_bytes=limit)
-    if was_html:
+    page = read_input(source, max_bytes=limit)
+    if page.html:
         err.print("note: HTML input reduced to its text; spans refer to that text")
-    return text
+    return page.text, page.published
 
 
 @app.command()
@@ -222,7 +223,8 @@ def _extract_text(
     main_only: bool,
 ) -> tuple[str, list[Article]]:
     """The checked text of `source` (saved when asked) and its articles, progress on stderr."""
-    text = _read_input(source, extractor.settings.max_chars)
+    text, page_date = _read_input(source, extractor.settings.max_chars)
+    published = published or page_date  # the page's own date unless one is given
     from .text.inputs import check_text  # noqa: PLC0415
 
     check_text(text, max_chars=extractor.settings.max_chars)

@@ -358,16 +358,16 @@ def _extract_item(
     try:
         if item.problem is not None:
             raise InputError(item.problem, reason="jsonl")
+        published = item.published
         if item.text is None:
             data = read_bytes(item.path, max_bytes)
             record["sha256"] = hashlib.sha256(data).hexdigest()  # what was extracted
-            text = text_of(data, str(item.path))[0]
+            text, _, page_date = text_of(data, str(item.path))
+            published = published or page_date  # an HTML page's own date
         else:
             text = item.text
         with around(item) if around else nullcontext():
-            articles = (
-                extract(text) if item.published is None else extract(text, published=item.published)
-            )
+            articles = extract(text) if published is None else extract(text, published=published)
         failed = next((a.error for a in articles if a.error is not None), None)
         # An article that failed makes the item not done (a rerun redoes it, its
         # finished articles then come from the cache), but its finished articles

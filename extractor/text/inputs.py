@@ -21,8 +21,10 @@ import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import InputError
+from ..models import is_date
 
 DEFAULT_MAX_CHARS = 200_000
 # Chunking accepts up to ten times max_chars; a character is at most 4 UTF-8 bytes.
@@ -114,7 +116,16 @@ def read_bytes(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-def read_input(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bool]:
+class Page(NamedTuple):
+    """An input read for extraction: its text, whether it was HTML, and the day an HTML
+    page declares it was published (None otherwise)."""
+
+    text: str
+    html: bool
+    published: str | None = None
+
+
+def read_input(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
     """The text of a file, or of standard input for "-", and whether it was HTML.
 
     The one reader of the CLI and of batches: HTML pages are reduced to their
@@ -124,12 +135,12 @@ def read_input(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tup
     return text_of(read_bytes(source, max_bytes), name)
 
 
-def text_of(data: bytes, name: str) -> tuple[str, bool]:
+def text_of(data: bytes, name: str) -> Page:
     """Decoded text of input bytes, reduced to visible text when it is HTML."""
     text = decode(data, name)
     if looks_like_html(text):
-        return html_to_text(text), True
-    return text, False
+        return Page(html_to_text(text), True, html_published(text))
+    return Page(text, False)
 
 
 def looks_like_html(text: str) -> bool:
@@ -188,6 +199,37 @@ def html_to_text(markup: str) -> str:
     if title and " ".join(title.split()) not in lines[:3]:
         lines.insert(0, " ".join(title.split()))
     return "\n".join(line for line in lines if line)
+
+
+_DATE_KEYS = (
+    "article:published_time|og:published_time|datepublished|pubdate|publishdate"
+    "|publish-date|date|dc.date.issued|dc.date|sailthru.date|parsely-pub-date"
+)
+_META_DATE = re.compile(
+    rf"""<meta\b[^>]*?\b(?:property|name|itemprop)\s*=\s*["']({_DATE_KEYS})["'][^>]*>""",
+    re.IGNORECASE,
+)
+_CONTENT = re.compile(r"""\bcontent\s*=\s*["']([^"']{10,40})["']""", re.IGNORECASE)
+_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+_HEAD_CHARS = 200_000  # the date lives in the page's head or its first script
+
+
+def html_published(markup: str) -> str | None:
+    """The publication day an HTML page declares about itself, as YYYY-MM-DD, or None.
+
+    Read from `<meta property="article:published_time">` and its kin (og:, itemprop
+    `datePublished`, `pubdate`, Dublin Core) or JSON-LD `"datePublished"`, in that
+    order; only a real calendar day counts. The CLI and batches make it the default
+    `published` of an HTML input; a date the caller gives wins.
+    """
+    head = markup[:_HEAD_CHARS]
+    found = [m for m in (_CONTENT.search(t.group(0)) for t in _META_DATE.finditer(head)) if m]
+    candidates = [m.group(1) for m in found] + _LD_DATE.findall(head)
+    for value in candidates:
+        day = value.strip()[:10]
+        if is_date(day):
+            return day
+    return None
 
 
 def visible_text(markup: str) -> str:

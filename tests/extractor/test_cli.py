@@ -404,3 +404,21 @@ def test_usage_errors_are_one_line_and_h_is_help() -> None:
     for args in (("-h",), ("extract", "-h"), ("eval", "sets", "-h"), ("eval",)):
         shown = cli(*args)
         assert shown.returncode == 0 and "Usage: extractor" in shown.stdout, args
+
+
+def test_an_html_pages_date_is_the_default_published(tmp_path: Path) -> None:
+    import json
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><head><meta property="article:published_time" content="2024-03-05T09:00Z">'
+        "</head><body><h1>Port talks</h1><p>The mayor said the port would reopen on "
+        "Monday after the strike.</p></body></html>",
+        encoding="utf-8",
+    )
+    args = ["extract", str(page), "--strategy", "rules", "--no-cache", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["published"] == "2024-03-05"
+    given = runner.invoke(app, [*args, "--published", "2024-03-01"])  # the caller's wins
+    assert json.loads(given.stdout)[0]["published"] == "2024-03-01"

@@ -115,19 +115,25 @@ class TestReadInput:
     def test_reads_and_strips_bom(self, tmp_path: Path) -> None:
         path = tmp_path / "a.txt"
         path.write_bytes("\ufeffhello".encode())
-        assert read_input(path) == ("hello", False)
+        assert read_input(path) == ("hello", False, None)
 
     def test_html_is_reduced_to_its_text_and_says_so(self, tmp_path: Path) -> None:
         path = tmp_path / "a.html"
         path.write_text("<html><body><p>Talks resume.</p><p>Next week.</p></body></html>")
-        assert read_input(path) == ("Talks resume.\nNext week.", True)
+        assert read_input(path) == ("Talks resume.\nNext week.", True, None)
+
+    def test_an_html_pages_own_date_comes_with_its_text(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.html"
+        head = '<head><meta property="article:published_time" content="2024-03-05T10:00Z"></head>'
+        path.write_text(f"<html>{head}<body><p>Talks resume.</p></body></html>")
+        assert read_input(path).published == "2024-03-05"
 
     def test_dash_reads_standard_input(self, monkeypatch: pytest.MonkeyPatch) -> None:
         import io
         import sys
 
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"from stdin")))
-        assert read_input("-") == ("from stdin", False)
+        assert read_input("-") == ("from stdin", False, None)
 
 
 class TestHtmlToText:
@@ -283,3 +289,26 @@ class TestHostileFiles:
         with pytest.raises(InputError, match="surrogate") as info:
             check_text("The minister said \ud800 the talks would resume.")
         assert info.value.reason == "encoding" and info.value.offset == 18
+
+
+@pytest.mark.parametrize(
+    ("markup", "day"),
+    [
+        ('<meta property="article:published_time" content="2024-03-05T10:00:00Z">', "2024-03-05"),
+        ('<meta content="2024-03-06" name="pubdate">', "2024-03-06"),
+        ('<meta itemprop="datePublished" content="2024-03-07">', "2024-03-07"),
+        (
+            '<script type="application/ld+json">{"datePublished": "2023-10-09T08:00"}</script>',
+            "2023-10-09",
+        ),
+        ('<meta property="article:published_time" content="2023-02-30T00:00">', None),
+        ('<meta property="article:modified_time" content="2024-03-05">', None),
+        ("<p>Published 2024-03-05</p>", None),
+    ],
+)
+def test_html_published_reads_what_the_page_declares_about_itself(
+    markup: str, day: str | None
+) -> None:
+    from extractor.text.inputs import html_published
+
+    assert html_published(f"<html><head>{markup}</head><body></body></html>") == day
