@@ -21,7 +21,7 @@ from ..text.grounding import TextIndex, mentions
 from ..text.normalize import normalize
 from ..text.segment import Segment, Sentence
 from .names import is_nisba, name_tail
-from .places import canonical_name, in_dateline, only_adjective, place_mentions
+from .places import canonical_name, credit_line, in_dateline, only_adjective, place_mentions
 from .readers import readers_for
 from .registry import ActorBook
 from .rulebook import rule
@@ -122,6 +122,18 @@ def inside_a_place(name: Span, places: Sequence[Span]) -> bool:
     return any(s <= name[0] < e or name[0] <= s < name[1] for s, e in places)
 
 
+@rule(
+    "actors.credit-line-no-mention",
+    stage="actors",
+    purpose="A credit line ('المصدر: CNN Arabic', 'Source: Reuters') says where the story "
+    "came from: its words are no mention of an actor",
+    example="Port talks\nA source said the talks would resume.\nSource: Harbour News",
+    off=False,
+)
+def on_credit_line(text: str, span: Span, lex: Lexicon) -> bool:
+    return credit_line(text, span, lex)
+
+
 def list_actors(
     article: Article,
     index: TextIndex,
@@ -146,6 +158,7 @@ def list_actors(
         else:
             forms = [actor.name, *actor.aliases]
             actor.mentions = mentions(index, forms, segment.start, segment.end)
+        actor.mentions = [m for m in actor.mentions if not on_credit_line(text, m, lex)]
     for actor in article.actors:
         if actor.id not in place_ids and any(_told(text, m, lex) for m in actor.mentions):
             actor.kind = "media"

@@ -20,6 +20,7 @@ from ..text.normalize import normalize
 from ..text.segment import Sentence
 from .names import name_tail
 from .phrases import Speaker
+from .places import credit_line
 from .pronouns import gendered_mention, named_person
 from .quotes import quoted_share
 from .registry import ActorBook
@@ -44,6 +45,8 @@ def claims_of(
     previous: list[str] = []
     last = -REACH - 1  # sentence of the previous claim
     for cue in cues:
+        if _credit_line(book, sentences[cue.sentence]):
+            continue
         speakers = _speakers(cue, sentences, book, people, previous, last)
         if not speakers:
             continue  # reported speech whose speaker the text does not let us name
@@ -53,6 +56,18 @@ def claims_of(
         if len(made) > 1:  # the second clause's speaker is the one the next goes on from
             previous = made[-1].speakers
     return claims
+
+
+@rule(
+    "claims.credit-line-is-no-claim",
+    stage="claims",
+    purpose="A credit line ('Source: Reuters', 'المصدر: CNN Arabic') says where the story came "
+    "from; its colon introduces no statement",
+    example="Port talks\nThe mayor said the port would reopen.\nSource: Harbour News",
+    off=False,
+)
+def _credit_line(book: ActorBook, sentence: Sentence) -> bool:
+    return credit_line(book.text, (sentence.start, sentence.end), book.lex)
 
 
 def _speakers(

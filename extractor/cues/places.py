@@ -140,6 +140,20 @@ def in_dateline(text: str, span: Span) -> bool:
     return mark is not None and len(head[: mark.start()].split()) <= DATELINE_WORDS
 
 
+CREDIT_LINE_WORDS = 6  # "المصدر: CNN Arabic", "Reporting by Jane Doe; Editing by X"
+
+
+def credit_line(text: str, span: Span, lex: Lexicon) -> bool:
+    """Is `span` on a short line that opens with a credit label and a colon ("Source:")?"""
+    start = text.rfind("\n", 0, span[0]) + 1
+    end = text.find("\n", span[1])
+    line = text[start : len(text) if end == -1 else end].strip()
+    label, colon, _ = line.partition(":")
+    if not colon or len(line.split()) > CREDIT_LINE_WORDS:
+        return False
+    return normalize(label.strip()) in lex.credit_labels
+
+
 @rule(
     "actors.country-only-an-adjective",
     stage="actors",

@@ -140,6 +140,7 @@ class Lexicon:
     progressive_auxiliaries: frozenset[str] = frozenset()  # "is demanding": before an -ing verb
     time_nouns: frozenset[str] = frozenset()  # "last week", "Thursday evening": a time, no speaker
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
+    credit_labels: frozenset[str] = frozenset()  # "المصدر:", "Source:": a credit line, no mention
     name_links: frozenset[str] = frozenset()  # half of a compound name: "عبد الرحمن", "bin"
     name_titles: frozenset[str] = frozenset()  # dropped when names compare: "Mr.", "President"
     title_words: frozenset[str] = frozenset()  # further words of a title: "foreign", "of"
@@ -274,6 +275,7 @@ class LexiconFile(BaseModel):
     progressive_auxiliaries: Words = []
     time_nouns: Words = []
     # --- actors stage
+    credit_labels: Words = []
     name_links: Words = []
     name_titles: Words = []
     title_words: Words = []
@@ -384,6 +386,7 @@ _SETS = (
     "progressive_auxiliaries",
     "time_nouns",
     # --- actors stage
+    "credit_labels",
     "name_links",
     "name_titles",
     "title_words",

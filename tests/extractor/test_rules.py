@@ -853,3 +853,19 @@ def test_a_party_and_state_in_parentheses_is_no_part_of_the_speakers_name() -> N
     article = rules().extract_article(text)
     assert _speakers(text) == [["Karim Haddad"]]
     assert not any("(" in a.name or "Ky" in a.name for a in article.actors)
+
+
+def test_a_credit_line_is_neither_a_claim_nor_a_mention_of_the_unnamed_source() -> None:
+    # "المصدر: CNN Arabic" closing a story: "the source" there is the credit, not the
+    # unnamed source who spoke above it (issue 28's first-minute error).
+    text = (
+        "عنوان الخبر\n"
+        "وقال أحد المصادر إن المحادثات مستمرة.\n"
+        "وتابع المصدر أن الوفد وصل.\n"
+        "المصدر: وكالة الأنباء\n"
+    )
+    article = rules().extract_article(text)
+    assert [c.evidence for c in article.claims if "وكالة" in c.evidence] == []
+    credit = text.rindex("المصدر")
+    for actor in article.actors:
+        assert all(not (s <= credit < e) for s, e in actor.mentions), actor.name
