@@ -24,6 +24,7 @@ from .names import is_nisba, name_tail
 from .places import canonical_name, credit_line, in_dateline, only_adjective, place_mentions
 from .readers import readers_for
 from .registry import ActorBook
+from .romanize import romanized_name_en
 from .rulebook import rule
 from .tokens import is_verb, with_object
 
@@ -194,6 +195,8 @@ def finish_actors(
     _prune(article, book.model_named | where, adjective)
     for phrase, actor in list(_swallowed(article.actors, set(place_ids), lex)):
         _merge_into(article, phrase, actor)
+    for actor in article.actors:
+        actor.name_en = romanized_name_en(actor, lex) or actor.name_en
 
 
 @rule(

@@ -141,6 +141,7 @@ class Lexicon:
     time_nouns: frozenset[str] = frozenset()  # "last week", "Thursday evening": a time, no speaker
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
     credit_labels: frozenset[str] = frozenset()  # "المصدر:", "Source:": a credit line, no mention
+    romanization: tuple[tuple[str, str], ...] = ()  # letter -> Latin, for name_en (cues/romanize)
     name_links: frozenset[str] = frozenset()  # half of a compound name: "عبد الرحمن", "bin"
     name_titles: frozenset[str] = frozenset()  # dropped when names compare: "Mr.", "President"
     title_words: frozenset[str] = frozenset()  # further words of a title: "foreign", "of"
@@ -276,6 +277,7 @@ class LexiconFile(BaseModel):
     time_nouns: Words = []
     # --- actors stage
     credit_labels: Words = []
+    romanization: dict[StrictStr, StrictStr] = {}
     name_links: Words = []
     name_titles: Words = []
     title_words: Words = []
@@ -533,6 +535,7 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
     for name in _AS_WRITTEN:
         values[name] = tuple(getattr(content, name))
     values["dual_endings"] = tuple((normalize(a), normalize(b)) for a, b in content.dual_endings)
+    values["romanization"] = tuple(sorted(content.romanization.items()))
     values["vetoes"] = tuple(
         v.model_copy(
             update={
