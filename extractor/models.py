@@ -58,6 +58,19 @@ def is_date(value: str, *, month_ok: bool = False) -> bool:
     return True
 
 
+# Fields every grounded record has, described once.
+EvidenceSpan = Annotated[
+    Span | None, Field(description="Character span [start, end) of the evidence in the input.")
+]
+EvidenceFound = Annotated[
+    Alignment,
+    Field(description="How the evidence was found in the input: exact or after normalization."),
+]
+Note = Annotated[
+    str | None, Field(description="Why a record was changed or kept, in words (or null).")
+]
+
+
 class Actor(BaseModel):
     """A person, organization, country, media outlet or group in the article."""
 
@@ -93,9 +106,7 @@ class Actor(BaseModel):
         default="exact",
         description="How the name was found in the input: exact or after normalization.",
     )
-    note: str | None = Field(
-        default=None, description="Why a record was changed or kept, in words (or null)."
-    )
+    note: Note = None
 
 
 class Claim(BaseModel):
@@ -110,16 +121,9 @@ class Claim(BaseModel):
     quote: QuoteKind = Field(
         description="direct when most of it stands inside quotation marks, else indirect."
     )
-    span: Span | None = Field(
-        default=None, description="Character span [start, end) of the evidence in the input."
-    )
-    alignment: Alignment = Field(
-        default="exact",
-        description="How the evidence was found in the input: exact or after normalization.",
-    )
-    note: str | None = Field(
-        default=None, description="Why a record was changed or kept, in words (or null)."
-    )
+    span: EvidenceSpan = None
+    alignment: EvidenceFound = "exact"
+    note: Note = None
 
 
 class Meeting(BaseModel):
@@ -150,16 +154,9 @@ class Meeting(BaseModel):
     )
     topic: str | None = Field(default=None, description="What it is about, in a few words.")
     evidence: NonEmpty = Field(description="The input text that states the meeting, verbatim.")
-    span: Span | None = Field(
-        default=None, description="Character span [start, end) of the evidence in the input."
-    )
-    alignment: Alignment = Field(
-        default="exact",
-        description="How the evidence was found in the input: exact or after normalization.",
-    )
-    note: str | None = Field(
-        default=None, description="Why a record was changed or kept, in words (or null)."
-    )
+    span: EvidenceSpan = None
+    alignment: EvidenceFound = "exact"
+    note: Note = None
 
     @model_validator(mode="after")
     def _shape(self) -> Meeting:

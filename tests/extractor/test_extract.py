@@ -121,6 +121,14 @@ def server():
         yield s
 
 
+def cues_extractor(server: FakeServer, **overrides: object) -> Extractor:
+    """The cue strategy on the fake backend: one transport attempt, no cache."""
+    options: dict[str, object] = dict(
+        strategy="cues", base_url=server.base_url, model="m", use_cache=False, transport_attempts=1
+    )
+    return Extractor(**{**options, **overrides})
+
+
 def make(server: FakeServer, **overrides: object) -> Extractor:
     options: dict[str, object] = dict(
         base_url=server.base_url,
@@ -1177,14 +1185,7 @@ def test_no_described_speaker_means_no_second_call(server):
 def test_a_spent_call_cap_skips_the_speaker_question_instead_of_failing(server):
     names = [{"name": "Karim Haddad", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
-    ex = Extractor(
-        strategy="cues",
-        base_url=server.base_url,
-        model="m",
-        use_cache=False,
-        transport_attempts=1,
-        max_calls=1,
-    )
+    ex = cues_extractor(server, max_calls=1)
     article = ex.extract_article(DESCRIBED)
     assert len(server.requests) == 1 and article.error is None
     assert any("speaker questions skipped" in n for n in article.notes)
@@ -1204,14 +1205,7 @@ def test_a_failed_speaker_question_keeps_the_article(server):
     names = [{"name": "Karim Haddad", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     server.reply("not json").reply("still not json")
-    ex = Extractor(
-        strategy="cues",
-        base_url=server.base_url,
-        model="m",
-        use_cache=False,
-        transport_attempts=1,
-        max_reasks=1,
-    )
+    ex = cues_extractor(server, max_reasks=1)
     article = ex.extract_article(DESCRIBED)
     assert article.error is None and article.claims
     assert any("speaker question of chunk 1 failed" in n for n in article.notes)
@@ -1226,14 +1220,7 @@ def test_a_speaker_question_never_takes_a_later_articles_call(server):
         + "Read also\nPort strike ends\n"
         + ("The dock workers returned to work on Monday after a week. " * 4)
     )
-    ex = Extractor(
-        strategy="cues",
-        base_url=server.base_url,
-        model="m",
-        use_cache=False,
-        transport_attempts=1,
-        max_calls=2,
-    )
+    ex = cues_extractor(server, max_calls=2)
     articles = ex.extract_articles(text)
     assert [a.error for a in articles] == [None, None]
     assert len(server.requests) == 2  # one names call each; the question was skipped
@@ -1250,14 +1237,7 @@ def test_a_meeting_is_one_enum_question_on_the_same_conversation(server):
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
     answer = {"sentence": 2, "status": "planned", "format": "direct"}
     server.reply(json.dumps({"meetings": [answer]}))
-    ex = Extractor(
-        strategy="cues",
-        base_url=server.base_url,
-        model="m",
-        prompt="names2",
-        use_cache=False,
-        transport_attempts=1,
-    )
+    ex = cues_extractor(server, prompt="names2")
     article = ex.extract_article(MET)
     first, second = server.requests
     question = second["messages"][-1]["content"]
@@ -1273,13 +1253,6 @@ def test_a_meeting_is_one_enum_question_on_the_same_conversation(server):
 def test_a_prompt_without_meet_txt_asks_no_meeting_question(server):
     names = [{"name": "Karim Haddad", "kind": "person"}, {"name": "Lina Sabbagh", "kind": "person"}]
     server.reply(json.dumps({"outlet": None, "dateline": None, "actors": names}))
-    ex = Extractor(
-        strategy="cues",
-        base_url=server.base_url,
-        model="m",
-        prompt="names1",
-        use_cache=False,
-        transport_attempts=1,
-    )
+    ex = cues_extractor(server, prompt="names1")
     article = ex.extract_article("Port talks\nKarim Haddad met Lina Sabbagh in Valletta.\n")
     assert len(server.requests) == 1 and len(article.meetings) == 1
