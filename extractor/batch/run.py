@@ -195,6 +195,42 @@ def output_lock(out_path: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def configs_path(out_path: Path) -> Path:
+    """Where a batch output keeps the configurations its hashes stand for."""
+    return out_path.with_name(out_path.name + ".configs.json")
+
+
+def _remember_config(out_path: Path, key: str, config: dict[str, Any]) -> None:
+    """Add `config` under its hash to the output's configurations file (best effort)."""
+    path = configs_path(out_path)
+    try:
+        known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if not isinstance(known, dict) or known.get(key) == config:
+            return
+        known[key] = config
+        path.write_text(json.dumps(known, ensure_ascii=False, indent=1), encoding="utf-8")
+    except (OSError, ValueError):
+        pass  # only the refusal message is poorer without it
+
+
+def _differences(out_path: Path, others: list[str], config: str) -> str:
+    """What differs between the output's configuration and this run's, in words."""
+    try:
+        known = json.loads(configs_path(out_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    mine = known.get(config) if isinstance(known, dict) else None
+    theirs = known.get(others[0]) if isinstance(known, dict) else None
+    if not isinstance(mine, dict) or not isinstance(theirs, dict):
+        return f"{', '.join(others)}; this run is {config}"
+    changed = [
+        f"{k}: {theirs.get(k)!r} there, {mine.get(k)!r} now"
+        for k in sorted(set(mine) | set(theirs))
+        if mine.get(k) != theirs.get(k)
+    ]
+    return "; ".join(changed) or f"{', '.join(others)}; this run is {config}"
+
+
 def _check_config(
     out_path: Path, records: list[dict[str, Any]], config: str | None, restart: bool
 ) -> list[dict[str, Any]]:
@@ -206,8 +242,9 @@ def _check_config(
         return records
     if not restart:
         raise ConfigError(
-            f"{out_path} holds results of another configuration ({', '.join(sorted(others))}, "
-            f"this run is {config}); use another output, or --restart to set it aside"
+            f"{out_path} holds results of another configuration "
+            f"({_differences(out_path, sorted(others), config)}); use another output, or "
+            "--restart to set it aside"
         )
     aside = out_path.with_name(f"{out_path.name}.{time.strftime('%Y%m%dT%H%M%S')}.previous")
     try:
@@ -267,6 +304,8 @@ def run_batch(
     started = time.monotonic()
     with output_lock(out_path):
         key = config_hash(config) if config is not None else None
+        if key is not None and config is not None:
+            _remember_config(out_path, key, config)
         records = _check_config(out_path, read_records(out_path), key, restart)
         done = {(r.get("id"), r.get("sha256")) for r in records if _is_done(r)}
         todo: list[tuple[BatchItem, str]] = []

@@ -618,9 +618,11 @@ def test_another_configuration_on_the_same_output_refuses(tmp_path):
     out = tmp_path / "out.jsonl"
     run_batch(FakeExtract(), items, out, config={"model": "a"})
     again = FakeExtract()
-    with pytest.raises(ConfigError, match="another configuration.*--restart"):
+    with pytest.raises(ConfigError, match="another configuration.*--restart") as info:
         run_batch(again, items, out, config={"model": "b"})
     assert again.calls == []
+    # the refusal says what differs, not two hashes
+    assert "model: 'a' there, 'b' now" in str(info.value)
     assert run_batch(FakeExtract(), items, out, config={"model": "a"}).skipped == 2
 
 
