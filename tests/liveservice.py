@@ -27,6 +27,7 @@ from fakeserver import Reply, completion
 
 from extractor.service.app import create_app
 from extractor.service.config import ServiceConfig
+from extractor.service.server import ServerLimits, bounded_protocol
 
 
 def actors_answer(body: dict[str, Any], delay: float = 0.0) -> Reply:
@@ -86,8 +87,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(config: ServiceConfig, *, limit_concurrency: int | None = None) -> Iterator[str]:
-    """Serve `create_app(config)` on 127.0.0.1:PORT in a thread; yield its base URL."""
+def running(
+    config: ServiceConfig,
+    *,
+    limit_concurrency: int | None = None,
+    limits: ServerLimits | None = None,
+) -> Iterator[str]:
+    """Serve `create_app(config)` on 127.0.0.1:PORT in a thread; yield its base URL.
+
+    On the service's own protocol (`extractor.service.server`), under `limits`.
+    """
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -97,6 +106,7 @@ def running(config: ServiceConfig, *, limit_concurrency: int | None = None) -> I
             log_level="warning",
             access_log=False,
             limit_concurrency=limit_concurrency,
+            http=bounded_protocol(limits or ServerLimits()),
             timeout_graceful_shutdown=2,
         )
     )
@@ -114,10 +124,19 @@ def running(config: ServiceConfig, *, limit_concurrency: int | None = None) -> I
         thread.join(timeout=15)
 
 
+def _limit_files(n: int) -> None:
+    """In the child: at most `n` open file descriptors (RLIMIT_NOFILE)."""
+    import resource  # noqa: PLC0415
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+
+
 class ServeProcess:
     """`python -m extractor.cli serve …` in a subprocess, its log in `log_path`."""
 
-    def __init__(self, args: list[str], *, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, args: list[str], *, env: dict[str, str], log_path: Path, max_files: int = 0
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -128,6 +147,7 @@ class ServeProcess:
             stdout=log_path.open("wb"),
             stderr=subprocess.STDOUT,
             env=env,
+            preexec_fn=(lambda: _limit_files(max_files)) if max_files else None,
         )
 
     def wait_ready(self, timeout: float = 30.0) -> None:

@@ -28,6 +28,7 @@ from .guard import Guard
 from .http_errors import add_error_handlers
 from .routes import router
 from .schemas import JobRequest
+from .server import ServerLimits, serve
 from .state import Service
 
 
@@ -91,13 +92,24 @@ def create_app(config: ServiceConfig) -> FastAPI:
     return app
 
 
-def run(config: ServiceConfig, *, host: str, port: int, log_level: str = "info") -> None:
-    """Serve until interrupted (what `extractor serve` calls)."""
-    import uvicorn  # noqa: PLC0415
-
+def run(
+    config: ServiceConfig,
+    *,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    limits: ServerLimits | None = None,
+) -> None:
+    """Serve until interrupted (what `extractor serve` calls), under `limits` (server.py)."""
     check_bind(host, config.api_keys)
     logging.basicConfig(
         level=getattr(logging, log_level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    uvicorn.run(create_app(config), host=host, port=port, log_level=log_level, access_log=True)
+    serve(
+        create_app(config),
+        host=host,
+        port=port,
+        limits=limits or ServerLimits.from_env(),
+        log_level=log_level,
+    )
