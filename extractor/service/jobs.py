@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,6 +180,34 @@ class JobStore:
             return True
         except SQLAlchemyError:
             return False
+
+    def unwritable(self) -> str | None:
+        """None if the store takes a write now; else why not (a full disk: OperationalError).
+
+        A job and a 64 KiB document are written and deleted in one transaction, so
+        nothing is ever seen, yet a disk with no room for a document fails the commit.
+        """
+        probe = JobRow(
+            id=f"probe-{uuid.uuid4().hex[:26]}",
+            owner="",  # no API key's fingerprint is empty: no client ever sees it
+            strategy="",
+            main_only=False,
+            total=1,
+            cancelled=True,
+            created_at=time.time(),
+        )
+        try:
+            with self._session.begin() as session:
+                session.add(probe)
+                session.flush()
+                doc = DocumentRow(job_id=probe.id, seq=0, doc_id="", text="x" * 65536, sha256="")
+                session.add(doc)
+                session.flush()
+                session.delete(doc)
+                session.delete(probe)
+        except SQLAlchemyError as exc:
+            return type(exc).__name__
+        return None
 
     # ------------------------------------------------------------------ jobs
     def create_job(
@@ -364,12 +392,16 @@ class JobStore:
                 )
         return None
 
-    def renew(self, worker: str, lease_s: float) -> int:
-        """Extend every lease this worker holds; the number of documents it still holds."""
+    def renew(self, worker: str, lease_s: float, pks: Collection[int] | None = None) -> int:
+        """Extend the leases this worker holds (only on `pks` if given: the documents its
+        live threads work on); the number of documents renewed."""
+        held = [DocumentRow.worker == worker, DocumentRow.state == RUNNING]
+        if pks is not None:
+            held.append(DocumentRow.pk.in_(list(pks)))
         with self._session.begin() as session:
             done = session.execute(
                 update(DocumentRow)
-                .where(DocumentRow.worker == worker, DocumentRow.state == RUNNING)
+                .where(*held)
                 .values(lease_until=time.time() + lease_s)
                 .execution_options(synchronize_session=False)
             )

@@ -13,6 +13,8 @@ import threading
 import time
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from ..errors import ExtractorError, InputError
 from ..extract import Extractor
 from ..models import Article, is_date
@@ -25,6 +27,8 @@ from .schemas import Health, JobCreated, JobRequest
 from .worker import Worker
 
 log = logging.getLogger("extractor.service")
+
+_WRITE_FAILURE_S = 30.0  # a failed write keeps /readyz unready this long (Retry-After too)
 
 
 class Service:
@@ -45,6 +49,7 @@ class Service:
             poll_s=config.poll_s,
             on_result=self._job_result,
         )
+        self._write_failed: tuple[float, str] | None = None  # (when, error type)
         self.backend_state = "not needed" if config.extractor.strategy == "rules" else "starting"
 
     # -- lifecycle
@@ -110,10 +115,28 @@ class Service:
 
     # -- readiness
     def readiness(self) -> Health:
-        checks = {"store": "ok" if self.store.ping() else "unreachable"}
+        checks = {"store": self._store_check()}
         checks["backend"] = self._backend_check()
+        checks["worker"] = self.worker.health() if self.config.run_worker else "not needed"
         ok = all(v in ("ok", "not needed") for v in checks.values())
         return Health(status="ok" if ok else "unavailable", checks=checks)
+
+    def _store_check(self) -> str:
+        """Readable and writable: a full disk answers reads but fails writes.
+
+        A submit whose write failed in the last `_WRITE_FAILURE_S` seconds (and none
+        written since) says unwritable, as does a failing probe write: on SQLite the
+        probe reuses the pages it freed last time, so only real writes see a database
+        that cannot grow. After the interval the probe decides again (and a submit
+        that fails again renews the interval).
+        """
+        if not self.store.ping():
+            return "unreachable"
+        failed = self._write_failed
+        if failed is not None and time.monotonic() - failed[0] < _WRITE_FAILURE_S:
+            return f"unwritable ({failed[1]})"
+        problem = self.store.unwritable()
+        return f"unwritable ({problem})" if problem else "ok"
 
     def _backend_check(self) -> str:
         if self.backend_state != "loaded":
@@ -152,9 +175,14 @@ class Service:
             digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
             documents.append(NewDocument(doc.id, doc.text, digest, doc.published))
         strategy = self.config.check_strategy(request.strategy)
-        job_id = self.store.create_job(
-            owner, documents, strategy=strategy, main_only=request.main_only
-        )
+        try:
+            job_id = self.store.create_job(
+                owner, documents, strategy=strategy, main_only=request.main_only
+            )
+        except SQLAlchemyError as exc:  # a full disk: 503 (http_errors), and not ready
+            self._write_failed = (time.monotonic(), type(exc).__name__)
+            raise
+        self._write_failed = None
         log.info("job %s created: %d document(s), strategy %s", job_id, len(documents), strategy)
         self.worker.wake()
         return JobCreated(job_id=job_id, total=len(documents))
