@@ -13,13 +13,27 @@ from .metrics import Metrics
 
 log = logging.getLogger("extractor.service")
 
+# Metric labels come from fixed sets only: a method is whatever token a client puts on
+# its request line, so an unknown one is "other", or /metrics grows with every new one.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
+
+
+def status_label(status: int) -> str:
+    """The status class ("2xx" … "5xx"): what alerts are written against."""
+    return f"{status // 100}xx" if 100 <= status <= 599 else "other"
+
 
 class Guard:
     """Outermost layer: body-size limit (413), security headers, request metrics.
 
     The body is counted as it arrives, so a chunked upload without Content-Length
-    is cut off at the limit too. Routes are labelled by their template (`/v1/jobs/{job_id}`),
-    never by ids, to keep metric cardinality bounded.
+    is cut off at the limit too (413, however the route reads it). Metric labels are a
+    fixed set: the route's template (`/v1/jobs/{job_id}`, never ids; "unmatched"), a
+    known method or "other", the status class.
     """
 
     def __init__(self, app: ASGIApp, *, limit: int, metrics: Metrics) -> None:
@@ -82,7 +96,11 @@ class Guard:
             log.error("unhandled %s", type(exc).__name__)
             await error_response(exc)(scope, receive, send_wrapped)
         finally:
-            route = scope.get("route")
-            label = getattr(route, "path", None) or "unmatched"
-            self.metrics.requests.labels(scope.get("method", ""), label, str(status_box[0])).inc()
-            self.metrics.latency.labels(label).observe(time.perf_counter() - started)
+            self._count(scope, status_box[0], time.perf_counter() - started)
+
+    def _count(self, scope: Scope, status: int, seconds: float) -> None:
+        # the template without converters: `{doc_id}`, not `{doc_id:path}`
+        label = getattr(scope.get("route"), "path_format", None) or "unmatched"
+        method = method_label(scope.get("method", ""))
+        self.metrics.requests.labels(method, label, status_label(status)).inc()
+        self.metrics.latency.labels(label).observe(seconds)

@@ -2,7 +2,8 @@
 
 422 bad input, 401 no key, 404 unknown job, 413 body too large, 429 too many in flight
 (with Retry-After), 502 the model's output never validated, 503 backend or store
-unavailable. No response carries a stack trace or a backend's own error text.
+unavailable (a full disk under the job store included). No response carries a stack
+trace or a backend's own error text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import (
@@ -69,6 +71,11 @@ def _error_body(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]
     elif isinstance(exc, ExtractionError):
         status, reason = 502, "extraction_failed"
         message = f"the model gave no valid record after {exc.attempts} attempt(s)"
+    elif isinstance(exc, SQLAlchemyError):
+        # a full disk or a database gone: the service's trouble, over when the store is back
+        status, reason = 503, "store_unavailable"
+        message = "the job store cannot be read or written now (full or unreachable)"
+        headers["Retry-After"] = "30"
     else:
         status, reason, message = 500, "internal", "internal error"
     body = {"error": {"type": type(exc).__name__, "reason": reason, "message": message[:500]}}
@@ -138,6 +145,8 @@ async def on_request_error(_: Request, exc: Exception) -> Response:
 
 async def on_http_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc.__cause__, ExtractorError):  # FastAPI reading the body met the limit
+        return error_response(exc.__cause__)
     if exc.status_code == 400:  # a body FastAPI could not even parse is bad input: 422
         return request_error([{"loc": ("body",), "msg": "the body is not valid JSON"}])
     reason = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http")
@@ -148,5 +157,6 @@ async def on_http_error(_: Request, exc: Exception) -> Response:
 def add_error_handlers(app: FastAPI) -> None:
     """Errors the routes raise answer as `{error: …}`; anything else: `guard.Guard`."""
     app.add_exception_handler(ExtractorError, on_error)
+    app.add_exception_handler(SQLAlchemyError, on_error)
     app.add_exception_handler(RequestValidationError, on_request_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)

@@ -207,8 +207,8 @@ def cancel_job(
     return status
 
 
-@router.get(
-    "/v1/jobs/{job_id}/documents/{doc_id}/view",
+@router.get(  # `:path`: a document id may hold "/" (`2024/05/a1`), sent as is or as %2F
+    "/v1/jobs/{job_id}/documents/{doc_id:path}/view",
     response_class=HTMLResponse,
     responses=ERRORS_AS_JSON,
     summary="The document with its records highlighted (HTML)",
@@ -249,9 +249,13 @@ def metrics(service: Service = Depends(current_service)) -> Response:
 
 
 def parse_jsonl(body: bytes) -> list[JobDocument]:
-    """A JSONL upload: one `{id, text, published?}` object per line; blank lines skipped."""
+    """A JSONL upload: one `{id, text, published?}` object per line; blank lines skipped.
+
+    Lines end at "\n" (or "\r\n") only: U+2028 and U+2029 are valid inside JSON strings,
+    and `str.splitlines` would cut a line there. A UTF-8 BOM at the start is allowed.
+    """
     try:
-        lines = body.decode("utf-8").splitlines()
+        lines = body.decode("utf-8-sig").split("\n")
     except UnicodeDecodeError as exc:
         raise InputError(f"upload is not UTF-8 at byte {exc.start}", reason="encoding") from None
     documents = []
