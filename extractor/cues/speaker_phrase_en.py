@@ -9,6 +9,7 @@ adverbs alone names no one.
 
 from __future__ import annotations
 
+from ..lang.lexicon import OPEN_QUOTES
 from ..models import Span
 from ..text.normalize import normalize
 from .phrases import CueSentence, Speaker
@@ -148,7 +149,29 @@ def active_start(s: CueSentence, i: int) -> int:
     off=False,
 )
 def fronted_participle(s: CueSentence, i: int) -> bool:
-    return i == 0 and s.toks[0].word.endswith("ing") and len(s.toks) > 1
+    return (i == 0 and s.toks[0].word.endswith("ing") and len(s.toks) > 1) or (
+        _fronted_past_participle(s, i)
+    )
+
+
+@rule(
+    "speakers.fronted-past-participle",
+    stage="speakers",
+    language="en",
+    purpose='"Asked about the port, Pell said …": a past participle that opens the sentence '
+    "before a comma is a clause about the subject, no cue; its object never speaks",
+    example='Harbour news\nAsked a direct question about the ferries, Tomas Pell said, "They '
+    'will sail."',
+    off=False,
+)
+def _fronted_past_participle(s: CueSentence, i: int) -> bool:
+    toks = s.toks
+    return (
+        i == 0
+        and toks[0].word.endswith("ed")
+        and any("," in t.after for t in toks[1:-1])
+        and not any(q in toks[0].before for q in OPEN_QUOTES)
+    )
 
 
 @rule(
