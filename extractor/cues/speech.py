@@ -33,6 +33,7 @@ from .phrases import CueSentence, Speaker
 from .quotes import closes_beyond, quoted_share, quoted_words
 from .readers import readers_for
 from .rulebook import rule
+from .speaker_phrase_en import in_fronted_phrase, participle_yields
 from .speakers_en import subject_name
 from .tokens import Token, ends_clause, is_relay, is_verb, with_object
 
@@ -211,7 +212,7 @@ def _attributed(s: CueSentence, i: int) -> tuple[Span | None, tuple[Speaker, ...
     t = toks[i]
     for phrase in lex.attribution_phrases:
         if _match_phrase(toks, i, phrase, lex):
-            if _participle_yields(s, i, phrase):
+            if participle_yields(s, i, phrase):
                 continue
             k = i + len(phrase) - 1
             # "وفقا لمسؤول": ل fused to the speaker (not "وحسب": و before the phrase)
@@ -230,25 +231,6 @@ def _attributed(s: CueSentence, i: int) -> tuple[Span | None, tuple[Speaker, ...
                     speakers.append(Speaker(second))
                 return cue, tuple(speakers)
     return None
-
-
-@rule(
-    "speakers.citing-yields-to-a-later-verb",
-    stage="speakers",
-    purpose='"Pell, citing a survey, said …", "Citing officials, the Gazette reports …": a '
-    "participle of attribution before the sentence's reporting verb names what the "
-    "speaker cites; the verb's subject speaks",
-    example="Tomas Pell, citing data from the harbour office, said that the port is safe.",
-    off=False,
-)
-def _participle_yields(s: CueSentence, i: int, phrase: tuple[str, ...]) -> bool:
-    toks = s.toks
-    if len(phrase) != 1 or not phrase[0].endswith("ing"):
-        return False
-    return any(
-        is_verb(toks[k].word, s.lex, s.lex.reporting_verbs) and not _quoted_verb(s, k)
-        for k in range(i + 2, len(toks))
-    )
 
 
 @rule(
@@ -286,6 +268,7 @@ def _not_a_cue(s: CueSentence, i: int) -> bool:
         or _negated(s, i)
         or _noun_homograph(s, i)
         or _participle_adjective(s, i)
+        or in_fronted_phrase(s, i)
     )
 
 
