@@ -40,6 +40,7 @@ from .registry import ActorBook, NamedActor
 from .rulebook import rule
 from .speech import SpeechCue, Unnamed, speech_cues, unnamed_cues
 from .tokens import tokens
+from .transcript import transcript_speakers
 
 
 def rules_article(
@@ -76,6 +77,7 @@ def rules_article(
     people = people_named(text, names, book)  # what "he"/"she" can be, for claims and meetings
     article.claims = claims_of(cues, sentences, book, people)
     article.claims = interview_claims(text, sentences, lex, book, article.claims)
+    article.claims = transcript_speakers(text, sentences, book, article.claims)
     bodies = named_bodies(book, sentences)
     found = named_places(book, segment, gazetteer)
     if "letter-case" in lex.traits:  # actors found only as capitalized names

@@ -9,11 +9,12 @@ adverbs alone names no one.
 
 from __future__ import annotations
 
+from ..lang.lexicon import OPEN_QUOTES
 from ..models import Span
 from ..text.normalize import normalize
 from .phrases import CueSentence, Speaker
 from .rulebook import rule
-from .tokens import CALENDAR, Token, ends_clause
+from .tokens import CALENDAR, Token, ends_clause, is_verb
 
 
 @rule(
@@ -148,7 +149,29 @@ def active_start(s: CueSentence, i: int) -> int:
     off=False,
 )
 def fronted_participle(s: CueSentence, i: int) -> bool:
-    return i == 0 and s.toks[0].word.endswith("ing") and len(s.toks) > 1
+    return (i == 0 and s.toks[0].word.endswith("ing") and len(s.toks) > 1) or (
+        _fronted_past_participle(s, i)
+    )
+
+
+@rule(
+    "speakers.fronted-past-participle",
+    stage="speakers",
+    language="en",
+    purpose='"Asked about the port, Pell said …": a past participle that opens the sentence '
+    "before a comma is a clause about the subject, no cue; its object never speaks",
+    example='Harbour news\nAsked a direct question about the ferries, Tomas Pell said, "They '
+    'will sail."',
+    off=False,
+)
+def _fronted_past_participle(s: CueSentence, i: int) -> bool:
+    toks = s.toks
+    return (
+        i == 0
+        and toks[0].word.endswith("ed")
+        and any("," in t.after for t in toks[1:-1])
+        and not any(q in toks[0].before for q in OPEN_QUOTES)
+    )
 
 
 @rule(
@@ -331,3 +354,45 @@ def _title(s: CueSentence, t: Token) -> bool:
 
 def _capital(s: CueSentence, t: Token) -> bool:
     return s.text[t.start : t.start + 1].isupper()
+
+
+@rule(
+    "speakers.citing-yields-to-a-later-verb",
+    stage="speakers",
+    purpose='"Pell, citing a survey, said …", "Citing officials, the Gazette reports …": a '
+    "participle of attribution before the sentence's reporting verb names what the "
+    "speaker cites; the verb's subject speaks",
+    example="Tomas Pell, citing data from the harbour office, said that the port is safe.",
+    off=False,
+)
+def participle_yields(s: CueSentence, i: int, phrase: tuple[str, ...]) -> bool:
+    """Does the participle phrase at token i come before a reporting verb of its own?"""
+    toks = s.toks
+    if len(phrase) != 1 or not phrase[0].endswith("ing"):
+        return False
+    return any(
+        is_verb(toks[k].word, s.lex, s.lex.reporting_verbs) and not (s.quoted and s.quoted[k])
+        for k in range(i + 2, len(toks))
+    )
+
+
+@rule(
+    "claims.participle-in-a-fronted-phrase",
+    stage="claims",
+    language="en",
+    purpose='"In a message posted Friday, Pell said …": a participle inside the prepositional '
+    "phrase that opens the sentence describes its noun; it is no cue",
+    example="In a message posted on Friday, Tomas Pell said the port is safe.",
+    off=False,
+)
+def in_fronted_phrase(s: CueSentence, i: int) -> bool:
+    toks = s.toks
+    if not (0 < i < len(toks) - 1) or not toks[i].word.endswith(("ing", "ed")):
+        return False
+    if toks[0].word not in s.lex.fronting_words or toks[1].word not in s.lex.noun_openers:
+        return False  # "After Pell warned …," is a clause: its verb is one
+    if any(q in toks[0].before for q in OPEN_QUOTES):
+        return False
+    if any("," in t.after for t in toks[:i]):
+        return False
+    return any("," in t.after for t in toks[i:-1])

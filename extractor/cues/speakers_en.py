@@ -300,6 +300,7 @@ def _opening_name(s: CueSentence, last: int) -> Span | None:
             first = k + 1
     if first == 0 and toks[0].word == "as" and last > 1:
         first = 1  # "As Andrew Tabler, an expert on Syria, noted, '…'": the name after "as"
+    first = _past_conjunction(s, first, last)
     for k in range(first, min(first + 4, last)):
         raw = s.text[toks[k].start : toks[k].end]
         word = toks[k].word
@@ -313,6 +314,23 @@ def _opening_name(s: CueSentence, last: int) -> Span | None:
         if "," in toks[k].after:
             return (toks[first].start, toks[k].end) if k > first else None
     return None
+
+
+@rule(
+    "speakers.opening-name-after-conjunction",
+    stage="speakers",
+    language="en",
+    purpose='"But Ana Brandt, a lawyer at …, said": a conjunction that opens the sentence is '
+    "no part of the name that follows it",
+    example="The port was closed. But Ana Brandt, senior associate for harbour planning at the "
+    "Tomas Pell Institute, said crews still want the ferries.",
+    off=0,
+)
+def _past_conjunction(s: CueSentence, first: int, last: int) -> int:
+    """Token `first`, or the one after it when it is a coordinating conjunction."""
+    if first + 1 < last and s.toks[first].word in s.lex.coordinating_conjunctions:
+        return first + 1
+    return first
 
 
 @rule(

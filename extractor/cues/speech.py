@@ -33,6 +33,7 @@ from .phrases import CueSentence, Speaker
 from .quotes import closes_beyond, quoted_share, quoted_words
 from .readers import readers_for
 from .rulebook import rule
+from .speaker_phrase_en import in_fronted_phrase, participle_yields
 from .speakers_en import subject_name
 from .tokens import Token, ends_clause, is_relay, is_verb, with_object
 
@@ -211,6 +212,8 @@ def _attributed(s: CueSentence, i: int) -> tuple[Span | None, tuple[Speaker, ...
     t = toks[i]
     for phrase in lex.attribution_phrases:
         if _match_phrase(toks, i, phrase, lex):
+            if participle_yields(s, i, phrase):
+                continue
             k = i + len(phrase) - 1
             # "وفقا لمسؤول": ل fused to the speaker (not "وحسب": و before the phrase)
             fused = phrase[-1] in lex.preposition_letters | {"لـ"} and toks[k].word != phrase[-1]
@@ -265,6 +268,7 @@ def _not_a_cue(s: CueSentence, i: int) -> bool:
         or _negated(s, i)
         or _noun_homograph(s, i)
         or _participle_adjective(s, i)
+        or in_fronted_phrase(s, i)
     )
 
 

@@ -180,6 +180,22 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
             ["A reporter for the Harbour Gazette"],
         ),
         ("The family said the port was shut.", ["The family"]),
+        # a fronted past participle is a clause about the subject: its object never speaks
+        ('Asked a direct question about it, Lena Ortiz said, "It is shut."', ["Lena Ortiz"]),
+        # "citing X" before the sentence's own verb names what is cited
+        ("Karim Haddad, citing data from the port office, said it was shut.", ["Karim Haddad"]),
+        (
+            "Citing port officials, the Harbour Gazette reports the port is shut.",
+            ["the Harbour Gazette"],
+        ),
+        # a participle inside the opening prepositional phrase describes its noun
+        ("In a message posted on Friday, Lena Ortiz said the port is shut.", ["Lena Ortiz"]),
+        # a conjunction that opens the sentence is no part of the name
+        (
+            "But Lena Ortiz, senior associate for harbour planning at the Port Institute, "
+            "said crews still want ferries.",
+            ["Lena Ortiz"],
+        ),
     ],
 )
 def test_english_speakers(text: str, expected: list[str] | None) -> None:
