@@ -102,7 +102,10 @@ function (root) {
   text.addEventListener("mouseleave", hide);
   text.addEventListener("focusin", function (event) {
     var el = event.target.closest("[data-rec]");
-    if (el) { here = stackAt(el); at = 0; select(here[0], false); show(el, here[0]); }
+    // a click focuses too: the click handler selects then (else it would step twice)
+    if (el && el.matches(":focus-visible")) {
+      here = stackAt(el); at = 0; select(here[0], false); show(el, here[0]);
+    }
   });
   text.addEventListener("focusout", hide);
   text.addEventListener("keydown", function (event) {
