@@ -87,9 +87,9 @@ def _item_html(item: Item, many: bool) -> str:
     badge = f'<span class="badge">A{item.article + 1}</span>' if many else ""
     return (
         f'<li><button type="button" class="item" data-key="{escape(item.key)}" '
-        f'data-kind="{escape(item.kind)}" aria-pressed="false">{swatch}{badge}'
-        f'<span class="lbl" dir="auto">{escape(item.label)}</span>'
-        f'<span class="det" dir="auto">{escape(item.detail)}</span></button></li>'
+        f'data-kind="{escape(item.kind)}" aria-pressed="false">{swatch}<span class="txt">'
+        f'<span class="lbl">{badge}<span dir="auto">{escape(item.label)}</span></span>'
+        f'<span class="det" dir="auto">{escape(item.detail)}</span></span></button></li>'
     )
 
 
