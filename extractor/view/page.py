@@ -32,6 +32,13 @@ def asset(name: str) -> str:
     return resources.files(__package__ or "extractor.view").joinpath(name).read_text("utf-8")
 
 
+def _own_root(root: str) -> str:
+    """The script's root: the element around the running script (a notebook may run it
+    before the output is attached), else the one with the root's id."""
+    by_id = f"document.getElementById({json.dumps(root)})"
+    return f'(document.currentScript && document.currentScript.closest(".xv")) || {by_id}'
+
+
 def json_for_script(value: Any) -> str:
     """JSON that cannot end its <script> element nor open a comment there."""
     raw = json.dumps(value, ensure_ascii=False)
@@ -154,7 +161,7 @@ def body(text: str, articles: Sequence[Article], *, source: str, root: str, page
         '<div class="pop" role="tooltip" hidden></div>'
         f'<script type="application/json" class="xv-data" id="{ids["records"]}">'
         f"{json_for_script(data)}</script>"
-        f"<script>({asset('viewer.js')})(document.getElementById({json.dumps(root)}));</script>"
+        f"<script>({asset('viewer.js')})({_own_root(root)});</script>"
         "</div>"
     )
 
