@@ -128,6 +128,28 @@ def test_a_list_item_jumps_to_its_record_and_selects_it(browser):
     assert problems == []
 
 
+def test_the_field_panel_stays_on_screen_beside_a_long_list(browser):
+    crowd = article()
+    harbours = [i for i in range(len(TEXT)) if TEXT.startswith("harbour", i)]
+    extra = [
+        Actor(
+            id=f"h{k}",
+            name="harbour",
+            name_en=f"Harbour {k}",
+            kind="organization",
+            mentions=[(at, at + 7)],
+        )
+        for k, at in enumerate(harbours)
+    ]
+    crowd = crowd.model_copy(update={"actors": [*crowd.actors, *extra]})
+    page, problems = open_page(browser, render_page(TEXT, [crowd]))
+    assert len(extra) >= 30
+    page.click('.item[data-key="0-c-1"]')  # the last claim, far down the list
+    assert "Borg" in page.inner_text("#fields")
+    assert in_view(page, "#fields") and in_view(page, '.item[data-key="0-c-1"]')
+    assert problems == []
+
+
 def test_clicking_again_on_one_place_cycles_through_the_records_nested_there(browser):
     page, problems = open_page(browser, render_page(TEXT, [article()]))
     meeting = page.locator('.text [data-rec="0-m-0"]').first
