@@ -73,6 +73,12 @@ def export_labelstudio(
 def import_labelstudio(
     export: Annotated[Path, typer.Argument(help="Label Studio's JSON export of the tasks.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The gold folder to write.")],
+    with_texts: Annotated[
+        bool,
+        typer.Option(
+            "--with-texts", help="Also write each task's text beside its gold (as its text_file)."
+        ),
+    ] = False,
 ) -> None:
     """Corrected annotations as gold files (one `<id>.json` per annotated task).
 
@@ -87,7 +93,7 @@ def import_labelstudio(
     if out.exists() and not out.is_dir():
         fail(InputError(f"not a folder: {out}", reason="eval"))
     try:
-        written, problems = import_tasks(export, out, notes)
+        written, problems = import_tasks(export, out, notes, with_texts=with_texts)
     except OSError as exc:
         fail(OutputError(f"cannot write gold into {out}: {exc.strerror}"))
     except Exception as exc:  # noqa: BLE001

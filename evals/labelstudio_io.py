@@ -187,35 +187,62 @@ def annotation(task: dict[str, Any]) -> list[Any] | None:
     return list(kept[-1].get("result") or []) if kept else None
 
 
-def import_tasks(export: Path, out_dir: Path, notes: list[str]) -> tuple[list[Path], list[str]]:
-    """Gold files from a Label Studio JSON export: (files written, problems of the others)."""
+def _gold_document(task: dict[str, Any], result: list[Any]) -> GoldDocument:
+    """The gold document of one annotated task; AnnotationError says why not."""
+    try:
+        doc = GoldDocument.model_validate(gold_of(task, result))
+    except ValidationError as exc:
+        raise AnnotationError("; ".join(validation_problems(exc)[:5])) from exc
+    if Path(doc.id).name != doc.id or doc.id.startswith("."):
+        raise AnnotationError(f"id {doc.id!r} cannot name a gold file")
+    return doc
+
+
+def _write_text(task: dict[str, Any], doc: GoldDocument, out_dir: Path) -> None:
+    """The task's text beside its gold, as `text_file` (an input with no file of its own)."""
+    name = doc.text_file or ""
+    if Path(name).name != name or not name or name.startswith("."):
+        raise AnnotationError(f"text_file {name!r} cannot name a file")
+    path, text = out_dir / name, task["data"]["text"]
+    if path.exists():
+        if path.read_bytes() != text.encode("utf-8"):
+            raise AnnotationError(f"{path} exists with another text")
+        return
+    path.write_text(text, encoding="utf-8", newline="")
+    if doc.sha256 != hashlib.sha256(text.encode("utf-8")).hexdigest():
+        raise AnnotationError(f"{path}: written, but its SHA-256 is not the task's sha256")
+
+
+def import_tasks(
+    export: Path, out_dir: Path, notes: list[str], *, with_texts: bool = False
+) -> tuple[list[Path], list[str]]:
+    """Gold files from a Label Studio JSON export: (files written, problems of the others).
+
+    With `with_texts`, each task's text is also written beside its gold as its
+    `text_file`, for inputs that had no file of their own (a JSONL set's lines).
+    """
     tasks = _json(export)
-    if not isinstance(tasks, list):
+    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
         raise GoldError(f"{export}: not a Label Studio JSON export (a list of tasks)")
-    written, problems = [], []
+    written: list[Path] = []
+    problems: list[str] = []
     for n, task in enumerate(tasks):
-        name = (
-            str((task.get("data") or {}).get("doc_id") or f"task {task.get('id', n)}")
-            if isinstance(task, dict)
-            else f"task {n}"
-        )
-        result = annotation(task) if isinstance(task, dict) else None
+        name = str((task.get("data") or {}).get("doc_id") or f"task {task.get('id', n)}")
+        result = annotation(task)
         if result is None:
             notes.append(f"{name}: no annotation, no gold written")
             continue
         try:
-            doc = GoldDocument.model_validate(gold_of(task, result))
+            doc = _gold_document(task, result)
+            path = out_dir / f"{doc.id}.json"
+            if path in written:
+                raise AnnotationError(f"a second task with id {doc.id!r}")
+            out_dir.mkdir(parents=True, exist_ok=True)
+            if with_texts:
+                _write_text(task, doc, out_dir)
         except AnnotationError as exc:
             problems.append(f"{name}: {exc}")
             continue
-        except ValidationError as exc:
-            problems.append(f"{name}: " + "; ".join(validation_problems(exc)[:5]))
-            continue
-        if Path(doc.id).name != doc.id or doc.id.startswith("."):
-            problems.append(f"{name}: id {doc.id!r} cannot name a gold file")
-            continue
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"{doc.id}.json"
         unlabeled = {"rejected", "notes", "meta", "error"}  # what only a run writes
         leave: dict[str, Any] = {"scope": True, "articles": {"__all__": unlabeled}}
         body = doc.model_dump(mode="json", exclude=leave)

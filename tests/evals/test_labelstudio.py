@@ -268,3 +268,35 @@ def test_a_task_id_that_is_a_path_never_writes_outside_the_gold_folder(tmp_path,
     )
     assert result.exit_code == 2 and "cannot name a gold file" in result.output
     assert not (tmp_path / "evil.json").exists() and not (tmp_path / "g").exists()
+
+
+def test_an_extract_many_run_over_a_jsonl_set_takes_each_text_from_its_line(tmp_path):
+    articles = tmp_path / "set.jsonl"
+    articles.write_text(json.dumps({"id": "talks", "text": ENGLISH}) + "\n", encoding="utf-8")
+    out, tasks = tmp_path / "out.jsonl", tmp_path / "tasks.json"
+    ok(runner.invoke(cli_app, ["extract-many", str(articles), "-o", str(out)]))
+    ok(runner.invoke(eval_app, ["export-labelstudio", str(out), "-o", str(tasks)]))
+    (task,) = json.loads(tasks.read_text(encoding="utf-8"))
+    assert task["data"]["text"] == ENGLISH and task["data"]["text_file"] == "talks.txt"
+    export, gold = tmp_path / "export.json", tmp_path / "gold"
+    annotate(tasks, export)
+    args = ["import-labelstudio", str(export), "--out", str(gold), "--with-texts"]
+    ok(runner.invoke(eval_app, args))
+    assert (gold / "talks.txt").read_text(encoding="utf-8") == ENGLISH  # no file of its own
+    ok(runner.invoke(eval_app, ["check", "--gold", str(gold), "--corpus", str(gold)]))
+    assert scores(gold, out, gold)["claims"]["f1"] == 1.0
+
+
+def test_two_tasks_of_one_id_never_overwrite_each_other(tmp_path, seed_run):
+    texts, pred = seed_run
+    tasks, export = tmp_path / "tasks.json", tmp_path / "export.json"
+    ok(
+        runner.invoke(
+            eval_app, ["export-labelstudio", str(pred), "--text", str(texts), "-o", str(tasks)]
+        )
+    )
+    (task,) = annotate(tasks, export)
+    export.write_text(json.dumps([task, task]), encoding="utf-8")
+    result = runner.invoke(eval_app, ["import-labelstudio", str(export), "-o", str(tmp_path / "g")])
+    assert result.exit_code == 2 and "a second task with id 'seed'" in result.output
+    assert [p.name for p in (tmp_path / "g").iterdir()] == ["seed.json"]
