@@ -31,6 +31,7 @@ from extractor.cli_options import (
 from extractor.errors import ConfigError, ExtractorError, InputError
 
 from .cli_bench import bench, bench_import, bench_rules
+from .cli_labelstudio import export_labelstudio, import_labelstudio
 from .cli_options import Baseline, Corpus, GoldDir, Name, Only, RunsDir
 from .display import print_comparison, scores_table, sets_table
 
@@ -543,6 +544,9 @@ def compare(
         err.print(f"regression: {what} fell; the whole 95% interval is below {-max_drop:+.3f}")
         raise typer.Exit(1)
 
+
+app.command("export-labelstudio")(export_labelstudio)
+app.command("import-labelstudio")(import_labelstudio)
 
 # Registered last, so they stay last in `extractor eval --help`.
 app.command("bench")(bench)

@@ -272,6 +272,12 @@ class Article(BaseModel):
         default=None, description="Set on a failed article, which then has no items."
     )
 
+    def _repr_html_(self) -> str:
+        """The record view in a notebook cell (`extractor.view`; imported late: it imports us)."""
+        from .view import notebook_html  # noqa: PLC0415
+
+        return notebook_html(self)
+
     @model_validator(mode="after")
     def _references(self) -> Article:
         if self.published is not None and not is_date(self.published):
@@ -308,6 +314,12 @@ class Document(BaseModel):
     sha256: str | None = Field(default=None, description="SHA-256 of the input text.")
     language: str | None = Field(default=None, description="The document's language.")
     articles: list[Article] = Field(default_factory=list, description="Its articles, main first.")
+
+    def _repr_html_(self) -> str:
+        """The record view in a notebook cell (`extractor.view`; imported late: it imports us)."""
+        from .view import notebook_html  # noqa: PLC0415
+
+        return notebook_html(self)
 
 
 def unique_id(wanted: str, taken: set[str]) -> str:

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from extractor.cli import app as cli_app
 from extractor.extract import Extractor
-from extractor.models import Actor, Article, Claim, Meeting
+from extractor.models import Actor, Article, Claim, Document, Meeting
 from extractor.service.config import ServiceConfig
 from extractor.settings import Settings
-from extractor.view import Mark, is_rtl, nest, render_page
+from extractor.view import PALETTE, Mark, View, is_rtl, nest, render_page
 
 ENGLISH = (
     "Talks in Valletta\n"
@@ -32,6 +32,11 @@ ENGLISH = (
 
 def _strip(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def _text_of(page: str) -> str:
+    """The input as the page holds it: its text pieces in order (headings are not text)."""
+    return "".join(_strip(p) for p in re.findall(r'<div class="seg">(.*?)</div>', page, re.S))
 
 
 def test_nesting_keeps_the_text_and_splits_only_crossing_marks():
@@ -80,7 +85,7 @@ def test_every_string_is_escaped_and_the_records_json_cannot_end_its_script():
     assert "<img" not in page and "<script>alert" not in page
     assert page.count("<script") == 2  # the JSON block and the page's own script
     records = page.split('id="records">')[1].split("</script>")[0]
-    assert "<" not in records and json.loads(records)["0-a-ali"]["name"] == evil
+    assert "<" not in records and json.loads(records)["records"]["0-a-ali"]["name"] == evil
 
 
 def test_arabic_runs_right_to_left_and_english_left_to_right():
@@ -92,7 +97,7 @@ def test_arabic_runs_right_to_left_and_english_left_to_right():
         en = render_page(ENGLISH, ex.extract_articles(ENGLISH))
     assert 'id="text" lang="ar" dir="rtl"' in ar
     assert 'id="text" lang="en" dir="ltr"' in en
-    assert _strip(ar.split('id="text"')[1].split(">", 1)[1].split("</div>")[0]) == seed
+    assert _text_of(ar) == seed
 
 
 def test_extract_html_writes_the_same_page(tmp_path):
@@ -119,7 +124,7 @@ SHOTS = Path("/tmp/shots")
 
 _RECORD_TEXTS = """
 () => {
-  const records = JSON.parse(document.getElementById("records").textContent);
+  const records = JSON.parse(document.getElementById("records").textContent).records;
   const out = {};
   for (const key of Object.keys(records)) {
     const parts = Array.from(document.querySelectorAll(`[data-rec="${CSS.escape(key)}"]`));
@@ -188,3 +193,88 @@ def test_the_viewer_in_headless_chromium(tmp_path):
                 page.screenshot(path=str(SHOTS / f"view-{doc}.png"), full_page=True)
             browser.close()
     assert problems == []
+
+
+# ------------------------------------------------------------------ the page's parts
+
+
+def _two_articles() -> tuple[str, list[Article]]:
+    first = "Talks in Valletta\nHaddad said the talks went well.\n"
+    second = "Read also: Borg at home\nBorg said he stays.\n"
+    text = first + second
+
+    def actor(name: str, at: int) -> Actor:
+        return Actor(
+            id=name.lower(), name=name, name_en=name, kind="person", mentions=[(at, at + len(name))]
+        )
+
+    def claim(speaker: str, sentence: str) -> Claim:
+        at = text.index(sentence)
+        return Claim(
+            speakers=[speaker],
+            statement=sentence,
+            evidence=sentence,
+            quote="indirect",
+            span=(at, at + len(sentence)),
+        )
+
+    one = Article(
+        title="Talks in Valletta",
+        language="en",
+        span=(0, len(first)),
+        actors=[actor("Haddad", text.index("Haddad")), actor("Omar", 0)],
+        claims=[claim("haddad", "Haddad said the talks went well.")],
+    )
+    two = Article(
+        title="Borg at home",
+        language="en",
+        span=(len(first), len(text)),
+        actors=[actor("Borg", text.index("Borg said"))],
+        claims=[claim("borg", "Borg said he stays.")],
+    )
+    return text, [one, two]
+
+
+def test_each_article_of_several_has_its_heading_and_the_page_the_headline_as_title():
+    text, articles = _two_articles()
+    page = render_page(text, articles, title="digest.txt")
+    assert "<title>Talks in Valletta</title>" in page
+    heads = re.findall(r'<h2 class="art-head"[^>]*>(.*?)</h2>', page)
+    assert [_strip(h) for h in heads] == [
+        "Article 1 of 2 Talks in Valletta",
+        "Article 2 of 2 Borg at home",
+    ]
+    assert _text_of(page) == text  # headings are not mistaken for the input
+    assert "digest.txt" in page.split('class="meta"')[1].split("</p>")[0]
+
+
+def test_every_actor_has_its_palette_colour_and_a_claim_its_first_speakers():
+    text, articles = _two_articles()
+    page = render_page(text, articles)
+    assert 'class="rec actor p0" data-rec="0-a-haddad"' in page
+    assert 'class="rec claim p0" data-rec="0-c-0"' in page  # Haddad's colour
+    assert 'class="rec actor p0" data-rec="1-a-borg"' in page  # by index within its article
+    assert '<span class="sw p1"></span>' in page  # Omar, second actor, in the list
+    assert f"#xv .p1{{--c:{PALETTE[1]}}}" in page
+    assert len(set(PALETTE)) == 8
+
+
+def test_a_notebook_shows_an_article_or_document_through_the_same_view():
+    text, articles = _two_articles()
+    cell = articles[0]._repr_html_()
+    assert cell.startswith('<div class="xv" id="xv-') and "<html" not in cell
+    root = re.match(r'<div class="xv" id="(xv-[0-9a-f]+)"', cell).group(1)
+    assert f'document.getElementById("{root}")' in cell  # the script reaches its own root only
+    assert articles[0]._repr_html_() != cell  # a fresh root each time: two outputs never clash
+    assert "Haddad said the talks went well." in _strip(cell)
+    assert 'data-rec="0-a-haddad"' in cell  # the mention inside the evidence is drawn
+    doc = Document(id="digest", articles=articles)
+    whole = doc._repr_html_()
+    assert _text_of(whole) == "Haddad said the talks went well. … Borg said he stays."
+    assert 'data-rec="1-c-0"' in whole and "digest" in whole
+
+
+def test_a_view_draws_the_whole_text_in_a_notebook():
+    text, articles = _two_articles()
+    cell = View(text, articles, title="digest.txt")._repr_html_()
+    assert _text_of(cell) == text and 'id="xv-' in cell
