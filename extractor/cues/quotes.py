@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from ..lang.lexicon import OPEN_QUOTES
+from .rulebook import rule
+
 
 def _walk_quotes(
     text: str, depth: int = 0, closes_beyond: bool = False
@@ -84,3 +87,30 @@ def closes_beyond(text: str) -> list[bool]:
             seen = True
         out[i] = seen
     return out
+
+
+@rule(
+    "claims.quotation-ends-at-paragraph",
+    stage="claims",
+    purpose="a quotation left open goes on past a paragraph only if the next one reopens it",
+    example='Harbour news\nTomas Pell said the port is safe. "The ferries will sail on Friday.'
+    "\nThe crews are ready and the weather is fine.",
+    off=False,
+)
+def paragraph_ends_quotation(between: str, piece: str) -> bool:
+    """A paragraph break before the sentence, which opens no quotation of its own."""
+    return "\n" in between and not piece.lstrip().startswith(OPEN_QUOTES)
+
+
+@rule(
+    "claims.paragraph-reopens-quotation",
+    stage="claims",
+    purpose="a quotation that runs over paragraphs reopens each one with an opening mark: "
+    "that mark opens the same quotation again, not one inside it, so a cue after its "
+    "closing mark is outside",
+    example='Harbour news\n"The port is safe," Anna Berg said. "The ferries sail.\n"We are '
+    'ready for winter," added Tomas Pell, the harbour master. "The crews are here."',
+    off=False,
+)
+def paragraph_reopens_quotation(between: str, piece: str) -> bool:
+    return "\n" in between and piece.lstrip().startswith(OPEN_QUOTES)

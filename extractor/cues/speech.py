@@ -30,7 +30,13 @@ from ..models import QuoteKind, Span
 from ..text.normalize import normalize
 from .patterns import veto_at
 from .phrases import CueSentence, Speaker
-from .quotes import closes_beyond, quoted_share, quoted_words
+from .quotes import (
+    closes_beyond,
+    paragraph_ends_quotation,
+    paragraph_reopens_quotation,
+    quoted_share,
+    quoted_words,
+)
 from .readers import readers_for
 from .rulebook import rule
 from .speaker_phrase_en import in_fronted_phrase, participle_yields
@@ -508,13 +514,16 @@ def _speech_cues(
     beyond = closes_beyond(text)
     for n, (start, end) in enumerate(sentences):
         piece = text[start:end]
-        if _paragraph_ends_quotation(text[previous_end:start], piece):
+        if paragraph_ends_quotation(text[previous_end:start], piece):
             depth = 0
-        previous_end = end
         continues = depth > 0
+        if continues and paragraph_reopens_quotation(text[previous_end:start], piece):
+            depth = 0  # its opening mark opens the same quotation again
+        previous_end = end
         later = beyond[end] if end < len(beyond) else False
+        opened = 1 if depth else 0
         share, depth = quoted_share(piece, depth, later)
-        cue = sentence_cue(text, start, end, lex, n, 1 if continues else 0, closes_beyond=later)
+        cue = sentence_cue(text, start, end, lex, n, opened, closes_beyond=later)
         if cue is not None and _nobody_to_name(cue, out, n):
             unnamed.append(cue)
             cue = None
@@ -525,19 +534,6 @@ def _speech_cues(
         if depth > 1:
             depth = 1  # unbalanced marks: one open quotation at most
     return out, unnamed
-
-
-@rule(
-    "claims.quotation-ends-at-paragraph",
-    stage="claims",
-    purpose="a quotation left open goes on past a paragraph only if the next one reopens it",
-    example='Harbour news\nTomas Pell said the port is safe. "The ferries will sail on Friday.'
-    "\nThe crews are ready and the weather is fine.",
-    off=False,
-)
-def _paragraph_ends_quotation(between: str, piece: str) -> bool:
-    """A paragraph break before the sentence, which opens no quotation of its own."""
-    return "\n" in between and not piece.lstrip().startswith(OPEN_QUOTES)
 
 
 def _nobody_to_name(cue: SpeechCue, out: Sequence[SpeechCue], n: int) -> bool:

@@ -369,3 +369,18 @@ def test_a_quotation_closed_with_its_sentence_does_not_run_into_the_next() -> No
     cues = speech_cues(text, sentences, EN)
     spans = [s.span for c in cues for s in c.speakers]
     assert [text[a:b] for a, b in (x for x in spans if x)] == ["the envoy"]
+
+
+def test_a_paragraph_that_reopens_a_quotation_opens_it_anew() -> None:
+    """A quotation left open reopens the next paragraph: a cue after its close is outside."""
+    text = (
+        '"The port is safe," Anna Berg said. "The ferries sail.\n'
+        '"We are ready," added Tomas Pell, the harbour master. "The crews are here."'
+    )
+    bounds = [(x.start, x.end) for x in split_sentences(text, split_articles(text)[0])]
+    found = {
+        c.sentence: text[c.speakers[0].span[0] : c.speakers[0].span[1]]
+        for c in speech_cues(text, bounds, EN)
+        if c.speakers[0].span
+    }
+    assert found[2] == "Tomas Pell"
