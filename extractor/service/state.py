@@ -14,8 +14,8 @@ import time
 from typing import Any
 
 from ..errors import ExtractorError, InputError
-from ..extract import Extractor
-from ..models import Article, is_date
+from ..extract import Extractor, published_day
+from ..models import Article
 from ..text.inputs import check_text
 from .auth import InflightLimiter
 from .config import ServiceConfig
@@ -145,8 +145,7 @@ class Service:
             seen.add(doc.id)
             try:
                 check_text(doc.text, max_chars=max_chars)
-                if doc.published is not None and not is_date(doc.published):
-                    raise InputError("published is not a real date", reason="published")
+                published_day(doc.published)  # a real day, within bounds
             except InputError as exc:
                 raise InputError(f"document {doc.id!r}: {exc}", reason=exc.reason) from None
             digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
