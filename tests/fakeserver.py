@@ -206,7 +206,7 @@ class FakeServer:
     def __init__(self, default: Default | None = None) -> None:
         self.default: Default = default or Status(500, body=_error_body(500))
         self.requests: list[dict[str, Any]] = []
-        self.paths: list[str] = []  # each POST's path, with its query
+        self.paths: list[str] = []  # each request's path, with its query (GET /v1/models too)
         self._queue: deque[Behaviour] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -270,7 +270,9 @@ class FakeServer:
             def do_GET(self) -> None:  # noqa: N802
                 if server._stopping.is_set():
                     self._drop()
-                elif self.path.rstrip("/") == "/v1/models":
+                elif self.path.split("?")[0].rstrip("/") == "/v1/models":
+                    with server._lock:
+                        server.paths.append(self.path)
                     self._send(200, {"object": "list", "data": [{"id": "m", "object": "model"}]})
                 else:
                     self._send(404, _error_body(404))

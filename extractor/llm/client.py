@@ -306,6 +306,14 @@ class LLM:
         )
         self.client = instructor.from_openai(self.raw, mode=MODES[mode])
 
+    def models_url(self) -> str:
+        """The model list's URL (what a readiness probe asks), with the base URL's query."""
+        from urllib.parse import urlencode  # noqa: PLC0415
+
+        endpoint, query = split_base_url(self.base_url)
+        url = f"{(endpoint or 'https://api.openai.com/v1').rstrip('/')}/models"
+        return f"{url}?{urlencode(query)}" if query else url
+
     def complete(
         self,
         messages: list[dict[str, str]],

@@ -125,7 +125,7 @@ class Service:
         import httpx2  # noqa: PLC0415
 
         try:
-            response = httpx2.get(base_url.rstrip("/") + "/models", timeout=2.0)
+            response = httpx2.get(llm.models_url(), timeout=2.0)
         except httpx2.HTTPError as exc:
             return f"unreachable ({type(exc).__name__})"
         return "ok" if response.status_code == 200 else f"unhealthy (HTTP {response.status_code})"

@@ -8,6 +8,7 @@ echoed; a far-future publication day crashed after the LLM call.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -121,3 +122,21 @@ def test_a_publication_day_outside_the_calendar_is_422_before_any_work(tmp_path,
         job = httpx.post(f"{url}/v1/jobs", json={"documents": [doc]})
     assert is_error(one, 422, "published")
     assert is_error(job, 422, "published")
+
+
+def test_a_base_url_with_a_key_in_its_query_serves_and_is_ready(tmp_path, caplog):
+    from liveservice import actors_answer
+
+    key = "Zq7Pp0Lm2Nn4Oo6Kk8Jj"
+    caplog.set_level(logging.INFO)
+    with FakeServer(default=actors_answer) as server:
+        settings = backed(server, base_url=f"{server.base_url}?api-key={key}")
+        with serving(tmp_path, settings) as url:
+            response = httpx.post(
+                f"{url}/v1/extract", json={"text": ENGLISH.format(n=1)}, timeout=30
+            )
+            ready = httpx.get(f"{url}/readyz", timeout=10)
+    assert response.status_code == 200, response.text
+    assert ready.json()["checks"]["backend"] == "ok"
+    assert server.paths and all(p.endswith(f"?api-key={key}") for p in server.paths)
+    assert "HTTP Request" in caplog.text and key not in caplog.text  # httpx's lines, masked
