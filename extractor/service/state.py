@@ -119,8 +119,7 @@ class Service:
         if self.backend_state != "loaded":
             return self.backend_state
         llm = self.extractor(None)._llm
-        base_url = getattr(llm, "base_url", None)
-        if base_url is None:  # the OpenAI API itself: reachable is all we can cheaply say
+        if llm is None or llm.base_url is None:  # the OpenAI API: reachable is all we can say
             return "ok"
         import httpx2  # noqa: PLC0415
 
