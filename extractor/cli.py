@@ -32,6 +32,7 @@ from .cli_options import (
     CorsOrigin,
     DatabaseUrl,
     DeadlineOpt,
+    FirstTokenOpt,
     Gguf,
     Host,
     LeaseSeconds,
@@ -130,9 +131,10 @@ def make_extractor(
     max_reasks: int | None = None,
     constrain: bool | None = None,
     strategy: str | None = None,
-    *,
     deadline: float | None = None,
     stall_timeout: float | None = None,
+    first_token_timeout: float | None = None,
+    *,
     max_calls: int | None = None,
 ) -> Extractor:
     """The Extractor that the shared backend options describe (None = not given)."""
@@ -148,6 +150,7 @@ def make_extractor(
         "strategy": strategy,
         "deadline": deadline,
         "stall_timeout": stall_timeout,
+        "timeout": first_token_timeout,
         "max_calls": max_calls,
     }
     if no_cache:
@@ -184,6 +187,7 @@ def extract(
     strategy: StrategyOpt = None,
     deadline: DeadlineOpt = None,
     stall_timeout: StallOpt = None,
+    first_token_timeout: FirstTokenOpt = None,
     save_text: Annotated[
         Path | None,
         typer.Option(
@@ -202,9 +206,8 @@ def extract(
     """
     try:
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
-        extractor = make_extractor(
-            *backend, deadline=deadline, stall_timeout=stall_timeout, max_calls=max_calls
-        )
+        times = (deadline, stall_timeout, first_token_timeout)
+        extractor = make_extractor(*backend, *times, max_calls=max_calls)
         text, articles = _extract_text(extractor, source, save_text, published, main_only)
     except ExtractorError as exc:
         fail(exc)
@@ -286,6 +289,7 @@ def extract_many(
     max_calls: MaxCalls = None,
     deadline: DeadlineOpt = None,
     stall_timeout: StallOpt = None,
+    first_token_timeout: FirstTokenOpt = None,
     restart: Annotated[
         bool,
         typer.Option(
@@ -307,9 +311,8 @@ def extract_many(
         if concurrency < 1:
             raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
-        extractor = make_extractor(
-            *backend, deadline=deadline, stall_timeout=stall_timeout, max_calls=max_calls
-        )
+        times = (deadline, stall_timeout, first_token_timeout)
+        extractor = make_extractor(*backend, *times, max_calls=max_calls)
         summary = _run_many(
             extractor,
             sources,

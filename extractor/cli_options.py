@@ -43,6 +43,14 @@ StallOpt = Annotated[
         help="Give up when the model sends no token for this many seconds (default 120).",
     ),
 ]
+FirstTokenOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--first-token-timeout",
+        help="Give up on a request when no token comes for this many seconds from its "
+        "start (prompt processing; default 900).",
+    ),
+]
 MaxCalls = Annotated[
     int | None,
     typer.Option("--max-calls", help="Cap on LLM calls per input (default: from the size limit)."),

@@ -18,6 +18,9 @@
         └── CallBudgetError   the input needs more LLM calls than `max_calls` allows
 
 Errors carry what a caller needs to act: attempts, last errors, usage, raw output.
+`public_message()` is what may leave the process (a service response, a job record,
+a results line): our own words, never a backend's error text or its URL, which the
+message itself (for the CLI user and the server log) may name.
 """
 
 from __future__ import annotations
@@ -27,6 +30,14 @@ from typing import Any
 
 class ExtractorError(Exception):
     """Base of every error this library raises on purpose."""
+
+    def __init__(self, *args: object, public: str | None = None) -> None:
+        super().__init__(*args)
+        self.public = public
+
+    def public_message(self) -> str:
+        """The message fit for a remote client or a record: `public`, else the message."""
+        return self.public if self.public is not None else str(self)
 
 
 class InputError(ExtractorError):
@@ -44,6 +55,8 @@ class InputError(ExtractorError):
 class ConfigError(ExtractorError):
     """A setting is wrong (unknown prompt name, missing GGUF, bad URL)."""
 
+    reason = "config"
+
 
 class BackendConfigError(ConfigError):
     """The backend answered, but refused what it was configured with (401/403/404).
@@ -53,16 +66,25 @@ class BackendConfigError(ConfigError):
     say which.
     """
 
+    reason = "backend_misconfigured"
+
     def __init__(
-        self, message: str, *, status_code: int | None, backend_message: str | None = None
+        self,
+        message: str,
+        *,
+        status_code: int | None,
+        backend_message: str | None = None,
+        public: str | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, public=public)
         self.status_code = status_code
         self.backend_message = backend_message
 
 
 class ModelUnavailableError(ExtractorError):
     """The model cannot be served or reached at all."""
+
+    reason = "model_unavailable"
 
 
 class OutputError(ExtractorError):
@@ -79,7 +101,12 @@ class OutputError(ExtractorError):
 
 
 class ExtractionError(ExtractorError):
-    """The LLM did not yield a valid record; carries the evidence of each attempt."""
+    """The LLM did not yield a valid record; carries the evidence of each attempt.
+
+    `reason` is a short machine-readable tag (the class's own unless one is given).
+    """
+
+    reason = "extraction_failed"
 
     def __init__(
         self,
@@ -89,8 +116,12 @@ class ExtractionError(ExtractorError):
         errors: list[str] | None = None,
         usage: dict[str, int] | None = None,
         last_output: str | None = None,
+        reason: str | None = None,
+        public: str | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, public=public)
+        if reason is not None:
+            self.reason = reason
         self.attempts = attempts
         self.errors = errors or []
         self.usage = usage or {"prompt_tokens": 0, "completion_tokens": 0}
@@ -99,7 +130,8 @@ class ExtractionError(ExtractorError):
     def to_dict(self) -> dict[str, Any]:
         return {
             "type": type(self).__name__,
-            "message": str(self),
+            "reason": self.reason,
+            "message": self.public_message(),
             "attempts": self.attempts,
             "errors": self.errors,
             "usage": self.usage,
@@ -107,25 +139,34 @@ class ExtractionError(ExtractorError):
 
 
 class TransportError(ExtractionError):
-    """The backend kept failing (rate limits, 5xx, timeouts, refused connections).
+    """The backend kept failing (rate limits, 5xx, timeouts, refused or dropped connections).
 
-    `status_code` is the last HTTP status, or None when no response came back.
+    `status_code` is the last HTTP status, or None when no response came back. It is
+    always worth retrying later (a batch re-runs it, a job may): `reason` says what
+    failed (http_error, connection, dropped, timeout, stalled, deadline, too_large,
+    rate_limited, encoding).
     """
+
+    reason = "backend_failed"
 
     def __init__(self, message: str, *, status_code: int | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.status_code = status_code
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "status_code": self.status_code}
+        return {**super().to_dict(), "status_code": self.status_code, "retryable": True}
 
 
 class TruncatedOutputError(ExtractionError):
     """The model ran out of output tokens, even after one retry with a larger budget."""
 
+    reason = "truncated"
+
 
 class ValidationFailedError(ExtractionError):
     """The model's output never passed validation, after all re-asks."""
+
+    reason = "invalid_output"
 
 
 class ServiceError(ExtractorError):
@@ -176,6 +217,8 @@ class CallBudgetError(ExtractionError):
     `attempts` is 0 and nothing was spent), or at the call that would pass it.
     `needed` is the planned number of calls, `max_calls` the cap.
     """
+
+    reason = "call_budget"
 
     def __init__(self, message: str, *, max_calls: int, needed: int, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)

@@ -73,19 +73,35 @@ def schema_hash() -> str:
 Published = str | datetime.date | None
 
 
+# Dates are resolved by arithmetic on the publication day ("next week", "Monday",
+# dateparser's relative base): a day near year 1 or 9999 overflows `datetime.date`
+# there, after the LLM calls. Outside these bounds no newspaper was published.
+PUBLISHED_MIN = datetime.date(1000, 1, 1)
+PUBLISHED_MAX = datetime.date(2999, 12, 31)
+
+
 def published_day(value: Published) -> str | None:
     """A publication date as YYYY-MM-DD: a `datetime.date` (or datetime: its day) or a
-    string naming a real day; anything else is an InputError, before any LLM call."""
+    string naming a real day from 1000 to 2999; anything else is an InputError, before
+    any LLM call."""
     if isinstance(value, datetime.datetime):
         value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if value is not None and not (isinstance(value, str) and is_date(value)):
+    if value is None:
+        return None
+    if isinstance(value, str) and is_date(value):
+        value = datetime.date.fromisoformat(value)
+    if not isinstance(value, datetime.date):
         raise InputError(
             f"published must be a real date (YYYY-MM-DD or a datetime.date), got {value!r}",
             reason="published",
         )
-    return value
+    if not PUBLISHED_MIN <= value <= PUBLISHED_MAX:
+        raise InputError(
+            f"published must be a day from {PUBLISHED_MIN} to {PUBLISHED_MAX}, "
+            f"got {value.isoformat()}",
+            reason="published",
+        )
+    return value.isoformat()
 
 
 class Extractor:

@@ -7,6 +7,7 @@ from `repr`, from cache keys and from every result.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -34,6 +35,7 @@ _ENV = {
     "strategy": "EXTRACTOR_STRATEGY",
     "deadline": "EXTRACTOR_DEADLINE",
     "stall_timeout": "EXTRACTOR_STALL_TIMEOUT",
+    "timeout": "EXTRACTOR_FIRST_TOKEN_TIMEOUT",
     "rules_off": "EXTRACTOR_RULES_OFF",
 }
 
@@ -119,8 +121,13 @@ class Settings:
             value = getattr(self, name)
             if value is None and name == "deadline":
                 continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-                raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 < value < math.inf
+            ):
+                what = "timeout (the first-token allowance)" if name == "timeout" else name
+                raise ConfigError(f"{what} must be a positive number of seconds, got {value!r}")
 
     def _check_rules_off(self) -> None:
         """Only registered rule names, in one order, so equal settings compare equal.
@@ -161,7 +168,7 @@ class Settings:
                 values["api_key"] = key
         if "base_url" not in values and os.environ.get("OPENAI_BASE_URL"):
             values["base_url"] = os.environ["OPENAI_BASE_URL"]
-        for number in ("deadline", "stall_timeout"):
+        for number in ("deadline", "stall_timeout", "timeout"):
             if isinstance(values.get(number), str):
                 try:
                     values[number] = float(values[number])

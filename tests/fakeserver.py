@@ -20,6 +20,13 @@ taking the parsed request body and returning one). Behaviours:
 * `Drip(gap)`: 200 headers, then one byte every `gap` seconds that never completes an
   event (a hostile or broken server), until the client goes away.
 * `Slow(payload, gap)`: a streamed answer whose tokens come `gap` seconds apart.
+* `Cut(payload, events, reset=False, chunked=True)`: a 200 answer dropped part-way: a
+  streamed one after `events` events (0: right after the headers), an unstreamed one
+  after half its body (its Content-Length promised all of it). `reset` ends with a TCP
+  reset (RST), else a plain close (FIN); `chunked` frames the stream, so the cut is a
+  broken chunk, else the stream (without `[DONE]`) just ends.
+* `Encoded(payload, encoding)`: the answer compressed (gzip or deflate) with that
+  Content-Encoding, streamed or not as asked.
 
 A request with `"stream": true` gets its `Reply` as server-sent events (one event per
 few characters of content, then finish_reason, then usage, then `[DONE]`), as
@@ -37,9 +44,12 @@ connection, so a client's kept-alive connection cannot keep getting answers.
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
+import struct
 import threading
+import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,7 +93,21 @@ class Slow:
     gap: float = 0.2
 
 
-Behaviour = Status | Reply | Hang | Close | Drip | Slow
+@dataclass(frozen=True)
+class Cut:
+    payload: dict[str, Any]
+    events: int = 0
+    reset: bool = False
+    chunked: bool = True
+
+
+@dataclass(frozen=True)
+class Encoded:
+    payload: dict[str, Any]
+    encoding: str = "gzip"
+
+
+Behaviour = Status | Reply | Hang | Close | Drip | Slow | Cut | Encoded
 Default = Behaviour | Callable[[dict[str, Any]], Behaviour]
 
 _counter = 0
@@ -182,6 +206,7 @@ class FakeServer:
     def __init__(self, default: Default | None = None) -> None:
         self.default: Default = default or Status(500, body=_error_body(500))
         self.requests: list[dict[str, Any]] = []
+        self.paths: list[str] = []  # each request's path, with its query (GET /v1/models too)
         self._queue: deque[Behaviour] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -204,6 +229,7 @@ class FakeServer:
         with self._lock:
             self._queue.clear()
             self.requests.clear()
+            self.paths.clear()
 
     @property
     def pending(self) -> int:
@@ -244,7 +270,9 @@ class FakeServer:
             def do_GET(self) -> None:  # noqa: N802
                 if server._stopping.is_set():
                     self._drop()
-                elif self.path.rstrip("/") == "/v1/models":
+                elif self.path.split("?")[0].rstrip("/") == "/v1/models":
+                    with server._lock:
+                        server.paths.append(self.path)
                     self._send(200, {"object": "list", "data": [{"id": "m", "object": "model"}]})
                 else:
                     self._send(404, _error_body(404))
@@ -255,7 +283,9 @@ class FakeServer:
                     return
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
-                if self.path.rstrip("/") != "/v1/chat/completions":
+                with server._lock:
+                    server.paths.append(self.path)
+                if self.path.split("?")[0].rstrip("/") != "/v1/chat/completions":
                     self._send(404, _error_body(404))
                     return
                 try:
@@ -278,6 +308,10 @@ class FakeServer:
                     self._drip(behaviour.gap)
                 elif isinstance(behaviour, Slow):
                     self._events(behaviour.payload, behaviour.gap)
+                elif isinstance(behaviour, Cut):
+                    self._cut(behaviour, streamed=bool(body.get("stream")))
+                elif isinstance(behaviour, Encoded):
+                    self._encoded(behaviour, streamed=bool(body.get("stream")))
                 else:
                     if behaviour.delay:
                         server._stopping.wait(min(behaviour.delay, MAX_SLEEP))
@@ -297,6 +331,66 @@ class FakeServer:
                         self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
                         self.wfile.flush()
                     self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except OSError:
+                    pass
+                self.close_connection = True
+
+            def _cut(self, cut: Cut, *, streamed: bool) -> None:
+                events = [
+                    b"data: " + json.dumps(e).encode() + b"\n\n" for e in stream_events(cut.payload)
+                ]
+                whole = json.dumps(cut.payload).encode()
+                try:
+                    self.send_response(200)
+                    if streamed:
+                        self.send_header("Content-Type", "text/event-stream")
+                        if cut.chunked:
+                            self.send_header("Transfer-Encoding", "chunked")
+                        self.end_headers()
+                        for event in events[: cut.events]:
+                            framed = b"%x\r\n%s\r\n" % (len(event), event)
+                            self.wfile.write(framed if cut.chunked else event)
+                        if cut.chunked:  # a chunk promised, never finished
+                            self.wfile.write(b"400\r\ndata: {")
+                    else:
+                        self.send_header("Content-Type", "application/json")
+                        self.send_header("Content-Length", str(len(whole)))
+                        self.end_headers()
+                        self.wfile.write(whole[: len(whole) // 2])
+                    self.wfile.flush()
+                except OSError:
+                    pass
+                self.close_connection = True
+                if cut.reset:  # SO_LINGER 0: close() sends RST, not FIN
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.connection.close()
+                else:
+                    self._drop()
+
+            def _encoded(self, encoded: Encoded, *, streamed: bool) -> None:
+                if streamed:
+                    data = b"".join(
+                        b"data: " + json.dumps(e).encode() + b"\n\n"
+                        for e in stream_events(encoded.payload)
+                    )
+                    data += b"data: [DONE]\n\n"
+                else:
+                    data = json.dumps(encoded.payload).encode()
+                if encoded.encoding == "gzip":
+                    data = gzip.compress(data, compresslevel=9)
+                else:
+                    data = zlib.compress(data, 9)
+                try:
+                    self.send_response(200)
+                    kind = "text/event-stream" if streamed else "application/json"
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Encoding", encoded.encoding)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
                     self.wfile.flush()
                 except OSError:
                     pass

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, ExtractorError, InputError, OutputError
+from ..llm.redact import redact_text
 from ..text.inputs import DEFAULT_MAX_BYTES, read_bytes, text_of
 
 # Failures that another run cannot fix: recorded once, skipped until the text changes.
@@ -262,13 +263,18 @@ def error_record(exc: BaseException) -> dict[str, Any]:
     if isinstance(exc, ExtractorError):
         to_dict = getattr(exc, "to_dict", None)
         error: dict[str, Any] = (
-            to_dict() if callable(to_dict) else {"type": type(exc).__name__, "message": str(exc)}
+            to_dict()
+            if callable(to_dict)
+            else {"type": type(exc).__name__, "message": exc.public_message()}
         )
+        reason = getattr(exc, "reason", None)
+        if isinstance(reason, str):
+            error.setdefault("reason", reason)
         if isinstance(exc, InputError):
-            error.setdefault("reason", exc.reason)
             error["permanent"] = True
         return error
-    return {"type": type(exc).__name__, "message": str(exc)}
+    # not one of ours (a bug): its type, and its text without any key in it
+    return {"type": type(exc).__name__, "message": redact_text(str(exc))[:500]}
 
 
 def run_batch(

@@ -4,8 +4,9 @@ One call here is one attempt: a request, transport retries around it, and the
 Instructor parse. Validation re-asks and truncation handling live one level up
 (`strategies.calls`), so the three retry layers never multiply each other:
 
-* transport (429/5xx/timeouts/refused connections): tenacity, exponential backoff
-  with jitter, honoring Retry-After; the openai SDK's own retries are off;
+* transport (429/5xx/timeouts/refused or dropped connections): tenacity,
+  exponential backoff with jitter, honoring a sane Retry-After (clamped to
+  [backoff_initial, backoff_max]); the openai SDK's own retries are off;
 * validation: the caller re-asks with the latest errors only;
 * truncation: reported as `finish_reason == "length"`, never retried blindly.
 
@@ -15,11 +16,8 @@ watchdog of `streaming.py`, which cuts it only when tokens stop coming.
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 import json
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,18 +31,24 @@ from instructor.processing.response import handle_response_model, process_respon
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import (
-    RetryCallState,
     Retrying,
     retry_if_exception,
     stop_after_attempt,
     stop_after_delay,
-    wait_exponential_jitter,
 )
 
 from ..errors import BackendConfigError, ConfigError, ModelUnavailableError, TransportError
 from ..models import Usage
-from .redact import redact_text, redact_url
-from .streaming import Stopped, Watchdog, WatchdogHooks, gathered_completion
+from .backoff import Wait, retry_after
+from .redact import (
+    backend_message,
+    redact_http_logs,
+    redact_text,
+    register_secret,
+    shown_url,
+    split_base_url,
+)
+from .streaming import Dropped, Stopped, Watchdog, WatchdogHooks, gathered_completion
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -130,73 +134,9 @@ def quiet_instructor_logs() -> None:
             logger.addFilter(_QUIET)
 
 
-def _retry_after(exc: BaseException) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if not headers:
-        return None
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:  # an HTTP date; anything unreadable means "no hint", never a crash
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed.tzinfo is None:  # "-0000" gives a naive datetime; HTTP dates are GMT
-        parsed = parsed.replace(tzinfo=datetime.UTC)
-    return max(0.0, parsed.timestamp() - time.time())
-
-
-class _Wait:
-    """Exponential backoff with jitter, unless the server said how long to wait."""
-
-    def __init__(self, initial: float, maximum: float) -> None:
-        self.backoff = wait_exponential_jitter(multiplier=initial, max=maximum, jitter=initial)
-        self.maximum = maximum
-
-    def __call__(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome and state.outcome.failed else None
-        hinted = _retry_after(exc) if exc else None
-        if hinted is not None:
-            return min(hinted, self.maximum)
-        return float(self.backoff(state))
-
-
-_KEYLIKE = re.compile(r"\b(sk|pk|rk|key|api|tok)[-_][A-Za-z0-9_*.\-]{6,}", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
-
-
-def backend_message(exc: BaseException, limit: int = 200) -> str | None:
-    """The backend's own error message, made safe to show: one line, no key, short.
-
-    Ollama's "model 'x' not found, try pulling it first" and OpenAI's "Incorrect API
-    key provided" are what a user needs; the status code alone is not.
-    """
-    body = getattr(exc, "body", None)
-    message: Any = None
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        message = inner.get("message") if isinstance(inner, dict) else inner
-        if message is None and isinstance(body.get("detail"), str):
-            message = body["detail"]
-    elif isinstance(body, str):
-        message = body
-    if not isinstance(message, str) or not message.strip():
-        return None
-    text = _KEYLIKE.sub(lambda m: m.group(1) + "-…", message)
-    text = " ".join(_CONTROL.sub(" ", text).split())
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + " …"
-    return text
-
-
-def shown_url(url: str | None) -> str:
-    """A base URL fit for a message: credentials (user:password, key parameters) masked."""
-    return redact_url(url) if url else "https://api.openai.com/v1"
+def _reason_of(status: int | None) -> str:
+    """A transport failure's tag: an HTTP error, or none came back (connection, timeout)."""
+    return "http_error" if status else "connection"
 
 
 def _unknown_model(status: int | None, message: str | None) -> bool:
@@ -324,6 +264,9 @@ class LLM:
         compact_json: bool = False,
     ) -> None:
         quiet_instructor_logs()
+        redact_http_logs()
+        register_secret(api_key)
+        endpoint, query = split_base_url(base_url)
         self.model = model
         self.compact_json = compact_json
         self.base_url = base_url
@@ -349,16 +292,27 @@ class LLM:
                 timeout=httpx.Timeout(backstop, connect=min(timeout, 10.0)),
                 limits=httpx.Limits(max_keepalive_connections=0),
                 follow_redirects=True,
+                # what the watchdog can inflate in bounded steps (streaming.py)
+                headers={"Accept-Encoding": "gzip, deflate"},
             )
         self._hooks = WatchdogHooks(http_client)
         self.raw = openai.OpenAI(
-            base_url=base_url,
+            base_url=endpoint,
+            default_query=query or None,
             api_key=api_key or "not-needed",
             max_retries=0,  # tenacity owns transport retries
             timeout=backstop,
             http_client=http_client,
         )
         self.client = instructor.from_openai(self.raw, mode=MODES[mode])
+
+    def models_url(self) -> str:
+        """The model list's URL (what a readiness probe asks), with the base URL's query."""
+        from urllib.parse import urlencode  # noqa: PLC0415
+
+        endpoint, query = split_base_url(self.base_url)
+        url = f"{(endpoint or 'https://api.openai.com/v1').rstrip('/')}/models"
+        return f"{url}?{urlencode(query)}" if query else url
 
     def complete(
         self,
@@ -406,6 +360,8 @@ class LLM:
             return _truncated(exc, usage, started, retries)
         except Stopped as exc:
             raise self._stopped(exc, retries, usage) from None
+        except Dropped as exc:
+            raise self._dropped(exc, retries, usage) from None
         except openai.APIError as exc:
             raise self._error(exc, retries + 1, usage, refusal) from exc
         usage += _usage_of(completion)
@@ -423,7 +379,7 @@ class LLM:
         """Transport retries: backoff, a cap on attempts and on time, until `window_end`."""
         return Retrying(
             retry=retry_if_exception(lambda exc: self._retryable(exc, window_end, refusal)),
-            wait=_Wait(self.backoff_initial, self.backoff_max),
+            wait=Wait(self.backoff_initial, self.backoff_max),
             stop=stop_after_attempt(self.transport_attempts)
             | stop_after_delay(max(0.0, window_end - started)),
             reraise=True,
@@ -433,13 +389,15 @@ class LLM:
         """Whether a fault is worth another try; `refusal` is told why not, when it is not."""
         if isinstance(exc, Stopped):
             return exc.kind == "timeout"
+        if isinstance(exc, Dropped):  # before the first token: as a dropped connection
+            return exc.tokens == 0
         if not _is_transient(exc):
             return False
         refused = isinstance(exc, openai.APIConnectionError) and _refused(exc)
         if refused and self._fail_fast_on_refusal:
             refusal.append("refused")  # nothing listens here: no server will appear
             return False
-        hinted = _retry_after(exc)
+        hinted = retry_after(exc)
         left = window_end - time.monotonic()
         if hinted is not None and hinted > left:
             refusal.append(f"rate limited for {hinted:.0f} s, more than the {left:.0f} s left")
@@ -538,12 +496,28 @@ class LLM:
 
     def _stopped(self, exc: Stopped, retries: int, usage: Usage) -> TransportError:
         """A watchdog cut, as the transport error it is (with the tries it took)."""
+        tries = f" (after {retries + 1} tries)" if retries else ""
         return TransportError(
-            f"backend at {shown_url(self.base_url)}: {exc}"
-            + (f" (after {retries + 1} tries)" if retries else ""),
+            f"backend at {shown_url(self.base_url)}: {exc}{tries}",
             attempts=retries + 1,
             errors=[exc.kind],
             usage=usage.model_dump(),
+            reason=exc.kind,
+            public=f"the model backend was cut off: {exc}{tries}",
+        )
+
+    def _dropped(self, exc: Dropped, retries: int, usage: Usage) -> TransportError:
+        """A connection broken mid-answer: a typed transport failure, never the library's."""
+        where = f"after {exc.tokens} streamed events" if exc.tokens else "before the first token"
+        tries = f" (after {retries + 1} tries)" if retries else ""
+        return TransportError(
+            f"backend at {shown_url(self.base_url)} dropped the connection {where} "
+            f"({redact_text(str(exc))[:200]}){tries}",
+            attempts=retries + 1,
+            errors=["dropped"],
+            usage=usage.model_dump(),
+            reason="dropped",
+            public=f"the model backend dropped the connection {where}{tries}",
         )
 
     def _error(
@@ -562,6 +536,7 @@ class LLM:
                 "check the API key (EXTRACTOR_API_KEY or OPENAI_API_KEY)",
                 status_code=status,
                 backend_message=said,
+                public=f"the model backend refused this configuration's key (HTTP {status})",
             )
         if status == 404 or _unknown_model(status, said):
             return BackendConfigError(
@@ -569,9 +544,13 @@ class LLM:
                 "check --model, and --base-url (it usually ends in /v1)",
                 status_code=status,
                 backend_message=said,
+                public=f"the model backend does not serve the configured model ({kind})",
             )
         if "refused" in refusal:
-            return ModelUnavailableError(f"nothing answers at {where} (connection refused)")
+            return ModelUnavailableError(
+                f"nothing answers at {where} (connection refused)",
+                public="nothing answers at the model backend (connection refused)",
+            )
         limited = next((r for r in refusal if r.startswith("rate limited")), None)
         message = (
             f"backend at {where} {limited}"
@@ -584,4 +563,8 @@ class LLM:
             errors=[kind],
             usage=usage.model_dump(),
             status_code=status,
+            reason="rate_limited" if limited or status == 429 else _reason_of(status),
+            public=f"the model backend {limited}"
+            if limited
+            else f"the model backend failed after {tries} tries ({kind})",
         )

@@ -3,8 +3,11 @@
 Time is measured by progress, not by a fixed timeout: answers are streamed, and a
 watchdog cuts the connection only when no token came for `stall_timeout` seconds
 (after a first-token allowance, `timeout`, for prompt processing), when the
-request's deadline passes, or when the response outgrows `max_response_bytes`. A
-slow local model that is still producing tokens is never killed.
+request's deadline passes, or when the response outgrows `max_response_bytes`
+(counted decompressed: a small gzip body may inflate a thousandfold). A slow local
+model that is still producing tokens is never killed. A connection the server
+drops mid-answer (a reset, a broken chunk, a stream that ends without its finish)
+is `Dropped`, with the number of tokens that came before.
 
 Nothing here imports an LLM SDK: stream events are read by their attributes, and
 `client.py` turns the gathered completion into the SDK's type and parses it.
@@ -16,6 +19,7 @@ import contextlib
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
@@ -37,6 +41,20 @@ class Stopped(Exception):
     def __init__(self, kind: str, reason: str) -> None:
         super().__init__(reason)
         self.kind = kind
+
+
+class Dropped(Exception):
+    """The connection broke before the answer was whole; `tokens` events had come.
+
+    The HTTP library raises its own protocol or read error for a reset or a broken
+    chunk, and nothing at all for a close-delimited stream that just stops: both
+    become this, so the client retries one that broke before its first token (like a
+    dropped connection) and reports the others as the transport failures they are.
+    """
+
+    def __init__(self, tokens: int, reason: str) -> None:
+        super().__init__(reason)
+        self.tokens = tokens
 
 
 class Watchdog:
@@ -80,9 +98,27 @@ class Watchdog:
             self._adopt(info.get("return_value"))
 
     def adopt_response(self, response: httpx.Response) -> None:
-        """Called when headers arrive: take the socket (kept-alive too) and cap the body."""
+        """Called when headers arrive: take the socket (kept-alive too) and cap the body.
+
+        A compressed body is inflated here, in bounded steps, and the cap counts what
+        comes out: httpx would inflate each received chunk whole, unbounded. Only
+        gzip and deflate (what the client asks for) are accepted; any other coding
+        is cut before its body is read.
+        """
         self._adopt(response.extensions.get("network_stream"))
-        response.stream = _CappedStream(cast(Any, response.stream), self)
+        codings = [
+            c.strip().lower()
+            for c in response.headers.get_list("content-encoding", split_commas=True)
+            if c.strip().lower() not in ("", "identity")
+        ]
+        inflate = None
+        if codings:
+            if len(codings) > 1 or codings[0] not in _INFLATE:
+                self.cut("encoding", f"the response's content-encoding {codings} is not accepted")
+                raise _Cut(self.reason)
+            inflate = _Inflate(codings[0])
+            del response.headers["content-encoding"]  # inflated here: httpx must not again
+        response.stream = _CappedStream(cast(Any, response.stream), self, inflate)
 
     def progress(self) -> None:
         self.tokens += 1
@@ -125,17 +161,62 @@ class Watchdog:
                 return
 
 
-class _CappedStream(httpx.SyncByteStream):
-    """A response body that counts its bytes against the watchdog's cap."""
+_INFLATE = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+_STEP = 1 << 16  # bytes inflated at a time: a bomb never inflates past the cap + this
 
-    def __init__(self, inner: httpx.SyncByteStream, watchdog: Watchdog) -> None:
+
+class _Inflate:
+    """gzip or deflate, inflated at most `_STEP` bytes at a time."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self.inflater = zlib.decompressobj(_INFLATE[coding])
+        self.started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        try:
+            out = self.inflater.decompress(data, _STEP)
+        except zlib.error:
+            if self.coding != "deflate" or self.started:
+                raise
+            # "deflate" is often sent raw, without the zlib header (as httpx allows)
+            self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = self.inflater.decompress(data, _STEP)
+        self.started = True
+        yield out
+        while self.inflater.unconsumed_tail:
+            yield self.inflater.decompress(self.inflater.unconsumed_tail, _STEP)
+
+    def flush(self) -> bytes:
+        return self.inflater.flush()
+
+
+class _CappedStream(httpx.SyncByteStream):
+    """A response body that counts its (inflated) bytes against the watchdog's cap."""
+
+    def __init__(
+        self, inner: httpx.SyncByteStream, watchdog: Watchdog, inflate: _Inflate | None = None
+    ) -> None:
         self.inner = inner
         self.watchdog = watchdog
+        self.inflate = inflate
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self.inner:
-            self.watchdog.count(len(chunk))
-            yield chunk
+            if self.inflate is None:
+                self.watchdog.count(len(chunk))
+                yield chunk
+                continue
+            try:
+                for piece in self.inflate.feed(chunk):
+                    self.watchdog.count(len(piece))
+                    yield piece
+            except zlib.error as exc:
+                raise httpx.DecodingError(f"the response does not inflate: {exc}") from exc
+        if self.inflate is not None:
+            tail = self.inflate.flush()
+            self.watchdog.count(len(tail))
+            yield tail
 
     def close(self) -> None:
         self.inner.close()
@@ -181,36 +262,64 @@ def gathered_completion(
     watchdog: Watchdog,
     on_token: Callable[[int], None] | None,
 ) -> dict[str, Any]:
-    """Read the stream to its end (each event is progress) as one chat completion's fields."""
-    content: list[str] = []
-    arguments: list[str] = []
-    tool_name, finish, usage, ident, created = None, None, None, "stream", 0
-    for chunk in stream:
-        ident, created = chunk.id or ident, chunk.created or created
+    """Read the stream to its end (each event is progress) as one chat completion's fields.
+
+    A stream that breaks (the HTTP library's transport error) or ends without a
+    finish reason (the connection closed early) is `Dropped`.
+    """
+    gathered = _Gathered()
+    try:
+        for chunk in stream:
+            gathered.add(chunk)
+            watchdog.progress()
+            if on_token is not None:
+                on_token(watchdog.tokens)
+    except (httpx.TransportError, httpx.DecodingError) as exc:
+        raise Dropped(watchdog.tokens, f"{type(exc).__name__}: {exc}") from exc
+    if gathered.finish is None:
+        raise Dropped(watchdog.tokens, "the stream ended before the answer finished")
+    return gathered.completion(model)
+
+
+class _Gathered:
+    """The streamed events of one answer, added up."""
+
+    def __init__(self) -> None:
+        self.content: list[str] = []
+        self.arguments: list[str] = []
+        self.tool_name: str | None = None
+        self.finish: str | None = None
+        self.usage: dict[str, Any] | None = None
+        self.ident, self.created = "stream", 0
+
+    def add(self, chunk: Any) -> None:
+        self.ident, self.created = chunk.id or self.ident, chunk.created or self.created
         if chunk.usage is not None:
-            usage = chunk.usage.model_dump()
+            self.usage = chunk.usage.model_dump()
         for choice in chunk.choices[:1]:
             delta = choice.delta
             if delta.content:
-                content.append(delta.content)
+                self.content.append(delta.content)
             for call in delta.tool_calls or []:
                 if call.function is not None:
-                    tool_name = call.function.name or tool_name
-                    arguments.append(call.function.arguments or "")
-            finish = choice.finish_reason or finish
-        watchdog.progress()
-        if on_token is not None:
-            on_token(watchdog.tokens)
-    message: dict[str, Any] = {"role": "assistant", "content": "".join(content) or None}
-    if arguments:
-        message["tool_calls"] = [
-            {
-                "id": "call_0",
-                "type": "function",
-                "function": {"name": tool_name or "", "arguments": "".join(arguments)},
-            }
-        ]
-    return _completion(ident, created, model, message, finish, usage)
+                    self.tool_name = call.function.name or self.tool_name
+                    self.arguments.append(call.function.arguments or "")
+            self.finish = choice.finish_reason or self.finish
+
+    def completion(self, model: str) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": "assistant", "content": "".join(self.content) or None}
+        if self.arguments:
+            message["tool_calls"] = [
+                {
+                    "id": "call_0",
+                    "type": "function",
+                    "function": {
+                        "name": self.tool_name or "",
+                        "arguments": "".join(self.arguments),
+                    },
+                }
+            ]
+        return _completion(self.ident, self.created, model, message, self.finish, self.usage)
 
 
 def _completion(

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ExtractorError, InputError
-from ..extract import Extractor
-from ..models import Article, is_date
+from ..extract import Extractor, published_day
+from ..models import Article
 from ..text.inputs import check_text
 from .auth import InflightLimiter
 from .config import ServiceConfig
@@ -142,13 +142,12 @@ class Service:
         if self.backend_state != "loaded":
             return self.backend_state
         llm = self.extractor(None)._llm
-        base_url = getattr(llm, "base_url", None)
-        if base_url is None:  # the OpenAI API itself: reachable is all we can cheaply say
+        if llm is None or llm.base_url is None:  # the OpenAI API: reachable is all we can say
             return "ok"
         import httpx2  # noqa: PLC0415
 
         try:
-            response = httpx2.get(base_url.rstrip("/") + "/models", timeout=2.0)
+            response = httpx2.get(llm.models_url(), timeout=2.0)
         except httpx2.HTTPError as exc:
             return f"unreachable ({type(exc).__name__})"
         return "ok" if response.status_code == 200 else f"unhealthy (HTTP {response.status_code})"
@@ -168,8 +167,7 @@ class Service:
             seen.add(doc.id)
             try:
                 check_text(doc.text, max_chars=max_chars)
-                if doc.published is not None and not is_date(doc.published):
-                    raise InputError("published is not a real date", reason="published")
+                published_day(doc.published)  # a real day, within bounds
             except InputError as exc:
                 raise InputError(f"document {doc.id!r}: {exc}", reason=exc.reason) from None
             digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()

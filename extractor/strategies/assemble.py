@@ -267,10 +267,11 @@ def failed_article(
         title=title_of(text, segment),
         language=detect_language(text[segment.start : segment.end]),
         span=(segment.start, segment.end),
-        notes=[f"extraction failed after {latency:.0f} s: {exc}"],
+        # our own words only: a backend's error text or URL never reaches a record
+        notes=[f"extraction failed after {latency:.0f} s: {exc.public_message()}"],
         error=ArticleError(
             type=type(exc).__name__,
-            message=str(exc),
+            message=exc.public_message(),
             usage=Usage(**usage) if isinstance(usage, dict) else Usage(),
             attempts=int(getattr(exc, "attempts", 0) or 0),
         ),

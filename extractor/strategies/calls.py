@@ -207,9 +207,10 @@ def _attempts(
         elif last.finish_reason == "length":
             # Not retried blindly: finished items are kept (a small model that hits
             # the budget is usually looping), and only an output with nothing usable
-            # earns one retry with a doubled budget.
+            # earns one retry with a doubled budget; cut again with nothing usable, it
+            # is an error, never an answer with no items.
             salvaged = _salvage_truncated(last.raw or "", model)
-            if salvaged is not None and (_has_items(salvaged[0]) or bumped):
+            if salvaged is not None and _has_items(salvaged[0]):
                 return spent.result(salvaged[0], [_cut_note(max_tokens, looped=salvaged[1])])
             if bumped:
                 raise _cut_twice(max_tokens, last, spent)

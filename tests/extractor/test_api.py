@@ -147,6 +147,7 @@ def test_extraction_errors_carry_attempts_errors_usage_and_last_output() -> None
     assert err.attempts == 3 and err.errors == ["e1", "e2"] and err.last_output == "{"
     assert err.to_dict() == {
         "type": "ValidationFailedError",
+        "reason": "invalid_output",
         "message": "no valid record",
         "attempts": 3,
         "errors": ["e1", "e2"],

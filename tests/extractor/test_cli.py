@@ -422,3 +422,86 @@ def test_an_html_pages_date_is_the_default_published(tmp_path: Path) -> None:
     assert json.loads(result.stdout)[0]["published"] == "2024-03-05"
     given = runner.invoke(app, [*args, "--published", "2024-03-01"])  # the caller's wins
     assert json.loads(given.stdout)[0]["published"] == "2024-03-01"
+
+
+def test_first_token_timeout_bounds_a_silent_server(tmp_path: Path) -> None:
+    """--first-token-timeout shortens the 900 s allowance a silent server holds the CLI for."""
+    import time
+
+    from fakeserver import FakeServer, Hang, Reply, completion
+
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    seen: list[float] = []
+
+    def answer(body: dict[str, object]) -> Hang | Reply:
+        seen.append(time.monotonic())
+        return Hang(3.0) if len(seen) == 1 else Reply(completion(NO_ACTORS))
+
+    with FakeServer(default=answer) as server:
+        result = runner.invoke(
+            app,
+            ["extract", str(path), "--base-url", server.base_url, "--strategy", "cues"]
+            + ["--no-cache", "--first-token-timeout", "0.3"],
+        )
+    assert result.exit_code == 0, result.output
+    # cut at 0.3 s and retried after a ~1-2 s backoff, not held until the server let go
+    assert len(seen) >= 2 and seen[1] - seen[0] < 2.9
+
+
+def test_a_senseless_first_token_timeout_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    for value in ("0", "-5", "nan", "inf"):
+        result = runner.invoke(
+            app, ["extract", str(path), "--strategy", "rules", "--first-token-timeout", value]
+        )
+        assert result.exit_code == 2, (value, result.output)
+        assert "first-token allowance" in result.output and "Traceback" not in result.output
+
+
+def test_a_far_future_publication_day_is_exit_2_before_any_work(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    result = runner.invoke(
+        app, ["extract", str(path), "--strategy", "rules", "--published", "9999-12-31"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "published must be a day from" in result.output and "Traceback" not in result.output
+
+
+def test_a_stream_dropped_mid_answer_is_exit_3_with_one_line(tmp_path: Path) -> None:
+    from fakeserver import Cut, FakeServer, completion
+
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    with FakeServer(default=Cut(completion('{"actors":[]}'), events=2)) as server:
+        result = runner.invoke(
+            app,
+            ["extract", str(path), "--base-url", server.base_url, "--strategy", "cues"]
+            + ["--no-cache", "--json"],
+        )
+    assert result.exit_code == 3, result.output
+    assert "dropped the connection" in result.stderr and "Traceback" not in result.output
+
+
+def test_extract_many_records_a_dropped_stream_as_a_retryable_transport_error(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from fakeserver import Cut, FakeServer, completion
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    with FakeServer(default=Cut(completion('{"actors":[]}'), events=2)) as server:
+        result = runner.invoke(
+            app,
+            ["extract-many", str(tmp_path / "a.txt"), "-o", str(out), "--strategy", "cues"]
+            + ["--base-url", server.base_url, "--no-cache"],
+        )
+    assert result.exit_code == 3, result.output
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert record["ok"] is False and record["error"]["type"] == "TransportError"
+    assert record["error"]["reason"] == "dropped" and record["error"]["retryable"] is True
+    assert server.base_url not in json.dumps(record)

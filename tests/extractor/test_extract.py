@@ -390,6 +390,20 @@ def test_truncated_twice_with_nothing_parseable_raises(server):
     assert info.value.usage["completion_tokens"] == 128
 
 
+def test_an_answer_cut_twice_with_no_items_is_an_error_not_an_empty_record(server):
+    # Both step-two answers are cut with nothing finished: they salvage to empty lists,
+    # which was recorded as done with no claims and no meetings (issue 29).
+    server.reply(STEP1)
+    server.push(
+        Reply(completion('{"claims":[],"meetings":[{"particip', finish_reason="length")),
+        Reply(completion('{"claims":[],"meetings":[{"participants":["ha', finish_reason="length")),
+    )
+    with pytest.raises(TruncatedOutputError) as info:
+        make(server, max_tokens=64).extract_article(ARTICLE)
+    assert [r["max_tokens"] for r in server.requests] == [64, 64, 128]
+    assert info.value.reason == "truncated" and info.value.to_dict()["reason"] == "truncated"
+
+
 def test_looped_truncated_output_is_not_retried_and_says_so(server):
     looped = (
         '{"outlet":"Harbour Wire","dateline":"VALLETTA","actors":['
@@ -567,6 +581,28 @@ def test_bad_published_date_raises_before_any_request(server, published):
     with pytest.raises(InputError) as info:
         make(server).extract_article(ARTICLE, published=published)
     assert info.value.reason == "published" and server.requests == []
+
+
+# Dates are resolved by arithmetic on the publication day ("Monday", "next week"): a
+# day near the ends of the calendar overflowed there, after the LLM calls (issue 29).
+@pytest.mark.parametrize(
+    "published", ["9999-12-31", "9999-01-01", "3000-01-01", "0001-01-01", "0999-12-31"]
+)
+@pytest.mark.parametrize("strategy", ["two-step", "rules"])
+def test_a_publication_day_outside_the_calendars_bounds_is_refused_first(
+    server, published, strategy
+):
+    with pytest.raises(InputError) as info:
+        make(server, strategy=strategy).extract_article(ARTICLE, published=published)
+    assert info.value.reason == "published" and server.requests == []
+    assert "from 1000-01-01 to 2999-12-31" in str(info.value)
+
+
+def test_the_last_accepted_publication_day_resolves_relative_dates():
+    text = "Karim Haddad will meet Joseph Borg next Monday in Valletta, officials said."
+    with Extractor(strategy="rules", use_cache=False) as ex:
+        article = ex.extract_article(text, published="2999-12-31")
+    assert article.published == "2999-12-31"
 
 
 def test_credentials_in_the_base_url_never_reach_meta_or_the_cache_key(server, tmp_path):

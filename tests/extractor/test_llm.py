@@ -108,13 +108,14 @@ def test_429_then_success_is_retried_once(server):
     assert len(server.requests) == 2
 
 
-def test_retry_after_zero_is_honoured_instead_of_backoff(server):
-    # The backoff alone would wait >= 2 s; Retry-After: 0 says retry now.
+def test_retry_after_zero_waits_the_first_backoff_not_nothing(server):
+    # "Retry now" from every 429 would make all attempts at once (issue 29): the
+    # server's word is clamped to at least our first backoff.
     server.push(Status(429, headers={"Retry-After": "0"}))
     server.reply(GOOD)
     started = time.monotonic()
-    attempt = ask(make_llm(server.base_url, backoff_initial=2.0, backoff_max=2.0))
-    assert time.monotonic() - started < 1.5
+    attempt = ask(make_llm(server.base_url, backoff_initial=0.5, backoff_max=2.0))
+    assert 0.5 <= time.monotonic() - started < 2.0
     assert attempt.parsed is not None and attempt.transport_retries == 1
     assert len(server.requests) == 2
 

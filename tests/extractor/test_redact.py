@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.llm.redact import redact_text, redact_url
+from extractor.llm.redact import redact_text, redact_url, register_secret
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,38 @@ def test_every_url_in_free_text_is_redacted() -> None:
     text = "failed at https://a:sk-KEY@x.com/v1?key=sk-2 and http://ok/v1 (boom)"
     out = redact_text(text)
     assert out == "failed at https://***@x.com/v1?key=*** and http://ok/v1 (boom)"
+
+
+# Round two (issue 29): keys in the path, the fragment, under any query name, and
+# configured keys that look like nothing in particular.
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://h/key/sk-proj-abcdef123456/v1", "http://h/key/***/v1"),
+        ("http://h/a1B2c3D4e5F6g7H8i9J0k1/v1", "http://h/***/v1"),
+        ("http://h/v1#sk-abcdefghijkl1234", "http://h/v1#***"),
+        ("http://h/v1#token=abc&x=1", "http://h/v1#token=***&x=1"),
+        ("http://h/v1?q=Zq7Pp0Lm2Nn4Oo6Kk8Jj&model=gpt-4o", "http://h/v1?q=***&model=gpt-4o"),
+    ],
+)
+def test_keys_anywhere_in_a_url_are_masked(url: str, expected: str) -> None:
+    assert redact_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h/openai/deployments/gpt-4o-mini-2024-07-18/v1?api-version=2024-06-01",
+        "http://h/v1/models/qwen2.5-coder-1.5b-instruct-q4_k_m",
+        "http://h/docs#section-two",
+    ],
+)
+def test_model_names_versions_and_plain_fragments_are_not_keys(url: str) -> None:
+    assert redact_url(url) == url
+
+
+def test_a_configured_key_is_masked_wherever_it_appears() -> None:
+    register_secret("correcthorsebatterystaple")
+    url = "http://h/v1?whatever=correcthorsebatterystaple"
+    assert redact_url(url) == "http://h/v1?whatever=***"
+    assert redact_text("echo: correcthorsebatterystaple!") == "echo: ***!"

@@ -88,3 +88,17 @@ def test_good_base_urls_pass() -> None:
 def test_max_calls_below_one_or_not_an_integer_is_a_config_error(value: object) -> None:
     with pytest.raises(ConfigError, match="max_calls"):
         Settings(max_calls=value)  # type: ignore[arg-type]
+
+
+def test_the_first_token_allowance_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EXTRACTOR_FIRST_TOKEN_TIMEOUT", "30")
+    assert Settings.resolve().timeout == 30.0
+    assert Settings.resolve(timeout=5.0).timeout == 5.0
+    monkeypatch.setenv("EXTRACTOR_FIRST_TOKEN_TIMEOUT", "soon")
+    with pytest.raises(ConfigError, match="EXTRACTOR_FIRST_TOKEN_TIMEOUT"):
+        Settings.resolve()
+    for value in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ConfigError, match="first-token allowance"):
+            Settings(timeout=value)
