@@ -24,10 +24,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from .cli_batch import batch_runner
 from .cli_options import (
     AllowStrategy,
     ApiKeysFile,
     BaseUrl,
+    BatchApi,
+    BatchWindow,
     Constrain,
     CorsOrigin,
     DatabaseUrl,
@@ -41,6 +44,7 @@ from .cli_options import (
     MaxReasks,
     Model,
     NoCache,
+    PollInterval,
     PromptOpt,
     StallOpt,
     StrategyOpt,
@@ -299,6 +303,9 @@ def extract_many(
     bom: Annotated[
         bool, typer.Option("--bom", help="CSV tables with a UTF-8 byte-order mark (spreadsheets).")
     ] = False,
+    batch_api: BatchApi = False,
+    poll_interval: PollInterval = 30.0,
+    batch_window: BatchWindow = "24h",
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
     try:
@@ -310,7 +317,8 @@ def extract_many(
         extractor = make_extractor(
             *backend, deadline=deadline, stall_timeout=stall_timeout, max_calls=max_calls
         )
-        summary = _run_many(
+        run = batch_runner(poll_interval, batch_window) if batch_api else _run_many
+        summary = run(
             extractor,
             sources,
             output,
