@@ -30,7 +30,6 @@ from .cli_options import (
     ApiKeysFile,
     BaseUrl,
     BatchApi,
-    BatchWindow,
     Constrain,
     CorsOrigin,
     DatabaseUrl,
@@ -305,7 +304,6 @@ def extract_many(
     ] = False,
     batch_api: BatchApi = False,
     poll_interval: PollInterval = 30.0,
-    batch_window: BatchWindow = "24h",
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
     try:
@@ -317,8 +315,7 @@ def extract_many(
         extractor = make_extractor(
             *backend, deadline=deadline, stall_timeout=stall_timeout, max_calls=max_calls
         )
-        run = batch_runner(poll_interval, batch_window) if batch_api else _run_many
-        summary = run(
+        summary = (batch_runner(poll_interval) if batch_api else _run_many)(
             extractor,
             sources,
             output,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 err = Console(stderr=True)
 
 
-def batch_runner(poll_interval: float, window: str) -> Callable[..., BatchSummary]:
+def batch_runner(poll_interval: float) -> Callable[..., BatchSummary]:
     """A runner with `_run_many`'s arguments that sends the model's calls as Batch rounds."""
 
     def run(
@@ -36,7 +36,7 @@ def batch_runner(poll_interval: float, window: str) -> Callable[..., BatchSummar
         from .batch.batch_api import BatchOptions, run_sources  # noqa: PLC0415
 
         del concurrency  # a round's local work is one pass; the server runs the batch
-        options = BatchOptions(poll_interval=poll_interval, window=window)
+        options = BatchOptions(poll_interval=poll_interval)
         try:
             report = run_sources(
                 extractor,

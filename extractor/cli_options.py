@@ -94,6 +94,3 @@ BatchApi = Annotated[
 PollInterval = Annotated[
     float, typer.Option(help="With --batch-api: first wait between polls, seconds (grows).")
 ]
-BatchWindow = Annotated[
-    str, typer.Option(help="With --batch-api: the completion window asked for.")
-]

@@ -22,6 +22,7 @@ resumes by polling that batch, never by sending it again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -39,6 +40,7 @@ from ..llm.batches import FINISHED, BatchClient, BatchState, CollectingLLM, Pend
 from ..llm.batches import result_lines as _result_lines
 from ..llm.cache import CachedCompletion, CompletionCache
 from ..text.inputs import DEFAULT_MAX_BYTES, read_bytes, text_of
+from .answers import AnswerStore
 from .run import (
     UNREADABLE,
     BatchItem,
@@ -57,15 +59,18 @@ class BatchOptions:
 
     poll_interval: float = 30.0  # the first wait between polls; it grows by half each time
     poll_max: float = 600.0
-    window: str = "24h"  # the completion window the server is asked for
+    window: str = "24h"  # the completion window asked for (OpenAI accepts only 24h)
     max_rounds: int = 64
     max_tries: int = 3  # times one request is sent before its document fails
+    max_lines: int = 50_000  # per input file (OpenAI's limit), a round takes several beyond
+    max_file_bytes: int = 190_000_000  # per input file (OpenAI's limit is 200 MB)
 
 
-class Round(BaseModel):
-    """One submitted batch: its local input file and the server's ids, once known."""
+class Batch(BaseModel):
+    """One submitted batch: its round, its local input file and the server's ids, once known."""
 
     number: int
+    round: int
     input: str
     requests: int
     file_id: str | None = None
@@ -78,7 +83,7 @@ class Manifest(BaseModel):
     """The state a stopped batch resumes from (no keys, no texts: ids and reasons)."""
 
     format: int = 1
-    rounds: list[Round] = Field(default_factory=list)
+    batches: list[Batch] = Field(default_factory=list)
     tries: dict[str, list[str]] = Field(default_factory=dict)  # custom_id: why it came back
     waits: dict[str, int] = Field(default_factory=dict)  # document id: rounds it had a request
 
@@ -160,59 +165,35 @@ def run_batch_api(
     sleep: Callable[[float], None] = time.sleep,
 ) -> BatchReport:
     """Rounds of batches until no document waits, then the records into `out_path`."""
-    s = extractor.settings
-    if s.strategy == "rules":
-        raise ConfigError("--batch-api is for the model strategies; rules calls no model")
-    if extractor.cache is None:
-        raise ConfigError("--batch-api needs the cache (its requests are named by cache keys)")
-    if s.embedded:
-        raise ConfigError("--batch-api needs a server with the Batch API (--base-url or OpenAI)")
+    inner = _refuse(extractor)
     unique: dict[str, BatchItem] = {}
     for item in items:
         unique.setdefault(item.id, item)  # the same input listed twice is done once
     key = config_hash(config) if config is not None else None
     work = work_folder(out_path)
     work.mkdir(parents=True, exist_ok=True)
-    tell = on_event or (lambda _: None)
     with output_lock(work / "manifest.json"):
         manifest = _load(work)
-        answers = _answers(work, manifest)
-        cache = RoundCache(extractor.cache, answers)
+        answers = AnswerStore(work / "answers.sqlite")
+        cache = RoundCache(inner, answers)
         collector = CollectingLLM(
             model=extractor.identity()[0],
-            mode=s.mode,
-            compact_json=s.grammar_backend,
+            mode=extractor.settings.mode,
+            compact_json=extractor.settings.grammar_backend,
             answers=answers,
-            given_up=_given_up(manifest, answers, options.max_tries),
-            base_url=s.base_url,
+            base_url=extractor.settings.base_url,
         )
-        runner = Extractor(s.with_(use_cache=False), llm=collector)  # opens no second cache
-        runner.cache = cache
+        runner = Extractor(extractor.settings.with_(use_cache=False), llm=collector)
+        runner.cache = cache  # the only cache it reads: no second one is opened
 
         def extract(text: str, **kw: Any) -> list[Any]:
             return runner.extract_articles(text, published=kw.get("published", published))
 
         todo = _todo(list(unique.values()), out_path, key, restart, max_bytes)
-        rounds = sent = 0
-        _finish_open_round(client, work, manifest, answers, options, sleep, tell)
-        while len(manifest.rounds) < options.max_rounds:
-            collector.requests = {}
-            collector.given_up = _given_up(manifest, answers, options.max_tries)
-            waiting = _discover(extract, todo, cache, max_bytes)
-            if not collector.requests:
-                break
-            for doc in waiting:
-                manifest.waits[doc] = manifest.waits.get(doc, 0) + 1
-            rounds, sent = rounds + 1, sent + len(collector.requests)
-            todo = [item for item in todo if item.id in waiting]
-            tell(
-                f"round {len(manifest.rounds) + 1}: {len(collector.requests)} requests "
-                f"for {len(waiting)} documents"
-            )
-            _submit(client, work, manifest, collector.requests, options)
-            _finish_open_round(client, work, manifest, answers, options, sleep, tell)
+        session = _Session(client, work, manifest, answers, options, sleep, on_event)
+        rounds, sent = session.rounds(extract, todo, collector, cache, max_bytes)
         collector.final = True
-        collector.given_up = _given_up(manifest, answers, options.max_tries)
+        collector.given_up = session.given_up()
         summary = run_batch(
             extract,
             list(unique.values()),
@@ -225,7 +206,20 @@ def run_batch_api(
             on_skipped=on_skipped,
         )
         _save(work, manifest)
+        answers.close()
     return BatchReport(summary=summary, rounds=rounds, requests=sent, waits=dict(manifest.waits))
+
+
+def _refuse(extractor: Extractor) -> CompletionCache:
+    """What a batch cannot do, said before anything is sent; else the extractor's cache."""
+    s = extractor.settings
+    if s.strategy == "rules":
+        raise ConfigError("--batch-api is for the model strategies; rules calls no model")
+    if extractor.cache is None:
+        raise ConfigError("--batch-api needs the cache (its requests are named by cache keys)")
+    if s.embedded:
+        raise ConfigError("--batch-api needs a server with the Batch API (--base-url or OpenAI)")
+    return extractor.cache
 
 
 def _todo(
@@ -271,9 +265,16 @@ def _document(item: BatchItem, max_bytes: int) -> tuple[str, dict[str, Any]] | N
 
 
 def _discover(
-    extract: Callable[..., list[Any]], todo: list[BatchItem], cache: RoundCache, max_bytes: int
+    extract: Callable[..., list[Any]],
+    todo: list[BatchItem],
+    cache: RoundCache,
+    max_bytes: int,
+    spill: Callable[[], None],
 ) -> set[str]:
-    """Read each document as far as the answers go; the ids of those left waiting."""
+    """Read each document as far as the answers go; the ids of those left waiting.
+
+    `spill` is told after each document, to write out a full input file.
+    """
     waiting = set()
     for item in todo:
         document = _document(item, max_bytes)
@@ -285,117 +286,153 @@ def _discover(
                 extract(text, **kw)
             except Pending:
                 waiting.add(item.id)
-            except Exception:  # noqa: BLE001, S112  (the last pass records every failure)
-                continue
+            except Exception:  # noqa: BLE001  (the last pass records every failure)
+                pass
+        spill()
     return waiting
 
 
-def _given_up(manifest: Manifest, answers: Container[str], max_tries: int) -> dict[str, str]:
-    """Requests sent `max_tries` times without an answer, with the last reason."""
-    return {
-        cid: f"{reasons[-1]} (sent {len(reasons)} times)"
-        for cid, reasons in manifest.tries.items()
-        if len(reasons) >= max_tries and cid not in answers
-    }
+@dataclass
+class _Session:
+    """One run's conversation with the Batch API, and the manifest it keeps up to date."""
+
+    client: BatchClient
+    work: Path
+    manifest: Manifest
+    answers: AnswerStore
+    options: BatchOptions
+    sleep: Callable[[float], None]
+    on_event: Callable[[str], None] | None
+
+    def tell(self, line: str) -> None:
+        if self.on_event is not None:
+            self.on_event(line)
+
+    def rounds(
+        self,
+        extract: Callable[..., list[Any]],
+        todo: list[BatchItem],
+        collector: CollectingLLM,
+        cache: RoundCache,
+        max_bytes: int,
+    ) -> tuple[int, int]:
+        """Rounds until no document waits (or the cap): the rounds and requests sent."""
+        rounds = sent = 0
+        self.finish_open()
+        while self.round() < self.options.max_rounds:
+            collector.requests, collector.given_up = {}, self.given_up()
+            spool = _Spool(self, self.round() + 1)
+            take = functools.partial(spool.take, collector.requests)  # emptied in place
+            waiting = _discover(extract, todo, cache, max_bytes, take)
+            spool.flush()
+            if not spool.sent:
+                break
+            for doc in waiting:
+                self.manifest.waits[doc] = self.manifest.waits.get(doc, 0) + 1
+            rounds, sent = rounds + 1, sent + len(spool.sent)
+            todo = [item for item in todo if item.id in waiting]
+            self.tell(
+                f"round {spool.round}: {len(spool.sent)} requests for {len(waiting)} documents"
+            )
+            self.finish_open()
+        return rounds, sent
+
+    def round(self) -> int:
+        return self.manifest.batches[-1].round if self.manifest.batches else 0
+
+    def given_up(self) -> dict[str, str]:
+        """Requests sent `max_tries` times without an answer, with the last reason."""
+        return {
+            cid: f"{reasons[-1]} (sent {len(reasons)} times)"
+            for cid, reasons in self.manifest.tries.items()
+            if len(reasons) >= self.options.max_tries and cid not in self.answers
+        }
+
+    def write(self, number: int, requests: dict[str, dict[str, Any]]) -> None:
+        """One input file of the round, recorded before anything is sent."""
+        part = len(self.manifest.batches) + 1
+        path = self.work / f"batch-{part:04d}.input.jsonl"
+        lines = [json.dumps(request_line(k, v), ensure_ascii=False) for k, v in requests.items()]
+        _write(path, "".join(line + "\n" for line in lines))
+        batch = Batch(number=part, round=number, input=path.name, requests=len(lines))
+        self.manifest.batches.append(batch)
+        _save(self.work, self.manifest)
+
+    def finish_open(self) -> None:
+        """Send what is not sent, wait for what is not collected, and collect it."""
+        open_ = [b for b in self.manifest.batches if not b.collected]
+        for batch in open_:
+            if batch.file_id is None:
+                batch.file_id = self.client.upload(self.work / batch.input)
+                _save(self.work, self.manifest)
+            if batch.batch_id is None:
+                batch.batch_id = self.client.create(
+                    batch.file_id, self.options.window, {"extractor_batch": str(batch.number)}
+                )
+                _save(self.work, self.manifest)
+        for batch in open_:
+            assert batch.batch_id is not None
+            self.collect(batch, self.wait(batch.batch_id))
+
+    def wait(self, batch_id: str) -> BatchState:
+        """Poll until the batch is completed, failed, expired or cancelled (growing waits)."""
+        delay = self.options.poll_interval
+        while True:
+            state = self.client.retrieve(batch_id)
+            if state.status in FINISHED:
+                self.tell(f"batch {batch_id}: {state.status}")
+                return state
+            self.tell(f"batch {batch_id}: {state.status}; next look in {delay:.0f} s")
+            self.sleep(delay)
+            delay = min(delay * 1.5, self.options.poll_max)
+
+    def collect(self, batch: Batch, state: BatchState) -> None:
+        """Keep the batch's answers; note why each other request came back without one."""
+        texts = []
+        for kind, file_id in (("output", state.output_file_id), ("errors", state.error_file_id)):
+            if file_id:
+                text = self.client.content(file_id)
+                _write(self.work / f"batch-{batch.number:04d}.{kind}.jsonl", text)
+                texts.append(text)
+        lines = _result_lines("\n".join(texts))
+        self.answers.put_many((x.custom_id, x.body) for x in lines if x.body is not None)
+        tries = self.manifest.tries
+        for line in lines:
+            if line.body is None:
+                tries.setdefault(line.custom_id, []).append(line.problem or "error")
+        why = f"batch {state.status}" + (f": {'; '.join(state.errors)}" if state.errors else "")
+        for cid in _asked(self.work / batch.input) - {x.custom_id for x in lines}:
+            tries.setdefault(cid, []).append(f"no result ({why})")
+        batch.status, batch.collected = state.status, True
+        _save(self.work, self.manifest)
 
 
-def _submit(
-    client: BatchClient,
-    work: Path,
-    manifest: Manifest,
-    requests: dict[str, dict[str, Any]],
-    options: BatchOptions,
-) -> None:
-    """Write the round's input file, upload it and create its batch; each id saved at once."""
-    number = len(manifest.rounds) + 1
-    path = work / f"round-{number:03d}.input.jsonl"
-    lines = [
-        json.dumps(request_line(cid, body), ensure_ascii=False) for cid, body in requests.items()
-    ]
-    _write(path, "".join(line + "\n" for line in lines))
-    current = Round(number=number, input=path.name, requests=len(lines))
-    manifest.rounds.append(current)
-    _save(work, manifest)
-    current.file_id = client.upload(path)
-    _save(work, manifest)
-    current.batch_id = client.create(
-        current.file_id, options.window, {"extractor_round": str(number)}
-    )
-    _save(work, manifest)
+@dataclass
+class _Spool:
+    """A round's requests on their way to input files within the server's limits."""
 
+    session: _Session
+    round: int
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)
+    size: int = 0
+    sent: set[str] = field(default_factory=set)
 
-def _finish_open_round(
-    client: BatchClient,
-    work: Path,
-    manifest: Manifest,
-    answers: dict[str, dict[str, Any]],
-    options: BatchOptions,
-    sleep: Callable[[float], None],
-    tell: Callable[[str], None],
-) -> None:
-    """Wait for the last round's batch, if it is not collected yet, and collect it."""
-    if not manifest.rounds or manifest.rounds[-1].collected:
-        return
-    current = manifest.rounds[-1]
-    if current.file_id is None:  # stopped before the upload: the next round redoes it
-        manifest.rounds.pop()
-        _save(work, manifest)
-        return
-    if current.batch_id is None:
-        current.batch_id = client.create(
-            current.file_id, options.window, {"extractor_round": str(current.number)}
-        )
-        _save(work, manifest)
-    state = _wait(client, current.batch_id, options, sleep, tell)
-    _collect(client, work, manifest, current, state, answers)
+    def take(self, requests: dict[str, dict[str, Any]]) -> None:
+        """Move the noted requests here (each once); write a file when one is full."""
+        for cid, body in requests.items():
+            if cid not in self.sent and cid not in self.pending:
+                self.pending[cid] = body
+                self.size += len(json.dumps(body, ensure_ascii=False).encode()) + 120
+        requests.clear()
+        options = self.session.options
+        if len(self.pending) >= options.max_lines or self.size >= options.max_file_bytes:
+            self.flush()
 
-
-def _wait(
-    client: BatchClient,
-    batch_id: str,
-    options: BatchOptions,
-    sleep: Callable[[float], None],
-    tell: Callable[[str], None],
-) -> BatchState:
-    """Poll until the batch is completed, failed, expired or cancelled (growing waits)."""
-    delay = options.poll_interval
-    while True:
-        state = client.retrieve(batch_id)
-        if state.status in FINISHED:
-            tell(f"batch {batch_id}: {state.status}")
-            return state
-        tell(f"batch {batch_id}: {state.status}; next look in {delay:.0f} s")
-        sleep(delay)
-        delay = min(delay * 1.5, options.poll_max)
-
-
-def _collect(
-    client: BatchClient,
-    work: Path,
-    manifest: Manifest,
-    current: Round,
-    state: BatchState,
-    answers: dict[str, dict[str, Any]],
-) -> None:
-    """Keep the round's answers; note why each other request came back without one."""
-    texts = []
-    for kind, file_id in (("output", state.output_file_id), ("errors", state.error_file_id)):
-        if file_id:
-            text = client.content(file_id)
-            _write(work / f"round-{current.number:03d}.{kind}.jsonl", text)
-            texts.append(text)
-    seen = set()
-    for line in _result_lines("\n".join(texts)):
-        seen.add(line.custom_id)
-        if line.body is not None:
-            answers[line.custom_id] = line.body
-        else:
-            manifest.tries.setdefault(line.custom_id, []).append(line.problem or "error")
-    why = f"batch {state.status}" + (f": {'; '.join(state.errors)}" if state.errors else "")
-    for cid in _asked(work / current.input) - seen:
-        manifest.tries.setdefault(cid, []).append(f"no result ({why})")
-    current.status, current.collected = state.status, True
-    _save(work, manifest)
+    def flush(self) -> None:
+        if self.pending:
+            self.session.write(self.round, self.pending)
+            self.sent.update(self.pending)
+            self.pending, self.size = {}, 0
 
 
 def _asked(path: Path) -> set[str]:
@@ -405,18 +442,6 @@ def _asked(path: Path) -> set[str]:
         with contextlib.suppress(ValueError, TypeError):
             out.add(str(json.loads(raw)["custom_id"]))
     return out
-
-
-def _answers(work: Path, manifest: Manifest) -> dict[str, dict[str, Any]]:
-    """Every answer the collected rounds brought back."""
-    answers: dict[str, dict[str, Any]] = {}
-    for current in manifest.rounds:
-        path = work / f"round-{current.number:03d}.output.jsonl"
-        if current.collected and path.is_file():
-            for line in _result_lines(path.read_text(encoding="utf-8")):
-                if line.body is not None:
-                    answers[line.custom_id] = line.body
-    return answers
 
 
 def _load(work: Path) -> Manifest:

@@ -10,7 +10,7 @@ body, less the streaming fields), and reads the output and errors files back
 through `BatchClient` (the official openai client's files and batches API).
 
 The same input file runs on any server that reads this format, such as vLLM's
-`run-batch`; see docs/scale.md.
+`run-batch`; see docs/batch-api.md.
 """
 
 from __future__ import annotations

@@ -376,8 +376,7 @@ class LLM:
 
         `deadline_at` (a `time.monotonic()` instant) bounds this call, retries and
         waits included; `on_token(n)` is told each streamed token, for progress.
-        `request_id` names the attempt for a backend that batches (`llm.batches`);
-        a live call has no use for it.
+        `request_id` names the attempt for a batching backend (`llm.batches`), not here.
         """
         if self.compact_json:
             extra_body = {**(extra_body or {}), **compact_grammar(response_model)}

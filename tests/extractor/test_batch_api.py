@@ -229,13 +229,26 @@ def test_a_stopped_run_resumes_its_batch_by_id_without_sending_it_again(server, 
         _batch(server, tmp_path, ARTICLES, sleep=stop)
     out = tmp_path / "batch.jsonl"
     manifest = Manifest.model_validate_json((work_folder(out) / "manifest.json").read_text())
-    assert [r.batch_id for r in manifest.rounds] == ["batch-2"] and not manifest.rounds[0].collected
+    assert [b.batch_id for b in manifest.batches] == ["batch-2"]
+    assert not manifest.batches[0].collected
     assert read_records(out) == []
     sent = len(server.inputs)
     out, report = _batch(server, tmp_path, ARTICLES)
     assert _comparable(out) == live
     assert server.inputs[sent:] and server.inputs[sent][0] != server.inputs[0][0]  # no resend
     assert report.rounds == len(server.inputs) - 1
+
+
+def test_a_round_over_the_line_limit_goes_up_in_several_files(server, tmp_path):
+    live = _comparable(_live(server, tmp_path, ARTICLES))
+    options = BatchOptions(poll_interval=0.01, max_lines=2)
+    out, report = _batch(server, tmp_path, ARTICLES, options=options)
+    assert _comparable(out) == live
+    assert all(len(lines) <= 2 for lines in server.inputs)
+    manifest = Manifest.model_validate_json((work_folder(out) / "manifest.json").read_text())
+    rounds = [b.round for b in manifest.batches]
+    assert rounds.count(1) == 2  # four documents' first requests: two files of two
+    assert max(rounds) == report.rounds < len(server.inputs)
 
 
 def test_a_finished_batch_is_not_redone(server, tmp_path):
@@ -250,7 +263,7 @@ def test_no_key_reaches_the_work_folder(server, tmp_path):
     out, _ = _batch(server, tmp_path, ARTICLES)
     assert "Bearer sk-test-secret-0123456789" in server.auth  # it did reach the server
     for path in [out, *work_folder(out).iterdir()]:
-        assert "sk-test-secret" not in path.read_text(encoding="utf-8")
+        assert b"sk-test-secret" not in path.read_bytes()
 
 
 def test_rules_and_no_cache_are_refused_before_anything_is_sent(server, tmp_path):
