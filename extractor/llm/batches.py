@@ -30,7 +30,16 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import BackendConfigError, ConfigError, TransportError
 from ..models import Usage
-from .client import MODES, Attempt, _truncated, _unparsed, backend_message, compact_grammar
+from .client import (
+    MODES,
+    Attempt,
+    _raw_of,
+    _truncated,
+    _unparsed,
+    _usage_of,
+    backend_message,
+    compact_grammar,
+)
 from .client import shown_url as _shown_url
 
 CHAT_URL = "/v1/chat/completions"
@@ -86,7 +95,12 @@ def attempt_of(
         response_model, mode=MODES[mode], messages=[dict(m) for m in messages]
     )
     started = time.monotonic()
-    parsed_completion = ChatCompletion.model_validate(completion)
+    try:
+        parsed_completion = ChatCompletion.model_validate(completion)
+    except ValidationError:
+        raise TransportError(
+            "a batch answer is not a chat completion", attempts=1, errors=["batch"]
+        ) from None
     try:
         try:
             parsed = process_response(
@@ -105,16 +119,12 @@ def attempt_of(
         return _truncated(exc, Usage(), started, 0)
     except InstructorRetryException as exc:
         return _unparsed(exc, Usage(), started, 0)
-    usage = parsed_completion.usage
-    choice = parsed_completion.choices[0]
+    raw, finish = _raw_of(parsed_completion)
     return Attempt(
         parsed=cast(D, parsed),
-        raw=choice.message.content,
-        usage=Usage(
-            prompt_tokens=usage.prompt_tokens if usage else 0,
-            completion_tokens=usage.completion_tokens if usage else 0,
-        ),
-        finish_reason=choice.finish_reason,
+        raw=raw,
+        usage=_usage_of(parsed_completion),
+        finish_reason=finish,
         seconds=0.0,
     )
 

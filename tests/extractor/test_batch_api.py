@@ -314,7 +314,49 @@ def test_the_command_line_runs_a_batch(server, tmp_path, monkeypatch):
 def test_on_the_dev_set_the_batch_gives_the_live_records(server, tmp_path):
     articles = {p.stem: p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt"))}
     live = _comparable(_live(server, tmp_path, articles))
+    calls = len(server.live)
+    # a partial failure: one line in five of the first batch comes back in the errors file
     server.plan(Plan(fail=lambda cid: 500 if int(cid[:4], 16) % 5 == 0 else None))
     out, report = _batch(server, tmp_path, articles)
     assert _comparable(out) == live and len(live) == len(articles)
-    assert report.requests > len(server.live) * 0  # counted
+    failed = [x for x in server.inputs[0] if int(x["custom_id"][:4], 16) % 5 == 0]
+    assert failed and report.requests == calls + len(failed)  # each sent again, once
+
+
+def _collector(answers: dict[str, Any]) -> Any:
+    from extractor.llm.batches import CollectingLLM
+
+    return CollectingLLM(model="m", mode="json_schema", answers=answers)
+
+
+def test_a_held_answer_is_the_attempt_a_live_call_makes_of_it():
+    from fakeserver import completion
+
+    from extractor.strategies.drafts import NamesDraft
+
+    good = completion('{"actors": [{"name": "Karim Haddad", "kind": "person"}]}', model="m")
+    cut = completion('{"actors": [{"name": "Kar', finish_reason="length")
+    llm = _collector({"a": good, "b": cut})
+    ask = [{"role": "user", "content": "[1] Karim Haddad said."}]
+    one = llm.complete(ask, NamesDraft, max_tokens=50, request_id="a")
+    assert one.parsed is not None and one.parsed.actors[0].name == "Karim Haddad"
+    assert one.usage.prompt_tokens == 10 and one.finish_reason == "stop"
+    two = llm.complete(ask, NamesDraft, max_tokens=50, request_id="b")
+    assert two.parsed is None and two.finish_reason == "length"
+
+
+def test_a_missing_answer_is_noted_and_pending_and_a_bad_one_a_transport_error():
+    from extractor.errors import TransportError
+    from extractor.llm.batches import Pending
+    from extractor.strategies.drafts import NamesDraft
+
+    llm = _collector({"junk": {"not": "a completion"}})
+    ask = [{"role": "user", "content": "[1] Karim Haddad said."}]
+    with pytest.raises(Pending):
+        llm.complete(ask, NamesDraft, max_tokens=50, request_id="new")
+    assert llm.requests["new"]["messages"] == ask and llm.requests["new"]["max_tokens"] == 50
+    with pytest.raises(TransportError, match="not a chat completion"):
+        llm.complete(ask, NamesDraft, max_tokens=50, request_id="junk")
+    llm.final = True
+    with pytest.raises(TransportError, match="not answered"):
+        llm.complete(ask, NamesDraft, max_tokens=50, request_id="other")
