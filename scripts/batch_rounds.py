@@ -78,8 +78,17 @@ def measure(corpus: Path, strategy: str, prompt: str, tmp: Path) -> dict[str, An
                 config=ex.fingerprint(),
             )
         batch = _records(tmp / "batch.jsonl")
-        calls = [sum(a["meta"]["llm_calls"] for a in r["articles"]) for r in live.values()]
+        calls = [sum(a["meta"]["llm_calls"] for a in live[i.id]["articles"]) for i in items]
         requests = [report.waits.get(item.id, 0) for item in items]
+        done_by = [sum(r <= k for r in requests) for k in range(1, report.rounds + 1)]
+        per_doc = {
+            item.id: {
+                "articles": len(live[item.id]["articles"]),
+                "live_calls": calls[n],
+                "batch_requests": requests[n],
+            }
+            for n, item in enumerate(items)
+        }
         return {
             "strategy": strategy,
             "prompt": prompt,
@@ -89,8 +98,10 @@ def measure(corpus: Path, strategy: str, prompt: str, tmp: Path) -> dict[str, An
             "batch_rounds": report.rounds,
             "batch_requests": report.requests,
             "batches_created": len(server.inputs),
+            "documents_done_after_round": done_by,
             "records_identical_to_live": batch == live,
             "ok": sum(r["ok"] for r in batch.values()),
+            "per_document": per_doc,
         }
 
 
@@ -113,6 +124,7 @@ def main() -> None:
             f"{row['batch_rounds']} rounds, {row['batch_requests']} requests; "
             f"records identical to live: {row['records_identical_to_live']}"
         )
+        print(f"  documents done after each round: {row['documents_done_after_round']}")
     if args.json:
         result = {"corpus": args.corpus.name, "backend": "tests/fakebatch.py", "rows": rows}
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
