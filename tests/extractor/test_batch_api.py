@@ -251,6 +251,14 @@ def test_a_round_over_the_line_limit_goes_up_in_several_files(server, tmp_path):
     assert max(rounds) == report.rounds < len(server.inputs)
 
 
+def test_a_document_still_waiting_after_the_last_round_is_recorded_as_failed(server, tmp_path):
+    out, report = _batch(server, tmp_path, ARTICLES, options=BatchOptions(max_rounds=1))
+    records = _comparable(out)
+    assert report.rounds == 1 and len(records) == len(ARTICLES)
+    failed = [r for r in records.values() if not r["ok"]]
+    assert failed and all("within the batch's rounds" in r["error"]["message"] for r in failed)
+
+
 def test_a_finished_batch_is_not_redone(server, tmp_path):
     out, _ = _batch(server, tmp_path, ARTICLES)
     batches = len(server.inputs)
