@@ -24,10 +24,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from .cli_batch import batch_runner
 from .cli_options import (
     AllowStrategy,
     ApiKeysFile,
     BaseUrl,
+    BatchApi,
     Constrain,
     CorsOrigin,
     DatabaseUrl,
@@ -42,6 +44,7 @@ from .cli_options import (
     MaxReasks,
     Model,
     NoCache,
+    PollInterval,
     PromptOpt,
     StallOpt,
     StrategyOpt,
@@ -303,6 +306,8 @@ def extract_many(
     bom: Annotated[
         bool, typer.Option("--bom", help="CSV tables with a UTF-8 byte-order mark (spreadsheets).")
     ] = False,
+    batch_api: BatchApi = False,
+    poll_interval: PollInterval = 30.0,
 ) -> None:
     """Extract many files into JSONL, resumably: finished files are never redone."""
     try:
@@ -313,7 +318,7 @@ def extract_many(
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
         times = (deadline, stall_timeout, first_token_timeout)
         extractor = make_extractor(*backend, *times, max_calls=max_calls)
-        summary = _run_many(
+        summary = (batch_runner(poll_interval) if batch_api else _run_many)(
             extractor,
             sources,
             output,

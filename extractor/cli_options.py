@@ -91,3 +91,14 @@ AllowStrategy = Annotated[
         help="Also let clients ask for this strategy (repeatable); by default only the one served."
     ),
 ]
+BatchApi = Annotated[
+    bool,
+    typer.Option(
+        "--batch-api",
+        help="Send the model's calls as OpenAI Batch rounds (half price on most providers); "
+        "the same records as a live run.",
+    ),
+]
+PollInterval = Annotated[
+    float, typer.Option(help="With --batch-api: first wait between polls, seconds (grows).")
+]

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from functools import cache
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .cues import rulebook
 from .errors import (
@@ -38,7 +38,7 @@ from .llm.runtime import EMBEDDED_SHA256, start_server
 from .models import Article, ExtractionMeta, Usage, is_date
 from .settings import DEFAULT_OPENAI_MODEL, Settings
 from .strategies.assemble import failed_article
-from .strategies.calls import Context, Progress, Run
+from .strategies.calls import Backend, Context, Progress, Run
 from .strategies.cues import Cues
 from .strategies.drafts import ActorsDraft, EventsDraft, NamesDraft
 from .strategies.rules import Rules
@@ -55,10 +55,6 @@ from .text.segment import (
     split_sentences,
 )
 from .version import package_version
-
-if TYPE_CHECKING:
-    from .llm.client import LLM
-
 
 STRATEGIES: dict[str, Strategy] = {"rules": Rules(), "cues": Cues(), "two-step": TwoStep()}
 
@@ -108,11 +104,17 @@ class Extractor:
     """Reusable extraction configuration: backend, model, prompt version and cache.
 
     Bad settings raise `ConfigError` here, at construction, never at the first call.
+    `llm` replaces the client made on first use (the batch mode's collecting backend).
     Use it as a context manager (or call `close`) to release the cache.
     """
 
     def __init__(
-        self, settings: Settings | None = None, *, http_client: Any = None, **overrides: Any
+        self,
+        settings: Settings | None = None,
+        *,
+        http_client: Any = None,
+        llm: Backend | None = None,
+        **overrides: Any,
     ) -> None:
         if settings is None:
             self.settings = Settings.resolve(**overrides)
@@ -125,7 +127,7 @@ class Extractor:
                 "needs a prompt with step2.txt (e.g. v4)"
             )
         self._http_client = http_client
-        self._llm: LLM | None = None
+        self._llm: Backend | None = llm  # given: a batch's collecting backend
         self._lock = threading.Lock()
         self.cache = (
             CompletionCache(self.settings.cache_path()) if self.settings.use_cache else None
@@ -147,7 +149,7 @@ class Extractor:
             self.cache.close()
 
     # ------------------------------------------------------------------ backend
-    def backend(self) -> LLM:
+    def backend(self) -> Backend:
         """The client, created on first use (starting the embedded server if needed)."""
         from .llm.client import LLM  # noqa: PLC0415  (openai and instructor load on first use)
 

@@ -324,11 +324,13 @@ class LLM:
         extra_body: dict[str, Any] | None = None,
         deadline_at: float | None = None,
         on_token: Callable[[int], None] | None = None,
+        request_id: str | None = None,
     ) -> Attempt[D]:
         """One attempt. Transport faults are retried here; everything else is returned.
 
         `deadline_at` (a `time.monotonic()` instant) bounds this call, retries and
         waits included; `on_token(n)` is told each streamed token, for progress.
+        `request_id` names the attempt for a batching backend (`llm.batches`), not here.
         """
         if self.compact_json:
             extra_body = {**(extra_body or {}), **compact_grammar(response_model)}

@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import jiter
 from pydantic import BaseModel, ValidationError
@@ -28,9 +28,28 @@ from ..version import package_version
 from .drafts import LIST_LIMITS, item_key
 
 if TYPE_CHECKING:
-    from ..llm.client import LLM, Attempt
+    from ..llm.client import Attempt
 
 D = TypeVar("D", bound=BaseModel)
+
+
+class Backend(Protocol):
+    """What a call asks: `llm.client.LLM` live, or a batch's collecting stand-in."""
+
+    model: str
+
+    def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[D],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        extra_body: dict[str, Any] | None = None,
+        deadline_at: float | None = None,
+        on_token: Callable[[int], None] | None = None,
+        request_id: str | None = None,
+    ) -> Attempt[D]: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,7 +123,7 @@ class Context:
     prompt: Prompt
     cache: CompletionCache | None
     identity: Callable[[], tuple[str, str]]  # (model, endpoint), for cache keys
-    backend: Callable[[], LLM]  # the client, made on first use
+    backend: Callable[[], Backend]  # the client, made on first use
     run: Run
 
     def call(
@@ -196,6 +215,7 @@ def _attempts(
             extra_body=extra,
             deadline_at=run.deadline_at,
             on_token=run.tell,
+            request_id=request_id(key, spent.attempts),
         )
         spent.usage += last.usage
         spent.llm_s += last.seconds
@@ -222,6 +242,17 @@ def _attempts(
                 raise _invalid(last, spent)
         reasks += 1
         follow_up = _reask(last.raw, errors)
+
+
+def request_id(key: str | None, attempt: int) -> str | None:
+    """An attempt's name: the cache key, then `KEY-2`, `KEY-3` for re-asks and retries.
+
+    A batch names its requests so (OpenAI Batch `custom_id`): the first attempt is
+    the cache key itself, and a later one is fixed by the answers before it.
+    """
+    if key is None:
+        return None
+    return key if attempt == 1 else f"{key}-{attempt}"
 
 
 def _check_cap(budget: int, counter: list[int], spent: _Spent) -> None:
