@@ -37,10 +37,10 @@ from .client import (
     _truncated,
     _unparsed,
     _usage_of,
-    backend_message,
     compact_grammar,
 )
-from .client import shown_url as _shown_url
+from .redact import backend_message
+from .redact import shown_url as _shown_url
 
 CHAT_URL = "/v1/chat/completions"
 FINISHED = ("completed", "failed", "expired", "cancelled")

@@ -329,15 +329,12 @@ class LLM:
         """One attempt. Transport faults are retried here; everything else is returned.
 
         `deadline_at` (a `time.monotonic()` instant) bounds this call, retries and
-        waits included; `on_token(n)` is told each streamed token, for progress.
-        `request_id` names the attempt for a batching backend (`llm.batches`), not here.
-        """
+        waits included; `on_token(n)` is told each streamed token, for progress;
+        `request_id` names the attempt for a batching backend (`llm.batches`) only."""
         if self.compact_json:
             extra_body = {**(extra_body or {}), **compact_grammar(response_model)}
         started = time.monotonic()
-        window_end = started + self.transport_deadline
-        if deadline_at is not None:
-            window_end = min(window_end, deadline_at)
+        window_end = min(started + self.transport_deadline, deadline_at or float("inf"))
         retries = 0
         usage = Usage()
         refusal: list[str] = []  # why a transient fault was not retried, if it was not
@@ -368,12 +365,13 @@ class LLM:
             raise self._error(exc, retries + 1, usage, refusal) from exc
         usage += _usage_of(completion)
         raw, finish = _raw_of(completion)
+        seconds = time.monotonic() - started
         return Attempt(
             parsed=parsed,
             raw=raw,
             usage=usage,
             finish_reason=finish,
-            seconds=time.monotonic() - started,
+            seconds=seconds,
             transport_retries=retries,
         )
 

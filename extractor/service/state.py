@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ExtractorError, InputError
 from ..extract import Extractor, published_day
+from ..llm.client import LLM
 from ..models import Article
 from ..text.inputs import check_text
 from .auth import InflightLimiter
@@ -142,7 +143,7 @@ class Service:
         if self.backend_state != "loaded":
             return self.backend_state
         llm = self.extractor(None)._llm
-        if llm is None or llm.base_url is None:  # the OpenAI API: reachable is all we can say
+        if not isinstance(llm, LLM) or llm.base_url is None:  # the OpenAI API: reachable
             return "ok"
         import httpx2  # noqa: PLC0415
 
