@@ -54,6 +54,8 @@ def _speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     if antecedent is not None:
         return (Speaker(antecedent),)
     before = s.phrase_before(active_start(s, i))
+    if before is not None:  # "he didn't suggest": the auxiliary is no part of the subject
+        before = _without_contraction(s, before) or before
     if before is not None:  # "but this time he praised": the pronoun is the subject
         before = _pronoun_tail(s, before) or before
     if before is not None and not s.pronoun(before):
@@ -98,6 +100,25 @@ def _after_or_coordinated(s: CueSentence, i: int) -> tuple[Speaker, ...]:
         if subject is not None:
             return (Speaker(subject),)
     return ()
+
+
+@rule(
+    "speakers.contracted-auxiliary-cut",
+    stage="speakers",
+    language="en",
+    purpose='"He didn\'t suggest", "Pell won\'t say": a contracted auxiliary before the verb is '
+    "no part of the subject",
+    example="Tomas Pell spoke on Monday. He didn't suggest that the port would close.",
+    off=None,
+)
+def _without_contraction(s: CueSentence, before: Span) -> Span | None:
+    words = list(re.finditer(r"\S+", s.text[before[0] : before[1]]))
+    kept = len(words)
+    while kept and words[kept - 1].group().lower().endswith(("n't", "n’t")):
+        kept -= 1
+    if kept in (0, len(words)):
+        return None
+    return before[0] + words[0].start(), before[0] + words[kept - 1].end()
 
 
 @rule(
@@ -180,26 +201,27 @@ def _coordinated_subject(s: CueSentence, i: int) -> Span | None:
     example="Harbour news\nSeveral captains, including Tomas Pell, criticized the harbour master.",
     off=None,
 )
-def _fronted_subject(s: CueSentence, verb: int, max_words: int = 8) -> Span | None:
-    """The phrase that opens the sentence up to its first comma, when an aside set off
-    by commas runs from there to the verb: "Several candidates, including …, criticized".
+def _fronted_subject(s: CueSentence, verb: int, max_words: int = 8, first: int = 0) -> Span | None:
+    """The phrase that opens the sentence (or what follows a fronted adjunct, at token
+    `first`) up to its next comma, when an aside set off by commas runs from there to
+    the verb: "Several candidates, including …, criticized".
     """
     toks = s.toks
-    end = next((k for k in range(verb) if "," in toks[k].after), None)
-    if end is None or end + 1 >= verb or end + 1 > max_words:
+    end = next((k for k in range(first, verb) if "," in toks[k].after), None)
+    if end is None or end + 1 >= verb or end + 1 - first > max_words:
         return None
-    head = toks[0].word
+    head = toks[first].word
     if (
         head in s.lex.speaker_stops
         or head in s.lex.fronted_openers
         or head in CALENDAR
         or head.endswith(("ing", "ly"))
-        or any(q in toks[0].before for q in OPEN_QUOTES)
-        or any(is_verb(t.word, s.lex, s.lex.reporting_verbs) for t in toks[: end + 1])
-        or any(t.word in s.lex.copulas for t in toks[: end + 1])  # "This was the Trump we knew,"
+        or any(q in toks[first].before for q in OPEN_QUOTES)
+        or any(is_verb(t.word, s.lex, s.lex.reporting_verbs) for t in toks[first : end + 1])
+        or any(t.word in s.lex.copulas for t in toks[first : end + 1])  # "This was the Trump"
     ):
         return None
-    return toks[0].start, toks[end].end
+    return toks[first].start, toks[end].end
 
 
 @rule(
@@ -217,9 +239,10 @@ def _subject_before_aside(s: CueSentence, i: int) -> Span | None:
     toks = s.toks
     if not i or "," not in toks[i - 1].after or any(q in toks[i - 1].after for q in CLOSE_QUOTES):
         return None
-    if toks[i].word not in s.lex.inverting_verbs or toks[0].word not in s.lex.noun_openers:
+    first = _after_fronted_adjunct(s, i)  # "In a statement, one of the lawyers, Ana Brandt,"
+    if toks[i].word not in s.lex.inverting_verbs or toks[first].word not in s.lex.noun_openers:
         return None  # "Several captains, including X, criticized": the verb never inverts
-    subject = _fronted_subject(s, i)
+    subject = _fronted_subject(s, i, first=first)
     if subject is None or s.pronoun(subject):
         return None
     comma = next(k for k in range(i) if toks[k].end == subject[1])

@@ -190,6 +190,14 @@ def speakers(text: str, lang: str = "en") -> list[str] | None:
         ),
         # a participle inside the opening prepositional phrase describes its noun
         ("In a message posted on Friday, Lena Ortiz said the port is shut.", ["Lena Ortiz"]),
+        # after a fronted adjunct, a title-first apposition names its speaker
+        (
+            "In a statement, one of the family's lawyers, Lena Ortiz, said the videos show "
+            "the crew calmly leaving.",
+            ["Lena Ortiz"],
+        ),
+        # a contracted auxiliary is no part of the subject
+        ("Lena Ortiz won't say whether the port is shut.", ["Lena Ortiz"]),
         # a conjunction that opens the sentence is no part of the name
         (
             "But Lena Ortiz, senior associate for harbour planning at the Port Institute, "
