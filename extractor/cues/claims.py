@@ -18,7 +18,7 @@ from ..lang.lexicon import OPEN_QUOTES, Lexicon
 from ..models import Claim, QuoteKind, Span
 from ..text.normalize import normalize
 from ..text.segment import Sentence
-from .names import name_tail
+from .names import modified_title, name_tail, short_titles
 from .phrases import Speaker
 from .places import credit_line
 from .pronouns import gendered_mention, named_person
@@ -425,14 +425,16 @@ def _name_title_holder(book: ActorBook, people: Sequence[Span], span: Span) -> N
     Prince, who …, replied") would otherwise become an actor of its own, not the
     "Crown Prince Abdullah bin Abdul Aziz" named in the sentence before.
     """
-    title = book.bare_title(normalize(book.text[span[0] : span[1]]))
+    key = normalize(book.text[span[0] : span[1]])
+    title = book.bare_title(key) or modified_title(book.lex, key)
     if title is None:
         return
+    opening = (title + " ", *short_titles(book.lex, title))
     for lo, hi in reversed(people):
         if hi > span[0]:
             continue
         split = name_tail(book.text[lo:hi], book.lex)  # "Saudi Arabia's Crown Prince Abdullah …"
         name = (lo + split[1][0], lo + split[1][1]) if split else (lo, hi)
-        if normalize(book.text[name[0] : name[1]]).startswith(title + " "):
+        if normalize(book.text[name[0] : name[1]]).startswith(opening):
             book.resolve(name)
             return

@@ -16,7 +16,15 @@ from ..lang.lexicon import Lexicon
 from ..models import Actor
 from ..text.normalize import normalize
 from .kinds import kind_noun
-from .names import core_name, ends_with, is_title_word, skips_middle, title_gender
+from .names import (
+    core_name,
+    ends_with,
+    is_title_word,
+    modified_title,
+    short_titles,
+    skips_middle,
+    title_gender,
+)
 from .rulebook import rule
 
 
@@ -91,8 +99,9 @@ class Coreference:
             ):
                 found.append(entry)
                 continue
+            short = short_titles(self.lex, title)
             for form in entry.forms:
-                if form.startswith(title + " ") and core_name(form, self.lex):
+                if form.startswith((title + " ", *short)) and core_name(form, self.lex):
                     found.append(entry)
                     break
             else:
@@ -483,7 +492,7 @@ def title_alone(co: Coreference, key: str) -> Entry | None:
     Crown Prince"; the title alone is that person when exactly one person is so
     titled, by role or with the title written before a form of the name.
     """
-    title = co.bare_title(key)
+    title = co.bare_title(key) or modified_title(co.lex, key)
     if title is None:
         return None
     seen = (title, len(co.entries))  # a text saying "the President" 1,000 times: one scan

@@ -230,3 +230,40 @@ def unwrap(text: str, span: Span) -> Span:
     while end > start and text[end - 1] in "»”\"'›":
         end -= 1
     return start, end
+
+
+@rule(
+    "actors.short-title",
+    stage="actors",
+    language="en",
+    purpose='"Sen. Tomas Pell" … "the senator": a title written short ("Sen.", "Gov.") is the '
+    "title in full when a title alone looks for its holder",
+    example="Sen. Tomas Pell spoke in the port on Monday. The senator said the port is safe.",
+    off=(),
+)
+def short_titles(lex: Lexicon, title: str) -> tuple[str, ...]:
+    """How a name opens with `title` written short: "sen. ", "sen "."""
+    shorts = [short for short, full in lex.title_abbreviations if full == title]
+    return tuple(f"{short}. " for short in shorts) + tuple(f"{short} " for short in shorts)
+
+
+@rule(
+    "actors.modified-title",
+    stage="actors",
+    language="en",
+    purpose='"the Vermont senator" after "Senator Tomas Pell": one modifier before a title '
+    "alone still names its one holder",
+    example="Senator Tomas Pell spoke in the port on Monday. The Vermont senator said the port "
+    "is safe.",
+    off=None,
+)
+def modified_title(lex: Lexicon, key: str) -> str | None:
+    """The title of "the Vermont senator": one word before a title, itself no title word."""
+    words = [w.rstrip(".") for w in key.split()]
+    words = words[1:] if words[:1] == ["the"] else words
+    if len(words) != 2:
+        return None
+    modifier, title = words
+    if is_title_word(modifier, lex) or modifier in lex.noun_openers:
+        return None
+    return title if is_title_word(title, lex) else None

@@ -478,10 +478,11 @@ class ActorBook(Coreference):
         surnames = "titled-surnames" in self.lex.traits
         if target is None and surnames and actor_kind(key, self.lex) == "person":
             target = self._same_person(key, surface)  # "Deputy Secretary of State John Whitehead"
-        if target is None and surnames:
+        titled = target is None and surnames
+        if titled:
             target = self._titled(key)  # "the Crown Prince" after "Crown Prince Abdullah"
         if target is not None:
-            if fuller_name(target.actor, key, surface, self.lex):
+            if not titled and fuller_name(target.actor, key, surface, self.lex):
                 target.actor.aliases.append(target.actor.name)
                 target.actor.name = target.actor.name_en = surface
                 target.forms.add(key)

@@ -142,6 +142,7 @@ class Lexicon:
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
     credit_labels: frozenset[str] = frozenset()  # "المصدر:", "Source:": a credit line, no mention
     romanization: tuple[tuple[str, str], ...] = ()  # letter -> Latin, for name_en (cues/romanize)
+    title_abbreviations: tuple[tuple[str, str], ...] = ()  # "sen" -> "senator": a short title
     name_links: frozenset[str] = frozenset()  # half of a compound name: "عبد الرحمن", "bin"
     name_titles: frozenset[str] = frozenset()  # dropped when names compare: "Mr.", "President"
     title_words: frozenset[str] = frozenset()  # further words of a title: "foreign", "of"
@@ -278,6 +279,7 @@ class LexiconFile(BaseModel):
     # --- actors stage
     credit_labels: Words = []
     romanization: dict[StrictStr, StrictStr] = {}
+    title_abbreviations: dict[StrictStr, StrictStr] = {}
     name_links: Words = []
     name_titles: Words = []
     title_words: Words = []
@@ -536,6 +538,9 @@ def load_lexicon(language: str, root: Path | None = None) -> Lexicon:
         values[name] = tuple(getattr(content, name))
     values["dual_endings"] = tuple((normalize(a), normalize(b)) for a, b in content.dual_endings)
     values["romanization"] = tuple(sorted(content.romanization.items()))
+    values["title_abbreviations"] = tuple(
+        sorted((normalize(a), normalize(b)) for a, b in content.title_abbreviations.items())
+    )
     values["vetoes"] = tuple(
         v.model_copy(
             update={

@@ -642,3 +642,21 @@ def test_a_titles_complement_is_the_role_and_the_words_after_it_the_name(
     found = arabic_name_tail(phrase, load_lexicon("ar"))
     got = (found[0], phrase[found[1][0] : found[1][1]]) if found else (None, None)
     assert got == (role, name)
+
+
+def _speaker_names(text: str) -> list[list[str]]:
+    from extractor import extract_article  # noqa: PLC0415
+
+    article = extract_article("Harbour news\n" + text, strategy="rules")
+    names = {a.id: a.name for a in article.actors}
+    return [[names[s] for s in c.speakers] for c in article.claims]
+
+
+def test_a_title_written_short_is_the_title_a_description_looks_for() -> None:
+    text = "Sen. Tomas Pell spoke in the port on Monday. The senator said the port is safe."
+    assert _speaker_names(text) == [["Sen. Tomas Pell"]]
+
+
+def test_a_title_with_one_modifier_still_names_its_one_holder() -> None:
+    text = "Senator Tomas Pell spoke on Monday. The Vermont senator said the port is safe."
+    assert _speaker_names(text) == [["Senator Tomas Pell"]]
