@@ -28,7 +28,7 @@ from .tokens import Token, ends_clause, is_nisba, is_relay, is_verb, starts_quot
     example="وقال الخبير البحري، عمر حداد، إن الميناء سيغلق.",
     off=None,
 )
-def _apposition(s: CueSentence, j: int, max_words: int = 4) -> Span | None:
+def _apposition(s: CueSentence, j: int, max_words: int = 7) -> Span | None:
     """The name set off by commas right after a title: "وزير الخارجية، أيمن الصفدي، إن".
 
     Token j starts the candidate; it is a name when it ends at a comma within
@@ -270,7 +270,7 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
 def _titled_name(s: CueSentence, phrase: Span | None, j: int) -> Speaker | None:
     """The name set off by commas after the title `phrase` (ending before token j)."""
     toks = s.toks
-    if phrase is None or j >= len(toks):
+    if phrase is None or j >= len(toks) or not _titles(s, phrase):
         return None
     if ends_clause(toks[j - 1]):
         name = _apposition(s, j)
@@ -389,6 +389,21 @@ def _relayed(s: CueSentence, before: int, verb: int | None = None) -> bool:
         and toks[before + 1].word in s.lex.relaying_prepositions
         and toks[verb].word.lstrip("وف").startswith(s.lex.relaying_stems)
     )
+
+
+@rule(
+    "speakers.name-then-title-apposition",
+    stage="speakers",
+    language="ar",
+    purpose='"وقال عمر حداد، المتحدث باسم الهيئة، إن": a name set off by a title after it is the '
+    "speaker; only a phrase that describes someone (a title, source or kind noun) takes a "
+    "name in apposition",
+    example="وقال عمر حداد، المتحدث باسم هيئة الموانئ الوطنية للشحن البحري، إن السفن ستبحر.",
+    off=True,
+)
+def _titles(s: CueSentence, phrase: Span) -> bool:
+    inside = _tokens_in(s, phrase)
+    return any(_describes(s.toks[k].word, s.lex, k == inside[0]) for k in inside)
 
 
 def _tokens_in(s: CueSentence, span: Span) -> list[int]:

@@ -291,6 +291,26 @@ def test_a_name_set_off_by_commas_after_a_title_is_the_speaker() -> None:
     assert speaker.role == "وزير الخارجية الأردني"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a long name with its honorific and lineage set off by commas after the title
+        (
+            "عنوان الخبر\nوقال وزير الخارجية، الشيخ سامر بن خالد آل حداد، إن الحدود ستفتح.\n",
+            "سامر بن خالد آل حداد",
+        ),
+        # a name first: what the commas set off after it is its title, not the speaker
+        (
+            "عنوان الخبر\nوقال سامر الحداد، المتحدث باسم هيئة الموانئ الوطنية للشحن البحري، "
+            "إن الحدود ستفتح.\n",
+            "سامر الحداد",
+        ),
+    ],
+)
+def test_only_a_title_takes_a_name_in_apposition(text: str, speaker: str) -> None:
+    assert _speakers(text) == [[speaker]]
+
+
 def test_a_title_and_a_name_in_one_phrase_make_one_person_with_a_role() -> None:
     text = (
         "عنوان الخبر\n"
