@@ -214,11 +214,8 @@ def meetings_of(
             present.insert(0, subject)
         present = _between(text, sent, present, spans, lex) or present
         mediators = _mediators(present, cue.mediator_at, spans)
-        participants = [
-            aid
-            for aid in present
-            if aid not in mediators and aid not in speaking.get(sent.start, set())
-        ]
+        reporting = set() if _own_meeting(text, sent, lex) else speaking.get(sent.start, set())
+        participants = [aid for aid in present if aid not in mediators and aid not in reporting]
         participants = _parties_of(text, sent, participants, spans, backup, actors, lex)
         if len(participants) < 2 or _roster(participants):
             continue
@@ -237,6 +234,45 @@ def meetings_of(
             )
         )
     return one_record_each(meetings)
+
+
+@rule(
+    "meetings.speaker-reports-own-meeting",
+    stage="meetings",
+    language="ar",
+    purpose="'عن لقائه بـ…', 'اللقاء الذي جمعه بـ…': a meeting word that carries the "
+    "speaker's pronoun is his own meeting: the speaker takes part",
+    example="وقال وزير النقل عمر حداد إن اللقاء الذي جمعه بوزير المالية خالد نصار كان مثمرا.",
+    off=False,
+)
+def _own_meeting(text: str, sent: Sentence, lex: Lexicon) -> bool:
+    toks = tokens(text, sent.start, sent.end)
+    for n, t in enumerate(toks):
+        if _trigger_with_pronoun(t.word, lex) and not text[t.start : t.end].endswith("ة"):
+            return True
+        if (
+            is_trigger(t.word, lex)
+            and n + 2 < len(toks)
+            and toks[n + 1].word in lex.relative_pronouns
+            and len(toks[n + 2].word) > 3
+            and toks[n + 2].word.endswith(lex.possessive_suffixes)
+        ):
+            return True
+    return False
+
+
+def _trigger_with_pronoun(word: str, lex: Lexicon) -> bool:
+    """ "لقاءه", "لقائه", "زيارته": a meeting noun with a possessive pronoun (its folded
+    ending ه may be a ة, "وزارة": the caller reads the word as written)."""
+    for suffix in lex.possessive_suffixes:
+        stem = word.removesuffix(suffix)
+        if stem == word or len(stem) < 3:
+            continue
+        forms = {stem, stem[:-1] + "ه" if stem.endswith("ت") else stem}
+        forms |= {stem[:-1] + "ء"} if stem.endswith("ي") else set()
+        if any(is_trigger(f, lex) for f in forms):
+            return True
+    return False
 
 
 _BETWEEN_REACH = 8  # words after "between"/"بين" that name the parties

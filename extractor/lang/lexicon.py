@@ -193,6 +193,7 @@ class Lexicon:
     side_stem_endings: tuple[str, ...] = ()  # a side's name less these is its stem: "الحوثيين"
     destination_prepositions: frozenset[str] = frozenset()  # "visit to X": where it is
     between_words: frozenset[str] = frozenset()  # "talks between A and B": the parties
+    denial_markers: tuple[str, ...] = ()  # "نفى أنباء عن محادثات": the meeting is denied
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -329,6 +330,7 @@ class LexiconFile(BaseModel):
     side_stem_endings: Words = []
     destination_prepositions: Words = []
     between_words: Words = []
+    denial_markers: Words = []
 
     @field_validator("traits")
     @classmethod
@@ -456,6 +458,7 @@ _PHRASES = (
     "article_prefixes",
     "mediator_prefixes",
     "side_stem_endings",
+    "denial_markers",
 )
 # Kept as written: compared with the word as the text writes it, not normalized.
 _AS_WRITTEN = (

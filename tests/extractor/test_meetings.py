@@ -202,3 +202,29 @@ def test_the_parties_named_after_between_are_the_meetings(
     text: str, parties: list[list[str]]
 ) -> None:
     assert _parties(text) == parties
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ونفى مسؤول في الميناء أنباء عن محادثات بين مصر وقطر.",
+        "وقال الوزير إن مصر ليس لديها أي مفاوضات مع قطر.",
+        "ولم يلتق الوزير نظيره القطري في القاهرة.",
+    ],
+)
+def test_a_meeting_its_clause_denies_is_no_meeting(text: str) -> None:
+    assert cue(text, AR) is None
+
+
+def test_a_denial_in_another_clause_leaves_the_meeting() -> None:
+    found = cue("ونفى الوزير الاتهامات، والتقى نظيره القطري في القاهرة.", AR)
+    assert found is not None and found.status == "held"
+
+
+def test_a_meeting_word_with_the_speakers_pronoun_is_his_own_meeting() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال وزير النقل عمر حداد إن اللقاء الذي جمعه بوزير المالية خالد نصار كان مثمرا.\n"
+        "وأكد وزير النقل عمر حداد أن لقاءه بوزير المالية خالد نصار كان مثمرا.\n"
+    )
+    assert _parties(text) == [["عمر حداد", "خالد نصار"]]
