@@ -16,7 +16,7 @@ from ..lang.lexicon import Lexicon
 from ..models import Actor
 from ..text.normalize import normalize
 from .kinds import kind_noun
-from .names import core_name, ends_with, is_title_word, skips_middle, title_gender
+from .names import core_name, ends_with, is_title_word, skips_middle, spelled_alike, title_gender
 from .rulebook import rule
 
 
@@ -225,7 +225,9 @@ def surname_alone(co: Coreference, words: Sequence[str]) -> Entry | None:
     for entry in reversed(co.entries):
         if _named_person(entry):
             name = normalize(entry.actor.name).split()
-            if len(name) > 1 and name[-1] == words[0]:
+            if len(name) > 1 and (
+                name[-1] == words[0] or spelled_alike(name[-1], words[0], co.lex)
+            ):
                 return entry
     return None
 

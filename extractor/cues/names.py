@@ -230,3 +230,22 @@ def unwrap(text: str, span: Span) -> Span:
     while end > start and text[end - 1] in "»”\"'›":
         end -= 1
     return start, end
+
+
+@rule(
+    "actors.surname-spelled-otherwise",
+    stage="actors",
+    language="ar",
+    purpose="A foreign surname alone, spelled with another letter for one sound (غ/ج: "
+    "'موراغ', 'موراج'), refers to the latest person whose full name ends with it",
+    example="قال الباحث أوليفر ستارج إن المحادثات مثمرة. وأضاف ستارغ أن الاتفاق قريب.",
+    off=False,
+)
+def spelled_alike(a: str, b: str, lex: Lexicon) -> bool:
+    """Whether two words differ only by letters of one group of the pack's
+    `letter_variants`, in words of four letters or more."""
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    for group in lex.letter_variants:
+        a, b = (w.translate({ord(c): group[0] for c in group}) for w in (a, b))
+    return a == b

@@ -194,6 +194,7 @@ class Lexicon:
     destination_prepositions: frozenset[str] = frozenset()  # "visit to X": where it is
     between_words: frozenset[str] = frozenset()  # "talks between A and B": the parties
     denial_markers: tuple[str, ...] = ()  # "نفى أنباء عن محادثات": the meeting is denied
+    letter_variants: tuple[str, ...] = ()  # "غج": letters one foreign sound is written with
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -331,6 +332,7 @@ class LexiconFile(BaseModel):
     destination_prepositions: Words = []
     between_words: Words = []
     denial_markers: Words = []
+    letter_variants: Words = []
 
     @field_validator("traits")
     @classmethod
@@ -459,6 +461,7 @@ _PHRASES = (
     "mediator_prefixes",
     "side_stem_endings",
     "denial_markers",
+    "letter_variants",
 )
 # Kept as written: compared with the word as the text writes it, not normalized.
 _AS_WRITTEN = (

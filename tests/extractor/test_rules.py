@@ -889,3 +889,10 @@ def test_a_credit_line_is_neither_a_claim_nor_a_mention_of_the_unnamed_source() 
     credit = text.rindex("المصدر")
     for actor in article.actors:
         assert all(not (s <= credit < e) for s, e in actor.mentions), actor.name
+
+
+def test_a_foreign_surname_spelled_with_the_other_letter_is_the_same_person() -> None:
+    text = (
+        "عنوان الخبر\nقال الباحث أوليفر ستارج إن المحادثات مثمرة.\nوأضاف ستارغ أن الاتفاق قريب.\n"
+    )
+    assert _speakers(text) == [["الباحث أوليفر ستارج"], ["الباحث أوليفر ستارج"]]
