@@ -195,6 +195,8 @@ class Lexicon:
     between_words: frozenset[str] = frozenset()  # "talks between A and B": the parties
     denial_markers: tuple[str, ...] = ()  # "نفى أنباء عن محادثات": the meeting is denied
     letter_variants: tuple[str, ...] = ()  # "غج": letters one foreign sound is written with
+    topic_particles: frozenset[str] = frozenset()  # "أما الوزير فقال": the subject is topic
+    contrast_openers: frozenset[str] = frozenset()  # "لكن مسؤولا نفى": a clause opens, SVO
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -333,6 +335,8 @@ class LexiconFile(BaseModel):
     between_words: Words = []
     denial_markers: Words = []
     letter_variants: Words = []
+    topic_particles: Words = []
+    contrast_openers: Words = []
 
     @field_validator("traits")
     @classmethod
@@ -427,6 +431,8 @@ _SETS = (
     "future_letters",
     "destination_prepositions",
     "between_words",
+    "topic_particles",
+    "contrast_openers",
 )
 _PHRASES = (
     "not_claim_cues",

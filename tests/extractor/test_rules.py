@@ -896,3 +896,18 @@ def test_a_foreign_surname_spelled_with_the_other_letter_is_the_same_person() ->
         "عنوان الخبر\nقال الباحث أوليفر ستارج إن المحادثات مثمرة.\nوأضاف ستارغ أن الاتفاق قريب.\n"
     )
     assert _speakers(text) == [["الباحث أوليفر ستارج"], ["الباحث أوليفر ستارج"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("لكن مسؤولا في الميناء نفى إغلاق الميناء.", "مسؤولا في الميناء"),
+        ("يشار إلى أن وزير النقل عمر حداد قد قال إن الميناء سيغلق.", "عمر حداد"),
+        ("أما وزير الزراعة سامر يوسف فقال إن الحصاد جيد.", "سامر يوسف"),
+    ],
+)
+def test_a_subject_that_opens_its_clause_before_the_verb_speaks(
+    sentence: str, speaker: str
+) -> None:
+    text = f"عنوان الخبر\nقال وزير المالية خالد نصار إن الاقتصاد ينمو.\n{sentence}\n"
+    assert _speakers(text) == [["خالد نصار"], [speaker]]
