@@ -223,13 +223,19 @@ def _past_complement(folded: Sequence[str], m: int, lex: Lexicon) -> int:
 
 
 def unwrap(text: str, span: Span) -> Span:
-    """A name as written, without quotation marks around it («رويترز» → رويترز)."""
+    """A name as written, without quotation marks around it («رويترز» → رويترز); a
+    mark that closes a name quoted inside it stays ("وكالة «رويترز»")."""
     start, end = span
     while start < end and text[start] in "«“\"'„‹":
         start += 1
-    while end > start and text[end - 1] in "»”\"'›":
+    while end > start and text[end - 1] in "»”\"'›" and not _closes_inside(text[start:end]):
         end -= 1
     return start, end
+
+
+def _closes_inside(name: str) -> bool:
+    """Whether the closing mark ending `name` closes one opened inside it, after its start."""
+    return name[-1] == "»" and name.count("«") >= name.count("»") and not name.startswith("«")
 
 
 @rule(

@@ -97,7 +97,7 @@ class CueSentence:
                 break
         if j == first:
             return None, j
-        return (toks[first].start, toks[j - 1].end), j
+        return (toks[first].start, _closed(self.text, toks[first:j])), j
 
     def _subject_ends(self, j: int) -> bool:
         """Whether token j, past the phrase's first word, starts something after the subject.
@@ -109,7 +109,11 @@ class CueSentence:
         t = toks[j]
         verb_first = "verb-first" in lex.traits  # the subject is followed by the rest
         return (
-            (verb_first and _relay_ends_subject(t, lex))
+            (
+                verb_first
+                and _aside_or_relay_opens(t, toks[j + 1] if j + 1 < len(toks) else None, lex)
+            )
+            or (verb_first and _relay_ends_subject(t, lex))
             or (verb_first and _object_starts(t.word, self.text[t.start : t.end], lex))
             or (verb_first and _object_after_adjective(toks[j - 1], t, lex))
             or (verb_first and _second_source_starts(t, lex))
@@ -258,6 +262,33 @@ def _in_name(s: CueSentence, j: int, first: int) -> bool:
         and not owned & lex.statement_nouns
         and nxt not in lex.speaker_stops
     )
+
+
+@rule(
+    "speakers.aside-or-relaying-word-ends-subject",
+    stage="speakers",
+    language="ar",
+    purpose='"وكالة الأنباء (كنا)", "ذكرت الشبكة نقلا عن مسؤول": a parenthesis or a relaying '
+    "word before its source (نقلا عن) ends the subject",
+    example="وغادر الوزير المدينة، وفقا لما قالته وكالة الأنباء الوطنية (وان).",
+    off=False,
+)
+def _aside_or_relay_opens(t: Token, nxt: Token | None, lex: Lexicon) -> bool:
+    relaying = (
+        nxt is not None
+        and t.word.startswith(lex.relaying_stems)
+        and nxt.word in lex.relaying_prepositions
+    )
+    return "(" in t.before or relaying
+
+
+def _closed(text: str, phrase: list[Token]) -> int:
+    """Where a phrase ends: after its last word, and after the closing mark of a quoted
+    name opened inside it ("وكالة «رويترز»")."""
+    last = phrase[-1]
+    opened = any(q in t.before for t in phrase for q in OPEN_QUOTES)
+    marks = [last.after.find(q) for q in CLOSE_QUOTES if q in last.after]
+    return last.end + min(marks) + 1 if opened and marks else last.end
 
 
 @rule(

@@ -263,8 +263,8 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     if relay is not None:  # "وقال القنصل لـ«رويترز» إن": the medium told relays it
         speakers.append(Speaker(relay))
     # relayed speech: "نقلت رويترز عن مصادر" -> the original speaker first, then the relay
-    if j < len(toks) and _relayed(s, j - 1, i):
-        original, _ = s.phrase_after(j)
+    if j < len(toks) and (_relayed(s, j - 1, i) or _relaying_word(s, j)):
+        original, _ = s.phrase_after(j + 1 if _relaying_word(s, j) else j)
         if original is not None:
             speakers.insert(0, Speaker(original))
     return tuple(speakers)
@@ -456,6 +456,24 @@ def _relayed(s: CueSentence, before: int, verb: int | None = None) -> bool:
 def _titles(s: CueSentence, phrase: Span) -> bool:
     inside = _tokens_in(s, phrase)
     return any(_describes(s.toks[k].word, s.lex, k == inside[0]) for k in inside)
+
+
+@rule(
+    "speakers.relaying-word-source-first",
+    stage="speakers",
+    language="ar",
+    purpose='"ذكرت الشبكة نقلا عن مسؤول": the source after نقلا عن speaks first, then the '
+    "subject that relays it",
+    example="وذكرت الإذاعة الوطنية نقلا عن مسؤول في الميناء أن السفن ستتوقف.",
+    off=False,
+)
+def _relaying_word(s: CueSentence, j: int) -> bool:
+    toks = s.toks
+    return (
+        j + 1 < len(toks)
+        and toks[j].word.startswith(s.lex.relaying_stems)
+        and toks[j + 1].word in s.lex.relaying_prepositions
+    )
 
 
 def _tokens_in(s: CueSentence, span: Span) -> list[int]:

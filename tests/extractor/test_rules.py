@@ -911,3 +911,23 @@ def test_a_subject_that_opens_its_clause_before_the_verb_speaks(
 ) -> None:
     text = f"عنوان الخبر\nقال وزير المالية خالد نصار إن الاقتصاد ينمو.\n{sentence}\n"
     assert _speakers(text) == [["خالد نصار"], [speaker]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speakers"),
+    [
+        (
+            "وذكرت الإذاعة الوطنية نقلا عن مسؤول رفيع أن الميناء سيغلق.",
+            ["مسؤول رفيع", "الإذاعة الوطنية"],
+        ),
+        (
+            "وغادر الوزير المدينة، وفقا لما ذكرته وكالة الأنباء الوطنية (وان).",
+            ["وكالة الأنباء الوطنية"],
+        ),
+        ("وحسب وكالة «الأنباء»، غادر الوزراء المدينة.", ["وكالة «الأنباء»"]),
+    ],
+)
+def test_a_speaker_phrase_keeps_no_relaying_word_verb_or_aside(
+    sentence: str, speakers: list[str]
+) -> None:
+    assert _speakers(f"عنوان الخبر\n{sentence}\n") == [speakers]
