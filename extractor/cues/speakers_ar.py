@@ -295,15 +295,47 @@ def _titled_name(s: CueSentence, phrase: Span | None, j: int) -> Speaker | None:
 def _complement_apposition(s: CueSentence, phrase: Span, j: int) -> Speaker | None:
     toks = s.toks
     k = j + 1 if toks[j].word in s.lex.title_complement_links else j
-    if (
-        k + 1 < len(toks)
-        and ("،" in toks[k].after or "," in toks[k].after)
-        # "قال المتحدث لرويترز، …" is a relay; "المبعوث الدولي لليمن، …" a complement
-        and (toks[k].word.startswith("لل") or not is_relay(toks[k], s.lex))
+    # "قال المتحدث لرويترز، …" is a relay; "المبعوث الدولي لليمن، …", "الأمين العام
+    # لمنظمة …" a complement
+    if k >= len(toks) or toks[k].word in s.lex.speaker_stops:
+        return None  # "نقلت رويترز عن المتحدث …،": the source relayed, no complement
+    if not (
+        toks[k].word.startswith("لل")
+        or not is_relay(toks[k], s.lex)
+        or toks[k].word[1:] in s.lex.organization_nouns
     ):
-        name = _apposition(s, k + 1)
+        return None
+    end = _complement_end(s, k)
+    if end is not None and end + 1 < len(toks):
+        name = _apposition(s, end + 1)
         if name is not None:
-            return Speaker(name, role=(phrase[0], toks[k].end))
+            return Speaker(name, role=(phrase[0], toks[end].end))
+    return None
+
+
+@rule(
+    "speakers.title-complement-of-several-words",
+    stage="speakers",
+    language="ar",
+    purpose='"الأمين العام لمنظمة التعاون لدول البحر، الدكتور …،": a title\'s complement of '
+    "a few words (no verb, complementizer or stop word) runs to the comma before the name",
+    example="وقال الأمين العام لمنظمة دول البحر الأحمر، عمر حداد، إن الميناء سيغلق.",
+    off=None,
+)
+def _complement_end(s: CueSentence, k: int, max_words: int = 6) -> int | None:
+    """The last token of the complement opening at token k, where a comma ends it."""
+    lex, toks = s.lex, s.toks
+    for end in range(k, min(k + max_words, len(toks))):
+        t = toks[end]
+        if (
+            t.word in lex.complementizers
+            or (end > k and t.word in lex.speaker_stops)
+            or is_verb(t.word, lex, lex.reporting_verbs)
+            or starts_quote(t)
+        ):
+            return None
+        if ends_clause(t):
+            return end if "،" in t.after or "," in t.after else None
     return None
 
 

@@ -931,3 +931,20 @@ def test_a_speaker_phrase_keeps_no_relaying_word_verb_or_aside(
     sentence: str, speakers: list[str]
 ) -> None:
     assert _speakers(f"عنوان الخبر\n{sentence}\n") == [speakers]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speakers"),
+    [
+        ("وقال الأمين العام لمنظمة دول البحر الأحمر، عمر حداد، إن الميناء سيغلق.", ["عمر حداد"]),
+        # a source relayed after عن is no title's complement
+        (
+            "ونقلت وكالة الأنباء عن المتحدث باسم هيئة الميناء، عمر حداد، إن الميناء سيغلق.",
+            ["عمر حداد", "وكالة الأنباء"],
+        ),
+    ],
+)
+def test_a_title_complement_of_several_words_runs_to_the_name(
+    sentence: str, speakers: list[str]
+) -> None:
+    assert _speakers(f"عنوان الخبر\n{sentence}\n") == [speakers]
