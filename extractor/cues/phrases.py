@@ -224,7 +224,22 @@ def _pronoun_object(s: CueSentence, j: int) -> bool:
     off=False,
 )
 def _object_first(s: CueSentence, j: int) -> bool:
-    return j < len(s.toks) and s.toks[j].word.startswith(s.lex.object_first_prefixes)
+    return j < len(s.toks) and (
+        s.toks[j].word.startswith(s.lex.object_first_prefixes) or _object_noun(s, j)
+    )
+
+
+@rule(
+    "speakers.object-noun-after-verb",
+    stage="speakers",
+    language="ar",
+    purpose='"وأكد ضرورة أن …", "وأكد أهمية الحوار": a noun of necessity or stance right '
+    "after the verb is its object; the subject is the previous speaker",
+    example="قال وزير النقل إن الميناء سيغلق. وأكد ضرورة أن تبقى السفن في البحر.",
+    off=False,
+)
+def _object_noun(s: CueSentence, j: int) -> bool:
+    return s.toks[j].word in s.lex.object_nouns
 
 
 @rule(

@@ -197,6 +197,7 @@ class Lexicon:
     letter_variants: tuple[str, ...] = ()  # "غج": letters one foreign sound is written with
     topic_particles: frozenset[str] = frozenset()  # "أما الوزير فقال": the subject is topic
     contrast_openers: frozenset[str] = frozenset()  # "لكن مسؤولا نفى": a clause opens, SVO
+    object_nouns: frozenset[str] = frozenset()  # "وأكد ضرورة أن": the verb's object, no subject
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -337,6 +338,7 @@ class LexiconFile(BaseModel):
     letter_variants: Words = []
     topic_particles: Words = []
     contrast_openers: Words = []
+    object_nouns: Words = []
 
     @field_validator("traits")
     @classmethod
@@ -433,6 +435,7 @@ _SETS = (
     "between_words",
     "topic_particles",
     "contrast_openers",
+    "object_nouns",
 )
 _PHRASES = (
     "not_claim_cues",

@@ -948,3 +948,9 @@ def test_a_title_complement_of_several_words_runs_to_the_name(
     sentence: str, speakers: list[str]
 ) -> None:
     assert _speakers(f"عنوان الخبر\n{sentence}\n") == [speakers]
+
+
+@pytest.mark.parametrize("noun", ["ضرورة أن تبقى السفن في البحر", "أهمية الحوار بين الطرفين"])
+def test_a_noun_of_necessity_after_the_verb_is_its_object(noun: str) -> None:
+    text = f"عنوان الخبر\nقال وزير النقل عمر حداد إن الميناء سيغلق.\nوأكد {noun}.\n"
+    assert _speakers(text) == [["عمر حداد"], ["عمر حداد"]]
