@@ -260,15 +260,15 @@ def _quoted_subject(s: CueSentence, j: int) -> int | None:
     "speakers.fi-inside-a-name",
     stage="speakers",
     language="ar",
-    purpose='"سفير الولايات المتحدة في اليمن": في goes on inside a title, unless a statement '
-    'follows ("في بيانها") or another stop word',
+    purpose='"سفير الولايات المتحدة في اليمن", "سفيرة كندا لدى الأمم المتحدة": في and لدى go '
+    'on inside a title, unless a statement follows ("في بيانها") or another stop word',
     example="وقال سفير الولايات المتحدة في اليمن إن الميناء سيغلق.",
     off=False,
 )
 def _in_name(s: CueSentence, j: int, first: int) -> bool:
-    """Whether the stop word في at token j goes on inside the speaker's name."""
+    """Whether the stop word في or لدى at token j goes on inside the speaker's name."""
     lex, toks = s.lex, s.toks
-    if not (toks[j].word == normalize("في") and j > first and j + 1 < len(toks)):
+    if not (toks[j].word in lex.inner_title_links and j > first and j + 1 < len(toks)):
         return False
     nxt = toks[j + 1].word
     owned = {nxt[: -len(e)] for e in lex.possessive_suffixes if nxt.endswith(e)}

@@ -198,6 +198,9 @@ class Lexicon:
     topic_particles: frozenset[str] = frozenset()  # "أما الوزير فقال": the subject is topic
     contrast_openers: frozenset[str] = frozenset()  # "لكن مسؤولا نفى": a clause opens, SVO
     object_nouns: frozenset[str] = frozenset()  # "وأكد ضرورة أن": the verb's object, no subject
+    inner_title_links: frozenset[str] = (
+        frozenset()
+    )  # "سفير كندا لدى الأمم المتحدة": a title goes on
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -339,6 +342,7 @@ class LexiconFile(BaseModel):
     topic_particles: Words = []
     contrast_openers: Words = []
     object_nouns: Words = []
+    inner_title_links: Words = []
 
     @field_validator("traits")
     @classmethod
@@ -436,6 +440,7 @@ _SETS = (
     "topic_particles",
     "contrast_openers",
     "object_nouns",
+    "inner_title_links",
 )
 _PHRASES = (
     "not_claim_cues",

@@ -954,3 +954,8 @@ def test_a_title_complement_of_several_words_runs_to_the_name(
 def test_a_noun_of_necessity_after_the_verb_is_its_object(noun: str) -> None:
     text = f"عنوان الخبر\nقال وزير النقل عمر حداد إن الميناء سيغلق.\nوأكد {noun}.\n"
     assert _speakers(text) == [["عمر حداد"], ["عمر حداد"]]
+
+
+def test_an_ambassador_to_a_body_is_one_title_before_the_name() -> None:
+    text = "عنوان الخبر\nوقالت سفيرة كندا لدى الأمم المتحدة سارة كامل إن الميناء سيغلق.\n"
+    assert _speakers(text) == [["سارة كامل"]]
