@@ -197,7 +197,7 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
     trigger = _trigger(text, toks, lex)
     if trigger is None:
         return None
-    if _denied(*_clause_before(text, toks, trigger, lex), lex):
+    if _denied(*_clause_before(text, toks, trigger, lex), lex) or _anaphoric(toks, trigger, lex):
         return None
     folded = normalize(text[start:end])
     status: MeetingStatus = "held"
@@ -250,6 +250,28 @@ def _clause_before(
 )
 def _denied(before: str, negated: bool, lex: Lexicon) -> bool:
     return negated or (bool(before) and _has(before, lex.denial_markers, lex))
+
+
+@rule(
+    "meetings.mention-of-the-meeting-is-no-new-one",
+    stage="meetings",
+    language="ar",
+    purpose="'خلال الاجتماع، قال …', 'هذه الزيارة': a definite trigger after a demonstrative "
+    "or 'during' mentions the meeting the article reported; no new record (one per meeting)",
+    example="وتأتي هذه الزيارة بعد أسبوع من إغلاق مصر وقطر الحدود بينهما.",
+    off=False,
+)
+def _anaphoric(toks: Sequence[Token], trigger: Token, lex: Lexicon) -> bool:
+    """The meeting is named by a definite trigger right after an anaphoric opener, and
+    no relative clause, "between" or "with" after it names its parties anew."""
+    k = next(n for n, t in enumerate(toks) if t.start == trigger.start)
+    after = toks[k + 1].word if k + 1 < len(toks) else ""
+    return (
+        k > 0
+        and toks[k - 1].word in lex.anaphoric_openers
+        and trigger.word.startswith(lex.article_prefixes)
+        and after not in lex.relative_pronouns | lex.between_words | lex.with_words
+    )
 
 
 @rule(

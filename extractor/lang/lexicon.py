@@ -198,9 +198,9 @@ class Lexicon:
     topic_particles: frozenset[str] = frozenset()  # "أما الوزير فقال": the subject is topic
     contrast_openers: frozenset[str] = frozenset()  # "لكن مسؤولا نفى": a clause opens, SVO
     object_nouns: frozenset[str] = frozenset()  # "وأكد ضرورة أن": the verb's object, no subject
-    inner_title_links: frozenset[str] = (
-        frozenset()
-    )  # "سفير كندا لدى الأمم المتحدة": a title goes on
+    inner_title_links: frozenset[str] = frozenset()  # "سفير كندا لدى …": the title goes on
+    anaphoric_openers: frozenset[str] = frozenset()  # "خلال الاجتماع": the meeting reported
+    with_words: frozenset[str] = frozenset()  # "لقاء مع": names the other party
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -343,6 +343,8 @@ class LexiconFile(BaseModel):
     contrast_openers: Words = []
     object_nouns: Words = []
     inner_title_links: Words = []
+    anaphoric_openers: Words = []
+    with_words: Words = []
 
     @field_validator("traits")
     @classmethod
@@ -441,6 +443,8 @@ _SETS = (
     "contrast_openers",
     "object_nouns",
     "inner_title_links",
+    "anaphoric_openers",
+    "with_words",
 )
 _PHRASES = (
     "not_claim_cues",

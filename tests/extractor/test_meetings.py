@@ -228,3 +228,16 @@ def test_a_meeting_word_with_the_speakers_pronoun_is_his_own_meeting() -> None:
         "وأكد وزير النقل عمر حداد أن لقاءه بوزير المالية خالد نصار كان مثمرا.\n"
     )
     assert _parties(text) == [["عمر حداد", "خالد نصار"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "meets"),
+    [
+        ("وخلال الاجتماع، قال وزير النقل إن الميناء سيغلق.", False),
+        ("وتأتي هذه الزيارة بعد أسبوع من إغلاق الميناء.", False),
+        # a definite trigger that names its parties anew is a meeting of its own
+        ("وخلال الاجتماع مع وزير المالية بحث الوزير إغلاق الميناء.", True),
+    ],
+)
+def test_a_mention_of_the_meeting_reported_is_no_new_meeting(text: str, meets: bool) -> None:
+    assert (cue(text, AR) is not None) == meets
