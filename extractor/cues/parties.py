@@ -206,7 +206,7 @@ def meetings_of(
     meetings: list[Meeting] = []
     for n, sent in enumerate(sentences):
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
-        if cue is None:
+        if cue is None or _interview(cue.trigger, actors):
             continue
         present = _named_in(sent, spans, persons)
         subject = _pronoun_party((pronoun_subject or {}).get(n), spans, present)
@@ -273,6 +273,24 @@ def _trigger_with_pronoun(word: str, lex: Lexicon) -> bool:
         if any(is_trigger(f, lex) for f in forms):
             return True
     return False
+
+
+_INTERVIEW_REACH = 30  # characters after a trigger where the medium it is held with stands
+
+
+@rule(
+    "meetings.interview-is-no-meeting",
+    stage="meetings",
+    purpose="'في لقاء مع بي بي سي', 'an interview with Reuters': a trigger with a medium "
+    "right after it is an interview, no meeting",
+    example="وقال وزير النقل إن الميناء سيغلق. وأضاف في لقاء مع «إذاعة الشرق» أن مصر وقطر ستتفقان.",
+    off=False,
+)
+def _interview(trigger: Span, actors: dict[str, Actor]) -> bool:
+    lo, hi = trigger[1], trigger[1] + _INTERVIEW_REACH
+    return any(
+        a.kind == "media" and any(lo <= m[0] < hi for m in a.mentions) for a in actors.values()
+    )
 
 
 _BETWEEN_REACH = 8  # words after "between"/"بين" that name the parties

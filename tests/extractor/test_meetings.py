@@ -241,3 +241,12 @@ def test_a_meeting_word_with_the_speakers_pronoun_is_his_own_meeting() -> None:
 )
 def test_a_mention_of_the_meeting_reported_is_no_new_meeting(text: str, meets: bool) -> None:
     assert (cue(text, AR) is not None) == meets
+
+
+def test_an_interview_with_a_medium_is_no_meeting() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال وزير النقل إن الميناء سيغلق.\n"
+        "وأضاف في لقاء مع «إذاعة الشرق» أن مصر وقطر ستتفقان.\n"
+    )
+    assert _parties(text) == []
