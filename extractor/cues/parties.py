@@ -206,7 +206,7 @@ def meetings_of(
     meetings: list[Meeting] = []
     for n, sent in enumerate(sentences):
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
-        if cue is None or _interview(cue.trigger, actors):
+        if cue is None or _interview(text, cue.trigger, actors, lex):
             continue
         present = _named_in(sent, spans, persons)
         subject = _pronoun_party((pronoun_subject or {}).get(n), spans, present)
@@ -286,10 +286,16 @@ _INTERVIEW_REACH = 30  # characters after a trigger where the medium it is held 
     example="وقال وزير النقل إن الميناء سيغلق. وأضاف في لقاء مع «إذاعة الشرق» أن مصر وقطر ستتفقان.",
     off=False,
 )
-def _interview(trigger: Span, actors: dict[str, Actor]) -> bool:
+def _interview(text: str, trigger: Span, actors: dict[str, Actor], lex: Lexicon) -> bool:
+    """A medium named after "with" within reach of the trigger: "لقاء أجراه مع قناة …"."""
     lo, hi = trigger[1], trigger[1] + _INTERVIEW_REACH
     return any(
-        a.kind == "media" and any(lo <= m[0] < hi for m in a.mentions) for a in actors.values()
+        a.kind == "media"
+        and any(
+            lo <= m[0] < hi and set(normalize(text[lo : m[0]]).split()) & lex.with_words
+            for m in a.mentions
+        )
+        for a in actors.values()
     )
 
 
