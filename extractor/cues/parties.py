@@ -299,14 +299,14 @@ def _interview(text: str, trigger: Span, actors: dict[str, Actor], lex: Lexicon)
     )
 
 
-_BETWEEN_REACH = 8  # words after "between"/"بين" that name the parties
+_BETWEEN_REACH = 10  # words after "between"/"بين" that name the parties
 
 
 @rule(
     "meetings.parties-between",
     stage="meetings",
     purpose="'talks between X and Y': the actors named after 'between'/'بين' right after "
-    "the trigger are the parties, not the others the sentence names",
+    "the trigger, up to a preposition, are the parties, not the others the sentence names",
     example="Kenya said on Monday that talks between Uganda and Rwanda began in Kampala.",
     off=(),
 )
@@ -321,7 +321,10 @@ def _between(
             continue
         for m in range(n + 1, min(len(toks), n + 3)):  # "talks between", "محادثات سرية بين"
             if toks[m].word in lex.between_words:
-                lo, hi = toks[m].end, toks[min(len(toks) - 1, m + _BETWEEN_REACH)].end
+                # "بين الحوثيين والسعوديين دون حضور …": the list ends at a preposition
+                reach = toks[m + 1 : m + 1 + _BETWEEN_REACH]
+                n = next((n for n, t in enumerate(reach) if t.word in lex.name_breaks), len(reach))
+                lo, hi = toks[m].end, reach[n - 1].end if n else toks[m].end
                 named = [a for a in present if any(lo <= s < hi for s, _ in spans[a])]
                 return named if len(named) >= 2 else []
     return []
