@@ -16,6 +16,7 @@ from ..models import Span
 from ..text.normalize import normalize
 from .phrases import CueSentence, Speaker, is_media
 from .rulebook import rule
+from .subjects_ar import linked_on, subject_opens_clause
 from .tokens import Token, ends_clause, is_nisba, is_relay, is_verb, starts_quote, wrapped
 
 
@@ -236,10 +237,10 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
             if original is not None:
                 speakers.insert(0, Speaker(original))
         return tuple(speakers)
-    opening = _subject_opens_clause(s, i)
+    opening = subject_opens_clause(s, i)
     if opening is not None:  # "لكن مسؤولا نفى إغلاق الميناء": what follows is the object
         return tuple(Speaker(part) for part in _parts(s, opening))
-    phrase, j = s.phrase_after(i, max_words=9)
+    phrase, j = linked_on(s, *s.phrase_after(i, max_words=9))
     titled = _titled_name(s, phrase, j)
     if titled is not None:
         return (titled,)
@@ -352,55 +353,6 @@ def _subject_first(s: CueSentence, i: int) -> Span | None:
     word = s.toks[i].word
     going_on = word[:1] in ("و", "ف") or (word[:1] == "ل" and word not in s.lex.reporting_verbs)
     return s.phrase_before(i) if not going_on else None
-
-
-@rule(
-    "speakers.subject-opens-clause",
-    stage="speakers",
-    language="ar",
-    purpose='"لكن مسؤولا نفى …", "يشار إلى أن الوزير قد قال", "أما الوزير فقال": a noun '
-    "phrase between a clause opener and its verb is the subject; what follows is the object",
-    example="قال الوزير إن الميناء سيغلق. لكن مسؤولا في الميناء نفى إغلاق الميناء.",
-    off=None,
-)
-def _subject_opens_clause(s: CueSentence, i: int, max_words: int = 7) -> Span | None:
-    """The subject before verb i that opens its clause: after لكن, a complementizer ("أن
-    الوزير قد قال") or أما (whose answer is the verb's ف: "أما الوزير فقال").
-
-    A verb with و goes on with the previous speaker and takes no subject before it; one
-    with ف only after أما.
-    """
-    lex, toks = s.lex, s.toks
-    word = toks[i].word
-    topical = word[:1] == "ف"
-    if word[:1] == "و" or (topical and not is_verb(word[1:], lex, lex.reporting_verbs)):
-        return None
-    last = i - 1
-    while last >= 0 and toks[last].word in lex.already_particles:
-        last -= 1  # "الوزير قد قال"
-    first = last
-    while first >= 0 and last - first < max_words:
-        t = toks[first]
-        if ends_clause(t) or is_verb(t.word, lex, lex.reporting_verbs) or starts_quote(t):
-            return None
-        if _opens_clause(toks[first - 1] if first else None, topical, lex):
-            break
-        first -= 1
-    else:
-        return None
-    if first < 1 or first > last or toks[first].word in lex.speaker_stops:
-        return None
-    return toks[first].start, toks[last].end
-
-
-def _opens_clause(t: Token | None, topical: bool, lex: Lexicon) -> bool:
-    """Whether the word before a subject opens its clause: أما for a ف-verb, else لكن or
-    a complementizer."""
-    if t is None:
-        return False
-    if topical:
-        return t.word in lex.topic_particles
-    return t.word in lex.complementizers or t.word in lex.contrast_openers
 
 
 @rule(

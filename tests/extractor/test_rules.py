@@ -959,3 +959,11 @@ def test_a_noun_of_necessity_after_the_verb_is_its_object(noun: str) -> None:
 def test_an_ambassador_to_a_body_is_one_title_before_the_name() -> None:
     text = "عنوان الخبر\nوقالت سفيرة كندا لدى الأمم المتحدة سارة كامل إن الميناء سيغلق.\n"
     assert _speakers(text) == [["سارة كامل"]]
+
+
+def test_a_name_link_cut_at_the_phrase_length_takes_its_name() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال وزير الخارجية القطري الأسبق الشيخ سالم بن خالد آل حداد في الدوحة إن الميناء سيغلق.\n"
+    )
+    assert _speakers(text) == [["سالم بن خالد آل حداد"]]
