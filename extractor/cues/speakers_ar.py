@@ -281,7 +281,41 @@ def _titled_name(s: CueSentence, phrase: Span | None, j: int) -> Speaker | None:
         if name is not None and ("،" in toks[j - 1].after or "," in toks[j - 1].after):
             return Speaker(name, role=phrase)
         return None
-    return _complement_apposition(s, phrase, j)
+    return _complement_apposition(s, phrase, j) or _relative_then_name(s, phrase, j)
+
+
+@rule(
+    "speakers.title-relative-then-name",
+    stage="speakers",
+    language="ar",
+    purpose='"المتحدث باسم التحالف الذي تقوده السعودية، تركي المالكي،": a relative clause on '
+    "the title runs to the comma before the name in apposition",
+    example="وقال المتحدث باسم الهيئة التي تدير الميناء منذ سنوات، عمر حداد، إن السفن ستبحر.",
+    off=None,
+)
+def _relative_then_name(
+    s: CueSentence, phrase: Span, j: int, max_words: int = 10
+) -> Speaker | None:
+    lex, toks = s.lex, s.toks
+    if toks[j].word not in lex.relative_pronouns:
+        return None
+    for end in range(j + 1, min(j + max_words, len(toks) - 1)):
+        t = toks[end]
+        if t.word in lex.complementizers or starts_quote(t) or s.quoted and s.quoted[end]:
+            return None
+        if ends_clause(t):
+            name = _apposition(s, end + 1) if "،" in t.after or "," in t.after else None
+            # the statement follows the name: "…، تركي المالكي، أن …"
+            rest = [x for x in toks if name is not None and x.start >= name[1]]
+            if (
+                name is None
+                or not rest
+                or rest[0].word not in lex.complementizers
+                or _describes(toks[end + 1].word, lex, True)  # "…، نائبة الوزير،": a title
+            ):
+                return None
+            return Speaker(name, role=(phrase[0], t.end))
+    return None
 
 
 @rule(

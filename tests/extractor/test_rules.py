@@ -967,3 +967,19 @@ def test_a_name_link_cut_at_the_phrase_length_takes_its_name() -> None:
         "وقال وزير الخارجية القطري الأسبق الشيخ سالم بن خالد آل حداد في الدوحة إن الميناء سيغلق.\n"
     )
     assert _speakers(text) == [["سالم بن خالد آل حداد"]]
+
+
+def test_a_relative_clause_on_the_title_runs_to_the_name() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال المتحدث باسم الهيئة التي تدير الميناء منذ سنوات، عمر حداد، إن السفن ستبحر.\n"
+    )
+    assert _speakers(text) == [["عمر حداد"]]
+
+
+def test_a_title_set_off_after_a_relative_clause_is_no_name() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "ووصف مسؤول المحادثات التي عقدت في المدينة مع سارة كامل، نائبة الوزير، بأنها مهمة.\n"
+    )
+    assert ["نائبة الوزير"] not in _speakers(text)
