@@ -16,7 +16,7 @@ from ..lang.lexicon import Lexicon
 from ..models import Actor
 from ..text.normalize import normalize
 from .kinds import kind_noun
-from .names import core_name, ends_with, is_title_word, skips_middle, spelled_alike, title_gender
+from .names import core_name, ends_with, is_title_word, skips_middle, surname_matches, title_gender
 from .rulebook import rule
 
 
@@ -225,9 +225,7 @@ def surname_alone(co: Coreference, words: Sequence[str]) -> Entry | None:
     for entry in reversed(co.entries):
         if _named_person(entry):
             name = normalize(entry.actor.name).split()
-            if len(name) > 1 and (
-                name[-1] == words[0] or spelled_alike(name[-1], words[0], co.lex)
-            ):
+            if len(name) > 1 and surname_matches(name, words[0], co.lex):
                 return entry
     return None
 

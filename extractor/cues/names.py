@@ -255,3 +255,20 @@ def spelled_alike(a: str, b: str, lex: Lexicon) -> bool:
     for group in lex.letter_variants:
         a, b = (w.translate({ord(c): group[0] for c in group}) for w in (a, b))
     return a == b
+
+
+@rule(
+    "actors.family-name-first",
+    stage="actors",
+    purpose="A name whose given name is hyphenated ('مون جيه-إن', 'Moon Jae-in') puts the "
+    "family name first: that word alone refers to the person",
+    example="قال الرئيس الكوري مون جيه-إن إن المحادثات مثمرة. وأضاف مون أن الاتفاق قريب.",
+    off=False,
+)
+def family_name_first(name: Sequence[str], word: str) -> bool:
+    return len(name) == 2 and name[0] == word and "-" in name[1].strip("-")
+
+
+def surname_matches(name: Sequence[str], word: str, lex: Lexicon) -> bool:
+    """Whether `word` alone is the family name of the full `name` (its words, normalized)."""
+    return name[-1] == word or spelled_alike(name[-1], word, lex) or family_name_first(name, word)

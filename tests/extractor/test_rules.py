@@ -983,3 +983,12 @@ def test_a_title_set_off_after_a_relative_clause_is_no_name() -> None:
         "ووصف مسؤول المحادثات التي عقدت في المدينة مع سارة كامل، نائبة الوزير، بأنها مهمة.\n"
     )
     assert ["نائبة الوزير"] not in _speakers(text)
+
+
+def test_a_family_name_written_first_alone_is_the_person() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "قال الرئيس الكوري مون جيه-إن إن المحادثات مثمرة.\n"
+        "وأضاف مون أن الاتفاق قريب.\n"
+    )
+    assert _speakers(text) == [["مون جيه-إن"], ["مون جيه-إن"]]
