@@ -299,9 +299,10 @@ def _aside_or_relay_opens(t: Token, nxt: Token | None, lex: Lexicon) -> bool:
 
 def _closed(text: str, phrase: list[Token]) -> int:
     """Where a phrase ends: after its last word, and after the closing mark of a quoted
-    name opened inside it ("وكالة «رويترز»")."""
+    name opened inside it, past its first word ("وكالة «رويترز»"; "«رويترز»" is the name
+    without its marks)."""
     last = phrase[-1]
-    opened = any(q in t.before for t in phrase for q in OPEN_QUOTES)
+    opened = any(q in t.before for t in phrase[1:] for q in OPEN_QUOTES)
     marks = [last.after.find(q) for q in CLOSE_QUOTES if q in last.after]
     return last.end + min(marks) + 1 if opened and marks else last.end
 
