@@ -23,6 +23,7 @@ from .names import (
     modified_title,
     short_titles,
     skips_middle,
+    surname_matches,
     title_gender,
 )
 from .rulebook import rule
@@ -234,7 +235,7 @@ def surname_alone(co: Coreference, words: Sequence[str]) -> Entry | None:
     for entry in reversed(co.entries):
         if _named_person(entry):
             name = normalize(entry.actor.name).split()
-            if len(name) > 1 and name[-1] == words[0]:
+            if len(name) > 1 and surname_matches(name, words[0], co.lex):
                 return entry
     return None
 

@@ -197,6 +197,8 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
     trigger = _trigger(text, toks, lex)
     if trigger is None:
         return None
+    if _denied(*_clause_before(text, toks, trigger, lex), lex) or _anaphoric(toks, trigger, lex):
+        return None
     folded = normalize(text[start:end])
     status: MeetingStatus = "held"
     if _cancelled(_next_to(text, toks, trigger), lex):
@@ -214,6 +216,62 @@ def meeting_cue(text: str, start: int, end: int, lex: Lexicon, index: int) -> Me
     for i in range(len(toks)):
         mediator_at.extend(_after_mediator_marker(toks, i, lex))
     return MeetingCue(index, (trigger.start, trigger.end), status, fmt, tuple(mediator_at))
+
+
+_DENIAL_REACH = 10  # words before a trigger where a denial speaks of it
+
+
+def _clause_before(
+    text: str, toks: Sequence[Token], trigger: Token, lex: Lexicon
+) -> tuple[str, bool]:
+    """The words of the trigger's clause before it, back to a complementizer or a stop,
+    folded (where a denial has the meeting as its object), and whether a negation
+    particle stands right before the trigger ("لم يلتق")."""
+    k = next(n for n, t in enumerate(toks) if t.start == trigger.start)
+    lo = k
+    while lo > 0 and k - lo < _DENIAL_REACH:
+        prev = toks[lo - 1]
+        if prev.word in lex.complementizers or any(p in prev.after for p in ".:؛;،,"):
+            break
+        lo -= 1
+    if lo == k:
+        return "", False
+    negated = toks[k - 1].word in lex.negation_particles
+    return normalize(text[toks[lo].start : toks[k - 1].end]), negated
+
+
+@rule(
+    "meetings.denied-is-no-meeting",
+    stage="meetings",
+    purpose="A meeting its own clause denies or negates ('نفى أنباء عن محادثات', 'ليس لديها "
+    "أي مفاوضات', 'لم يلتق') did not take place: no meeting",
+    example="ونفى مسؤول في الميناء أنباء عن محادثات بين مصر وقطر في القاهرة.",
+    off=False,
+)
+def _denied(before: str, negated: bool, lex: Lexicon) -> bool:
+    return negated or (bool(before) and _has(before, lex.denial_markers, lex))
+
+
+@rule(
+    "meetings.mention-of-the-meeting-is-no-new-one",
+    stage="meetings",
+    language="ar",
+    purpose="'خلال الاجتماع، قال …', 'هذه الزيارة': a definite trigger after a demonstrative "
+    "or 'during' mentions the meeting the article reported; no new record (one per meeting)",
+    example="وتأتي هذه الزيارة بعد أسبوع من إغلاق مصر وقطر الحدود بينهما.",
+    off=False,
+)
+def _anaphoric(toks: Sequence[Token], trigger: Token, lex: Lexicon) -> bool:
+    """The meeting is named by a definite trigger right after an anaphoric opener, and
+    no relative clause, "between" or "with" after it names its parties anew."""
+    k = next(n for n, t in enumerate(toks) if t.start == trigger.start)
+    after = toks[k + 1].word if k + 1 < len(toks) else ""
+    return (
+        k > 0
+        and toks[k - 1].word in lex.anaphoric_openers
+        and trigger.word.startswith(lex.article_prefixes)
+        and after not in lex.relative_pronouns | lex.between_words | lex.with_words
+    )
 
 
 @rule(

@@ -223,11 +223,12 @@ def _past_complement(folded: Sequence[str], m: int, lex: Lexicon) -> int:
 
 
 def unwrap(text: str, span: Span) -> Span:
-    """A name as written, without quotation marks around it («رويترز» → رويترز)."""
+    """A name as written, without quotation marks around it («رويترز» → رويترز); a
+    mark that closes a name quoted inside it stays ("وكالة «رويترز»")."""
     start, end = span
     while start < end and text[start] in "«“\"'„‹":
         start += 1
-    while end > start and text[end - 1] in "»”\"'›":
+    while end > start and text[end - 1] in "»”\"'›" and not _closes_inside(text[start:end]):
         end -= 1
     return start, end
 
@@ -267,3 +268,44 @@ def modified_title(lex: Lexicon, key: str) -> str | None:
     if is_title_word(modifier, lex) or modifier in lex.noun_openers:
         return None
     return title if is_title_word(title, lex) else None
+
+
+def _closes_inside(name: str) -> bool:
+    """Whether the closing mark ending `name` closes one opened inside it, after its start."""
+    return name[-1] == "»" and name.count("«") >= name.count("»") and not name.startswith("«")
+
+
+@rule(
+    "actors.surname-spelled-otherwise",
+    stage="actors",
+    language="ar",
+    purpose="A foreign surname alone, spelled with another letter for one sound (غ/ج: "
+    "'موراغ', 'موراج'), refers to the latest person whose full name ends with it",
+    example="قال الباحث أوليفر ستارج إن المحادثات مثمرة. وأضاف ستارغ أن الاتفاق قريب.",
+    off=False,
+)
+def spelled_alike(a: str, b: str, lex: Lexicon) -> bool:
+    """Whether two words differ only by letters of one group of the pack's
+    `letter_variants`, in words of four letters or more."""
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    for group in lex.letter_variants:
+        a, b = (w.translate({ord(c): group[0] for c in group}) for w in (a, b))
+    return a == b
+
+
+@rule(
+    "actors.family-name-first",
+    stage="actors",
+    purpose="A name whose given name is hyphenated ('مون جيه-إن', 'Moon Jae-in') puts the "
+    "family name first: that word alone refers to the person",
+    example="قال الرئيس الكوري مون جيه-إن إن المحادثات مثمرة. وأضاف مون أن الاتفاق قريب.",
+    off=False,
+)
+def family_name_first(name: Sequence[str], word: str) -> bool:
+    return len(name) == 2 and name[0] == word and "-" in name[1].strip("-")
+
+
+def surname_matches(name: Sequence[str], word: str, lex: Lexicon) -> bool:
+    """Whether `word` alone is the family name of the full `name` (its words, normalized)."""
+    return name[-1] == word or spelled_alike(name[-1], word, lex) or family_name_first(name, word)

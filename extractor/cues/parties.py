@@ -206,7 +206,7 @@ def meetings_of(
     meetings: list[Meeting] = []
     for n, sent in enumerate(sentences):
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
-        if cue is None:
+        if cue is None or _interview(text, cue.trigger, actors, lex):
             continue
         present = _named_in(sent, spans, persons)
         subject = _pronoun_party((pronoun_subject or {}).get(n), spans, present)
@@ -214,11 +214,8 @@ def meetings_of(
             present.insert(0, subject)
         present = _between(text, sent, present, spans, lex) or present
         mediators = _mediators(present, cue.mediator_at, spans)
-        participants = [
-            aid
-            for aid in present
-            if aid not in mediators and aid not in speaking.get(sent.start, set())
-        ]
+        reporting = set() if _own_meeting(text, sent, lex) else speaking.get(sent.start, set())
+        participants = [aid for aid in present if aid not in mediators and aid not in reporting]
         participants = _parties_of(text, sent, participants, spans, backup, actors, lex)
         if len(participants) < 2 or _roster(participants):
             continue
@@ -239,14 +236,77 @@ def meetings_of(
     return one_record_each(meetings)
 
 
-_BETWEEN_REACH = 8  # words after "between"/"بين" that name the parties
+@rule(
+    "meetings.speaker-reports-own-meeting",
+    stage="meetings",
+    language="ar",
+    purpose="'عن لقائه بـ…', 'اللقاء الذي جمعه بـ…': a meeting word that carries the "
+    "speaker's pronoun is his own meeting: the speaker takes part",
+    example="وقال وزير النقل عمر حداد إن اللقاء الذي جمعه بوزير المالية خالد نصار كان مثمرا.",
+    off=False,
+)
+def _own_meeting(text: str, sent: Sentence, lex: Lexicon) -> bool:
+    toks = tokens(text, sent.start, sent.end)
+    for n, t in enumerate(toks):
+        if _trigger_with_pronoun(t.word, lex) and not text[t.start : t.end].endswith("ة"):
+            return True
+        if (
+            is_trigger(t.word, lex)
+            and n + 2 < len(toks)
+            and toks[n + 1].word in lex.relative_pronouns
+            and len(toks[n + 2].word) > 3
+            and toks[n + 2].word.endswith(lex.possessive_suffixes)
+        ):
+            return True
+    return False
+
+
+def _trigger_with_pronoun(word: str, lex: Lexicon) -> bool:
+    """ "لقاءه", "لقائه", "زيارته": a meeting noun with a possessive pronoun (its folded
+    ending ه may be a ة, "وزارة": the caller reads the word as written)."""
+    for suffix in lex.possessive_suffixes:
+        stem = word.removesuffix(suffix)
+        if stem == word or len(stem) < 3:
+            continue
+        forms = {stem, stem[:-1] + "ه" if stem.endswith("ت") else stem}
+        forms |= {stem[:-1] + "ء"} if stem.endswith("ي") else set()
+        if any(is_trigger(f, lex) for f in forms):
+            return True
+    return False
+
+
+_INTERVIEW_REACH = 30  # characters after a trigger where the medium it is held with stands
+
+
+@rule(
+    "meetings.interview-is-no-meeting",
+    stage="meetings",
+    purpose="'في لقاء مع بي بي سي', 'an interview with Reuters': a trigger with a medium "
+    "right after it is an interview, no meeting",
+    example="وقال وزير النقل إن الميناء سيغلق. وأضاف في لقاء مع «إذاعة الشرق» أن مصر وقطر ستتفقان.",
+    off=False,
+)
+def _interview(text: str, trigger: Span, actors: dict[str, Actor], lex: Lexicon) -> bool:
+    """A medium named after "with" within reach of the trigger: "لقاء أجراه مع قناة …"."""
+    lo, hi = trigger[1], trigger[1] + _INTERVIEW_REACH
+    return any(
+        a.kind == "media"
+        and any(
+            lo <= m[0] < hi and set(normalize(text[lo : m[0]]).split()) & lex.with_words
+            for m in a.mentions
+        )
+        for a in actors.values()
+    )
+
+
+_BETWEEN_REACH = 10  # words after "between"/"بين" that name the parties
 
 
 @rule(
     "meetings.parties-between",
     stage="meetings",
     purpose="'talks between X and Y': the actors named after 'between'/'بين' right after "
-    "the trigger are the parties, not the others the sentence names",
+    "the trigger, up to a preposition, are the parties, not the others the sentence names",
     example="Kenya said on Monday that talks between Uganda and Rwanda began in Kampala.",
     off=(),
 )
@@ -261,7 +321,10 @@ def _between(
             continue
         for m in range(n + 1, min(len(toks), n + 3)):  # "talks between", "محادثات سرية بين"
             if toks[m].word in lex.between_words:
-                lo, hi = toks[m].end, toks[min(len(toks) - 1, m + _BETWEEN_REACH)].end
+                # "بين الحوثيين والسعوديين دون حضور …": the list ends at a preposition
+                reach = toks[m + 1 : m + 1 + _BETWEEN_REACH]
+                n = next((n for n, t in enumerate(reach) if t.word in lex.name_breaks), len(reach))
+                lo, hi = toks[m].end, reach[n - 1].end if n else toks[m].end
                 named = [a for a in present if any(lo <= s < hi for s, _ in spans[a])]
                 return named if len(named) >= 2 else []
     return []

@@ -97,7 +97,7 @@ class CueSentence:
                 break
         if j == first:
             return None, j
-        return (toks[first].start, toks[j - 1].end), j
+        return (toks[first].start, _closed(self.text, toks[first:j])), j
 
     def _subject_ends(self, j: int) -> bool:
         """Whether token j, past the phrase's first word, starts something after the subject.
@@ -109,7 +109,11 @@ class CueSentence:
         t = toks[j]
         verb_first = "verb-first" in lex.traits  # the subject is followed by the rest
         return (
-            (verb_first and _relay_ends_subject(t, lex))
+            (
+                verb_first
+                and _aside_or_relay_opens(t, toks[j + 1] if j + 1 < len(toks) else None, lex)
+            )
+            or (verb_first and _relay_ends_subject(t, lex))
             or (verb_first and _object_starts(t.word, self.text[t.start : t.end], lex))
             or (verb_first and _object_after_adjective(toks[j - 1], t, lex))
             or (verb_first and _second_source_starts(t, lex))
@@ -220,7 +224,22 @@ def _pronoun_object(s: CueSentence, j: int) -> bool:
     off=False,
 )
 def _object_first(s: CueSentence, j: int) -> bool:
-    return j < len(s.toks) and s.toks[j].word.startswith(s.lex.object_first_prefixes)
+    return j < len(s.toks) and (
+        s.toks[j].word.startswith(s.lex.object_first_prefixes) or _object_noun(s, j)
+    )
+
+
+@rule(
+    "speakers.object-noun-after-verb",
+    stage="speakers",
+    language="ar",
+    purpose='"وأكد ضرورة أن …", "وأكد أهمية الحوار": a noun of necessity or stance right '
+    "after the verb is its object; the subject is the previous speaker",
+    example="قال وزير النقل إن الميناء سيغلق. وأكد ضرورة أن تبقى السفن في البحر.",
+    off=False,
+)
+def _object_noun(s: CueSentence, j: int) -> bool:
+    return s.toks[j].word in s.lex.object_nouns
 
 
 @rule(
@@ -241,15 +260,15 @@ def _quoted_subject(s: CueSentence, j: int) -> int | None:
     "speakers.fi-inside-a-name",
     stage="speakers",
     language="ar",
-    purpose='"سفير الولايات المتحدة في اليمن": في goes on inside a title, unless a statement '
-    'follows ("في بيانها") or another stop word',
+    purpose='"سفير الولايات المتحدة في اليمن", "سفيرة كندا لدى الأمم المتحدة": في and لدى go '
+    'on inside a title, unless a statement follows ("في بيانها") or another stop word',
     example="وقال سفير الولايات المتحدة في اليمن إن الميناء سيغلق.",
     off=False,
 )
 def _in_name(s: CueSentence, j: int, first: int) -> bool:
-    """Whether the stop word في at token j goes on inside the speaker's name."""
+    """Whether the stop word في or لدى at token j goes on inside the speaker's name."""
     lex, toks = s.lex, s.toks
-    if not (toks[j].word == normalize("في") and j > first and j + 1 < len(toks)):
+    if not (toks[j].word in lex.inner_title_links and j > first and j + 1 < len(toks)):
         return False
     nxt = toks[j + 1].word
     owned = {nxt[: -len(e)] for e in lex.possessive_suffixes if nxt.endswith(e)}
@@ -258,6 +277,34 @@ def _in_name(s: CueSentence, j: int, first: int) -> bool:
         and not owned & lex.statement_nouns
         and nxt not in lex.speaker_stops
     )
+
+
+@rule(
+    "speakers.aside-or-relaying-word-ends-subject",
+    stage="speakers",
+    language="ar",
+    purpose='"وكالة الأنباء (كنا)", "ذكرت الشبكة نقلا عن مسؤول": a parenthesis or a relaying '
+    "word before its source (نقلا عن) ends the subject",
+    example="وغادر الوزير المدينة، وفقا لما قالته وكالة الأنباء الوطنية (وان).",
+    off=False,
+)
+def _aside_or_relay_opens(t: Token, nxt: Token | None, lex: Lexicon) -> bool:
+    relaying = (
+        nxt is not None
+        and t.word.startswith(lex.relaying_stems)
+        and nxt.word in lex.relaying_prepositions
+    )
+    return "(" in t.before or relaying
+
+
+def _closed(text: str, phrase: list[Token]) -> int:
+    """Where a phrase ends: after its last word, and after the closing mark of a quoted
+    name opened inside it, past its first word ("وكالة «رويترز»"; "«رويترز»" is the name
+    without its marks)."""
+    last = phrase[-1]
+    opened = any(q in t.before for t in phrase[1:] for q in OPEN_QUOTES)
+    marks = [last.after.find(q) for q in CLOSE_QUOTES if q in last.after]
+    return last.end + min(marks) + 1 if opened and marks else last.end
 
 
 @rule(

@@ -16,6 +16,7 @@ from ..models import Span
 from ..text.normalize import normalize
 from .phrases import CueSentence, Speaker, is_media
 from .rulebook import rule
+from .subjects_ar import linked_on, subject_opens_clause
 from .tokens import Token, ends_clause, is_nisba, is_relay, is_verb, starts_quote, wrapped
 
 
@@ -28,7 +29,7 @@ from .tokens import Token, ends_clause, is_nisba, is_relay, is_verb, starts_quot
     example="وقال الخبير البحري، عمر حداد، إن الميناء سيغلق.",
     off=None,
 )
-def _apposition(s: CueSentence, j: int, max_words: int = 4) -> Span | None:
+def _apposition(s: CueSentence, j: int, max_words: int = 7) -> Span | None:
     """The name set off by commas right after a title: "وزير الخارجية، أيمن الصفدي، إن".
 
     Token j starts the candidate; it is a name when it ends at a comma within
@@ -236,7 +237,10 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
             if original is not None:
                 speakers.insert(0, Speaker(original))
         return tuple(speakers)
-    phrase, j = s.phrase_after(i, max_words=9)
+    opening = subject_opens_clause(s, i)
+    if opening is not None:  # "لكن مسؤولا نفى إغلاق الميناء": what follows is the object
+        return tuple(Speaker(part) for part in _parts(s, opening))
+    phrase, j = linked_on(s, *s.phrase_after(i, max_words=9))
     titled = _titled_name(s, phrase, j)
     if titled is not None:
         return (titled,)
@@ -260,8 +264,8 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
     if relay is not None:  # "وقال القنصل لـ«رويترز» إن": the medium told relays it
         speakers.append(Speaker(relay))
     # relayed speech: "نقلت رويترز عن مصادر" -> the original speaker first, then the relay
-    if j < len(toks) and _relayed(s, j - 1, i):
-        original, _ = s.phrase_after(j)
+    if j < len(toks) and (_relayed(s, j - 1, i) or _relaying_word(s, j)):
+        original, _ = s.phrase_after(j + 1 if _relaying_word(s, j) else j)
         if original is not None:
             speakers.insert(0, Speaker(original))
     return tuple(speakers)
@@ -270,14 +274,48 @@ def arabic_speakers(s: CueSentence, i: int) -> tuple[Speaker, ...]:
 def _titled_name(s: CueSentence, phrase: Span | None, j: int) -> Speaker | None:
     """The name set off by commas after the title `phrase` (ending before token j)."""
     toks = s.toks
-    if phrase is None or j >= len(toks):
+    if phrase is None or j >= len(toks) or not _titles(s, phrase):
         return None
     if ends_clause(toks[j - 1]):
         name = _apposition(s, j)
         if name is not None and ("،" in toks[j - 1].after or "," in toks[j - 1].after):
             return Speaker(name, role=phrase)
         return None
-    return _complement_apposition(s, phrase, j)
+    return _complement_apposition(s, phrase, j) or _relative_then_name(s, phrase, j)
+
+
+@rule(
+    "speakers.title-relative-then-name",
+    stage="speakers",
+    language="ar",
+    purpose='"المتحدث باسم التحالف الذي تقوده السعودية، تركي المالكي،": a relative clause on '
+    "the title runs to the comma before the name in apposition",
+    example="وقال المتحدث باسم الهيئة التي تدير الميناء منذ سنوات، عمر حداد، إن السفن ستبحر.",
+    off=None,
+)
+def _relative_then_name(
+    s: CueSentence, phrase: Span, j: int, max_words: int = 10
+) -> Speaker | None:
+    lex, toks = s.lex, s.toks
+    if toks[j].word not in lex.relative_pronouns:
+        return None
+    for end in range(j + 1, min(j + max_words, len(toks) - 1)):
+        t = toks[end]
+        if t.word in lex.complementizers or starts_quote(t) or s.quoted and s.quoted[end]:
+            return None
+        if ends_clause(t):
+            name = _apposition(s, end + 1) if "،" in t.after or "," in t.after else None
+            # the statement follows the name: "…، تركي المالكي، أن …"
+            rest = [x for x in toks if name is not None and x.start >= name[1]]
+            if (
+                name is None
+                or not rest
+                or rest[0].word not in lex.complementizers
+                or _describes(toks[end + 1].word, lex, True)  # "…، نائبة الوزير،": a title
+            ):
+                return None
+            return Speaker(name, role=(phrase[0], t.end))
+    return None
 
 
 @rule(
@@ -292,15 +330,47 @@ def _titled_name(s: CueSentence, phrase: Span | None, j: int) -> Speaker | None:
 def _complement_apposition(s: CueSentence, phrase: Span, j: int) -> Speaker | None:
     toks = s.toks
     k = j + 1 if toks[j].word in s.lex.title_complement_links else j
-    if (
-        k + 1 < len(toks)
-        and ("،" in toks[k].after or "," in toks[k].after)
-        # "قال المتحدث لرويترز، …" is a relay; "المبعوث الدولي لليمن، …" a complement
-        and (toks[k].word.startswith("لل") or not is_relay(toks[k], s.lex))
+    # "قال المتحدث لرويترز، …" is a relay; "المبعوث الدولي لليمن، …", "الأمين العام
+    # لمنظمة …" a complement
+    if k >= len(toks) or toks[k].word in s.lex.speaker_stops:
+        return None  # "نقلت رويترز عن المتحدث …،": the source relayed, no complement
+    if not (
+        toks[k].word.startswith("لل")
+        or not is_relay(toks[k], s.lex)
+        or toks[k].word[1:] in s.lex.organization_nouns
     ):
-        name = _apposition(s, k + 1)
+        return None
+    end = _complement_end(s, k)
+    if end is not None and end + 1 < len(toks):
+        name = _apposition(s, end + 1)
         if name is not None:
-            return Speaker(name, role=(phrase[0], toks[k].end))
+            return Speaker(name, role=(phrase[0], toks[end].end))
+    return None
+
+
+@rule(
+    "speakers.title-complement-of-several-words",
+    stage="speakers",
+    language="ar",
+    purpose='"الأمين العام لمنظمة التعاون لدول البحر، الدكتور …،": a title\'s complement of '
+    "a few words (no verb, complementizer or stop word) runs to the comma before the name",
+    example="وقال الأمين العام لمنظمة دول البحر الأحمر، عمر حداد، إن الميناء سيغلق.",
+    off=None,
+)
+def _complement_end(s: CueSentence, k: int, max_words: int = 6) -> int | None:
+    """The last token of the complement opening at token k, where a comma ends it."""
+    lex, toks = s.lex, s.toks
+    for end in range(k, min(k + max_words, len(toks))):
+        t = toks[end]
+        if (
+            t.word in lex.complementizers
+            or (end > k and t.word in lex.speaker_stops)
+            or is_verb(t.word, lex, lex.reporting_verbs)
+            or starts_quote(t)
+        ):
+            return None
+        if ends_clause(t):
+            return end if "،" in t.after or "," in t.after else None
     return None
 
 
@@ -388,6 +458,39 @@ def _relayed(s: CueSentence, before: int, verb: int | None = None) -> bool:
         before + 1 < len(toks)
         and toks[before + 1].word in s.lex.relaying_prepositions
         and toks[verb].word.lstrip("وف").startswith(s.lex.relaying_stems)
+    )
+
+
+@rule(
+    "speakers.name-then-title-apposition",
+    stage="speakers",
+    language="ar",
+    purpose='"وقال عمر حداد، المتحدث باسم الهيئة، إن": a name set off by a title after it is the '
+    "speaker; only a phrase that describes someone (a title, source or kind noun) takes a "
+    "name in apposition",
+    example="وقال عمر حداد، المتحدث باسم هيئة الموانئ الوطنية للشحن البحري، إن السفن ستبحر.",
+    off=True,
+)
+def _titles(s: CueSentence, phrase: Span) -> bool:
+    inside = _tokens_in(s, phrase)
+    return any(_describes(s.toks[k].word, s.lex, k == inside[0]) for k in inside)
+
+
+@rule(
+    "speakers.relaying-word-source-first",
+    stage="speakers",
+    language="ar",
+    purpose='"ذكرت الشبكة نقلا عن مسؤول": the source after نقلا عن speaks first, then the '
+    "subject that relays it",
+    example="وذكرت الإذاعة الوطنية نقلا عن مسؤول في الميناء أن السفن ستتوقف.",
+    off=False,
+)
+def _relaying_word(s: CueSentence, j: int) -> bool:
+    toks = s.toks
+    return (
+        j + 1 < len(toks)
+        and toks[j].word.startswith(s.lex.relaying_stems)
+        and toks[j + 1].word in s.lex.relaying_prepositions
     )
 
 

@@ -250,7 +250,12 @@ def _attributed(s: CueSentence, i: int) -> tuple[Span | None, tuple[Speaker, ...
 def _second_source(s: CueSentence, j: int) -> Span | None:
     """The source joined by و at token j, after the first one an attribution names."""
     toks = s.toks
-    if "clitics" in s.lex.traits and j < len(toks) and toks[j].word[:1] == "و":
+    if (
+        "clitics" in s.lex.traits
+        and j < len(toks)
+        and toks[j].word[:1] == "و"
+        and "(" not in toks[j].before  # "(واس)": the acronym of the first, no second source
+    ):
         second, _ = s.phrase_after(j - 1, max_words=6)
         if second is not None:
             return second[0] + 1, second[1]

@@ -194,6 +194,14 @@ class Lexicon:
     side_stem_endings: tuple[str, ...] = ()  # a side's name less these is its stem: "الحوثيين"
     destination_prepositions: frozenset[str] = frozenset()  # "visit to X": where it is
     between_words: frozenset[str] = frozenset()  # "talks between A and B": the parties
+    denial_markers: tuple[str, ...] = ()  # "نفى أنباء عن محادثات": the meeting is denied
+    letter_variants: tuple[str, ...] = ()  # "غج": letters one foreign sound is written with
+    topic_particles: frozenset[str] = frozenset()  # "أما الوزير فقال": the subject is topic
+    contrast_openers: frozenset[str] = frozenset()  # "لكن مسؤولا نفى": a clause opens, SVO
+    object_nouns: frozenset[str] = frozenset()  # "وأكد ضرورة أن": the verb's object, no subject
+    inner_title_links: frozenset[str] = frozenset()  # "سفير كندا لدى …": the title goes on
+    anaphoric_openers: frozenset[str] = frozenset()  # "خلال الاجتماع": the meeting reported
+    with_words: frozenset[str] = frozenset()  # "لقاء مع": names the other party
 
 
 Words = list[Annotated[StrictStr, Field(min_length=1)]]
@@ -331,6 +339,14 @@ class LexiconFile(BaseModel):
     side_stem_endings: Words = []
     destination_prepositions: Words = []
     between_words: Words = []
+    denial_markers: Words = []
+    letter_variants: Words = []
+    topic_particles: Words = []
+    contrast_openers: Words = []
+    object_nouns: Words = []
+    inner_title_links: Words = []
+    anaphoric_openers: Words = []
+    with_words: Words = []
 
     @field_validator("traits")
     @classmethod
@@ -425,6 +441,12 @@ _SETS = (
     "future_letters",
     "destination_prepositions",
     "between_words",
+    "topic_particles",
+    "contrast_openers",
+    "object_nouns",
+    "inner_title_links",
+    "anaphoric_openers",
+    "with_words",
 )
 _PHRASES = (
     "not_claim_cues",
@@ -458,6 +480,8 @@ _PHRASES = (
     "article_prefixes",
     "mediator_prefixes",
     "side_stem_endings",
+    "denial_markers",
+    "letter_variants",
 )
 # Kept as written: compared with the word as the text writes it, not normalized.
 _AS_WRITTEN = (

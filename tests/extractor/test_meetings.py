@@ -202,3 +202,63 @@ def test_the_parties_named_after_between_are_the_meetings(
     text: str, parties: list[list[str]]
 ) -> None:
     assert _parties(text) == parties
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ونفى مسؤول في الميناء أنباء عن محادثات بين مصر وقطر.",
+        "وقال الوزير إن مصر ليس لديها أي مفاوضات مع قطر.",
+        "ولم يلتق الوزير نظيره القطري في القاهرة.",
+    ],
+)
+def test_a_meeting_its_clause_denies_is_no_meeting(text: str) -> None:
+    assert cue(text, AR) is None
+
+
+def test_a_denial_in_another_clause_leaves_the_meeting() -> None:
+    found = cue("ونفى الوزير الاتهامات، والتقى نظيره القطري في القاهرة.", AR)
+    assert found is not None and found.status == "held"
+
+
+def test_a_meeting_word_with_the_speakers_pronoun_is_his_own_meeting() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال وزير النقل عمر حداد إن اللقاء الذي جمعه بوزير المالية خالد نصار كان مثمرا.\n"
+        "وأكد وزير النقل عمر حداد أن لقاءه بوزير المالية خالد نصار كان مثمرا.\n"
+    )
+    assert _parties(text) == [["عمر حداد", "خالد نصار"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "meets"),
+    [
+        ("وخلال الاجتماع، قال وزير النقل إن الميناء سيغلق.", False),
+        ("وتأتي هذه الزيارة بعد أسبوع من إغلاق الميناء.", False),
+        # a definite trigger that names its parties anew is a meeting of its own
+        ("وخلال الاجتماع مع وزير المالية بحث الوزير إغلاق الميناء.", True),
+    ],
+)
+def test_a_mention_of_the_meeting_reported_is_no_new_meeting(text: str, meets: bool) -> None:
+    assert (cue(text, AR) is not None) == meets
+
+
+def test_an_interview_with_a_medium_is_no_meeting() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال وزير النقل إن الميناء سيغلق.\n"
+        "وأضاف في لقاء مع «إذاعة الشرق» أن مصر وقطر ستتفقان.\n"
+    )
+    assert _parties(text) == []
+
+
+def test_the_parties_after_between_run_to_a_preposition() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال وزير النقل سامر يوسف إن الميناء سيغلق.\n"
+        "وقال وزير المالية جاد سليم إن الميزانية جاهزة.\n"
+        "وأعلنت قطر انعقاد مباحثات بين وزير النقل سامر يوسف، ووزير المالية السابق للحكومة "
+        "جاد سليم، الاثنين المقبل.\n"
+        "وقال مسؤول إن هناك مشاورات بين مصر والسودان دون حضور سامر يوسف.\n"
+    )
+    assert _parties(text) == [["سامر يوسف", "جاد سليم"], ["مصر", "السودان"]]

@@ -291,6 +291,26 @@ def test_a_name_set_off_by_commas_after_a_title_is_the_speaker() -> None:
     assert speaker.role == "وزير الخارجية الأردني"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a long name with its honorific and lineage set off by commas after the title
+        (
+            "عنوان الخبر\nوقال وزير الخارجية، الشيخ سامر بن خالد آل حداد، إن الحدود ستفتح.\n",
+            "سامر بن خالد آل حداد",
+        ),
+        # a name first: what the commas set off after it is its title, not the speaker
+        (
+            "عنوان الخبر\nوقال سامر الحداد، المتحدث باسم هيئة الموانئ الوطنية للشحن البحري، "
+            "إن الحدود ستفتح.\n",
+            "سامر الحداد",
+        ),
+    ],
+)
+def test_only_a_title_takes_a_name_in_apposition(text: str, speaker: str) -> None:
+    assert _speakers(text) == [[speaker]]
+
+
 def test_a_title_and_a_name_in_one_phrase_make_one_person_with_a_role() -> None:
     text = (
         "عنوان الخبر\n"
@@ -869,3 +889,106 @@ def test_a_credit_line_is_neither_a_claim_nor_a_mention_of_the_unnamed_source() 
     credit = text.rindex("المصدر")
     for actor in article.actors:
         assert all(not (s <= credit < e) for s, e in actor.mentions), actor.name
+
+
+def test_a_foreign_surname_spelled_with_the_other_letter_is_the_same_person() -> None:
+    text = (
+        "عنوان الخبر\nقال الباحث أوليفر ستارج إن المحادثات مثمرة.\nوأضاف ستارغ أن الاتفاق قريب.\n"
+    )
+    assert _speakers(text) == [["الباحث أوليفر ستارج"], ["الباحث أوليفر ستارج"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("لكن مسؤولا في الميناء نفى إغلاق الميناء.", "مسؤولا في الميناء"),
+        ("يشار إلى أن وزير النقل عمر حداد قد قال إن الميناء سيغلق.", "عمر حداد"),
+        ("أما وزير الزراعة سامر يوسف فقال إن الحصاد جيد.", "سامر يوسف"),
+    ],
+)
+def test_a_subject_that_opens_its_clause_before_the_verb_speaks(
+    sentence: str, speaker: str
+) -> None:
+    text = f"عنوان الخبر\nقال وزير المالية خالد نصار إن الاقتصاد ينمو.\n{sentence}\n"
+    assert _speakers(text) == [["خالد نصار"], [speaker]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speakers"),
+    [
+        (
+            "وذكرت الإذاعة الوطنية نقلا عن مسؤول رفيع أن الميناء سيغلق.",
+            ["مسؤول رفيع", "الإذاعة الوطنية"],
+        ),
+        (
+            "وغادر الوزير المدينة، وفقا لما ذكرته وكالة الأنباء الوطنية (وان).",
+            ["وكالة الأنباء الوطنية"],
+        ),
+        ("وحسب وكالة «الأنباء»، غادر الوزراء المدينة.", ["وكالة «الأنباء»"]),
+    ],
+)
+def test_a_speaker_phrase_keeps_no_relaying_word_verb_or_aside(
+    sentence: str, speakers: list[str]
+) -> None:
+    assert _speakers(f"عنوان الخبر\n{sentence}\n") == [speakers]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speakers"),
+    [
+        ("وقال الأمين العام لمنظمة دول البحر الأحمر، عمر حداد، إن الميناء سيغلق.", ["عمر حداد"]),
+        # a source relayed after عن is no title's complement
+        (
+            "ونقلت وكالة الأنباء عن المتحدث باسم هيئة الميناء، عمر حداد، إن الميناء سيغلق.",
+            ["عمر حداد", "وكالة الأنباء"],
+        ),
+    ],
+)
+def test_a_title_complement_of_several_words_runs_to_the_name(
+    sentence: str, speakers: list[str]
+) -> None:
+    assert _speakers(f"عنوان الخبر\n{sentence}\n") == [speakers]
+
+
+@pytest.mark.parametrize("noun", ["ضرورة أن تبقى السفن في البحر", "أهمية الحوار بين الطرفين"])
+def test_a_noun_of_necessity_after_the_verb_is_its_object(noun: str) -> None:
+    text = f"عنوان الخبر\nقال وزير النقل عمر حداد إن الميناء سيغلق.\nوأكد {noun}.\n"
+    assert _speakers(text) == [["عمر حداد"], ["عمر حداد"]]
+
+
+def test_an_ambassador_to_a_body_is_one_title_before_the_name() -> None:
+    text = "عنوان الخبر\nوقالت سفيرة كندا لدى الأمم المتحدة سارة كامل إن الميناء سيغلق.\n"
+    assert _speakers(text) == [["سارة كامل"]]
+
+
+def test_a_name_link_cut_at_the_phrase_length_takes_its_name() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال وزير الخارجية القطري الأسبق الشيخ سالم بن خالد آل حداد في الدوحة إن الميناء سيغلق.\n"
+    )
+    assert _speakers(text) == [["سالم بن خالد آل حداد"]]
+
+
+def test_a_relative_clause_on_the_title_runs_to_the_name() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "وقال المتحدث باسم الهيئة التي تدير الميناء منذ سنوات، عمر حداد، إن السفن ستبحر.\n"
+    )
+    assert _speakers(text) == [["عمر حداد"]]
+
+
+def test_a_title_set_off_after_a_relative_clause_is_no_name() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "ووصف مسؤول المحادثات التي عقدت في المدينة مع سارة كامل، نائبة الوزير، بأنها مهمة.\n"
+    )
+    assert ["نائبة الوزير"] not in _speakers(text)
+
+
+def test_a_family_name_written_first_alone_is_the_person() -> None:
+    text = (
+        "عنوان الخبر\n"
+        "قال الرئيس الكوري مون جيه-إن إن المحادثات مثمرة.\n"
+        "وأضاف مون أن الاتفاق قريب.\n"
+    )
+    assert _speakers(text) == [["مون جيه-إن"], ["مون جيه-إن"]]
