@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from . import cli_options as jobs_opt  # the job store's serve options
 from .cli_options import (
     AllowStrategy,
     ApiKeysFile,
@@ -404,6 +405,11 @@ def serve(
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
     allow_strategy: AllowStrategy = None,
+    webhook_allow: jobs_opt.WebhookAllow = None,
+    retention_hours: jobs_opt.RetentionHours = None,
+    max_queued_jobs: jobs_opt.MaxQueuedJobs = 100,
+    max_queued_documents: jobs_opt.MaxQueuedDocuments = 500_000,
+    max_attempts: jobs_opt.MaxAttempts = 3,
 ) -> None:
     """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs).
 
@@ -427,6 +433,11 @@ def serve(
             max_body_bytes=max_body_mb * 1024 * 1024,
             lease_s=lease_seconds,
             allow_strategies=tuple(allow_strategy or ()),
+            webhook_allow=tuple(webhook_allow or ()),
+            retention_hours=retention_hours,
+            max_queued_jobs_per_key=max_queued_jobs,
+            max_queued_documents_per_key=max_queued_documents,
+            max_attempts=max_attempts,
         )
     except ExtractorError as exc:
         fail(exc)
@@ -437,11 +448,8 @@ def _require_service_extra() -> None:
     try:
         import_module("extractor.service.app")
     except ImportError as exc:
-        fail(
-            ConfigError(
-                f"the service needs its extra: pip install 'extractor-news[service]' ({exc})"
-            )
-        )
+        hint = f"the service needs its extra: pip install 'extractor-news[service]' ({exc})"
+        fail(ConfigError(hint))
 
 
 def _serve(settings: Settings, host: str, port: int, **options: Any) -> None:

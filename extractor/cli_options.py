@@ -83,3 +83,26 @@ AllowStrategy = Annotated[
         help="Also let clients ask for this strategy (repeatable); by default only the one served."
     ),
 ]
+WebhookAllow = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Let jobs name a completion webhook under this URL prefix (repeatable; also "
+        "EXTRACTOR_WEBHOOK_ALLOW); calls are signed with EXTRACTOR_WEBHOOK_SECRET."
+    ),
+]
+RetentionHours = Annotated[
+    float | None,
+    typer.Option(
+        help="Purge finished jobs (texts and results) this many hours after they finish "
+        "(default: kept until deleted; also EXTRACTOR_RETENTION_HOURS)."
+    ),
+]
+MaxQueuedJobs = Annotated[
+    int, typer.Option(help="Unfinished jobs per API key before a submission is a 429.")
+]
+MaxQueuedDocuments = Annotated[
+    int, typer.Option(help="Queued or running documents per API key before a 429.")
+]
+MaxAttempts = Annotated[
+    int, typer.Option(help="A job document whose worker died this many times fails.")
+]
