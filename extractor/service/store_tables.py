@@ -57,6 +57,9 @@ class DocumentRow(Base):
         UniqueConstraint("job_id", "doc_id"),
         Index("ix_extractor_documents_claim", "state", "pk"),
         Index("ix_extractor_documents_fair", "state", "owner", "pk"),
+        # "is any document of this job still open?", asked at every finish: a seek, not a
+        # scan of the job's finished documents
+        Index("ix_extractor_documents_job_state", "job_id", "state"),
     )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -50,6 +50,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_extractor_jobs_listing", "extractor_jobs", ["owner", "created_at"])
     op.create_index("ix_extractor_documents_fair", "extractor_documents", ["state", "owner", "pk"])
+    op.create_index("ix_extractor_documents_job_state", "extractor_documents", ["job_id", "state"])
     op.create_table(
         "extractor_owners",
         sa.Column("owner", sa.String(64), primary_key=True),
@@ -59,6 +60,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("extractor_owners")
+    op.drop_index("ix_extractor_documents_job_state", "extractor_documents")
     op.drop_index("ix_extractor_documents_fair", "extractor_documents")
     op.drop_index("ix_extractor_jobs_listing", "extractor_jobs")
     op.drop_index("ix_extractor_jobs_idempotency", "extractor_jobs")
