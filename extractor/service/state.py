@@ -62,9 +62,9 @@ class Service:
 
     def stop(self) -> None:
         self._janitor_stop.set()
-        self.webhooks.close()
         if self.config.run_worker:
             self.worker.stop()
+        self.webhooks.close()  # after the worker: its last completions may still send
         with self._lock:
             for extractor in self._extractors.values():
                 extractor.close()

@@ -63,13 +63,20 @@ class Webhooks:
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="extractor-webhook")
         self._stopping = threading.Event()
 
-    def send(self, url: str, status: JobStatus) -> Future[bool]:
+    def send(self, url: str, status: JobStatus) -> Future[bool] | None:
+        """Queue the call (None when stopping: the service is going down)."""
+        if self._stopping.is_set():
+            log.warning("job %s webhook not sent: the service is stopping", status.job_id)
+            return None
         body = json.dumps(
             {"event": "job.finished", "job": status.model_dump(mode="json")},
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode("utf-8")
-        return self._pool.submit(self._deliver, url, body, status.job_id)
+        try:
+            return self._pool.submit(self._deliver, url, body, status.job_id)
+        except RuntimeError:  # shut down between the check and the submit
+            return None
 
     def _deliver(self, url: str, body: bytes, job_id: str) -> bool:
         import httpx2  # noqa: PLC0415  (the HTTP library the service already has)
