@@ -69,6 +69,12 @@ class Submission:
 
 
 @dataclass(frozen=True)
+class Tally:
+    counts: JobCounts
+    last_finish: float | None  # when its last document finished (None: none has)
+
+
+@dataclass(frozen=True)
 class StoredDocument:
     doc_id: str
     text: str
@@ -232,19 +238,29 @@ class JobStore(Claims):
             raise NotFoundError(f"no job {job_id!r}", reason="unknown_job")
         return job
 
-    def _counts(self, session: Session, job_ids: list[str]) -> dict[str, JobCounts]:
+    def _counts(self, session: Session, job_ids: list[str]) -> dict[str, Tally]:
+        """Each job's documents by state, and when its last document finished."""
         rows = session.execute(
-            select(DocumentRow.job_id, DocumentRow.state, func.count())
+            select(
+                DocumentRow.job_id,
+                DocumentRow.state,
+                func.count(),
+                func.max(DocumentRow.finished_at),
+            )
             .where(DocumentRow.job_id.in_(job_ids))
             .group_by(DocumentRow.job_id, DocumentRow.state)
         ).all()
         counts: dict[str, dict[str, int]] = {j: {} for j in job_ids}
-        for job_id, state, n in rows:
+        last: dict[str, float | None] = dict.fromkeys(job_ids)
+        for job_id, state, n, finished in rows:
             counts[job_id][state] = n
-        return {j: JobCounts(**c) for j, c in counts.items()}
+            if finished is not None:
+                last[job_id] = max(finished, last[job_id] or finished)
+        return {j: Tally(JobCounts(**c), last[j]) for j, c in counts.items()}
 
     @staticmethod
-    def _status(job: JobRow, counts: JobCounts) -> JobStatus:
+    def _status(job: JobRow, tally: Tally) -> JobStatus:
+        counts = tally.counts
         finished = counts.done + counts.failed
         if job.cancelled:
             state = "cancelled"
@@ -261,7 +277,11 @@ class JobStore(Claims):
             total=job.total,
             counts=counts,
             created_at=_when(job.created_at),  # type: ignore[arg-type]
-            finished_at=_when(job.finished_at),
+            # a done job is finished when its last document was, even in the moment before
+            # `complete` records it (which stores that same time)
+            finished_at=_when(
+                job.finished_at if job.finished_at or state != "done" else tally.last_finish
+            ),
             webhook_url=job.webhook_url,
         )
 
@@ -396,10 +416,16 @@ class JobStore(Claims):
             .exists()
         )
         with self._session.begin() as session:
+            job = session.get(JobRow, job_id)
+            if job is None or job.finished_at is not None:
+                return None
+            last = self._counts(session, [job_id])[job_id].last_finish
+            # done: when its last document finished; cancelled: now
+            at = time.time() if job.cancelled or last is None else last
             won = session.execute(
                 update(JobRow)
                 .where(JobRow.id == job_id, JobRow.finished_at.is_(None), ~still_open)
-                .values(finished_at=time.time())
+                .values(finished_at=at)
                 .execution_options(synchronize_session=False)
             )
             if int(won.rowcount) != 1:  # type: ignore[attr-defined]
