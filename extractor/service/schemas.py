@@ -148,6 +148,27 @@ class JobStatus(BaseModel):
 class JobList(BaseModel):
     """A page of the caller's jobs, newest first."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "jobs": [
+                        {
+                            "job_id": _JOB_ID,
+                            "status": "running",
+                            "strategy": "rules",
+                            "total": 2,
+                            "counts": {"queued": 1, "running": 1},
+                            "created_at": _CREATED,
+                            "finished_at": None,
+                        }
+                    ],
+                    "next_cursor": "MTc2NzYwNTQwMC4xMjV8MGY4ZTRjNWE5YjJk",
+                }
+            ]
+        }
+    )
+
     jobs: list[JobStatus] = Field(description="At most `limit` jobs, newest first.")
     next_cursor: str | None = Field(
         default=None,

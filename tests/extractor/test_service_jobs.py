@@ -380,3 +380,16 @@ def test_the_service_settings_come_from_the_environment_too(monkeypatch):
     made = ServiceConfig.resolve(Settings(strategy="rules", use_cache=False))
     assert made.webhook_allow == ("https://a.example/", "https://b.example/")
     assert made.retention_hours == 48.0 and made.webhook_secret == "s"
+
+
+def test_the_job_schemas_examples_are_valid_and_work_as_sent(tmp_path):
+    from extractor.batch.documents import InputDocument
+    from extractor.service.schemas import JobCreated, JobList, JobRequest, JobStatus
+
+    for model in (InputDocument, JobRequest, JobCreated, JobStatus, JobList):
+        examples = model.model_json_schema()["examples"]
+        assert examples and all(model.model_validate(e) for e in examples)
+    document = InputDocument.model_json_schema()["examples"][0]
+    with serving(tmp_path, run_worker=False) as url:
+        for body in (*JobRequest.model_json_schema()["examples"], {"documents": [document]}):
+            assert httpx.post(f"{url}/v1/jobs", json=body).status_code == 202
