@@ -246,18 +246,25 @@ def test_delete_purges_a_job_and_it_is_then_unknown(tmp_path):
 
 
 def test_retention_purges_finished_jobs_after_the_set_hours(tmp_path):
-    service = Service(config(tmp_path, run_worker=False, retention_hours=0.3 / 3600))
-    try:
-        from extractor.service.schemas import JobRequest
+    from sqlalchemy import text
 
+    from extractor.service.schemas import JobRequest
+
+    service = Service(config(tmp_path, run_worker=False, retention_hours=1.0))
+    try:
         request = JobRequest.model_validate({"documents": _docs(1)})
         created, _ = service.new_job("alice", request)
         kept, _ = service.new_job("alice", JobRequest.model_validate({"documents": _docs(1)}))
         claimed = service.store.claim("w", 30)
         assert claimed is not None and claimed.job_id == created.job_id
         service.store.finish("w", claimed.pk, {"id": "d0", "ok": True, "articles": []})
-        assert service.sweep() == 0  # finished now: marked, not yet old enough
-        time.sleep(0.4)
+        assert service.sweep() == 0  # finished now: marked finished, not an hour old
+        assert service.store.status("alice", created.job_id).finished_at is not None
+        with service.store.engine.begin() as conn:  # as if it had finished 61 minutes ago
+            conn.execute(
+                text("UPDATE extractor_jobs SET finished_at = finished_at - 3660 WHERE id = :id"),
+                {"id": created.job_id},
+            )
         assert service.sweep() == 1
         assert [j.job_id for j in service.store.list_jobs("alice")[0]] == [kept.job_id]
     finally:
