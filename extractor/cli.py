@@ -11,7 +11,6 @@ imports it. Heavy modules load inside commands, so `--help` stays fast.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import time
@@ -24,8 +23,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from . import cli_options as jobs_opt  # the job store's serve options
 from .cli_batch import batch_runner
+from .cli_cache import cache_app
 from .cli_options import (
+    HELP_OPTIONS,
     AllowStrategy,
     ApiKeysFile,
     BaseUrl,
@@ -73,7 +75,6 @@ if TYPE_CHECKING:
     from .extract import Extractor
     from .settings import Settings
 
-HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -412,6 +413,11 @@ def serve(
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
     allow_strategy: AllowStrategy = None,
+    webhook_allow: jobs_opt.WebhookAllow = None,
+    retention_hours: jobs_opt.RetentionHours = None,
+    max_queued_jobs: jobs_opt.MaxQueuedJobs = 100,
+    max_queued_documents: jobs_opt.MaxQueuedDocuments = 500_000,
+    max_attempts: jobs_opt.MaxAttempts = 3,
 ) -> None:
     """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs).
 
@@ -435,6 +441,11 @@ def serve(
             max_body_bytes=max_body_mb * 1024 * 1024,
             lease_s=lease_seconds,
             allow_strategies=tuple(allow_strategy or ()),
+            webhook_allow=tuple(webhook_allow or ()),
+            retention_hours=retention_hours,
+            max_queued_jobs_per_key=max_queued_jobs,
+            max_queued_documents_per_key=max_queued_documents,
+            max_attempts=max_attempts,
         )
     except ExtractorError as exc:
         fail(exc)
@@ -445,11 +456,8 @@ def _require_service_extra() -> None:
     try:
         import_module("extractor.service.app")
     except ImportError as exc:
-        fail(
-            ConfigError(
-                f"the service needs its extra: pip install 'extractor-news[service]' ({exc})"
-            )
-        )
+        hint = f"the service needs its extra: pip install 'extractor-news[service]' ({exc})"
+        fail(ConfigError(hint))
 
 
 def _serve(settings: Settings, host: str, port: int, **options: Any) -> None:
@@ -490,45 +498,7 @@ def model_server(
         err.print("stopped")
 
 
-cache_app = typer.Typer(
-    no_args_is_help=True,
-    context_settings=HELP_OPTIONS,
-    help="The completion cache: where, size, clear.",
-)
 app.add_typer(cache_app, name="cache")
-CacheDir = Annotated[
-    Path | None, typer.Option("--cache-dir", help="The cache folder (or EXTRACTOR_CACHE_DIR).")
-]
-
-
-def _open_cache(cache_dir: Path | None) -> Any:
-    from .llm.cache import CompletionCache  # noqa: PLC0415
-    from .settings import Settings  # noqa: PLC0415
-
-    return CompletionCache(Settings.resolve(cache_dir=cache_dir).cache_path())
-
-
-@cache_app.command("info")
-def cache_info(cache_dir: CacheDir = None) -> None:
-    """Where the cache is, its size on disk, its entries and its size cap (JSON)."""
-    cache = _open_cache(cache_dir)
-    try:
-        out.print_json(json.dumps(cache.info()))
-    finally:
-        cache.close()
-
-
-@cache_app.command("clear")
-def cache_clear(cache_dir: CacheDir = None) -> None:
-    """Remove every cached completion (the next extraction calls the model again)."""
-    cache = _open_cache(cache_dir)
-    try:
-        if cache.disabled:
-            fail(OutputError(f"cannot open the cache: {cache.disabled}", path=str(cache.directory)))
-        removed = cache.clear()
-    finally:
-        cache.close()
-    err.print(plain(f"removed {removed} cached completion(s) from {cache.directory}"))
 
 
 @app.command("rules")

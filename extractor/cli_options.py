@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}  # every command: -h too
+
 Model = Annotated[str | None, typer.Option(help="Model name on the backend.")]
 BaseUrl = Annotated[str | None, typer.Option(help="OpenAI-compatible server, e.g. vLLM/Ollama.")]
 PromptOpt = Annotated[
@@ -101,4 +103,27 @@ BatchApi = Annotated[
 ]
 PollInterval = Annotated[
     float, typer.Option(help="With --batch-api: first wait between polls, seconds (grows).")
+]
+WebhookAllow = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Let jobs name a completion webhook under this URL prefix (repeatable; also "
+        "EXTRACTOR_WEBHOOK_ALLOW); calls are signed with EXTRACTOR_WEBHOOK_SECRET."
+    ),
+]
+RetentionHours = Annotated[
+    float | None,
+    typer.Option(
+        help="Purge finished jobs (texts and results) this many hours after they finish "
+        "(default: kept until deleted; also EXTRACTOR_RETENTION_HOURS)."
+    ),
+]
+MaxQueuedJobs = Annotated[
+    int, typer.Option(help="Unfinished jobs per API key before a submission is a 429.")
+]
+MaxQueuedDocuments = Annotated[
+    int, typer.Option(help="Queued or running documents per API key before a 429.")
+]
+MaxAttempts = Annotated[
+    int, typer.Option(help="A job document whose worker died this many times fails.")
 ]

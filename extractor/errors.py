@@ -9,7 +9,8 @@
     │   ├── UnauthorizedError no or unknown API key (401)
     │   ├── NotFoundError     unknown job or document, or one of another key (404)
     │   ├── TooLargeError     request body over the limit (413)
-    │   └── RateLimitedError  too many requests in flight for this key (429, Retry-After)
+    │   ├── ConflictError     an Idempotency-Key reused for another body (409)
+    │   └── RateLimitedError  too many requests in flight, or queued, for this key (429)
     ├── OutputError           a result cannot be written (disk full, bad path, locked)
     └── ExtractionError       the LLM could not produce a valid record
         ├── TransportError    429/5xx/timeouts/connection, after all retries
@@ -227,3 +228,10 @@ class CallBudgetError(ExtractionError):
 
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "max_calls": self.max_calls, "needed": self.needed}
+
+
+class ConflictError(ServiceError):
+    """The request contradicts an earlier one, e.g. an `Idempotency-Key` reused for
+    another body (409)."""
+
+    status = 409

@@ -59,6 +59,7 @@ class BatchItem:
     published: str | None = None
     url: str | None = None
     problem: str | None = None  # a JSONL line that is not an article: recorded, once
+    meta: dict[str, Any] | None = None  # the caller's own object, copied into the record
 
 
 @dataclass
@@ -398,6 +399,8 @@ def _extract_item(
     record: dict[str, Any] = {"id": item.id, "file": str(item.path), "sha256": digest}
     if item.url:
         record["url"] = item.url
+    if item.meta is not None:
+        record["meta"] = item.meta
     if key is not None:
         record["config"] = key
     try:

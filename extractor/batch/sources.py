@@ -4,8 +4,9 @@ A pattern that matches nothing, or a path that does not exist, is an error befor
 any work starts, never a batch of "no such file" failures. The same file named
 twice (`a.txt` and `./a.txt`, or by two patterns) is one item.
 
-A `.jsonl` source holds one article per line, `{"id", "text", "published"?,
-"url"?}`, so each article carries its own date. A line that is not such an
+A `.jsonl` source holds one article per line, an `InputDocument` (`{"id", "text",
+"published"?, "url"?, "meta"?}`, the service's job documents too), so each article
+carries its own date, and its url and meta travel into its results line. A line that is not such an
 object is an item of its own that fails with an `InputError` (recorded once, and
 skipped on later runs until the line changes), so one bad line never hides the
 others. Lines are read one at a time, each to a bounded length.
@@ -20,9 +21,11 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..errors import InputError
-from ..models import is_date
 from ..text.inputs import DEFAULT_MAX_BYTES
+from .documents import InputDocument, problem_of
 from .run import BatchItem
 
 _MAGIC = set("*?[")
@@ -146,14 +149,10 @@ def _item(path: Path, number: int, line: str) -> BatchItem:
         return _bad(path, number, "not valid JSON", line)
     if not isinstance(data, dict):
         return _bad(path, number, "not a JSON object with id and text", line)
-    doc_id, text = data.get("id"), data.get("text")
-    if not isinstance(doc_id, str | int) or isinstance(doc_id, bool) or str(doc_id) == "":
-        return _bad(path, number, "no id (a string or number)", line)
-    if not isinstance(text, str):
-        return _bad(path, number, "no text (a string)", line)
-    published, url = data.get("published"), data.get("url")
-    if published is not None and not (isinstance(published, str) and is_date(published)):
-        return _bad(path, number, f"published must be YYYY-MM-DD, got {published!r}", line)
-    if url is not None and not isinstance(url, str):
-        return _bad(path, number, "url must be a string", line)
-    return BatchItem(id=str(doc_id), path=path, text=text, published=published, url=url)
+    try:
+        doc = InputDocument.model_validate(data)
+    except ValidationError as exc:
+        return _bad(path, number, problem_of(list(exc.errors(include_input=False))), line)
+    return BatchItem(
+        id=doc.id, path=path, text=doc.text, published=doc.published, url=doc.url, meta=doc.meta
+    )

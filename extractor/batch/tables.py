@@ -5,18 +5,19 @@
 
 A researcher loads each in one line (`pandas.read_csv("out.claims.csv")`, or
 `to_frames("out.jsonl")`). Every row carries its document's `id`, `url`, `language`,
-article number, title and date, and records name their actors by id (the `actor_id`
-of actors.csv) next to their display names, so claims join actors without parsing
-names. Built from the latest record of each item, so a rerun rewrites them whole. A
-cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR)
-is prefixed with an apostrophe: text from an article or a model is data, never code.
-`--bom` writes UTF-8 with a byte-order mark, which spreadsheet tools need to read
-Arabic as UTF-8.
+article number, title, date and the caller's `meta` (as JSON text), and records
+name their actors by id (the `actor_id` of actors.csv) next to their display names,
+so claims join actors without parsing names. Built from the latest record of each
+item, so a rerun rewrites them whole. A cell that a spreadsheet would run as a
+formula (starting with =, +, -, @, tab or CR) is prefixed with an apostrophe: text
+from an article or a model is data, never code. `--bom` writes UTF-8 with a
+byte-order mark, which spreadsheet tools need to read Arabic as UTF-8.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 
 from ..errors import ConfigError, OutputError
 
-HEAD_COLUMNS = ["id", "url", "language", "article", "title", "published"]
+HEAD_COLUMNS = ["id", "url", "language", "article", "title", "published", "meta"]
 ACTOR_COLUMNS = [
     *HEAD_COLUMNS,
     "actor_id",
@@ -91,6 +92,12 @@ def _names(ids: list[str], actors: dict[str, dict[str, Any]]) -> str:
     return "; ".join(out)
 
 
+def _meta(record: dict[str, Any]) -> str | None:
+    """The document's `meta` as compact JSON text (a table cell), or empty."""
+    meta = record.get("meta")
+    return None if meta is None else json.dumps(meta, ensure_ascii=False, sort_keys=True)
+
+
 def _articles(records: dict[str, dict[str, Any]]) -> Iterator[tuple[list[Any], dict[str, Any]]]:
     """(head cells, article) of every successful record's articles, in id order."""
     for doc_id in sorted(records):
@@ -100,7 +107,8 @@ def _articles(records: dict[str, dict[str, Any]]) -> Iterator[tuple[list[Any], d
         for k, article in enumerate(record["articles"], 1):
             if isinstance(article, dict):
                 head = [doc_id, record.get("url"), article.get("language"), k]
-                yield [*head, article.get("title"), article.get("published")], article
+                tail = [article.get("title"), article.get("published"), _meta(record)]
+                yield [*head, *tail], article
 
 
 def rows(records: dict[str, dict[str, Any]]) -> dict[str, list[Row]]:

@@ -1,9 +1,9 @@
 """The one mapping of the error tree to HTTP, and the error responses the schema documents.
 
-422 bad input, 401 no key, 404 unknown job, 413 body too large, 429 too many in flight
-(with Retry-After), 502 the model's output never validated, 503 backend or store
-unavailable (a full disk under the job store included). No response carries a stack
-trace or a backend's own error text.
+422 bad input, 401 no key, 404 unknown job, 409 an Idempotency-Key reused for another
+body, 413 body too large, 429 too many in flight or queued (with Retry-After), 502 the
+model's output never validated, 503 backend or store unavailable (a full disk under the
+job store included). No response carries a stack trace or a backend's own error text.
 """
 
 from __future__ import annotations

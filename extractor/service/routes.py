@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -33,12 +33,15 @@ from .http_errors import (
     request_error,
     validation_message,
 )
+from .jobs import decode_cursor, encode_cursor
 from .schemas import (
+    ErrorBody,
     ExtractRequest,
     ExtractResponse,
     Health,
     JobCreated,
     JobDocument,
+    JobList,
     JobRequest,
     JobStatus,
     StrategyName,
@@ -109,7 +112,8 @@ _JOBS_BODY: dict[str, Any] = {
             NDJSON: {
                 "schema": {
                     "type": "string",
-                    "description": "one JobDocument ({id, text, published?}) per line",
+                    "description": "one InputDocument ({id, text, published?, url?, meta?}) "
+                    "per line",
                 }
             },
         },
@@ -117,11 +121,18 @@ _JOBS_BODY: dict[str, Any] = {
 }
 
 
+_CREATED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"model": JobCreated, "description": "the job this Idempotency-Key made before"},
+    409: {"model": ErrorBody, "description": "this Idempotency-Key was used for another body"},
+    **ERRORS,
+}
+
+
 @router.post(
     "/v1/jobs",
     status_code=202,
     response_model=JobCreated,
-    responses=ERRORS,
+    responses=_CREATED_RESPONSES,
     openapi_extra=_JOBS_BODY,
     summary="Submit documents as a background job (JSON or JSONL)",
     tags=["jobs"],
@@ -132,26 +143,58 @@ async def create_job(
     service: Service = Depends(current_service),
     strategy: StrategyName | None = Query(None, description="for a JSONL upload"),
     main_only: bool = Query(False, description="for a JSONL upload"),
-) -> JobCreated:
+    webhook_url: str | None = Query(None, max_length=2048, description="for a JSONL upload"),
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=200,
+        description="The same key and body again (this key's) answer the same job, 200, "
+        "and make no new one; the same key with another body is a 409.",
+    ),
+) -> Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()
     if content_type in (NDJSON, "application/jsonl", "application/x-jsonlines"):
         documents = parse_jsonl(raw)
         if not documents:
             raise InputError("the upload holds no document", reason="empty")
-        job = JobRequest(documents=documents, strategy=strategy, main_only=main_only)
+        job = JobRequest(
+            documents=documents, strategy=strategy, main_only=main_only, webhook_url=webhook_url
+        )
     elif content_type in ("application/json", ""):
         try:
             job = JobRequest.model_validate_json(raw or b"null")
         except ValidationError as exc:
-            return request_error(list(exc.errors(include_input=False)))  # type: ignore[return-value]
+            return request_error(list(exc.errors(include_input=False)))
     else:
         raise InputError(
             f"unsupported content type {content_type[:60]!r}: use application/json or {NDJSON}",
             reason="content_type",
         )
     with service.limiter.slot(who):
-        return await run_in_threadpool(service.new_job, who, job)
+        created, new = await run_in_threadpool(service.new_job, who, job, idempotency_key)
+    return JSONResponse(
+        created.model_dump(mode="json"),
+        status_code=202 if new else 200,
+        headers={"Location": f"/v1/jobs/{created.job_id}"},
+    )
+
+
+@router.get(
+    "/v1/jobs",
+    response_model=JobList,
+    responses=ERRORS,
+    summary="The caller's jobs, newest first, a page at a time",
+    tags=["jobs"],
+)
+def list_jobs(
+    who: str = Depends(owner),
+    service: Service = Depends(current_service),
+    cursor: str | None = Query(None, max_length=400, description="`next_cursor` of a page"),
+    limit: int = Query(50, ge=1, le=500, description="Jobs per page."),
+) -> JobList:
+    jobs, next_cursor = service.store.list_jobs(who, cursor=cursor, limit=limit)
+    return JobList(jobs=jobs, next_cursor=next_cursor)
 
 
 @router.get(
@@ -170,7 +213,12 @@ def job_status(
 @router.get(
     "/v1/jobs/{job_id}/results",
     responses={
-        200: {"content": {NDJSON: {"schema": {"type": "string"}}}, "description": "JSONL"},
+        200: {
+            "content": {NDJSON: {"schema": {"type": "string"}}},
+            "description": "JSONL, one line per finished document. With `limit` or `cursor`, "
+            'one page: `X-Next-Cursor` (and `Link: <…>; rel="next"`) name the next page '
+            "while more finished documents follow.",
+        },
         **ERRORS_AS_JSON,
     },
     response_class=StreamingResponse,
@@ -178,8 +226,16 @@ def job_status(
     tags=["jobs"],
 )
 def job_results(
-    job_id: str, who: str = Depends(owner), service: Service = Depends(current_service)
-) -> StreamingResponse:
+    job_id: str,
+    who: str = Depends(owner),
+    service: Service = Depends(current_service),
+    cursor: str | None = Query(None, max_length=400, description="`X-Next-Cursor` of a page"),
+    limit: int | None = Query(
+        None, ge=1, le=10_000, description="Lines per page (absent: every line, streamed)."
+    ),
+) -> Response:
+    if cursor is not None or limit is not None:
+        return _results_page(service, who, job_id, cursor, limit or 1000)
     lines = service.store.results(who, job_id)
     first = next(lines, None)  # the ownership check runs before the response starts
 
@@ -192,17 +248,54 @@ def job_results(
     return StreamingResponse(stream(), media_type=NDJSON)
 
 
+def _results_page(
+    service: Service, who: str, job_id: str, cursor: str | None, limit: int
+) -> Response:
+    """One page of results; the cursor is the last submission number given (opaque)."""
+    after = -1
+    if cursor is not None:
+        (number,) = decode_cursor(cursor, 1)
+        if not number.lstrip("-").isdigit():
+            raise InputError("cursor is not one this service gave", reason="cursor")
+        after = int(number)
+    records, last = service.store.results_page(who, job_id, after=after, limit=limit)
+    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    headers = {}
+    if last is not None:
+        following = encode_cursor(last)
+        headers["X-Next-Cursor"] = following
+        headers["Link"] = (
+            f'</v1/jobs/{job_id}/results?cursor={following}&limit={limit}>; rel="next"'
+        )
+    return Response(body.encode("utf-8"), media_type=NDJSON, headers=headers)
+
+
 @router.delete(
     "/v1/jobs/{job_id}",
     response_model=JobStatus,
     responses={**ERRORS, **NOT_FOUND},
-    summary="Cancel a job: queued and running documents are not finished",
+    summary="Delete a job: cancel it and purge its texts and results (then it is a 404)",
+    tags=["jobs"],
+)
+def delete_job(
+    job_id: str, who: str = Depends(owner), service: Service = Depends(current_service)
+) -> JobStatus:
+    status = service.store.delete(who, job_id)
+    log.info("job %s deleted", job_id)
+    return status
+
+
+@router.post(
+    "/v1/jobs/{job_id}/cancel",
+    response_model=JobStatus,
+    responses={**ERRORS, **NOT_FOUND},
+    summary="Cancel a job, keeping what finished: queued and running documents are not run",
     tags=["jobs"],
 )
 def cancel_job(
     job_id: str, who: str = Depends(owner), service: Service = Depends(current_service)
 ) -> JobStatus:
-    status = service.store.cancel(who, job_id)
+    status = service.cancel(who, job_id)
     log.info("job %s cancelled", job_id)
     return status
 
@@ -249,7 +342,8 @@ def metrics(service: Service = Depends(current_service)) -> Response:
 
 
 def parse_jsonl(body: bytes) -> list[JobDocument]:
-    """A JSONL upload: one `{id, text, published?}` object per line; blank lines skipped.
+    """A JSONL upload: one `InputDocument` per line (as `extract-many` reads); blank lines
+    skipped.
 
     Lines end at "\n" (or "\r\n") only: U+2028 and U+2029 are valid inside JSON strings,
     and `str.splitlines` would cut a line there. A UTF-8 BOM at the start is allowed.

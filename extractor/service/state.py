@@ -13,18 +13,19 @@ import threading
 import time
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ..errors import ExtractorError, InputError
+from ..errors import ConflictError, ExtractorError, InputError, RateLimitedError
 from ..extract import Extractor, published_day
 from ..llm.client import LLM
 from ..models import Article
 from ..text.inputs import check_text
 from .auth import InflightLimiter
 from .config import ServiceConfig
-from .jobs import Claimed, JobStore, NewDocument
+from .jobs import Claimed, JobStore, NewDocument, Submission
 from .metrics import Metrics
-from .schemas import Health, JobCreated, JobRequest
+from .schemas import Health, JobCreated, JobRequest, JobStatus
+from .webhooks import Webhooks
 from .worker import Worker
 
 log = logging.getLogger("extractor.service")
@@ -37,7 +38,9 @@ class Service:
 
     def __init__(self, config: ServiceConfig) -> None:
         self.config = config
-        self.store = JobStore(config.store_url())
+        self.store = JobStore(config.store_url(), max_attempts=config.max_attempts)
+        self.webhooks = Webhooks(config.webhook_secret)
+        self._janitor_stop = threading.Event()
         self.metrics = Metrics(self._queue_depth)
         self.limiter = InflightLimiter(config.max_inflight_per_key)
         self._extractors: dict[str, Extractor] = {}
@@ -57,12 +60,15 @@ class Service:
     def start(self) -> None:
         if self.config.run_worker:
             self.worker.start()
+            threading.Thread(target=self._janitor, name="extractor-janitor", daemon=True).start()
         if self.config.extractor.strategy != "rules":
             threading.Thread(target=self._warm_up, name="extractor-warm-up", daemon=True).start()
 
     def stop(self) -> None:
+        self._janitor_stop.set()
         if self.config.run_worker:
             self.worker.stop()
+        self.webhooks.close()  # after the worker: its last completions may still send
         with self._lock:
             for extractor in self._extractors.values():
                 extractor.close()
@@ -113,6 +119,7 @@ class Service:
     ) -> None:
         self.metrics.documents.labels("job", "done" if record["ok"] else "failed").inc()
         self.metrics.articles(articles)
+        self._complete(claimed.job_id)
 
     # -- readiness
     def readiness(self) -> Health:
@@ -154,7 +161,38 @@ class Service:
         return "ok" if response.status_code == 200 else f"unhealthy (HTTP {response.status_code})"
 
     # -- jobs
-    def new_job(self, owner: str, request: JobRequest) -> JobCreated:
+    def new_job(
+        self, owner: str, request: JobRequest, idempotency_key: str | None = None
+    ) -> tuple[JobCreated, bool]:
+        """The job of a submission, and whether it is new (False: the key's earlier one)."""
+        digest = hashlib.sha256(request.model_dump_json().encode("utf-8")).hexdigest()
+        if idempotency_key is not None:
+            earlier = self.store.by_idempotency_key(owner, idempotency_key)
+            if earlier is not None:
+                return _same_request(earlier, digest), False
+        documents = self._documents(request)
+        strategy = self.config.check_strategy(request.strategy)
+        webhook_url = self.config.check_webhook(request.webhook_url)
+        self._check_backlog(owner, len(documents))
+        submission = Submission(strategy, request.main_only, idempotency_key, digest, webhook_url)
+        try:
+            job_id = self.store.create_job(
+                owner, documents, strategy=strategy, submission=submission
+            )
+        except IntegrityError:  # the same key, submitted at the same moment: one job made
+            earlier = self.store.by_idempotency_key(owner, idempotency_key or "")
+            if earlier is None:
+                raise
+            return _same_request(earlier, digest), False
+        except SQLAlchemyError as exc:  # a full disk: 503 (http_errors), and not ready
+            self._write_failed = (time.monotonic(), type(exc).__name__)
+            raise
+        self._write_failed = None
+        log.info("job %s created: %d document(s), strategy %s", job_id, len(documents), strategy)
+        self.worker.wake()
+        return JobCreated(job_id=job_id, total=len(documents)), True
+
+    def _documents(self, request: JobRequest) -> list[NewDocument]:
         if len(request.documents) > self.config.max_documents:
             raise InputError(
                 f"a job holds at most {self.config.max_documents} documents", reason="too_many"
@@ -172,16 +210,84 @@ class Service:
             except InputError as exc:
                 raise InputError(f"document {doc.id!r}: {exc}", reason=exc.reason) from None
             digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
-            documents.append(NewDocument(doc.id, doc.text, digest, doc.published))
-        strategy = self.config.check_strategy(request.strategy)
-        try:
-            job_id = self.store.create_job(
-                owner, documents, strategy=strategy, main_only=request.main_only
+            documents.append(
+                NewDocument(doc.id, doc.text, digest, doc.published, doc.url, doc.meta)
             )
-        except SQLAlchemyError as exc:  # a full disk: 503 (http_errors), and not ready
-            self._write_failed = (time.monotonic(), type(exc).__name__)
-            raise
-        self._write_failed = None
-        log.info("job %s created: %d document(s), strategy %s", job_id, len(documents), strategy)
-        self.worker.wake()
-        return JobCreated(job_id=job_id, total=len(documents))
+        return documents
+
+    def _check_backlog(self, owner: str, documents: int) -> None:
+        """429 when this key already has its share of the queue (another key's is its own)."""
+        jobs_cap = self.config.max_queued_jobs_per_key
+        docs_cap = self.config.max_queued_documents_per_key
+        if documents > docs_cap:
+            raise InputError(
+                f"a job of this key may hold at most {docs_cap} documents", reason="too_many"
+            )
+        jobs, open_documents = self.store.backlog(owner)
+        if jobs >= jobs_cap:
+            raise RateLimitedError(
+                f"this key has {jobs} unfinished jobs (at most {jobs_cap}); "
+                "submit again when some have finished",
+                reason="queued_jobs",
+                retry_after=30,
+            )
+        if open_documents + documents > docs_cap:
+            raise RateLimitedError(
+                f"this key has {open_documents} documents queued or running, and this job "
+                f"would take it over {docs_cap}; submit again when some have finished",
+                reason="queued_documents",
+                retry_after=30,
+            )
+
+    def cancel(self, owner: str, job_id: str) -> JobStatus:
+        self.store.cancel(owner, job_id)
+        self._complete(job_id)
+        return self.store.status(owner, job_id)
+
+    def _complete(self, job_id: str) -> None:
+        """Mark the job finished if it is; send its webhook if this call did (once)."""
+        try:
+            finished = self.store.complete(job_id)
+        except SQLAlchemyError as exc:  # the janitor's sweep finishes it later
+            log.warning("job %s: completion not recorded (%s)", job_id, type(exc).__name__)
+            return
+        if finished is not None and finished.webhook_url:
+            self.webhooks.send(finished.webhook_url, finished)
+
+    def _janitor(self, every_s: float = 5.0) -> None:
+        """Finish jobs whose last document failed out of attempts; purge expired ones."""
+        next_purge = 0.0
+        while not self._janitor_stop.wait(every_s):
+            due = time.monotonic() >= next_purge
+            try:
+                self.sweep(purge=due)
+            except Exception as exc:  # noqa: BLE001  (the store is down: the next round retries)
+                log.warning("job store sweep failed: %s", type(exc).__name__)
+                continue
+            if due:
+                next_purge = time.monotonic() + 60
+
+    def sweep(self, *, purge: bool = True) -> int:
+        """One round of the janitor: completions, then (if due) the retention; jobs purged."""
+        self.store.give_up_exhausted()
+        for job_id in self.store.unfinished_jobs():
+            self._complete(job_id)
+        hours = self.config.retention_hours
+        if not purge or hours is None:
+            return 0
+        purged = self.store.purge_finished(hours * 3600)
+        if purged:
+            log.info("retention: %d finished job(s) older than %gh purged", purged, hours)
+        return purged
+
+
+def _same_request(earlier: tuple[str, str | None, int], digest: str) -> JobCreated:
+    """The earlier job of an idempotency key, if this request is the same; 409 if not."""
+    job_id, earlier_digest, total = earlier
+    if earlier_digest != digest:
+        raise ConflictError(
+            f"Idempotency-Key was used for job {job_id} with another body; "
+            "use a new key for a new request",
+            reason="idempotency_key",
+        )
+    return JobCreated(job_id=job_id, total=total)

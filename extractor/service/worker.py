@@ -183,7 +183,11 @@ class Worker:
 
     def _process(self, slot: int, claimed: Claimed) -> None:
         started = time.monotonic()
-        record: dict[str, Any] = {"id": claimed.doc_id, "sha256": claimed.sha256}
+        record: dict[str, Any] = {
+            "id": claimed.doc_id,
+            "sha256": claimed.sha256,
+            **claimed.passed_through,  # the document's url and meta, untouched
+        }
         articles: list[Article] = []
         try:
             articles = self.extract(claimed)

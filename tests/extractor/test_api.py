@@ -50,6 +50,7 @@ DOCUMENTED = sorted(
         "ServiceError",
         "TooLargeError",
         "UnauthorizedError",
+        "ConflictError",
     ]
 )
 
@@ -67,6 +68,7 @@ TREE = {
     "UnauthorizedError": "ServiceError",
     "NotFoundError": "ServiceError",
     "TooLargeError": "ServiceError",
+    "ConflictError": "ServiceError",
     "RateLimitedError": "ServiceError",
     "CallBudgetError": "ExtractionError",
     "OutputError": "ExtractorError",

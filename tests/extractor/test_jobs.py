@@ -6,8 +6,10 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
-from extractor.errors import ConfigError, NotFoundError
+from extractor.errors import ConfigError, InputError, NotFoundError
 from extractor.service.jobs import JobStore, NewDocument
 
 
@@ -156,3 +158,115 @@ def test_a_bad_or_unsupported_database_url_is_a_config_error():
         JobStore("not a url ://")
     with pytest.raises(ConfigError, match="unsupported database 'mysql'"):
         JobStore("mysql://user:secret@host/db")
+
+
+# ------------------------------------------------------------------ the jobs API's side
+
+
+def _finish_all(store: JobStore) -> None:
+    while (claimed := store.claim("w", 30)) is not None:
+        assert store.finish("w", claimed.pk, _ok(claimed.doc_id))
+
+
+def test_a_job_is_finished_once_by_the_one_call_that_sees_its_last_document(store):
+    job = store.create_job("alice", _docs(2), strategy="rules")
+    first = store.claim("w", 30)
+    store.finish("w", first.pk, _ok("d0"))
+    assert store.complete(job) is None  # d1 is still queued
+    assert store.status("alice", job).finished_at is None
+    _finish_all(store)
+    finished = store.complete(job)
+    assert finished is not None and finished.status == "done"
+    assert finished.finished_at is not None and finished.finished_at >= finished.created_at
+    assert finished.created_at.tzinfo is not None and finished.created_at.utcoffset().seconds == 0
+    assert store.complete(job) is None  # once: no second webhook, on any replica
+
+
+def test_jobs_are_listed_newest_first_a_page_at_a_time_and_only_the_owners(store):
+    made = [store.create_job("alice", _docs(1), strategy="rules") for _ in range(5)]
+    store.create_job("bob", _docs(1), strategy="rules")
+    seen, cursor, pages = [], None, 0
+    while True:
+        page, cursor = store.list_jobs("alice", cursor=cursor, limit=2)
+        seen += [j.job_id for j in page]
+        pages += 1
+        if cursor is None:
+            break
+    assert seen == list(reversed(made)) and pages == 3
+    assert store.list_jobs("carol") == ([], None)
+
+
+def test_a_cursor_not_given_by_the_store_is_an_input_error(store):
+    with pytest.raises(InputError) as info:
+        store.list_jobs("alice", cursor="bm90IGEgY3Vyc29y")
+    assert info.value.reason == "cursor"
+
+
+def test_results_come_a_page_at_a_time_in_submission_order(store):
+    job = store.create_job("alice", _docs(5), strategy="rules")
+    _finish_all(store)
+    page, after = store.results_page("alice", job, limit=2)
+    assert [r["id"] for r in page] == ["d0", "d1"]
+    page, after = store.results_page("alice", job, after=after, limit=2)
+    assert [r["id"] for r in page] == ["d2", "d3"]
+    page, after = store.results_page("alice", job, after=after, limit=2)
+    assert ([r["id"] for r in page], after) == (["d4"], None)
+    with pytest.raises(NotFoundError):
+        store.results_page("bob", job)
+
+
+def test_delete_purges_the_texts_and_results_and_the_job_is_then_unknown(store):
+    job = store.create_job("alice", _docs(3), strategy="rules")
+    running = store.claim("w", 30)
+    deleted = store.delete("alice", job)
+    assert (deleted.status, deleted.total) == ("deleted", 3)
+    assert store.finish("w", running.pk, _ok("d0")) is False  # a late result goes nowhere
+    with pytest.raises(NotFoundError):
+        store.status("alice", job)
+    with store.engine.connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM extractor_documents")).scalar_one()
+    assert left == 0
+
+
+def test_retention_purges_only_jobs_finished_longer_ago_than_it(store):
+    old = store.create_job("alice", _docs(1), strategy="rules")
+    _finish_all(store)
+    store.complete(old)
+    running = store.create_job("alice", _docs(1), strategy="rules")
+    time.sleep(0.3)
+    fresh = store.create_job("alice", _docs(1), strategy="rules")
+    _finish_all(store)
+    store.complete(running), store.complete(fresh)
+    with store.engine.begin() as conn:  # `old` finished two hours ago
+        conn.execute(
+            text("UPDATE extractor_jobs SET finished_at = finished_at - 7200 WHERE id = :id"),
+            {"id": old},
+        )
+    assert store.purge_finished(3600) == 1
+    assert {j.job_id for j in store.list_jobs("alice")[0]} == {running, fresh}
+    unfinished = store.create_job("alice", _docs(1), strategy="rules")
+    assert store.purge_finished(0.0) == 2  # finished ones only, however young
+    assert [j.job_id for j in store.list_jobs("alice")[0]] == [unfinished]
+
+
+def test_the_backlog_counts_a_keys_unfinished_jobs_and_open_documents(store):
+    store.create_job("alice", _docs(3), strategy="rules")
+    store.create_job("bob", _docs(1), strategy="rules")
+    assert store.backlog("alice") == (1, 3)
+    _finish_all(store)
+    assert store.backlog("alice") == (1, 0)  # finished documents; the job not yet marked
+    for job in store.unfinished_jobs():
+        store.complete(job)
+    assert store.backlog("alice") == (0, 0)
+
+
+def test_an_idempotency_key_finds_the_owners_job_only(store):
+    from extractor.service.jobs import Submission
+
+    sub = Submission("rules", idempotency_key="k1", request_sha256="h")
+    job = store.create_job("alice", _docs(2), strategy="rules", submission=sub)
+    assert store.by_idempotency_key("alice", "k1") == (job, "h", 2)
+    assert store.by_idempotency_key("bob", "k1") is None
+    store.create_job("bob", _docs(1), strategy="rules", submission=sub)  # keys are per owner
+    with pytest.raises(IntegrityError):
+        store.create_job("alice", _docs(1), strategy="rules", submission=sub)

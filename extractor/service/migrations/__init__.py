@@ -1,0 +1,1 @@
+"""The job store's Alembic migrations (`migrate.py` runs them)."""
