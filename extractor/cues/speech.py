@@ -30,6 +30,7 @@ from ..models import QuoteKind, Span
 from ..text.normalize import normalize
 from .patterns import veto_at
 from .phrases import CueSentence, Speaker
+from .quote_runs import attributed_at_end
 from .quotes import (
     closes_beyond,
     paragraph_ends_quotation,
@@ -538,7 +539,7 @@ def _speech_cues(
             out.append(SpeechCue(n, None, (Speaker(None, implicit=True),), "direct"))
         if depth > 1:
             depth = 1  # unbalanced marks: one open quotation at most
-    return out, unnamed
+    return attributed_at_end(text, sentences, out) or out, unnamed
 
 
 def _nobody_to_name(cue: SpeechCue, out: Sequence[SpeechCue], n: int) -> bool:
