@@ -15,6 +15,7 @@ import json
 import logging
 import sys
 import time
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -46,6 +47,7 @@ from .cli_options import (
     StrategyOpt,
     Workers,
 )
+from .cli_ray import Engine, RayAddress, RayWorkers, check_engine, run_on_ray
 from .display import (
     StageStatus,
     article_view,
@@ -299,25 +301,26 @@ def extract_many(
     bom: Annotated[
         bool, typer.Option("--bom", help="CSV tables with a UTF-8 byte-order mark (spreadsheets).")
     ] = False,
+    engine: Engine = "local",
+    address: RayAddress = None,
+    workers: RayWorkers = 2,
 ) -> None:
-    """Extract many files into JSONL, resumably: finished files are never redone."""
+    """Extract many files into JSONL, resumably (--engine ray: docs/scale.md)."""
     try:
         if table_format not in ("jsonl", "csv"):
             raise ConfigError(f"--format must be jsonl or csv, got {table_format!r}")
         if concurrency < 1:
             raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
+        check_engine(engine, table_format, concurrency)
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
         extractor = make_extractor(
             *backend, deadline=deadline, stall_timeout=stall_timeout, max_calls=max_calls
         )
-        summary = _run_many(
-            extractor,
-            sources,
-            output,
-            concurrency=concurrency,
-            published=published,
-            restart=restart,
-        )
+        if engine == "ray":
+            run = partial(run_on_ray, address=address, workers=workers)
+        else:
+            run = partial(_run_many, concurrency=concurrency)
+        summary = run(extractor, sources, output, published=published, restart=restart)
         tables = _write_tables(output, bom) if table_format == "csv" else None
     except ExtractorError as exc:
         fail(exc)
