@@ -158,6 +158,9 @@ def _extracted(
     """Every row's result, the skipped ones with `record` null (counted by the runner)."""
     if workers < 1:
         raise ConfigError(f"workers must be at least 1, got {workers}")
+    # Blocks of one batch each: a JSONL file is read as one block, and a block goes to
+    # one actor, so without this one worker would get the whole file.
+    ds = ds.repartition(target_num_rows_per_block=batch_size)
     return ds.map_batches(
         ExtractBatch,
         fn_constructor_kwargs={
