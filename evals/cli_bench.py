@@ -158,8 +158,8 @@ def bench_ray(
 ) -> None:
     """Rules-only documents/s: extract-many (one process) and Ray with 1 and 2 workers (JSON).
 
-    Needs the `ray` extra. Read `ratios`: ray2_over_ray1 (target >= 1.6) and
-    local_over_ray1, the one-worker overhead (target <= 1.2); see evals/bench_ray.py.
+    Needs the `ray` extra. Read `ratios`: speedup_2_workers (target >= 1.6) and
+    overhead_1_worker (target <= 1.2); see evals/bench_ray.py.
     """
     from .runner import SHARED_DIR  # noqa: PLC0415
 

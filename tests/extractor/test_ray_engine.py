@@ -158,7 +158,7 @@ def test_parquet_in_and_out_hold_the_same_records(tmp_path: Path) -> None:
     assert comparable(records) == comparable(jsonl_records(tmp_path / "a"))
 
 
-def test_the_python_function_maps_a_dataset_through_one_extractor_per_worker() -> None:
+def test_the_python_function_maps_a_dataset_of_documents_to_records() -> None:
     ds = ray.data.from_items([DOCS[0], DOCS[1]])
     settings = Extractor(strategy="rules").settings
 
@@ -204,3 +204,13 @@ def test_a_torn_or_foreign_line_in_a_partition_is_no_record(tmp_path: Path) -> N
         '[1]\n{"id": "b"}\n{"id": ', encoding="utf-8"
     )
     assert [r["id"] for r in parts.records()] == ["a", "b"]
+
+
+def test_what_the_ray_engine_does_not_do_is_refused_before_it_starts(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", DOCS[:1])
+    base = ["extract-many", str(source), "-o", str(tmp_path / "o"), "--engine"]
+
+    for extra in (["ray", "--concurrency", "2"], ["ray", "--format", "csv"], ["spark"]):
+        result = runner.invoke(app, [*base, *extra])
+        assert result.exit_code != 0 and "--engine" in result.output, extra
+    assert not (tmp_path / "o").exists()
