@@ -15,14 +15,13 @@ import json
 import logging
 import sys
 import time
-from functools import partial
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.text import Text
 
 from .cli_options import (
@@ -47,10 +46,11 @@ from .cli_options import (
     StrategyOpt,
     Workers,
 )
-from .cli_ray import Engine, RayAddress, RayWorkers, check_engine, run_on_ray
+from .cli_ray import Engine, RayAddress, RayWorkers, engine_runner
 from .display import (
     StageStatus,
     article_view,
+    batch_progress,
     compact_json,
     plain,
     report_batch,
@@ -311,16 +311,13 @@ def extract_many(
             raise ConfigError(f"--format must be jsonl or csv, got {table_format!r}")
         if concurrency < 1:
             raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
-        check_engine(engine, table_format, concurrency)
+        run = engine_runner(engine, address, workers, table_format, _run_many)
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
         extractor = make_extractor(
             *backend, deadline=deadline, stall_timeout=stall_timeout, max_calls=max_calls
         )
-        if engine == "ray":
-            run = partial(run_on_ray, address=address, workers=workers)
-        else:
-            run = partial(_run_many, concurrency=concurrency)
-        summary = run(extractor, sources, output, published=published, restart=restart)
+        options = {"concurrency": concurrency, "published": published, "restart": restart}
+        summary = run(extractor, sources, output, **options)
         tables = _write_tables(output, bom) if table_format == "csv" else None
     except ExtractorError as exc:
         fail(exc)
@@ -378,13 +375,7 @@ def _write_tables(output: Path, bom: bool) -> list[Path]:
 
 
 def progress_bar() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    )
+    return batch_progress(err)
 
 
 @app.command()

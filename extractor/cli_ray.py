@@ -7,6 +7,8 @@ to install it (the `ray` extra) when it is asked for and missing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,12 +34,26 @@ RayWorkers = Annotated[
 ]
 
 
-def check_engine(engine: str, table_format: str, concurrency: int) -> None:
-    """Refuse what the Ray engine does not do, before anything starts."""
+def engine_runner(
+    engine: str,
+    address: str | None,
+    workers: int,
+    table_format: str,
+    local: Callable[..., BatchSummary],
+) -> Callable[..., BatchSummary]:
+    """The runner of `--engine`, with `_run_many`'s arguments: `local`, or the Ray runner.
+
+    What the Ray engine does not do is refused here, before anything starts.
+    """
     if engine not in ("local", "ray"):
         raise ConfigError(f"--engine must be local or ray, got {engine!r}")
-    if engine == "ray" and (table_format != "jsonl" or concurrency != 1):
-        raise ConfigError("--engine ray takes --workers, not --concurrency or --format csv")
+    if engine == "local":
+        return local
+    if table_format != "jsonl":
+        raise ConfigError("--engine ray writes partitions of JSONL records, not --format csv")
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
+    return partial(run_on_ray, address=address, workers=workers)
 
 
 def run_on_ray(
@@ -45,16 +61,17 @@ def run_on_ray(
     sources: list[str],
     output: Path,
     *,
-    address: str | None,
-    workers: int,
+    concurrency: int,
     published: str | None,
     restart: bool,
+    address: str | None,
+    workers: int,
 ) -> BatchSummary:
     """The batch on Ray into the partitions of `output`, with a progress bar on stderr."""
     from .cli import progress_bar  # noqa: PLC0415
 
-    if workers < 1:
-        raise ConfigError(f"--workers must be at least 1, got {workers}")
+    if concurrency != 1:
+        raise ConfigError("--engine ray takes --workers (actors), not --concurrency")
     try:
         from .batch.ray_engine import run_ray  # noqa: PLC0415
     except ImportError as exc:

@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.json as pajson
 import ray
 import ray.data
+from ray.data.expressions import col
 
 from ..errors import ConfigError, InputError
 from ..extract import Extractor
@@ -143,7 +144,7 @@ def extract_dataset(
     Data transformation: nothing runs until the result is consumed or written.
     """
     extracted = _extracted(ds, settings or Settings.resolve(), workers, published, done, batch_size)
-    return extracted.filter(lambda row: row["record"] is not None)
+    return extracted.filter(expr=col("record").is_not_null())
 
 
 def _extracted(
@@ -281,7 +282,7 @@ def _done_keys(parts: Partitions, key: str, restart: bool) -> set[tuple[str, str
         aside = f"{parts.root.rstrip('/')}.{time.strftime('%Y%m%dT%H%M%S')}.previous"
         parts.fs.move(parts.root, aside)
         return set()
-    return {(str(r["id"]), str(r["sha256"])) for r in records if _is_done(r)}
+    return {(str(r.get("id")), str(r["sha256"])) for r in records if _is_done(r)}
 
 
 def _consume(
