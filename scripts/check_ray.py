@@ -116,6 +116,8 @@ def main() -> int:
             source, work / "killed", total, env, options.workers
         )
         report.update(kill)
+        # the kill proves something only if it came with part of the output written
+        report["killed_mid_run"] = 0 < kill["written_when_killed"] < total
         resumed = comparable(records(work / "killed"))
         counts = Counter(r["id"] for r in resumed)
         report["resumed_ids"] = len(counts)
@@ -123,7 +125,7 @@ def main() -> int:
         report["resumed_exactly_once"] = len(counts) == total and not report["resumed_ids_twice"]
         report["resumed_same_records"] = resumed == local
     print(json.dumps(report, indent=1))
-    checks = ("same_records", "resumed_exactly_once", "resumed_same_records")
+    checks = ("same_records", "killed_mid_run", "resumed_exactly_once", "resumed_same_records")
     return 0 if all(report[c] for c in checks) else 1
 
 

@@ -50,6 +50,8 @@ from .partitions import Partitions
 from .run import BatchItem, BatchSummary, _extract_item, _is_done, config_hash, output_lock
 from .sources import _item
 
+# A partition is written at least this often (seconds): what a killed run can lose.
+PARTITION_SECONDS = 10.0
 # JSON readers would turn "2024-05-01" into a timestamp; the contract's fields are text.
 _TEXT_FIELDS = pa.schema([("published", pa.string()), ("url", pa.string())])
 
@@ -292,7 +294,10 @@ def _consume(
     partition_rows: int,
     on_progress: Callable[[int], None] | None,
 ) -> None:
-    """Stream the results here, writing a partition every `partition_rows` or 30 seconds."""
+    """Stream the results here, writing a partition every `partition_rows` or 10 seconds.
+
+    A killed run loses at most the last 10 seconds of work (redone when it is run again).
+    """
     pending: list[dict[str, Any]] = []
     flushed = time.monotonic()
     for batch in results.iter_batches(batch_format="pyarrow", batch_size=None):
@@ -310,7 +315,9 @@ def _consume(
                 summary.failures.append({"id": row["id"], **error})
         if on_progress:
             on_progress(table.num_rows)
-        if pending and (len(pending) >= partition_rows or time.monotonic() - flushed > 30):
+        if pending and (
+            len(pending) >= partition_rows or time.monotonic() - flushed > PARTITION_SECONDS
+        ):
             parts.write(pending)
             pending, flushed = [], time.monotonic()
     if pending:
