@@ -30,7 +30,7 @@ from extractor.cli_options import (
 )
 from extractor.errors import ConfigError, ExtractorError, InputError
 
-from .cli_bench import bench, bench_import, bench_rules
+from .cli_bench import bench, bench_import, bench_ray, bench_rules
 from .cli_labelstudio import export_labelstudio, import_labelstudio
 from .cli_options import Baseline, Corpus, GoldDir, Name, Only, RunsDir
 from .display import print_comparison, scores_table, sets_table
@@ -552,3 +552,4 @@ app.command("import-labelstudio")(import_labelstudio)
 app.command("bench")(bench)
 app.command("bench-import")(bench_import)
 app.command("bench-rules")(bench_rules)
+app.command("bench-ray")(bench_ray)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -144,3 +145,42 @@ def bench_import(
     from .runner import ROOT  # noqa: PLC0415
 
     sys.stdout.write(json.dumps(import_times([ROOT, *(against or [])], runs), indent=1) + "\n")
+
+
+def bench_ray(
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Folder of .txt inputs (default: ../shared/corpus/polnear/train/text)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N texts (by name).")] = None,
+    rounds: Annotated[int, typer.Option(help="Rounds of the three runs, taking turns.")] = 1,
+    save: Annotated[Path | None, typer.Option(help="Also write the report here (JSON).")] = None,
+) -> None:
+    """Rules-only documents/s: extract-many (one process) and Ray with 1 and 2 workers (JSON).
+
+    Needs the `ray` extra. Read `ratios`: speedup_2_workers (target >= 1.6) and
+    overhead_1_worker (target <= 1.2); see evals/bench_ray.py.
+    """
+    from .runner import SHARED_DIR  # noqa: PLC0415
+
+    folder = corpus or SHARED_DIR / "corpus" / "polnear" / "train" / "text"
+    texts = sorted(folder.glob("*.txt"))[:limit]
+    if not texts:
+        fail(ConfigError(f"no .txt inputs in {folder}"))
+    try:
+        from .bench_ray import ray_throughput  # noqa: PLC0415
+    except ImportError as exc:
+        fail(
+            ConfigError(f"bench-ray needs the ray extra: pip install 'extractor-news[ray]' ({exc})")
+        )
+    report = ray_throughput(texts, rounds, progress=lambda line: err.print(line, markup=False))
+    args = " ".join(sys.argv[1:])
+    report = {
+        "command": f"extractor {args}",
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        **report,
+    }
+    text = json.dumps(report, indent=1) + "\n"
+    if save:
+        save.write_text(text, encoding="utf-8")
+    sys.stdout.write(text)

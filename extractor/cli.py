@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.text import Text
 
 from . import cli_options as jobs_opt  # the job store's serve options
@@ -52,9 +52,11 @@ from .cli_options import (
     StrategyOpt,
     Workers,
 )
+from .cli_ray import Engine, RayAddress, RayWorkers, engine_runner
 from .display import (
     StageStatus,
     article_view,
+    batch_progress,
     compact_json,
     plain,
     report_batch,
@@ -309,24 +311,23 @@ def extract_many(
     ] = False,
     batch_api: BatchApi = False,
     poll_interval: PollInterval = 30.0,
+    engine: Engine = "local",
+    address: RayAddress = None,
+    workers: RayWorkers = 2,
 ) -> None:
-    """Extract many files into JSONL, resumably: finished files are never redone."""
+    """Extract many files into JSONL, resumably (--engine ray: docs/scale.md)."""
     try:
         if table_format not in ("jsonl", "csv"):
             raise ConfigError(f"--format must be jsonl or csv, got {table_format!r}")
         if concurrency < 1:
             raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
+        live = batch_runner(poll_interval) if batch_api else _run_many
+        run = engine_runner(engine, address, workers, table_format, live)
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
         times = (deadline, stall_timeout, first_token_timeout)
         extractor = make_extractor(*backend, *times, max_calls=max_calls)
-        summary = (batch_runner(poll_interval) if batch_api else _run_many)(
-            extractor,
-            sources,
-            output,
-            concurrency=concurrency,
-            published=published,
-            restart=restart,
-        )
+        options = {"concurrency": concurrency, "published": published, "restart": restart}
+        summary = run(extractor, sources, output, **options)
         tables = _write_tables(output, bom) if table_format == "csv" else None
     except ExtractorError as exc:
         fail(exc)
@@ -384,13 +385,7 @@ def _write_tables(output: Path, bom: bool) -> list[Path]:
 
 
 def progress_bar() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    )
+    return batch_progress(err)
 
 
 @app.command()

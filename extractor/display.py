@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rich.console import Console, RenderableType
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -162,6 +163,17 @@ def report_failures(console: Console, articles: list[Article]) -> bool:
             soft_wrap=True,
         )
     return bool(failures)
+
+
+def batch_progress(console: Console) -> Progress:
+    """A batch's progress bar: what it does, the bar, done of total, time so far."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 def report_batch(

@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-EXTRAS=${1:-local,html,evals,dev,service}
+EXTRAS=${1:-local,html,evals,dev,service,ray}
 .venv/bin/python -m pip install -q -e ".[$EXTRAS]"
