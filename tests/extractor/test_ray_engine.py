@@ -193,7 +193,7 @@ def test_a_row_is_read_as_a_jsonl_line_is() -> None:
     )
 
     bad = row_item({"id": "b", "text": "x", "published": "May 1"})
-    assert bad.problem is not None and "published must be YYYY-MM-DD" in bad.problem
+    assert bad.problem is not None and "must be a real date, YYYY-MM-DD" in bad.problem
     assert bad.id.startswith("dataset:") and bad.id != row_item({"id": "c", "text": 3}).id
 
 
