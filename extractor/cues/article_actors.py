@@ -26,6 +26,7 @@ from .readers import readers_for
 from .registry import ActorBook
 from .romanize import romanized_name_en
 from .rulebook import rule
+from .spans import SpanCover
 from .tokens import is_verb, with_object
 
 MIN_MENTIONS = 2  # an actor the story is about is named more than once
@@ -82,7 +83,7 @@ def capitalized_actors(
     place's mention is that place, not another actor.
     """
     text = book.text
-    taken = [span for span, _ in found]
+    taken = SpanCover(span for span, _ in found)
     known = {e.actor.id for e in book.entries}
     for span in names:
         split = name_tail(text[span[0] : span[1]], book.lex)  # "Saudi Arabia's Crown Prince …"
@@ -118,9 +119,9 @@ def party_member(text: str, span: Span, lex: Lexicon) -> bool:
     off=False,
     language="en",
 )
-def inside_a_place(name: Span, places: Sequence[Span]) -> bool:
+def inside_a_place(name: Span, places: SpanCover) -> bool:
     """ "United States Trade Representative": the country, found as a place."""
-    return any(s <= name[0] < e or name[0] <= s < name[1] for s, e in places)
+    return places.covers(name[0], name[0] + 1) or places.any_starts_in(name[0], name[1])
 
 
 @rule(
@@ -266,15 +267,17 @@ def _surnames(
             continue
         actor = owners[0]
         word = actor.name.split()[-1].strip(".,،")
-        full = mentions(index, [actor.name, *actor.aliases], segment.start, segment.end)
-        alone = [
-            span
-            for span in index.find_all(word, segment.start, segment.end)
-            if _whole_word(index.text, span, lex)
-            and not any(s <= span[0] and span[1] <= e for s, e in full)
-        ]
-        if alone:
-            actor.aliases.append(index.text[alone[0][0] : alone[0][1]])
+        full = SpanCover(mentions(index, [actor.name, *actor.aliases], segment.start, segment.end))
+        alone = next(
+            (
+                span
+                for span in index.find_all(word, segment.start, segment.end)
+                if _whole_word(index.text, span, lex) and not full.covers(*span)
+            ),
+            None,
+        )
+        if alone is not None:
+            actor.aliases.append(index.text[alone[0] : alone[1]])
 
 
 def _whole_word(text: str, span: Span, lex: Lexicon) -> bool:
