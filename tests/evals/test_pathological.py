@@ -33,3 +33,24 @@ def test_every_pathological_input_scales_linearly_through_the_rules_strategy() -
         t_small = min(_timed("rules", small[name])[0] for _ in range(2))
         t_large = min(_timed("rules", large[name])[0] for _ in range(2))
         assert t_large / t_small <= 8, (name, t_small, t_large)
+
+
+def test_one_name_across_many_sentences_costs_linear_time() -> None:
+    # Issue 29: "he said" resolved against every earlier mention, a surname checked
+    # against every full name, every meeting sentence scanning every mention. CPU time,
+    # best of two, so other processes on the machine weigh less; quadratic was ~12x here.
+    import time
+
+    from extractor import Extractor
+
+    def cpu(text: str) -> float:
+        with Extractor(strategy="rules", use_cache=False) as ex:
+            t0 = time.process_time()
+            ex.extract_articles(text)
+            return time.process_time() - t0
+
+    small, large = inputs(20_000), inputs(80_000)
+    for name in ("one_name_many_sentences", "arabic_name_many_sentences"):
+        t_small = min(cpu(small[name]) for _ in range(2))
+        t_large = min(cpu(large[name]) for _ in range(2))
+        assert t_large / t_small <= 6, (name, t_small, t_large)
