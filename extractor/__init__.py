@@ -24,6 +24,7 @@ from .errors import (
     OutputError,
     RateLimitedError,
     ServiceError,
+    TimeBudgetError,
     TooLargeError,
     TransportError,
     TruncatedOutputError,
@@ -79,6 +80,7 @@ __all__ = [
     "Rejected",
     "ServiceError",
     "Settings",
+    "TimeBudgetError",
     "TooLargeError",
     "TransportError",
     "TruncatedOutputError",
@@ -113,6 +115,7 @@ class ExtractOptions(TypedDict, total=False):
     timeout: float
     stall_timeout: float
     deadline: float | None
+    time_budget: float | None
     stream: bool
     max_response_bytes: int
     transport_attempts: int

@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from .budget import SERVICE_TIME_BUDGET
 from .cli_options import (
     AllowStrategy,
     ApiKeysFile,
@@ -44,6 +45,7 @@ from .cli_options import (
     PromptOpt,
     StallOpt,
     StrategyOpt,
+    TimeBudgetOpt,
     Workers,
 )
 from .display import (
@@ -134,6 +136,7 @@ def make_extractor(
     deadline: float | None = None,
     stall_timeout: float | None = None,
     max_calls: int | None = None,
+    time_budget: float | None = None,
 ) -> Extractor:
     """The Extractor that the shared backend options describe (None = not given)."""
     from .extract import Extractor  # noqa: PLC0415  (keeps --help fast)
@@ -149,6 +152,7 @@ def make_extractor(
         "deadline": deadline,
         "stall_timeout": stall_timeout,
         "max_calls": max_calls,
+        "time_budget": time_budget,
     }
     if no_cache:
         options["use_cache"] = False
@@ -286,6 +290,7 @@ def extract_many(
     max_calls: MaxCalls = None,
     deadline: DeadlineOpt = None,
     stall_timeout: StallOpt = None,
+    time_budget: TimeBudgetOpt = None,
     restart: Annotated[
         bool,
         typer.Option(
@@ -308,7 +313,11 @@ def extract_many(
             raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
         extractor = make_extractor(
-            *backend, deadline=deadline, stall_timeout=stall_timeout, max_calls=max_calls
+            *backend,
+            deadline=deadline,
+            stall_timeout=stall_timeout,
+            max_calls=max_calls,
+            time_budget=time_budget,
         )
         summary = _run_many(
             extractor,
@@ -404,6 +413,14 @@ def serve(
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
     allow_strategy: AllowStrategy = None,
+    time_budget: Annotated[
+        float,
+        typer.Option(
+            "--time-budget",
+            help="Seconds the rules/cue stages may spend on one document before it is "
+            "refused (422, reason time_budget); far above any real article's.",
+        ),
+    ] = SERVICE_TIME_BUDGET,
 ) -> None:
     """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs).
 
@@ -412,9 +429,8 @@ def serve(
     """
     _require_service_extra()
     try:
-        settings = make_extractor(
-            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
-        ).settings
+        backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
+        settings = make_extractor(*backend, time_budget=time_budget).settings
         _serve(
             settings,
             host,

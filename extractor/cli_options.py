@@ -36,6 +36,14 @@ DeadlineOpt = Annotated[
         help="Give up on an article after this many seconds in all (default: no limit).",
     ),
 ]
+TimeBudgetOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--time-budget",
+        help="Refuse an input whose rules/cue stages take over this many seconds "
+        "(error reason time_budget; default: no limit).",
+    ),
+]
 StallOpt = Annotated[
     float | None,
     typer.Option(

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
+from ..budget import Budget
 from ..lang.gazetteer import Gazetteer, Place
 from ..lang.lexicon import Lexicon
 from ..models import Actor, Article, Span
@@ -75,7 +76,10 @@ def named_places(
 
 
 def capitalized_actors(
-    book: ActorBook, names: Sequence[Span], found: Sequence[tuple[Span, Place]]
+    book: ActorBook,
+    names: Sequence[Span],
+    found: Sequence[tuple[Span, Place]],
+    budget: Budget | None = None,
 ) -> set[str]:
     """English capitalized names that are actors, joined to the book (the new ones' ids).
 
@@ -86,6 +90,8 @@ def capitalized_actors(
     taken = SpanCover(span for span, _ in found)
     known = {e.actor.id for e in book.entries}
     for span in names:
+        if budget is not None:
+            budget.check("capitalized names")
         split = name_tail(text[span[0] : span[1]], book.lex)  # "Saudi Arabia's Crown Prince …"
         name = (span[0] + split[1][0], span[0] + split[1][1]) if split else span
         if book.not_an_actor(text[name[0] : name[1]]):

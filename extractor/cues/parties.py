@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from ..budget import Budget
 from ..lang.lexicon import Lexicon
 from ..models import Actor, Claim, Meeting, Span
 from ..text.dates import date_in
@@ -192,6 +193,8 @@ def meetings_of(
     actors: dict[str, Actor] | None = None,
     pronoun_subject: dict[int, str] | None = None,
     places: Sequence[Span] = (),
+    *,
+    budget: Budget | None = None,
 ) -> list[Meeting]:
     """Meetings of sentences with a trigger and two to four actors in them.
 
@@ -208,6 +211,8 @@ def meetings_of(
     at = by_sentence(sentences, places)
     meetings: list[Meeting] = []
     for n, sent in enumerate(sentences):
+        if budget is not None:
+            budget.check("meetings")
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
         if cue is None:
             continue
