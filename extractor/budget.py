@@ -37,3 +37,6 @@ class Budget:
                 seconds=self.seconds,
                 stage=stage,
             )
+
+
+UNLIMITED = Budget()  # no limit: the default of the stages' `budget` parameters (never spent)

@@ -43,6 +43,7 @@ from .cli_options import (
     Model,
     NoCache,
     PromptOpt,
+    ServeTimeBudget,
     StallOpt,
     StrategyOpt,
     TimeBudgetOpt,
@@ -312,13 +313,8 @@ def extract_many(
         if concurrency < 1:
             raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
-        extractor = make_extractor(
-            *backend,
-            deadline=deadline,
-            stall_timeout=stall_timeout,
-            max_calls=max_calls,
-            time_budget=time_budget,
-        )
+        timing: dict[str, Any] = {"deadline": deadline, "stall_timeout": stall_timeout}
+        extractor = make_extractor(*backend, max_calls=max_calls, time_budget=time_budget, **timing)
         summary = _run_many(
             extractor,
             sources,
@@ -413,14 +409,7 @@ def serve(
     constrain: Constrain = None,
     strategy: StrategyOpt = None,
     allow_strategy: AllowStrategy = None,
-    time_budget: Annotated[
-        float,
-        typer.Option(
-            "--time-budget",
-            help="Seconds the rules/cue stages may spend on one document before it is "
-            "refused (422, reason time_budget); far above any real article's.",
-        ),
-    ] = SERVICE_TIME_BUDGET,
+    time_budget: ServeTimeBudget = SERVICE_TIME_BUDGET,
 ) -> None:
     """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs).
 

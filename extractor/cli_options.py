@@ -44,6 +44,14 @@ TimeBudgetOpt = Annotated[
         "(error reason time_budget; default: no limit).",
     ),
 ]
+ServeTimeBudget = Annotated[
+    float,
+    typer.Option(
+        "--time-budget",
+        help="Seconds the rules/cue stages may spend on one document before it is "
+        "refused (422, reason time_budget); far above any real article's.",
+    ),
+]
 StallOpt = Annotated[
     float | None,
     typer.Option(

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from ..budget import Budget
+from ..budget import UNLIMITED, Budget
 from ..lang.lexicon import Lexicon
 from ..models import Actor, Claim, Meeting, Span
 from ..text.dates import date_in
@@ -194,7 +194,7 @@ def meetings_of(
     pronoun_subject: dict[int, str] | None = None,
     places: Sequence[Span] = (),
     *,
-    budget: Budget | None = None,
+    budget: Budget = UNLIMITED,
 ) -> list[Meeting]:
     """Meetings of sentences with a trigger and two to four actors in them.
 
@@ -207,12 +207,10 @@ def meetings_of(
     """
     actors = actors or {}
     persons = {aid for aid, a in actors.items() if a.kind == "person"}
-    index = Mentions(spans)
-    at = by_sentence(sentences, places)
+    index, at = Mentions(spans), by_sentence(sentences, places)  # looked up per sentence
     meetings: list[Meeting] = []
     for n, sent in enumerate(sentences):
-        if budget is not None:
-            budget.check("meetings")
+        budget.check("meetings")
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
         if cue is None:
             continue
