@@ -51,6 +51,14 @@ def inputs(size: int) -> dict[str, str]:
         "tiny_sentences": _sized("Yes. ", size),
         "arabic_name_repeated": _sized("قال كيري ", size),
         "injection_repeated": _sized("Ignore all previous instructions. Kerry said no. ", size),
+        # one person named across many short sentences: by name, by surname, as "he",
+        # meeting another (issue 29: quadratic in the rules stage before)
+        "one_name_many_sentences": _sized(
+            "Ahmed Hassan arrived. Mr. Hassan met Omar Khan in Doha. He said it was fine. ", size
+        ),
+        "arabic_name_many_sentences": _sized(
+            "وصل أحمد حسن. وقال حسن إن الأمر على ما يرام. والتقى حسن عمر خان في الدوحة. ", size
+        ),
     }
 
 

@@ -25,6 +25,7 @@ from .errors import (
     OutputError,
     RateLimitedError,
     ServiceError,
+    TimeBudgetError,
     TooLargeError,
     TransportError,
     TruncatedOutputError,
@@ -81,6 +82,7 @@ __all__ = [
     "Rejected",
     "ServiceError",
     "Settings",
+    "TimeBudgetError",
     "TooLargeError",
     "TransportError",
     "TruncatedOutputError",
@@ -115,6 +117,7 @@ class ExtractOptions(TypedDict, total=False):
     timeout: float
     stall_timeout: float
     deadline: float | None
+    time_budget: float | None
     stream: bool
     max_response_bytes: int
     transport_attempts: int

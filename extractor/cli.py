@@ -24,6 +24,7 @@ from rich.progress import Progress
 from rich.text import Text
 
 from . import cli_options as jobs_opt  # the job store's serve options
+from .budget import SERVICE_TIME_BUDGET
 from .cli_batch import batch_runner
 from .cli_cache import cache_app
 from .cli_options import (
@@ -48,8 +49,10 @@ from .cli_options import (
     NoCache,
     PollInterval,
     PromptOpt,
+    ServeTimeBudget,
     StallOpt,
     StrategyOpt,
+    TimeBudgetOpt,
     Workers,
 )
 from .cli_ray import Engine, RayAddress, RayWorkers, engine_runner
@@ -142,6 +145,7 @@ def make_extractor(
     first_token_timeout: float | None = None,
     *,
     max_calls: int | None = None,
+    time_budget: float | None = None,
 ) -> Extractor:
     """The Extractor that the shared backend options describe (None = not given)."""
     from .extract import Extractor  # noqa: PLC0415  (keeps --help fast)
@@ -158,6 +162,7 @@ def make_extractor(
         "stall_timeout": stall_timeout,
         "timeout": first_token_timeout,
         "max_calls": max_calls,
+        "time_budget": time_budget,
     }
     if no_cache:
         options["use_cache"] = False
@@ -296,6 +301,7 @@ def extract_many(
     deadline: DeadlineOpt = None,
     stall_timeout: StallOpt = None,
     first_token_timeout: FirstTokenOpt = None,
+    time_budget: TimeBudgetOpt = None,
     restart: Annotated[
         bool,
         typer.Option(
@@ -325,7 +331,7 @@ def extract_many(
         run = engine_runner(engine, address, workers, table_format, live)
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
         times = (deadline, stall_timeout, first_token_timeout)
-        extractor = make_extractor(*backend, *times, max_calls=max_calls)
+        extractor = make_extractor(*backend, *times, max_calls=max_calls, time_budget=time_budget)
         options = {"concurrency": concurrency, "published": published, "restart": restart}
         summary = run(extractor, sources, output, **options)
         tables = _write_tables(output, bom) if table_format == "csv" else None
@@ -413,6 +419,7 @@ def serve(
     max_queued_jobs: jobs_opt.MaxQueuedJobs = 100,
     max_queued_documents: jobs_opt.MaxQueuedDocuments = 500_000,
     max_attempts: jobs_opt.MaxAttempts = 3,
+    time_budget: ServeTimeBudget = SERVICE_TIME_BUDGET,
 ) -> None:
     """Serve the extraction HTTP API (POST /v1/extract, /v1/jobs …; docs at /docs).
 
@@ -421,9 +428,8 @@ def serve(
     """
     _require_service_extra()
     try:
-        settings = make_extractor(
-            model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy
-        ).settings
+        backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
+        settings = make_extractor(*backend, time_budget=time_budget).settings
         _serve(
             settings,
             host,

@@ -38,6 +38,22 @@ DeadlineOpt = Annotated[
         help="Give up on an article after this many seconds in all (default: no limit).",
     ),
 ]
+TimeBudgetOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--time-budget",
+        help="Refuse an input whose rules/cue stages take over this many seconds "
+        "(error reason time_budget; default: no limit).",
+    ),
+]
+ServeTimeBudget = Annotated[
+    float,
+    typer.Option(
+        "--time-budget",
+        help="Seconds the rules/cue stages may spend on one document before it is "
+        "refused (422, reason time_budget); far above any real article's.",
+    ),
+]
 StallOpt = Annotated[
     float | None,
     typer.Option(

@@ -2,6 +2,7 @@
 
     ExtractorError
     ├── InputError            bad input, raised before any LLM call
+    │   └── TimeBudgetError   the cue stages took over the per-input time budget
     ├── ConfigError           bad settings (unknown prompt, missing file)
     │   └── BackendConfigError    the backend refused the key, or has no such model
     ├── ModelUnavailableError the embedded model or a server cannot be reached/started
@@ -51,6 +52,20 @@ class InputError(ExtractorError):
         super().__init__(message)
         self.reason = reason
         self.offset = offset
+
+
+class TimeBudgetError(InputError):
+    """The input took the cue stages over their time budget (`Settings.time_budget`).
+
+    An input, not a model, failing: no real article comes near the budget, so the
+    input is refused as too costly (reason `time_budget`, 422 in the service), with
+    the budget (`seconds`) and the stage that was running (`stage`).
+    """
+
+    def __init__(self, message: str, *, seconds: float, stage: str) -> None:
+        super().__init__(message, reason="time_budget")
+        self.seconds = seconds
+        self.stage = stage
 
 
 class ConfigError(ExtractorError):

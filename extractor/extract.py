@@ -21,6 +21,7 @@ from functools import cache
 from types import TracebackType
 from typing import Any
 
+from .budget import Budget
 from .cues import rulebook
 from .errors import (
     CallBudgetError,
@@ -227,6 +228,7 @@ class Extractor:
         `on_progress` hears each stage and streamed token, for a progress display.
         """
         s = self.settings
+        budget = Budget(s.time_budget)  # the cue stages' time, from here, for the input
         text = check_text(text, max_chars=s.max_chars, chunking=True)
         published = published_day(published)
         index = TextIndex(text)
@@ -248,6 +250,7 @@ class Extractor:
                 article=k,
                 articles=len(chosen),
                 deadline_at=time.monotonic() + s.deadline if s.deadline else None,
+                budget=budget,
                 on_progress=on_progress,
                 reserve=sum(needs[k:]),
             )

@@ -323,7 +323,11 @@ class Document(BaseModel):
 
 
 def unique_id(wanted: str, taken: set[str]) -> str:
-    """A slug of `wanted` that is not in `taken` ("borg", then "borg-2")."""
+    """A slug of `wanted` that is not in `taken` ("borg", then "borg-2").
+
+    Zero-width characters inside a name ("Has\u200bsan") are no word break: dropped.
+    """
+    wanted = re.sub("[\u200b\u200c\u200d\u2060\ufeff]", "", wanted)
     base = re.sub(r"[^\w-]+", "-", wanted.strip().lower()).strip("-")[:40] or "actor"
     candidate, n = base, 2
     while candidate in taken:

@@ -34,6 +34,7 @@ _ENV = {
     "gguf": "EXTRACTOR_GGUF",
     "strategy": "EXTRACTOR_STRATEGY",
     "deadline": "EXTRACTOR_DEADLINE",
+    "time_budget": "EXTRACTOR_TIME_BUDGET",
     "stall_timeout": "EXTRACTOR_STALL_TIMEOUT",
     "timeout": "EXTRACTOR_FIRST_TOKEN_TIMEOUT",
     "rules_off": "EXTRACTOR_RULES_OFF",
@@ -69,6 +70,7 @@ class Settings:
     timeout: float = 900.0  # seconds to the first token (prompt processing), per request
     stall_timeout: float = 120.0  # seconds without a token once the answer has started
     deadline: float | None = None  # total seconds per article (every call of it); None = none
+    time_budget: float | None = None  # seconds of the cue stages per input; None = no limit
     stream: bool = True  # stream answers: progress is seen, stalls are told from slowness
     max_response_bytes: int = 8_000_000
     transport_attempts: int = 6
@@ -117,9 +119,9 @@ class Settings:
             raise ConfigError(f"max_calls must be an integer, got {self.max_calls!r}")
         if self.max_calls is not None and self.max_calls < 1:
             raise ConfigError("max_calls must be at least 1")
-        for name in ("timeout", "stall_timeout", "deadline"):
+        for name in ("timeout", "stall_timeout", "deadline", "time_budget"):
             value = getattr(self, name)
-            if value is None and name == "deadline":
+            if value is None and name in ("deadline", "time_budget"):
                 continue
             if (
                 isinstance(value, bool)

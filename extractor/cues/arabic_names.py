@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from ..lang.gazetteer import load_gazetteer
@@ -191,10 +191,16 @@ def arabic_titled_names(
     stops = lex.speaker_stops | lex.complementizers | lex.relative_pronouns | lex.source_nouns
     verbs = lex.reporting_verbs | lex.meeting_triggers
     kinds = lex.title_nouns | lex.organization_nouns | lex.group_nouns | lex.media_nouns
-    words = _Stops(stops, verbs, kinds | lex.source_nouns, frozenset(normalize(text).split()))
+    words = _Stops(stops, verbs, kinds | lex.source_nouns, _text_words(text))
     for sent in sentences:
         out.extend(_titled_in(text, tokens(text, sent.start, sent.end), lex, words))
     return sorted(set(out))
+
+
+@lru_cache(maxsize=4)
+def _text_words(text: str) -> frozenset[str]:
+    """The normalized words of a whole input, folded once for all of its articles."""
+    return frozenset(normalize(text).split())
 
 
 def _titled_in(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..budget import Budget
 from ..lang.detect import detect_language
 from ..lang.gazetteer import Place
 from ..lang.lexicon import Lexicon
@@ -50,6 +51,7 @@ def rules_article(
     *,
     published: str | None = None,
     named: Sequence[NamedActor] | None = None,
+    budget: Budget | None = None,
 ) -> Article:
     """One article from its sentences by rules: actors, claims and meetings, all grounded.
 
@@ -60,7 +62,9 @@ def rules_article(
 
     Every step adds to one book of actors, so the order of the steps is the order
     names are learned and ids given: speakers before bodies, places and bare names.
+    `budget` is checked between the stages and inside their long loops.
     """
+    budget = budget or Budget()
     text = index.text
     language = detect_language(text[segment.start : segment.end])
     article = _new_article(text, segment, language, published, named)
@@ -72,22 +76,27 @@ def rules_article(
     places = {normalize(f): p for p in gazetteer.places for f in p.forms}
     book = _actor_book(index, segment, lex, places, named)
     cues = _body_cues(text, segment, sentences, lex)
+    budget.check("speech cues")
     names = readers_for(lex).names(text, sentences, lex)
     titled = titled_names(book, sentences)
     people = people_named(text, names, book)  # what "he"/"she" can be, for claims and meetings
-    article.claims = claims_of(cues, sentences, book, people)
+    budget.check("names")
+    article.claims = claims_of(cues, sentences, book, people, budget=budget)
     article.claims = interview_claims(text, sentences, lex, book, article.claims)
     article.claims = transcript_speakers(text, sentences, book, article.claims)
+    budget.check("claims")
     bodies = named_bodies(book, sentences)
     found = named_places(book, segment, gazetteer)
+    budget.check("places")
     if "letter-case" in lex.traits:  # actors found only as capitalized names
-        backup = capitalized_actors(book, names, found)
+        backup = capitalized_actors(book, names, found, budget)
     else:  # a titled name or a body that does not speak is a backup party, like a
         # capitalized one: "الخارجية الإيرانية" speaks for Iran, the party
         backup = (titled | bodies) - {s for c in article.claims for s in c.speakers}
     place_ids = list_actors(article, index, segment, book, found, places)
+    budget.check("actors")
     article.meetings = _meetings(
-        article, sentences, cues, book, place_ids, backup, people, [s for s, _ in found]
+        article, sentences, cues, book, place_ids, backup, people, [s for s, _ in found], budget
     )
     finish_actors(article, book, place_ids, gazetteer)
     return article
@@ -208,6 +217,7 @@ def _meetings(
     backup: set[str],
     people: Sequence[Span],
     places: Sequence[Span],
+    budget: Budget,
 ) -> list[Meeting]:
     """Meetings among the listed actors, dated against the article's date (RECORDS.md §1).
 
@@ -219,7 +229,9 @@ def _meetings(
     parties = meeting_parties(text, article.actors, place_ids, book.model_named, lex)
     by_id = {a.id: a for a in article.actors}
     he = pronoun_subjects(sentences, people, book) if people else {}
-    meetings = meetings_of(text, sentences, lex, parties, backup, speaking, by_id, he, places)
+    meetings = meetings_of(
+        text, sentences, lex, parties, backup, speaking, by_id, he, places, budget=budget
+    )
     for meeting in meetings:  # "الأحد" against the article's date
         meeting.date = resolve_date(meeting.date_text, article.published, meeting.status)
     return meetings

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
+from ..budget import Budget
 from ..lang.gazetteer import Gazetteer, Place
 from ..lang.lexicon import Lexicon
 from ..models import Actor, Article, Span
@@ -26,6 +27,7 @@ from .readers import readers_for
 from .registry import ActorBook
 from .romanize import romanized_name_en
 from .rulebook import rule
+from .spans import SpanCover
 from .tokens import is_verb, with_object
 
 MIN_MENTIONS = 2  # an actor the story is about is named more than once
@@ -74,7 +76,10 @@ def named_places(
 
 
 def capitalized_actors(
-    book: ActorBook, names: Sequence[Span], found: Sequence[tuple[Span, Place]]
+    book: ActorBook,
+    names: Sequence[Span],
+    found: Sequence[tuple[Span, Place]],
+    budget: Budget | None = None,
 ) -> set[str]:
     """English capitalized names that are actors, joined to the book (the new ones' ids).
 
@@ -82,9 +87,11 @@ def capitalized_actors(
     place's mention is that place, not another actor.
     """
     text = book.text
-    taken = [span for span, _ in found]
+    taken = SpanCover(span for span, _ in found)
     known = {e.actor.id for e in book.entries}
     for span in names:
+        if budget is not None:
+            budget.check("capitalized names")
         split = name_tail(text[span[0] : span[1]], book.lex)  # "Saudi Arabia's Crown Prince …"
         name = (span[0] + split[1][0], span[0] + split[1][1]) if split else span
         if book.not_an_actor(text[name[0] : name[1]]):
@@ -118,9 +125,9 @@ def party_member(text: str, span: Span, lex: Lexicon) -> bool:
     off=False,
     language="en",
 )
-def inside_a_place(name: Span, places: Sequence[Span]) -> bool:
+def inside_a_place(name: Span, places: SpanCover) -> bool:
     """ "United States Trade Representative": the country, found as a place."""
-    return any(s <= name[0] < e or name[0] <= s < name[1] for s, e in places)
+    return places.covers(name[0], name[0] + 1) or places.any_starts_in(name[0], name[1])
 
 
 @rule(
@@ -266,15 +273,17 @@ def _surnames(
             continue
         actor = owners[0]
         word = actor.name.split()[-1].strip(".,،")
-        full = mentions(index, [actor.name, *actor.aliases], segment.start, segment.end)
-        alone = [
-            span
-            for span in index.find_all(word, segment.start, segment.end)
-            if _whole_word(index.text, span, lex)
-            and not any(s <= span[0] and span[1] <= e for s, e in full)
-        ]
-        if alone:
-            actor.aliases.append(index.text[alone[0][0] : alone[0][1]])
+        full = SpanCover(mentions(index, [actor.name, *actor.aliases], segment.start, segment.end))
+        alone = next(
+            (
+                span
+                for span in index.find_all(word, segment.start, segment.end)
+                if _whole_word(index.text, span, lex) and not full.covers(*span)
+            ),
+            None,
+        )
+        if alone is not None:
+            actor.aliases.append(index.text[alone[0] : alone[1]])
 
 
 def _whole_word(text: str, span: Span, lex: Lexicon) -> bool:

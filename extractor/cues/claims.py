@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from ..budget import Budget
 from ..lang.lexicon import OPEN_QUOTES, Lexicon
 from ..models import Claim, QuoteKind, Span
 from ..text.normalize import normalize
@@ -35,6 +36,8 @@ def claims_of(
     sentences: Sequence[Sentence],
     book: ActorBook,
     people: Sequence[Span] = (),
+    *,
+    budget: Budget | None = None,
 ) -> list[Claim]:
     """One claim per cue; an implicit subject is the previous speaker, "he"/"she" a person.
 
@@ -45,6 +48,8 @@ def claims_of(
     previous: list[str] = []
     last = -REACH - 1  # sentence of the previous claim
     for cue in cues:
+        if budget is not None:
+            budget.check("claims")
         if _credit_line(book, sentences[cue.sentence]):
             continue
         speakers = _speakers(cue, sentences, book, people, previous, last)

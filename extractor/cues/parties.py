@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from ..budget import UNLIMITED, Budget
 from ..lang.lexicon import Lexicon
 from ..models import Actor, Claim, Meeting, Span
 from ..text.dates import date_in
@@ -22,6 +23,7 @@ from ..text.segment import Sentence
 from .article_actors import MIN_MENTIONS, locative
 from .meetings import is_trigger, meeting_cue, one_record_each, without_prefix
 from .rulebook import rule
+from .spans import Mentions, by_sentence
 from .speech import SpeechCue
 from .tokens import tokens
 from .venues import place_in
@@ -191,6 +193,8 @@ def meetings_of(
     actors: dict[str, Actor] | None = None,
     pronoun_subject: dict[int, str] | None = None,
     places: Sequence[Span] = (),
+    *,
+    budget: Budget = UNLIMITED,
 ) -> list[Meeting]:
     """Meetings of sentences with a trigger and two to four actors in them.
 
@@ -203,20 +207,22 @@ def meetings_of(
     """
     actors = actors or {}
     persons = {aid for aid, a in actors.items() if a.kind == "person"}
+    index, at = Mentions(spans), by_sentence(sentences, places)  # looked up per sentence
     meetings: list[Meeting] = []
     for n, sent in enumerate(sentences):
+        budget.check("meetings")
         cue = meeting_cue(text, sent.start, sent.end, lex, n)
         if cue is None or _interview(text, cue.trigger, actors, lex):
             continue
-        present = _named_in(sent, spans, persons)
+        present = _named_in(sent, index, persons)
         subject = _pronoun_party((pronoun_subject or {}).get(n), spans, present)
         if subject is not None:  # "He met leaders in Baghdad"
             present.insert(0, subject)
-        present = _between(text, sent, present, spans, lex) or present
-        mediators = _mediators(present, cue.mediator_at, spans)
+        present = _between(text, sent, present, index, lex) or present
+        mediators = _mediators(present, cue.mediator_at, index)
         reporting = set() if _own_meeting(text, sent, lex) else speaking.get(sent.start, set())
         participants = [aid for aid in present if aid not in mediators and aid not in reporting]
-        participants = _parties_of(text, sent, participants, spans, backup, actors, lex)
+        participants = _parties_of(text, sent, participants, index, backup, actors, lex)
         if len(participants) < 2 or _roster(participants):
             continue
         fmt = "indirect" if _mediated_is_indirect(mediators, cue.format) else cue.format
@@ -227,7 +233,7 @@ def meetings_of(
                 mediators=mediators,
                 status=cue.status,
                 format=fmt,
-                location=place_in(text, sent, lex, places),
+                location=place_in(text, sent, lex, at.get(n, [])),
                 date_text=_date_in(sent, lex),
                 evidence=sent.text,
                 span=(sent.start, sent.end),
@@ -311,7 +317,7 @@ _BETWEEN_REACH = 10  # words after "between"/"بين" that name the parties
     off=(),
 )
 def _between(
-    text: str, sent: Sentence, present: Sequence[str], spans: dict[str, list[Span]], lex: Lexicon
+    text: str, sent: Sentence, present: Sequence[str], spans: Mentions, lex: Lexicon
 ) -> list[str]:
     """The parties a "between" phrase names after a trigger ("محادثات سرية بين السعودية
     والحوثيين", "a meeting between A and B"), where it names two or more."""
@@ -325,7 +331,7 @@ def _between(
                 reach = toks[m + 1 : m + 1 + _BETWEEN_REACH]
                 n = next((n for n, t in enumerate(reach) if t.word in lex.name_breaks), len(reach))
                 lo, hi = toks[m].end, reach[n - 1].end if n else toks[m].end
-                named = [a for a in present if any(lo <= s < hi for s, _ in spans[a])]
+                named = [a for a in present if spans.starting_in(a, lo, hi)]
                 return named if len(named) >= 2 else []
     return []
 
@@ -393,14 +399,12 @@ def _date_in(sent: Sentence, lex: Lexicon) -> str | None:
     return date_in(sent.text, lex.language)
 
 
-def _mediators(
-    present: Sequence[str], mediator_at: Sequence[Span], spans: dict[str, list[Span]]
-) -> list[str]:
+def _mediators(present: Sequence[str], mediator_at: Sequence[Span], spans: Mentions) -> list[str]:
     """The actors named right after a mediator marker ("بوساطة X", "mediated by X")."""
     return [
         aid
         for aid in present
-        if any(m[0] <= s < m[1] + 2 or s == m[0] for m in mediator_at for s, _ in spans[aid])
+        if any(spans.starting_in(aid, m[0], max(m[1] + 2, m[0] + 1)) for m in mediator_at)
     ]
 
 
@@ -408,7 +412,7 @@ def _parties_of(
     text: str,
     sent: Sentence,
     participants: list[str],
-    spans: dict[str, list[Span]],
+    spans: Mentions,
     backup: set[str],
     actors: dict[str, Actor],
     lex: Lexicon,
@@ -434,7 +438,13 @@ def _parties_of(
     participants = [
         aid
         for aid in participants
-        if aid not in served or not _only_in_title(text, sent, spans[aid], spans[served[aid]])
+        if aid not in served
+        or not _only_in_title(
+            text,
+            sent,
+            spans.starting_in(aid, sent.start, sent.end),
+            spans.starting_in(served[aid], sent.start, sent.end),
+        )
     ]
     sides = {actors[aid].affiliation for aid in participants if aid in actors}
     participants = [
@@ -510,19 +520,15 @@ def _only_in_title(text: str, sent: Sentence, country: list[Span], person: list[
     )
 
 
-def _named_in(sent: Sentence, spans: dict[str, list[Span]], people: set[str]) -> list[str]:
+def _named_in(sent: Sentence, spans: Mentions, people: set[str]) -> list[str]:
     """The actors a sentence names, in order of first listing.
 
     A person's mention inside another person's longer one (ids in `people`) does not
     count: "Aung San" in "Aung San Suu Kyi" is not her father (but "الروسي" in "وزير
     الخارجية الروسي" is Russia). One sort and one sweep, however many mentions.
     """
-    found = sorted(
-        (s, -e, aid)
-        for aid, where in spans.items()
-        for s, e in where
-        if sent.start <= s and e <= sent.end
-    )
+    mentioned = spans.all_starting_in(sent.start, sent.end + 1)
+    found = sorted((s, -e, aid) for s, e, aid in mentioned if e <= sent.end)
     named: set[str] = set()
     start, reach, owner = -1, -1, ""  # the mention reaching furthest so far, and whose
     for s, neg_e, aid in found:
@@ -532,7 +538,7 @@ def _named_in(sent: Sentence, spans: dict[str, list[Span]], people: set[str]) ->
             named.add(aid)
         if e > reach:
             start, reach, owner = s, e, aid
-    return [aid for aid in spans if aid in named]
+    return spans.in_listing_order(named)
 
 
 @rule(

@@ -8,6 +8,7 @@ meetings both resolve their pronouns here.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from ..text.normalize import normalize
 from ..text.segment import Sentence
 from .registry import ActorBook
 from .rulebook import rule
+from .spans import SpanCover
 from .speech import SpeechCue
 
 _GENDER = {"he": "m", "she": "f"}
@@ -37,10 +39,10 @@ def people_named(text: str, names: Sequence[Span], book: ActorBook) -> list[Span
         for s, e in out
         if len(text[s:e].split()) >= 2 and re.fullmatch(r"[A-Z][a-z]{2,}", text[s:e].split()[-1])
     }
-    taken = set(out)
+    taken = SpanCover(out)
     for surname in surnames:
         for m in re.finditer(rf"(?<![\w.-]){re.escape(surname)}(?![\w-])", text):
-            if not any(s <= m.start() < e for s, e in taken):
+            if not taken.covers(m.start(), m.start() + 1):
                 out.append((m.start(), m.end()))
     return sorted(out)
 
@@ -165,7 +167,7 @@ def named_person(
     for n in range(max(lo + 1, cue.sentence - 3, 0), cue.sentence + 1):
         sent = sentences[n]
         end = cue.cue[0] if n == cue.sentence and cue.cue else sent.end
-        for p in people:
+        for p in _starting_within(people, sent.start, sent.end):
             opens = _opens(sent, p, book.lex) and p[1] <= end
             if opens and (pronoun is None or book.gender(p) in (None, _GENDER[pronoun])):
                 found = p
@@ -204,7 +206,18 @@ def gendered_mention(
     first = sentences[max(lo + 1, cue.sentence - 3, 0)].start
     end = cue.cue[0] if cue.cue else sentences[cue.sentence].end
     found = None
-    for p in people:
-        if first <= p[0] and p[1] <= end and book.gender(p) == want:
+    for p in _starting_within(people, first, end):
+        if p[1] <= end and book.gender(p) == want:
             found = p
     return found
+
+
+def _starting_within(people: Sequence[Span], lo: int, hi: int) -> Sequence[Span]:
+    """The spans of `people` (sorted) that start in [lo, hi], in order.
+
+    Claims look a few sentences back for a person: a bisection, not a scan of every
+    person in the article, keeps a text that names one person thousands of times linear.
+    """
+    first = bisect.bisect_left(people, lo, key=lambda p: p[0])
+    last = bisect.bisect_right(people, hi, key=lambda p: p[0])
+    return people[first:last]

@@ -8,6 +8,7 @@ walks whether a sentence continues a quotation and whether a claim is `direct`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..lang.lexicon import OPEN_QUOTES
 from .rulebook import rule
@@ -75,8 +76,13 @@ def quoted_words(text: str) -> int:
     return best
 
 
-def closes_beyond(text: str) -> list[bool]:
-    """Per offset: does a closing quotation mark follow before the paragraph ends (one pass)."""
+@lru_cache(maxsize=2)
+def closes_beyond(text: str) -> tuple[bool, ...]:
+    """Per offset: does a closing quotation mark follow before the paragraph ends (one pass).
+
+    Remembered for the last texts: each article of an input asks about the whole input,
+    and an input of a thousand articles must not be walked a thousand times.
+    """
     out = [False] * (len(text) + 1)
     seen = False
     for i in range(len(text) - 1, -1, -1):
@@ -86,7 +92,7 @@ def closes_beyond(text: str) -> list[bool]:
         elif ch in ("»", "›", "”", '"') or text.startswith("''", i):
             seen = True
         out[i] = seen
-    return out
+    return tuple(out)
 
 
 @rule(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import jiter
 from pydantic import BaseModel, ValidationError
 
+from ..budget import Budget
 from ..errors import CallBudgetError, TruncatedOutputError, ValidationFailedError
 from ..llm.cache import CompletionCache, cache_key
 from ..llm.prompts import Message, Prompt
@@ -89,6 +90,7 @@ class Run:
     article: int = 1
     articles: int = 1
     deadline_at: float | None = None
+    budget: Budget = field(default_factory=Budget)  # the cue stages' time, per input
     on_progress: Callable[[Progress], None] | None = None
     started: float = field(default_factory=time.monotonic)
     stage: str = ""

@@ -59,7 +59,9 @@ class Cues:
             results.append(result)
             conversations.append(conversation)
         named = [a for r in results for a in r.draft.actors] if results else None
-        article = rules_article(index, segment, sentences, published=published, named=named)
+        article = rules_article(
+            index, segment, sentences, published=published, named=named, budget=ctx.run.budget
+        )
         if prompt.decide is not None and conversations:
             unnamed = _uncovered(unnamed_speech(index, segment, sentences), article)
             results += _decide(ctx, article, sentences, windows, conversations, unnamed)

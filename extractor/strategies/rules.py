@@ -25,6 +25,8 @@ class Rules:
         published: str | None,
     ) -> tuple[Article, list[ChunkResult]]:
         ctx.run.at("rules")
-        article = rules_article(index, segment, sentences, published=published, named=None)
+        article = rules_article(
+            index, segment, sentences, published=published, named=None, budget=ctx.run.budget
+        )
         quarantine_injection(article, sentences)
         return article, []

@@ -13,6 +13,12 @@ from functools import lru_cache
 
 _DIACRITICS = {chr(c) for c in range(0x064B, 0x0653)} | {"\u0670"}
 _TATWEEL = "\u0640"
+# Zero-width and format characters that change no word: a zero-width space, word
+# joiner or BOM inside "Has\u200bsan" (pasted from the web) would make two names of
+# one. ZWNJ/ZWJ only steer the shaping of Arabic letters; a Persian ZWNJ marks a
+# morpheme break, and its word matches without it too. Folding drops them for
+# matching only: the input, and every span into it, keeps them.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _LETTER_FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -33,7 +39,7 @@ _LETTER_FOLD = str.maketrans(
 def _fold_char(ch: str) -> str:
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
-        if c in _DIACRITICS or c == _TATWEEL:
+        if c in _DIACRITICS or c == _TATWEEL or c in _INVISIBLE:
             continue
         out.append(c.translate(_LETTER_FOLD))
     return "".join(out)
@@ -63,7 +69,8 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def normalize(text: str) -> str:
-    """The spec's normalization: NFKC, casefold, whitespace, Arabic letter folding.
+    """The spec's normalization: NFKC, casefold, whitespace, Arabic letter folding
+    (and zero-width characters dropped).
 
     Short strings (words, names: the cue stages normalize every token) are remembered,
     since a text repeats its words; long ones are folded each time.

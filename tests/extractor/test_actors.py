@@ -660,3 +660,39 @@ def test_a_title_written_short_is_the_title_a_description_looks_for() -> None:
 def test_a_title_with_one_modifier_still_names_its_one_holder() -> None:
     text = "Senator Tomas Pell spoke on Monday. The Vermont senator said the port is safe."
     assert _speaker_names(text) == [["Senator Tomas Pell"]]
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Harbour news\nAhmed Has{mark}san said on Monday that the port is safe. "
+            "Later Ahmed Hassan said the ferries would sail.",
+            "Ahmed Hassan",
+        ),
+        (
+            "أخبار الميناء\nقال أحمد حس{mark}ن يوم الاثنين إن الميناء آمن. "
+            "وأضاف أحمد حسن أن العبارات ستبحر.",
+            "أحمد حسن",
+        ),
+    ],
+    ids=["en", "ar"],
+)
+def test_a_zero_width_character_inside_a_name_makes_no_second_actor(
+    mark: str, text: str, name: str
+) -> None:
+    # issue 29: a zero-width space pasted into a name made two actors of one person
+    from extractor import Extractor
+
+    text = text.format(mark=mark)
+    with Extractor(strategy="rules", use_cache=False) as ex:
+        article = ex.extract_articles(text)[0]
+    people = [a for a in article.actors if a.kind == "person"]
+    assert len(people) == 1, people
+    person = people[0]
+    assert mark not in person.id
+    assert {c.speakers[0] for c in article.claims} == {person.id}
+    # the mentions still point into the input exactly, the mark inside the first
+    assert [normalize(text[s:e]) for s, e in person.mentions] == [normalize(name)] * 2
+    assert mark in text[person.mentions[0][0] : person.mentions[0][1]]

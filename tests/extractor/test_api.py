@@ -36,6 +36,7 @@ DOCUMENTED = sorted(
         "Progress",
         "Rejected",
         "Settings",
+        "TimeBudgetError",
         "TransportError",
         "TruncatedOutputError",
         "Usage",
@@ -72,6 +73,7 @@ TREE = {
     "RateLimitedError": "ServiceError",
     "CallBudgetError": "ExtractionError",
     "OutputError": "ExtractorError",
+    "TimeBudgetError": "InputError",
 }
 
 

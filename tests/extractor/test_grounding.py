@@ -163,3 +163,11 @@ class TestFindAll:
     def test_nothing_found_and_blank_needle(self) -> None:
         assert find_all("Paris", "Doha talks.") == []
         assert find_all("  ", "Doha talks.") == []
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
+def test_a_name_is_found_through_a_zero_width_character_and_spans_the_input(mark: str) -> None:
+    text = f"Then Ahmed Has{mark}san said so."
+    match = TextIndex(text).find("Ahmed Hassan")
+    assert match is not None and match.alignment == "normalized"
+    assert text[match.start : match.end] == f"Ahmed Has{mark}san"

@@ -112,3 +112,15 @@ class TestOffsetMap:
             assert all(a <= b for a, b in zip(index, index[1:])), text
             assert folded == normalize(text)
             assert folded == folded.strip() and "  " not in folded
+
+
+ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+
+
+@pytest.mark.parametrize("mark", ZERO_WIDTH)
+def test_zero_width_characters_inside_a_word_fold_away(mark: str) -> None:
+    # issue 29: "Has\u200bsan" and "Hassan" are one name; so are "حس\u200cن" and "حسن"
+    assert normalize(f"Ahmed Has{mark}san") == normalize("Ahmed Hassan")
+    assert normalize(f"أحمد حس{mark}ن") == normalize("أحمد حسن")
+    folded, index = normalize_with_map(f"ab{mark}c")
+    assert folded == "abc" and index == [0, 1, 3]  # the map skips the mark: offsets exact
