@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..models import Claim
+from ..text.normalize import normalize
 from ..text.segment import Sentence
 from .registry import ActorBook
 from .rulebook import rule
@@ -81,6 +82,8 @@ def _turns(
             labels.append((line_start, m.group(1), m.span(1)))
     counts = Counter(label for _, label, _ in labels)
     labels = [lab for lab in labels if counts[lab[1]] >= 2 or lab[1].isupper()]
+    stops = book.lex.not_speaker_labels | book.lex.credit_labels  # "UPDATE:", "Source:"
+    labels = [lab for lab in labels if normalize(lab[1]) not in stops]
     if len({label for _, label, _ in labels}) < 2:
         return None
     ends = [start for start, _, _ in labels[1:]] + [len(text)]

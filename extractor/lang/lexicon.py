@@ -139,6 +139,7 @@ class Lexicon:
     noun_openers: frozenset[str] = frozenset()  # "the", "his", "several": a noun phrase opens
     progressive_auxiliaries: frozenset[str] = frozenset()  # "is demanding": before an -ing verb
     time_nouns: frozenset[str] = frozenset()  # "last week", "Thursday evening": a time, no speaker
+    not_speaker_labels: frozenset[str] = frozenset()  # "UPDATE:", "EDITOR'S NOTE:": no turn
     # --- actors stage (cues/names, registry, coreference, kinds, filters, *_names, places)
     credit_labels: frozenset[str] = frozenset()  # "المصدر:", "Source:": a credit line, no mention
     romanization: tuple[tuple[str, str], ...] = ()  # letter -> Latin, for name_en (cues/romanize)
@@ -284,6 +285,7 @@ class LexiconFile(BaseModel):
     noun_openers: Words = []
     progressive_auxiliaries: Words = []
     time_nouns: Words = []
+    not_speaker_labels: Words = []
     # --- actors stage
     credit_labels: Words = []
     romanization: dict[StrictStr, StrictStr] = {}
@@ -405,6 +407,7 @@ _SETS = (
     "noun_openers",
     "progressive_auxiliaries",
     "time_nouns",
+    "not_speaker_labels",
     # --- actors stage
     "credit_labels",
     "name_links",

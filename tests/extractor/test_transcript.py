@@ -42,3 +42,13 @@ def test_a_credit_used_once_is_no_turn() -> None:
         "Contributing: Anna Berg\nReporting: Lena Ortiz"
     )
     assert [who for who, _ in _speakers(text)] == [["Tomas Pell"]]
+
+
+def test_notices_in_capitals_are_no_turns() -> None:
+    text = (
+        "Harbour news\nTomas Pell said the port stays open.\n"
+        "UPDATE: The ferries sail again on Monday.\n"
+        "EDITOR'S NOTE: An earlier version misnamed the harbour.\n"
+        "UPDATE: The crews returned on Tuesday."
+    )
+    assert [who for who, _ in _speakers(text)] == [["Tomas Pell"]]
