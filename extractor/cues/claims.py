@@ -395,18 +395,21 @@ def _interview_answers(
             continue
         if len(sent.text.split()) < 3:
             continue
-        out.append(
-            Claim(
-                speakers=[who],
-                statement=sent.text,
-                evidence=sent.text,
-                quote="direct",
-                span=(sent.start, sent.end),
-                alignment="exact",
-            )
-        )
+        out.append(sentence_claim(who, sent))
     out.sort(key=lambda c: c.span or (0, 0))
     return out
+
+
+def sentence_claim(who: str, sent: Sentence) -> Claim:
+    """A whole sentence as a direct claim of `who` (an interview's answer, a turn)."""
+    return Claim(
+        speakers=[who],
+        statement=sent.text,
+        evidence=sent.text,
+        quote="direct",
+        span=(sent.start, sent.end),
+        alignment="exact",
+    )
 
 
 def _anonymous_id(book: ActorBook, actor_id: str) -> bool:

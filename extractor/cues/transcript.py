@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from ..models import Claim
 from ..text.normalize import normalize
 from ..text.segment import Sentence
+from .claims import sentence_claim
 from .registry import ActorBook
 from .rulebook import rule
 
@@ -38,16 +39,7 @@ def transcript_speakers(
         who = _speaker_at(turns, sent.start)
         if who is None or (sent.start, sent.end) in have or len(sent.text.split()) < 3:
             continue
-        out.append(
-            Claim(
-                speakers=[who],
-                statement=sent.text,
-                evidence=sent.text,
-                quote="direct",
-                span=(sent.start, sent.end),
-                alignment="exact",
-            )
-        )
+        out.append(sentence_claim(who, sent))
     out.sort(key=lambda c: c.span or (0, 0))
     return out
 
