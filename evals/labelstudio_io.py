@@ -26,6 +26,7 @@ from extractor.text.inputs import read_bytes, read_input
 
 from .gold import GoldDocument, GoldError, validation_problems
 from .labelstudio import AnnotationError, Source, digest, gold_of
+from .predictions import extract_many_lines
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", "")
 
@@ -93,15 +94,7 @@ def safe_id(doc_id: str, notes: list[str]) -> str:
 
 
 def _jsonl_sources(path: Path, dirs: Sequence[Path], notes: list[str]) -> Iterator[Source]:
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise GoldError(f"{path}, line {n}: not JSON ({exc})") from exc
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            raise GoldError(f"{path}, line {n}: not an extract-many line (no string id)")
+    for n, record in extract_many_lines(path):
         doc_id, where = safe_id(record["id"], notes), f"{path}, line {n}"
         if record.get("ok") is not True:
             notes.append(f"{doc_id}: extraction failed, left out ({record.get('error')})")

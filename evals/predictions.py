@@ -17,6 +17,7 @@ the command exits 2 instead of scoring zeros as if they meant something.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,8 +63,9 @@ def _from_folder(folder: Path, gold: dict[str, Document]) -> Predictions:
     return out
 
 
-def _from_jsonl(path: Path, gold: dict[str, Document]) -> Predictions:
-    out = Predictions()
+def extract_many_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) of each line of an `extract-many` JSONL output; a file that
+    cannot be read, a line that is no JSON or has no string id is a GoldError."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -77,6 +79,12 @@ def _from_jsonl(path: Path, gold: dict[str, Document]) -> Predictions:
             raise GoldError(f"{path}, line {n}: not JSON ({exc})") from exc
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             raise GoldError(f"{path}, line {n}: not an extract-many line (no string id)")
+        yield n, record
+
+
+def _from_jsonl(path: Path, gold: dict[str, Document]) -> Predictions:
+    out = Predictions()
+    for n, record in extract_many_lines(path):
         doc_id = record["id"]
         if doc_id not in gold:
             continue
