@@ -328,7 +328,7 @@ def extract_many(
         if concurrency < 1:
             raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
         live = batch_runner(poll_interval) if batch_api else _run_many
-        run = engine_runner(engine, address, workers, table_format, live)
+        run = engine_runner(engine, address, workers, table_format, live, batch_api=batch_api)
         backend = (model, base_url, prompt, gguf, no_cache, max_reasks, constrain, strategy)
         times = (deadline, stall_timeout, first_token_timeout)
         extractor = make_extractor(*backend, *times, max_calls=max_calls, time_budget=time_budget)

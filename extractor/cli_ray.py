@@ -40,6 +40,8 @@ def engine_runner(
     workers: int,
     table_format: str,
     local: Callable[..., BatchSummary],
+    *,
+    batch_api: bool = False,
 ) -> Callable[..., BatchSummary]:
     """The runner of `--engine`, with `_run_many`'s arguments: `local`, or the Ray runner.
 
@@ -49,6 +51,8 @@ def engine_runner(
         raise ConfigError(f"--engine must be local or ray, got {engine!r}")
     if engine == "local":
         return local
+    if batch_api:
+        raise ConfigError("--batch-api runs on the local engine: leave out --engine ray")
     if table_format != "jsonl":
         raise ConfigError("--engine ray writes partitions of JSONL records, not --format csv")
     if workers < 1:

@@ -213,4 +213,6 @@ def test_what_the_ray_engine_does_not_do_is_refused_before_it_starts(tmp_path: P
     for extra in (["ray", "--concurrency", "2"], ["ray", "--format", "csv"], ["spark"]):
         result = runner.invoke(app, [*base, *extra])
         assert result.exit_code != 0 and "--engine" in result.output, extra
+    result = runner.invoke(app, [*base, "ray", "--strategy", "cues", "--batch-api"])
+    assert result.exit_code == 2 and "--batch-api runs on the local engine" in result.output
     assert not (tmp_path / "o").exists()
