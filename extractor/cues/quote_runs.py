@@ -1,7 +1,7 @@
 """A quotation of several sentences attributed at its end: '"A. B. C," said X.'
 
-English news often opens a paragraph with a quotation of several sentences and names
-its speaker only after it closes. The sentences before the attribution have no cue of
+News often opens a paragraph with a quotation of several sentences and names its
+speaker only after it closes (in English above all). The sentences before the attribution have no cue of
 their own, so they would go on with the previous speaker; they are the later one's.
 """
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 @rule(
     "claims.quotation-attributed-at-its-end",
     stage="claims",
-    language="en",
     purpose="'\"A. B. C,\" said X.': the sentences of a quotation that opens its paragraph "
     "and closes before a cue with a named speaker are that speaker's, not the previous one's",
     example='Harbour news\nAnna Berg said the port was closed.\n"The ferries sail. The crews '
