@@ -1,8 +1,9 @@
 """A quotation of several sentences attributed at its end: '"A. B. C," said X.'
 
 News often opens a paragraph with a quotation of several sentences and names its
-speaker only after it closes (in English above all). The sentences before the attribution have no cue of
-their own, so they would go on with the previous speaker; they are the later one's.
+speaker only after it closes (in English above all). The sentences before the
+attribution have no cue of their own, so they would go on with the previous speaker;
+they are the later one's.
 """
 
 from __future__ import annotations
